@@ -1,0 +1,3 @@
+from pcontract.cli import main
+
+main()

@@ -1,0 +1,344 @@
+"""The validation engine: find the files, check each one, then check across them.
+
+Per file: load, recognise the kind, check the schema, build the model, run the
+document's rules and keep a compact summary. Across files: run the tree rules on
+the index of summaries, then look up the positions of their problems, composing
+only the files that have one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pcontract import loader, schema
+from pcontract.errors import UsageError
+from pcontract.index import GuidelinesSummary, Index, Summary, real, summarize
+from pcontract.loader import Limits
+from pcontract.model import Document, build
+from pcontract.problems import Problem, Severity, count
+from pcontract.rules import RULES, Finding, rules_for, tree_rules
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    strict: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass(slots=True)
+class FileReport:
+    file: str
+    source: str
+    kind: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    summary: Summary | None = None
+    skipped: bool = False
+    document: Document | None = None
+    # Set when the document has a kind and an id but failed its schema.
+    broken: tuple[str, str] | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+
+@dataclass(slots=True)
+class Report:
+    files: list[FileReport]
+    problems: list[Problem]
+
+    @property
+    def checked(self) -> int:
+        return sum(1 for f in self.files if not f.skipped)
+
+    @property
+    def skipped(self) -> list[str]:
+        return [f.file for f in self.files if f.skipped]
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        return count(self.problems)
+
+    @property
+    def ok(self) -> bool:
+        return self.counts[0] == 0
+
+    def files_with_problems(self) -> int:
+        return len({p.file for p in self.problems})
+
+
+# -- discovery -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    path: Path
+    display: str
+    explicit: bool
+
+
+def discover(paths: Sequence[str]) -> list[Target]:
+    """Expand files and folders into the YAML files to check, in a stable order.
+
+    Folders are walked recursively, skipping hidden entries; a symlinked folder is
+    entered once, so loops end.
+    """
+    targets: list[Target] = []
+    seen: set[str] = set()
+    for given in paths:
+        path = Path(given)
+        if not os.path.lexists(given):
+            raise UsageError(f"path does not exist: {given}")
+        if path.is_dir():
+            targets.extend(_walk(given, seen))
+        else:
+            key = real(given)
+            if key not in seen:
+                seen.add(key)
+                targets.append(Target(path, given, True))
+    return targets
+
+
+def _walk(root: str, seen: set[str]) -> Iterable[Target]:
+    visited_dirs: set[tuple[int, int]] = set()
+    found: list[Target] = []
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        try:
+            info = os.stat(folder)
+        except OSError:
+            dirs[:] = []
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in visited_dirs:
+            dirs[:] = []  # a symlink loop, or a folder reached twice
+            continue
+        visited_dirs.add(key)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or not name.endswith(YAML_SUFFIXES):
+                continue
+            full = os.path.normpath(os.path.join(folder, name))
+            try:
+                if not stat.S_ISREG(os.stat(full).st_mode):
+                    continue
+            except OSError:
+                pass  # a broken link: reported as unreadable when loaded
+            real_path = real(full)
+            if real_path in seen:
+                continue
+            seen.add(real_path)
+            found.append(Target(Path(full), full, False))
+    return found
+
+
+# -- one file --------------------------------------------------------------------
+
+
+def _problem(file: str, node: Any, finding: Finding, code: str, severity: Severity) -> Problem:
+    line, column = loader.locate(node, finding.path, finding.at_key)
+    return Problem(
+        file,
+        line,
+        column,
+        code,
+        severity,
+        finding.message,
+        finding.path,
+        finding.hint,
+        finding.at_key,
+    )
+
+
+def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
+    if not isinstance(data, dict):
+        shape = "a list" if isinstance(data, list) else "a single value"
+        return Problem(
+            file,
+            1,
+            1,
+            "PC010",
+            Severity.ERROR,
+            f"the document is {shape}, not a mapping of fields",
+            hint="start the file with `apiVersion: pcontract/v1` and a `kind`",
+        )
+    kind = data.get("kind")
+    if kind in schema.KINDS:
+        return None
+    if kind is None:
+        message = "missing kind: expected one of " + ", ".join(schema.KINDS)
+        path: tuple[str, ...] = ()
+    else:
+        message = f"unknown kind {kind!r}: expected one of " + ", ".join(schema.KINDS)
+        path = ("kind",)
+    close = difflib.get_close_matches(str(kind), list(schema.KINDS), n=1) if kind else []
+    line, column = loader.locate(node, path)
+    return Problem(
+        file,
+        line or 1,
+        column or 1,
+        "PC010",
+        Severity.ERROR,
+        message,
+        path,
+        f"did you mean '{close[0]}'?" if close else "",
+    )
+
+
+def check_file(
+    target: Target, options: Options = Options(), keep_document: bool = False
+) -> FileReport:
+    """Check one file on its own. Never raises for bad input."""
+    report = FileReport(target.display, real(target.display))
+    loaded = loader.load(target.path, target.display, options.limits)
+    if loaded.problem is not None:
+        report.problems.append(loaded.problem)
+        return report
+    data, node = loaded.data, loaded.node
+    if (
+        not target.explicit
+        and isinstance(data, dict)
+        and "apiVersion" not in data
+        and "kind" not in data
+    ):
+        report.skipped = True  # some other YAML file in the tree
+        return report
+    kind_problem = _kind_problem(target.display, data, node)
+    if kind_problem is not None:
+        report.problems.append(kind_problem)
+        return report
+    kind = str(data["kind"])
+    report.kind = kind
+    findings = schema.check(kind, data)
+    if findings:
+        for item in findings:
+            report.problems.append(
+                _problem(
+                    target.display,
+                    node,
+                    Finding(item.path, item.message, item.hint, item.at_key),
+                    item.code,
+                    Severity.ERROR,
+                )
+            )
+        ident = data.get("id") if kind != "Results" else None
+        if isinstance(ident, str):
+            report.broken = (kind, ident)
+        elif kind == "Guidelines":
+            report.broken = (kind, report.source)
+        return report
+    document = build(kind, data)
+    for rule in rules_for(kind):
+        assert rule.check is not None
+        for finding in rule.check(document):
+            report.problems.append(
+                _problem(target.display, node, finding, rule.code, rule.severity)
+            )
+    report.summary = summarize(document, target.display, report.source)
+    if keep_document:
+        report.document = document
+    return report
+
+
+# -- across files ----------------------------------------------------------------
+
+
+def build_index(reports: Iterable[FileReport], options: Options) -> Index:
+    index = Index()
+    for report in reports:
+        if report.summary is not None:
+            index.add(report.summary)
+        if report.broken is not None:
+            kind, ident = report.broken
+            index.broken_ids[kind].add(ident)
+            if kind == "Guidelines":
+                index.broken_ids[kind].add(report.source)
+    index.finish()
+    _load_context_guidelines(index, options)
+    return index
+
+
+def _load_context_guidelines(index: Index, options: Options) -> None:
+    """Read Guidelines that contracts refer to but that were not among the paths."""
+    for contract in index.contracts:
+        source = contract.guidelines_source
+        if source is None or index.guidelines_at(source) is not None:
+            continue
+        if source in index.context_guidelines or index.is_broken("Guidelines", source):
+            continue
+        summary: GuidelinesSummary | None = None
+        if os.path.isfile(source):
+            context = check_file(Target(Path(source), source, True), options)
+            if isinstance(context.summary, GuidelinesSummary) and not context.has_errors:
+                summary = context.summary
+        index.context_guidelines[source] = summary
+
+
+def check_tree(index: Index) -> list[Problem]:
+    """Run the cross-file rules; positions are looked up afterwards, lazily."""
+    problems: list[Problem] = []
+    for rule in tree_rules():
+        assert rule.check is not None
+        pairs: Iterable[tuple[Summary, Finding]] = rule.check(index)
+        for summary, finding in pairs:
+            problems.append(
+                Problem(
+                    summary.file,
+                    0,
+                    0,
+                    rule.code,
+                    rule.severity,
+                    finding.message,
+                    finding.path,
+                    finding.hint,
+                    finding.at_key,
+                )
+            )
+    return locate_all(problems)
+
+
+def locate_all(problems: list[Problem]) -> list[Problem]:
+    """Fill in line and column by composing each file that has a problem, once."""
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        by_file[problem.file].append(problem)
+    located: list[Problem] = []
+    for file, items in by_file.items():
+        node = None
+        try:
+            node = loader.compose(Path(file).read_bytes())
+        except Exception:
+            node = None
+        for problem in items:
+            line, column = loader.locate(node, problem.path, problem.at_key)
+            located.append(problem.located(line, column))
+    return located
+
+
+def finish(files: list[FileReport], tree_problems: list[Problem], options: Options) -> Report:
+    problems = [p for f in files for p in f.problems] + tree_problems
+    if options.strict:
+        problems = [p.escalated() for p in problems]
+    problems = sorted(set(problems))
+    return Report(files, problems)
+
+
+def check_paths(paths: Sequence[str], options: Options = Options()) -> Report:
+    """Validate files and folders: the whole of ``pcontract validate``."""
+    targets = discover(paths)
+    files = [check_file(target, options) for target in targets]
+    index = build_index(files, options)
+    return finish(files, check_tree(index), options)
+
+
+def rule_doc(code: str) -> str:
+    rule = RULES.get(code)
+    return rule.summary if rule else ""

@@ -1,0 +1,198 @@
+"""The command line: parse options, call the core, pick a reporter.
+
+One error boundary (:func:`_run`) turns exceptions into exit codes: 1 for problems
+in the input, 2 for usage errors, 3 for a bug (one line, no traceback unless
+``--debug``), 130 for Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from pcontract import __version__
+from pcontract.errors import PcontractError
+
+app = typer.Typer(
+    name="pcontract",
+    help="Performance contracts kept as code: validate, cascade, score, rank and report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_BUG = 3
+EXIT_INTERRUPTED = 130
+
+_state = {"debug": False}
+
+
+def _err(message: str) -> None:
+    from pcontract.reporters import safe_text
+
+    typer.echo(f"pcontract: {safe_text(message)}", err=True)
+
+
+def _run(body: Callable[[], int]) -> None:
+    """Run a command body inside the error boundary and exit with its code."""
+    try:
+        code = body()
+    except PcontractError as error:
+        _err(f"error: {error}")
+        code = error.exit_code
+    except KeyboardInterrupt:
+        _err("interrupted")
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away: stop quietly, as other tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_PROBLEMS
+    except typer.Exit:
+        raise
+    except Exception as error:
+        if _state["debug"] or os.environ.get("PCONTRACT_DEBUG"):
+            raise
+        _err(
+            f"internal error: {type(error).__name__}: {error} "
+            "(this is a bug in pcontract; rerun with --debug for details)"
+        )
+        code = EXIT_BUG
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pcontract {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback for internal errors.")
+    ] = False,
+) -> None:
+    """Performance contracts kept as code."""
+    _state["debug"] = debug
+
+
+class ValidateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files and folders to check; folders are walked.")
+    ],
+    output_format: Annotated[
+        ValidateFormat,
+        typer.Option("--format", "-f", help="Output: text, json, github annotations or sarif."),
+    ] = ValidateFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings (vetting checks) as errors.")
+    ] = False,
+    max_bytes: Annotated[int, typer.Option(help="Largest file to read, in bytes.", min=1)] = 50
+    * 1024
+    * 1024,
+    max_depth: Annotated[int, typer.Option(help="Deepest nesting allowed.", min=1)] = 100,
+    max_aliases: Annotated[
+        int, typer.Option(help="YAML aliases allowed per file (0 refuses them).", min=0)
+    ] = 0,
+) -> None:
+    """Check contracts, results, guidelines and cascade plans.
+
+    Exit codes: 0 valid (warnings allowed), 1 problems found, 2 usage error.
+    """
+
+    def body() -> int:
+        from pcontract.checker import Options, check_paths
+        from pcontract.loader import Limits
+        from pcontract.reporters import REPORTERS
+
+        options = Options(strict=strict, limits=Limits(max_bytes, max_depth, max_aliases))
+        report = check_paths(paths, options)
+        REPORTERS[output_format.value]().report(report, sys.stdout)
+        return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+    _run(body)
+
+
+@app.command("schema")
+def schema_command(
+    kind: Annotated[str, typer.Argument(help="Contract, Results, Guidelines or CascadePlan.")],
+) -> None:
+    """Print the JSON Schema for one document kind."""
+
+    def body() -> int:
+        from pcontract import schema
+
+        sys.stdout.write(schema.schema_text(kind))
+        return EXIT_OK
+
+    _run(body)
+
+
+class RulesFormat(StrEnum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+@app.command("rules")
+def rules_command(
+    output_format: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help="Output: text, md or json.")
+    ] = RulesFormat.text,
+) -> None:
+    """List every rule: its code, name, severity and what it checks."""
+
+    def body() -> int:
+        import json
+
+        from pcontract.reporters import rules_table
+        from pcontract.rules import RULES
+
+        if output_format is RulesFormat.md:
+            sys.stdout.write(rules_table())
+        elif output_format is RulesFormat.json:
+            items = [
+                {
+                    "code": r.code,
+                    "name": r.name,
+                    "severity": r.severity.value,
+                    "vetting": r.vetting,
+                    "summary": r.summary,
+                }
+                for r in sorted(RULES.values(), key=lambda r: r.code)
+            ]
+            sys.stdout.write(json.dumps(items, indent=2) + "\n")
+        else:
+            for r in sorted(RULES.values(), key=lambda r: r.code):
+                typer.echo(f"{r.code}  {r.name:<22} {r.severity.value:<8} {r.summary}")
+        return EXIT_OK
+
+    _run(body)
+
+
+def main() -> None:
+    app(prog_name="pcontract")

@@ -1,0 +1,468 @@
+"""The one place YAML is read.
+
+A subclass of libyaml's safe loader with a YAML 1.2-like core schema:
+
+- only ``true``/``false`` are booleans (``no``, ``on``, ``off`` stay strings);
+- dates stay strings (no timestamp resolver);
+- mapping keys are always the key's text, never a number or a boolean;
+- duplicate keys, non-scalar keys, merge keys and tags other than the core ones are
+  refused, and so are ``.inf``/``.nan`` and numbers too large for a float;
+- aliases are refused unless a cap is given, and nesting is capped before libyaml's
+  recursive composer can be driven off the end of the C stack.
+
+Loading never raises for bad input: :func:`load` returns a :class:`Loaded` whose
+``problem`` says what was wrong, with a 1-based line and column.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from pcontract.problems import JsonPath, Problem, Severity
+
+__all__ = ["Limits", "Loaded", "compose", "load", "load_bytes", "locate"]
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 100
+DEFAULT_MAX_ALIASES = 0
+# libyaml's composer recurses in C; it was seen to crash between 10,000 and 100,000
+# levels. Below this bound it is safe, so the exact depth check can run on its nodes.
+_C_COMPOSER_SAFE_DEPTH = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+    max_aliases: int = DEFAULT_MAX_ALIASES
+
+
+@dataclass(slots=True)
+class Loaded:
+    """A file's data and its node tree (for positions), or the problem that stopped it."""
+
+    file: str
+    data: Any = None
+    node: Node | None = None
+    problem: Problem | None = None
+
+
+class _Refused(Exception):
+    """Raised inside the loader with a code, a message and the node to blame."""
+
+    def __init__(self, code: str, message: str, mark: Any, hint: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.mark = mark
+        self.hint = hint
+
+
+_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+
+
+class SafeLoader(yaml.CSafeLoader):
+    """libyaml's safe loader with pcontract's stricter core schema."""
+
+    # Fresh tables, so that add_implicit_resolver/add_constructor below change this
+    # class only and never PyYAML's own loaders.
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's class table
+    yaml_constructors: ClassVar[dict[Any, Any]] = {}
+
+    def construct_mapping(  # type: ignore[override]
+        self, node: Node, deep: bool = False
+    ) -> dict[str, Any]:
+        if not isinstance(node, MappingNode):
+            raise _Refused("PC001", "expected a mapping", node.start_mark)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise _Refused(
+                    "PC005",
+                    "mapping keys must be plain text, not a list or a mapping",
+                    key_node.start_mark,
+                    "write the key as a simple word such as `weight`",
+                )
+            key = key_node.value
+            if key == "<<" and not key_node.style:
+                raise _Refused(
+                    "PC005",
+                    "merge keys (<<) are not supported",
+                    key_node.start_mark,
+                    "write the fields out in full",
+                )
+            if key in mapping:
+                first = next(k for k, _ in node.value if k.value == key)
+                raise _Refused(
+                    "PC002",
+                    f"duplicate key '{key}' (first defined at line "
+                    f"{first.start_mark.line + 1}, column {first.start_mark.column + 1})",
+                    key_node.start_mark,
+                    "remove one of the two entries; YAML would silently keep only the last",
+                )
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+def _construct_bool(loader: SafeLoader, node: ScalarNode) -> bool:
+    return str(node.value).lower() == "true"
+
+
+def _construct_null(loader: SafeLoader, node: ScalarNode) -> None:
+    return None
+
+
+def _construct_int(loader: SafeLoader, node: ScalarNode) -> int:
+    text = str(node.value)
+    try:
+        if text.startswith(("0o", "0x")):
+            return int(text, 0)
+        return int(text, 10)
+    except ValueError:
+        raise _Refused("PC004", f"'{text}' is not a whole number", node.start_mark) from None
+
+
+def _construct_float(loader: SafeLoader, node: ScalarNode) -> float:
+    text = str(node.value)
+    try:
+        value = float(text.replace(".", "", 1) if text.lower().endswith(("inf", "nan")) else text)
+    except ValueError:
+        raise _Refused("PC004", f"'{text}' is not a number", node.start_mark) from None
+    if not math.isfinite(value):
+        raise _Refused(
+            "PC004",
+            f"'{text}' is not a finite number",
+            node.start_mark,
+            "numbers must be finite: .inf, .nan and values beyond 1e308 are not allowed",
+        )
+    return value
+
+
+def _construct_str(loader: SafeLoader, node: ScalarNode) -> str:
+    return str(node.value)
+
+
+def _construct_undefined(loader: SafeLoader, node: Node) -> Any:
+    raise _Refused(
+        "PC005",
+        f"the tag '{node.tag}' is not allowed",
+        node.start_mark,
+        "pcontract files use plain YAML values only; remove the tag",
+    )
+
+
+for _tag, _regexp, _first in (
+    ("tag:yaml.org,2002:bool", _BOOL, "tTfF"),
+    ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:int", _INT, "-+0123456789"),
+    ("tag:yaml.org,2002:float", _FLOAT, "-+.0123456789"),
+):
+    SafeLoader.add_implicit_resolver(_tag, _regexp, list(_first))
+
+SafeLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+SafeLoader.add_constructor("tag:yaml.org,2002:null", _construct_null)
+SafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+SafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+SafeLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+SafeLoader.add_constructor(
+    "tag:yaml.org,2002:seq",
+    yaml.SafeLoader.construct_yaml_seq,  # type: ignore[type-var]
+)
+SafeLoader.add_constructor(
+    "tag:yaml.org,2002:map",
+    yaml.SafeLoader.construct_yaml_map,  # type: ignore[type-var]
+)
+SafeLoader.add_constructor(None, _construct_undefined)
+
+
+def _mark_position(mark: Any) -> tuple[int, int]:
+    if mark is None:
+        return 0, 0
+    return int(mark.line) + 1, int(mark.column) + 1
+
+
+def _position_of_index(data: bytes, index: int) -> tuple[int, int]:
+    before = data[:index]
+    line = before.count(b"\n") + 1
+    return line, index - (before.rfind(b"\n") + 1) + 1
+
+
+def _depth_bound(data: bytes) -> int:
+    """A cheap upper bound on nesting depth.
+
+    Flow nesting needs a ``[`` or ``{`` per level; block nesting needs more
+    indentation or another indicator on the same line, so it is bounded by twice
+    the longest line.
+    """
+    longest = max(map(len, data.split(b"\n")), default=0)
+    return data.count(b"[") + data.count(b"{") + 2 * longest + 2
+
+
+def _check_events(loader: SafeLoader, limits: Limits) -> None:
+    """Exact depth and alias checks on the event stream, which libyaml produces
+    without recursing, and which knows where each alias is used."""
+    depth = 0
+    aliases = 0
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limits.max_depth:
+                raise _too_deep(event.start_mark, limits)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > limits.max_aliases:
+                raise _Refused(
+                    "PC003",
+                    "YAML aliases (*name) are not allowed"
+                    if limits.max_aliases == 0
+                    else f"more than {limits.max_aliases} YAML aliases",
+                    event.start_mark,
+                    "repeat the value instead of referring to an anchor",
+                )
+
+
+def _too_deep(mark: Any, limits: Limits) -> _Refused:
+    return _Refused(
+        "PC006",
+        f"the document is nested more than {limits.max_depth} levels deep",
+        mark,
+        "contracts are only a few levels deep; raise --max-depth if this is intended",
+    )
+
+
+def _check_depth(root: Node, limits: Limits) -> None:
+    """Walk the node tree once, without recursion, to enforce the depth limit."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limits.max_depth:
+            raise _too_deep(node.start_mark, limits)
+        if isinstance(node, SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend((value, depth + 1) for _, value in node.value)
+
+
+def compose(data: bytes, limits: Limits = Limits()) -> Node | None:
+    """Parse ``data`` into a node tree, enforcing the limits. Raises ``_Refused``
+    or a ``yaml.YAMLError``."""
+    bound = _depth_bound(data)
+    # An alias needs a '*'; files without one skip the event scan entirely.
+    scanned = bound > _C_COMPOSER_SAFE_DEPTH or b"*" in data
+    if scanned:
+        scanner = SafeLoader(data)
+        try:
+            _check_events(scanner, limits)
+        finally:
+            scanner.dispose()
+    loader = SafeLoader(data)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    if not scanned and bound > limits.max_depth:
+        _check_depth(node, limits)
+    return node
+
+
+def _construct(node: Node) -> Any:
+    loader = SafeLoader(b"")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def load_bytes(data: bytes, file: str, limits: Limits = Limits()) -> Loaded:
+    """Load one document from ``data``. Never raises for bad input."""
+    try:
+        node = compose(data, limits)
+        if node is None:
+            return Loaded(
+                file,
+                problem=Problem(
+                    file,
+                    0,
+                    0,
+                    "PC007",
+                    Severity.ERROR,
+                    "the file holds no YAML document",
+                    hint="start the file with `apiVersion: pcontract/v1` and a `kind`",
+                ),
+            )
+        value = _construct(node)
+        return Loaded(file, data=value, node=node)
+    except _Refused as refused:
+        line, column = _mark_position(refused.mark)
+        return Loaded(
+            file,
+            problem=Problem(
+                file, line, column, refused.code, Severity.ERROR, refused.message, hint=refused.hint
+            ),
+        )
+    except yaml.reader.ReaderError as error:
+        line, column = _position_of_index(data, int(error.position))
+        return Loaded(
+            file,
+            problem=Problem(
+                file,
+                line,
+                column,
+                "PC001",
+                Severity.ERROR,
+                f"the file is not valid text: {error.reason}",
+                hint="save the file as UTF-8",
+            ),
+        )
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = _mark_position(mark)
+        return Loaded(file, problem=_syntax_problem(file, line, column, error))
+    except yaml.YAMLError as error:  # an unmarked libyaml error
+        return Loaded(
+            file,
+            problem=Problem(file, 0, 0, "PC001", Severity.ERROR, f"YAML error: {error}"),
+        )
+    except RecursionError:
+        return Loaded(
+            file,
+            problem=Problem(
+                file, 0, 0, "PC006", Severity.ERROR, "the document is nested too deeply"
+            ),
+        )
+
+
+def _syntax_problem(file: str, line: int, column: int, error: yaml.MarkedYAMLError) -> Problem:
+    problem = str(error.problem or "")
+    context = str(error.context or "")
+    both = problem + " " + context
+    if "expected a single document" in both or "but found another document" in both:
+        return Problem(
+            file,
+            line,
+            column,
+            "PC001",
+            Severity.ERROR,
+            "the file holds more than one YAML document",
+            hint="keep one document per file; remove the extra `---`",
+        )
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    hint = ""
+    if "\\t" in problem or "tab" in problem:
+        hint = "indent with spaces, not tabs"
+    return Problem(file, line, column, "PC001", Severity.ERROR, message, hint=hint)
+
+
+def load(path: Path, display: str | None = None, limits: Limits = Limits()) -> Loaded:
+    """Read and load one file. Never raises for bad input."""
+    file = display if display is not None else str(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            return Loaded(
+                file,
+                problem=Problem(
+                    file,
+                    0,
+                    0,
+                    "PC008",
+                    Severity.ERROR,
+                    f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,}",
+                    hint="split the file, or raise --max-bytes",
+                ),
+            )
+        with path.open("rb") as handle:
+            data = handle.read(limits.max_bytes + 1)
+    except OSError as error:
+        return Loaded(
+            file,
+            problem=Problem(
+                file,
+                0,
+                0,
+                "PC008",
+                Severity.ERROR,
+                f"cannot read the file: {error.strerror or error}",
+            ),
+        )
+    if len(data) > limits.max_bytes:
+        return Loaded(
+            file,
+            problem=Problem(
+                file, 0, 0, "PC008", Severity.ERROR, f"the file is over {limits.max_bytes:,} bytes"
+            ),
+        )
+    return load_bytes(data, file, limits)
+
+
+def yaml11_boolean_hint(value: object) -> str:
+    """A hint for a string that YAML 1.1 tools would have read as a boolean."""
+    if isinstance(value, str) and value.lower() in _YAML11_BOOLS:
+        return f"'{value}' is text here; pcontract reads only true and false as booleans"
+    return ""
+
+
+def _child(node: Node, part: str | int, at_key: bool) -> Node | None:
+    if isinstance(node, MappingNode) and isinstance(part, str):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value == part:
+                return key if at_key else value
+        return None
+    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        child: Node = node.value[part]
+        return child
+    return None
+
+
+def locate(root: Node | None, path: JsonPath, at_key: bool = False) -> tuple[int, int]:
+    """The 1-based line and column of ``path`` in a node tree, or of its deepest
+    existing ancestor."""
+    if root is None:
+        return 0, 0
+    node = root
+    for index, part in enumerate(path):
+        last = index == len(path) - 1
+        child = _child(node, part, at_key and last)
+        if child is None:
+            break
+        node = child
+    return _mark_position(node.start_mark)
+
+
+def iter_files_nodes(paths: list[tuple[Path, str]]) -> Iterator[tuple[str, Node | None]]:
+    """Compose each file again, for problems whose position is looked up lazily."""
+    for path, display in paths:
+        try:
+            data = path.read_bytes()
+            yield display, compose(data)
+        except (OSError, yaml.YAMLError, _Refused, RecursionError):
+            yield display, None
+
+
+def relative_display(path: Path) -> str:
+    """How a path is shown: relative to the working folder when it is below it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

@@ -1,0 +1,441 @@
+"""Typed, read-only views of the four document kinds.
+
+They are built from data that has passed its schema, so the shapes are known; the
+original mapping is kept as ``raw`` so that writers can preserve custom ``x-`` data.
+Numbers that take part in arithmetic are ``Decimal``, so scores do not depend on
+float noise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pcontract.problems import JsonPath
+
+Value = int | float | str | bool
+
+KIND_INCREASE = "increase"
+KIND_DECREASE = "decrease"
+KIND_MILESTONE = "milestone"
+KIND_BINARY = "binary"
+NUMERIC_KINDS = (KIND_INCREASE, KIND_DECREASE)
+
+# The criteria points in order from best to worst; ``good`` and ``target`` share
+# the target score.
+CRITERIA_ORDER = ("excellent", "very_good", "good", "target", "fair", "poor")
+
+
+def dec(value: int | float | Decimal) -> Decimal:
+    """An exact Decimal for a YAML number: ``0.1`` becomes ``Decimal('0.1')``."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(value))
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def parse_date(value: object) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    title: str
+    name: str = ""
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any] | None) -> Person | None:
+        if not raw:
+            return None
+        return cls(str(raw.get("title", "")), str(raw.get("name", "")))
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.name}" if self.name else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class CascadeRef:
+    contract: str
+    indicator: str
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    name: str
+    weight: Decimal
+    kind: str
+    target: Value
+    category: str
+    path: JsonPath
+    unit: str = ""
+    baseline: dict[str, Value] = field(default_factory=dict)
+    criteria_values: dict[str, Value] = field(default_factory=dict)
+    quarterly_targets: tuple[Value, ...] | None = None
+    owner: str = ""
+    due: str | None = None
+    aggregation: str = "none"
+    alignment: tuple[str, ...] = ()
+    cascaded_from: CascadeRef | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def latest_baseline(self) -> tuple[str, Value] | None:
+        if not self.baseline:
+            return None
+        year = max(self.baseline)
+        return year, self.baseline[year]
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.kind != KIND_DECREASE
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any], category: str, path: JsonPath) -> Indicator:
+        cascaded = raw.get("cascaded_from")
+        quarterly = raw.get("quarterly_targets")
+        return cls(
+            id=raw["id"],
+            name=raw["name"],
+            weight=dec(raw["weight"]),
+            kind=raw["kind"],
+            target=raw["target"],
+            category=category,
+            path=path,
+            unit=raw.get("unit", ""),
+            baseline=dict(raw.get("baseline") or {}),
+            criteria_values=dict(raw.get("criteria_values") or {}),
+            quarterly_targets=tuple(quarterly) if quarterly is not None else None,
+            owner=raw.get("owner", ""),
+            due=raw.get("due"),
+            aggregation=raw.get("aggregation", "none"),
+            alignment=tuple(raw.get("alignment") or ()),
+            cascaded_from=CascadeRef(cascaded["contract"], cascaded["indicator"])
+            if cascaded
+            else None,
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str
+    name: str
+    weight: Decimal
+    indicators: tuple[Indicator, ...]
+    path: JsonPath
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    id: str
+    title: str
+    financial_year: str
+    period_start: str
+    period_end: str
+    institution: str
+    category: str
+    status: str
+    criteria: tuple[Category, ...]
+    principal: Person | None = None
+    agent: Person | None = None
+    parent: str | None = None
+    guidelines: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    kind = "Contract"
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return [indicator for category in self.criteria for indicator in category.indicators]
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        return None
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any]) -> Contract:
+        categories = []
+        for c_index, category in enumerate(raw["criteria"]):
+            path: JsonPath = ("criteria", c_index)
+            indicators = tuple(
+                Indicator.from_raw(item, category["id"], (*path, "indicators", i_index))
+                for i_index, item in enumerate(category["indicators"])
+            )
+            categories.append(
+                Category(
+                    category["id"], category["name"], dec(category["weight"]), indicators, path
+                )
+            )
+        parties = raw.get("parties") or {}
+        return cls(
+            id=raw["id"],
+            title=raw.get("title", ""),
+            financial_year=raw["financial_year"],
+            period_start=raw["period"]["start"],
+            period_end=raw["period"]["end"],
+            institution=raw["institution"]["name"],
+            category=raw["institution"]["category"],
+            status=raw.get("status", "draft"),
+            criteria=tuple(categories),
+            principal=Person.from_raw(parties.get("principal")),
+            agent=Person.from_raw(parties.get("agent")),
+            parent=raw.get("parent"),
+            guidelines=raw.get("guidelines"),
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Moderation:
+    actual: Value
+    by: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Achievement:
+    id: str
+    path: JsonPath
+    actual: Value | None = None
+    evidence: str = ""
+    not_applicable: bool = False
+    reason: str = ""
+    moderation: Moderation | None = None
+
+    @property
+    def effective(self) -> Value | None:
+        """The figure that is scored: the moderated one where there is one."""
+        return self.moderation.actual if self.moderation is not None else self.actual
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    contract: str
+    period: str
+    as_of: str
+    achievements: dict[str, Achievement]
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    kind = "Results"
+
+    @property
+    def is_annual(self) -> bool:
+        return self.period == "annual"
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any]) -> Results:
+        achievements = {}
+        for key, item in raw["achievements"].items():
+            moderation = item.get("moderation")
+            achievements[key] = Achievement(
+                id=key,
+                path=("achievements", key),
+                actual=item.get("actual"),
+                evidence=item.get("evidence", ""),
+                not_applicable=item.get("status") == "not-applicable",
+                reason=item.get("reason", ""),
+                moderation=Moderation(
+                    moderation["actual"], moderation.get("by", ""), moderation.get("reason", "")
+                )
+                if moderation
+                else None,
+            )
+        return cls(raw["contract"], raw["period"], raw["as_of"], achievements, raw)
+
+
+@dataclass(frozen=True, slots=True)
+class GradeBand:
+    grade: str
+    max: Decimal | None = None
+    min: Decimal | None = None
+    above: Decimal | None = None
+    action: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRange:
+    id: str
+    name: str
+    min: Decimal | None
+    max: Decimal | None
+    required: bool
+
+
+# The recent Kenyan cycle's defaults, used where a Guidelines document leaves a
+# field out.
+DEFAULT_SCALE = {"best": 1.0, "target": 3.0, "worst": 5.0}
+DEFAULT_CRITERIA_VALUES: dict[str, dict[str, float]] = {
+    "increase": {"excellent": 1.2, "poor": 0.6},
+    "decrease": {"excellent": 0.8, "poor": 1.4},
+    "milestone": {"excellent": -30, "poor": 60},
+    "binary": {"achieved": 3.0, "not_achieved": 5.0},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Guidelines:
+    id: str
+    financial_year: str
+    method: str
+    best: Decimal
+    target: Decimal
+    worst: Decimal
+    default_criteria_values: dict[str, dict[str, Decimal]]
+    grades: tuple[GradeBand, ...]
+    not_applicable: str = "rescale"
+    not_reported: str = "worst"
+    percentage_cap: Decimal | None = None
+    categories: tuple[CategoryRange, ...] = ()
+    title: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    kind = "Guidelines"
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any]) -> Guidelines:
+        scale = {**DEFAULT_SCALE, **(raw.get("scale") or {})}
+        defaults: dict[str, dict[str, Decimal]] = {}
+        given = raw.get("default_criteria_values") or {}
+        for kind, values in DEFAULT_CRITERIA_VALUES.items():
+            chosen = given.get(kind, values)
+            defaults[kind] = {k: dec(v) for k, v in chosen.items() if not k.startswith("x-")}
+        grades = tuple(
+            GradeBand(
+                grade=band["grade"],
+                max=dec(band["max"]) if "max" in band else None,
+                min=dec(band["min"]) if "min" in band else None,
+                above=dec(band["above"]) if "above" in band else None,
+                action=band.get("action", ""),
+            )
+            for band in raw["grades"]
+        )
+        categories = tuple(
+            CategoryRange(
+                id=item["id"],
+                name=item.get("name", item["id"]),
+                min=dec(item["weight"]["min"]) if "min" in item.get("weight", {}) else None,
+                max=dec(item["weight"]["max"]) if "max" in item.get("weight", {}) else None,
+                required=item.get("required", True),
+            )
+            for item in raw.get("categories") or ()
+        )
+        cap = raw.get("percentage_cap")
+        return cls(
+            id=raw["id"],
+            financial_year=raw["financial_year"],
+            method=raw["method"],
+            best=dec(scale["best"]),
+            target=dec(scale["target"]),
+            worst=dec(scale["worst"]),
+            default_criteria_values=defaults,
+            grades=grades,
+            not_applicable=raw.get("not_applicable", "rescale"),
+            not_reported=raw.get("not_reported", "worst"),
+            percentage_cap=dec(cap) if cap is not None else None,
+            categories=categories,
+            title=raw.get("title", ""),
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    indicator: str
+    path: JsonPath
+    share: Decimal | None = None
+    amount: Value | None = None
+    copy: bool = False
+    weight: Decimal | None = None
+    owner: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanUnit:
+    id: str
+    name: str
+    category: str
+    entries: tuple[PlanEntry, ...]
+    path: JsonPath
+    agent: Person | None = None
+    principal: Person | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+def parse_share(value: object) -> Decimal:
+    """``"60%"`` and ``60`` both mean sixty percent."""
+    if isinstance(value, str):
+        return Decimal(value.rstrip("%"))
+    assert isinstance(value, int | float)
+    return dec(value)
+
+
+@dataclass(frozen=True, slots=True)
+class CascadePlan:
+    parent: str
+    id_pattern: str
+    units: tuple[PlanUnit, ...]
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    kind = "CascadePlan"
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any]) -> CascadePlan:
+        units = []
+        for u_index, unit in enumerate(raw["units"]):
+            path: JsonPath = ("units", u_index)
+            entries = []
+            for key, entry in unit["indicators"].items():
+                entries.append(
+                    PlanEntry(
+                        indicator=key,
+                        path=(*path, "indicators", key),
+                        share=parse_share(entry["share"]) if "share" in entry else None,
+                        amount=entry.get("amount"),
+                        copy=bool(entry.get("copy", False)),
+                        weight=dec(entry["weight"]) if "weight" in entry else None,
+                        owner=entry.get("owner", ""),
+                    )
+                )
+            units.append(
+                PlanUnit(
+                    id=unit["id"],
+                    name=unit["name"],
+                    category=unit.get("category", "department"),
+                    entries=tuple(entries),
+                    path=path,
+                    agent=Person.from_raw(unit.get("agent")),
+                    principal=Person.from_raw(unit.get("principal")),
+                    raw=unit,
+                )
+            )
+        return cls(raw["parent"], raw.get("id_pattern", "{parent}-{unit}"), tuple(units), raw)
+
+
+Document = Contract | Results | Guidelines | CascadePlan
+
+BUILDERS: dict[str, Any] = {
+    "Contract": Contract.from_raw,
+    "Results": Results.from_raw,
+    "Guidelines": Guidelines.from_raw,
+    "CascadePlan": CascadePlan.from_raw,
+}
+
+
+def build(kind: str, raw: dict[str, Any]) -> Document:
+    document: Document = BUILDERS[kind](raw)
+    return document

@@ -1,0 +1,222 @@
+"""Reporters for ``validate``: text (rich), json, github and sarif.
+
+Each reporter turns a :class:`~pcontract.checker.Report` into output; they sit in
+a registry keyed by ``--format``. Text from YAML files is never interpreted: rich
+markup is not parsed, and control characters are shown as escapes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING, ClassVar
+
+from pcontract import __version__
+from pcontract.problems import Problem, Severity
+from pcontract.rules import RULES
+
+if TYPE_CHECKING:
+    from pcontract.checker import Report
+
+JSON_FORMAT_VERSION = 1
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe_text(text: str) -> str:
+    """Show control characters (ANSI escapes included) as visible escapes."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+class Reporter(ABC):
+    name: ClassVar[str]
+
+    @abstractmethod
+    def report(self, report: Report, out: IO[str]) -> None: ...
+
+
+def _summary(report: Report) -> str:
+    errors, warnings = report.counts
+    files = report.checked
+    noun = "file" if files == 1 else "files"
+    if errors:
+        return (
+            f"{errors} error{'s' if errors != 1 else ''}"
+            + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
+            + f" in {report.files_with_problems()} of {files} {noun}"
+        )
+    text = f"{files} {noun} valid"
+    if warnings:
+        text += f", {warnings} warning{'s' if warnings != 1 else ''}"
+    return text
+
+
+class TextReporter(Reporter):
+    name = "text"
+
+    def report(self, report: Report, out: IO[str]) -> None:
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(file=out, soft_wrap=True, highlight=False)
+        current = None
+        for problem in report.problems:
+            if problem.file != current:
+                if current is not None:
+                    console.print()
+                console.print(Text(safe_text(problem.file), style="bold underline"))
+                current = problem.file
+            where = f"{problem.line}:{problem.column}" if problem.line else "-"
+            style = "red" if problem.is_error else "yellow"
+            line = Text("  ")
+            line.append(f"{where:<8}", style="dim")
+            line.append(f"{problem.severity.value:<8}", style=style)
+            line.append(f"{problem.code}  ", style="cyan")
+            line.append(safe_text(problem.message))
+            console.print(line)
+            if problem.hint:
+                console.print(Text(" " * 25 + "hint: " + safe_text(problem.hint), style="dim"))
+        if report.problems:
+            console.print()
+        errors, _ = report.counts
+        mark, style = ("✖", "bold red") if errors else ("✔", "bold green")
+        summary = Text(f"{mark} {_summary(report)}", style=style)
+        if report.skipped:
+            summary.append(
+                f" ({len(report.skipped)} YAML file(s) without apiVersion/kind skipped)",
+                style="dim",
+            )
+        console.print(summary)
+
+
+class JsonReporter(Reporter):
+    """The stable JSON shape, documented in the README:
+
+    ``{"version": 1, "tool": {...}, "summary": {...}, "problems": [...]}``.
+    """
+
+    name = "json"
+
+    def report(self, report: Report, out: IO[str]) -> None:
+        errors, warnings = report.counts
+        payload = {
+            "version": JSON_FORMAT_VERSION,
+            "tool": {"name": "pcontract", "version": __version__},
+            "summary": {
+                "files": report.checked,
+                "skipped": len(report.skipped),
+                "errors": errors,
+                "warnings": warnings,
+                "valid": errors == 0,
+            },
+            "problems": [
+                {**p.as_dict(), "rule": RULES[p.code].name if p.code in RULES else None}
+                for p in report.problems
+            ],
+        }
+        json.dump(payload, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class GithubReporter(Reporter):
+    """GitHub Actions workflow commands: one annotation per problem."""
+
+    name = "github"
+
+    def report(self, report: Report, out: IO[str]) -> None:
+        for problem in report.problems:
+            level = "error" if problem.is_error else "warning"
+            props = [f"file={_gh_property(problem.file)}"]
+            if problem.line:
+                props.append(f"line={problem.line}")
+                props.append(f"col={problem.column}")
+            rule = RULES.get(problem.code)
+            title = f"{problem.code} {rule.name}" if rule else problem.code
+            props.append(f"title={_gh_property(title)}")
+            message = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
+            out.write(f"::{level} {','.join(props)}::{_gh_data(safe_text(message))}\n")
+        out.write(_summary(report) + "\n")
+
+
+class SarifReporter(Reporter):
+    """SARIF 2.1.0, for code scanning."""
+
+    name = "sarif"
+
+    def report(self, report: Report, out: IO[str]) -> None:
+        used = sorted({p.code for p in report.problems})
+        rules = [
+            {
+                "id": code,
+                "name": RULES[code].name,
+                "shortDescription": {"text": RULES[code].summary},
+                "defaultConfiguration": {
+                    "level": "error" if RULES[code].severity is Severity.ERROR else "warning"
+                },
+            }
+            for code in used
+            if code in RULES
+        ]
+        payload = {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "pcontract",
+                            "version": __version__,
+                            "informationUri": "https://github.com/pcontract/pcontract",
+                            "rules": rules,
+                        }
+                    },
+                    "results": [_sarif_result(p) for p in report.problems],
+                }
+            ],
+        }
+        json.dump(payload, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+
+
+def _sarif_result(problem: Problem) -> dict[str, object]:
+    region: dict[str, int] = {}
+    if problem.line:
+        region = {"startLine": problem.line, "startColumn": max(problem.column, 1)}
+    location: dict[str, object] = {
+        "physicalLocation": {
+            "artifactLocation": {"uri": problem.file.replace("\\", "/")},
+            **({"region": region} if region else {}),
+        },
+        "logicalLocations": [{"fullyQualifiedName": problem.json_path}],
+    }
+    text = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
+    return {
+        "ruleId": problem.code,
+        "level": "error" if problem.is_error else "warning",
+        "message": {"text": text},
+        "locations": [location],
+    }
+
+
+REPORTERS: dict[str, type[Reporter]] = {
+    r.name: r for r in (TextReporter, JsonReporter, GithubReporter, SarifReporter)
+}
+
+
+def rules_table(codes: Iterable[str] | None = None) -> str:
+    """The Markdown rules table, as it appears in the README."""
+    lines = ["| code | name | severity | checks |", "| --- | --- | --- | --- |"]
+    for code in sorted(codes if codes is not None else RULES):
+        rule = RULES[code]
+        severity = rule.severity.value + (" (vetting)" if rule.vetting else "")
+        lines.append(f"| {code} | {rule.name} | {severity} | {rule.summary} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,340 @@
+"""Rules checked within one Contract."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from itertools import pairwise
+
+from pcontract.model import (
+    CRITERIA_ORDER,
+    KIND_BINARY,
+    KIND_DECREASE,
+    KIND_MILESTONE,
+    NUMERIC_KINDS,
+    Contract,
+    Indicator,
+    Value,
+    dec,
+    is_number,
+    parse_date,
+)
+from pcontract.problems import Severity
+from pcontract.rules.base import Finding, rule
+
+HUNDRED = Decimal(100)
+
+
+def fmt(value: Decimal | Value) -> str:
+    """A number as a person writes it: 100, 72.5, not 100.00 or 7.25E+1."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+@rule("PC201", "weights-total", "Indicator weights add up to 100.", kinds=("Contract",))
+def weights_total(contract: Contract) -> Iterator[Finding]:
+    total = sum((i.weight for i in contract.indicators), Decimal(0))
+    if total != HUNDRED:
+        yield Finding(
+            ("criteria",),
+            f"indicator weights add up to {fmt(total)}, not 100",
+            f"change the weights by {fmt(HUNDRED - total)} in total",
+            at_key=True,
+        )
+
+
+@rule(
+    "PC202",
+    "category-weight",
+    "Each category's weight equals the sum of its indicators' weights.",
+    kinds=("Contract",),
+)
+def category_weight(contract: Contract) -> Iterator[Finding]:
+    for category in contract.criteria:
+        total = sum((i.weight for i in category.indicators), Decimal(0))
+        if total != category.weight:
+            yield Finding(
+                (*category.path, "weight"),
+                f"category '{category.id}' has weight {fmt(category.weight)} but its "
+                f"indicators' weights add up to {fmt(total)}",
+                f"set the category weight to {fmt(total)}, or change its indicators",
+            )
+
+
+@rule(
+    "PC203",
+    "unique-ids",
+    "Category and indicator ids are unique in a contract.",
+    kinds=("Contract",),
+)
+def unique_ids(contract: Contract) -> Iterator[Finding]:
+    categories = Counter(c.id for c in contract.criteria)
+    seen: set[str] = set()
+    for category in contract.criteria:
+        if categories[category.id] > 1 and category.id in seen:
+            yield Finding((*category.path, "id"), f"category id '{category.id}' is used twice")
+        seen.add(category.id)
+    indicators = Counter(i.id for i in contract.indicators)
+    seen = set()
+    for indicator in contract.indicators:
+        if indicators[indicator.id] > 1 and indicator.id in seen:
+            yield Finding(
+                (*indicator.path, "id"),
+                f"indicator id '{indicator.id}' is used {indicators[indicator.id]} times",
+                "give each indicator its own id",
+            )
+        seen.add(indicator.id)
+
+
+_EXPECTED = {
+    "increase": "a number",
+    "decrease": "a number",
+    "milestone": "a date (YYYY-MM-DD)",
+    "binary": "true",
+}
+
+
+def _fits(kind: str, value: object) -> bool:
+    if kind in NUMERIC_KINDS:
+        return is_number(value)
+    if kind == KIND_MILESTONE:
+        return parse_date(value) is not None
+    return value is True
+
+
+@rule(
+    "PC204",
+    "target-type",
+    "Targets and criteria values have the type the indicator kind needs.",
+    kinds=("Contract",),
+)
+def target_type(contract: Contract) -> Iterator[Finding]:
+    for indicator in contract.indicators:
+        if not _fits(indicator.kind, indicator.target):
+            yield Finding(
+                (*indicator.path, "target"),
+                f"{indicator.id} is a {indicator.kind} indicator, so its target must be "
+                f"{_EXPECTED[indicator.kind]}, not {indicator.target!r}",
+                "milestone targets are dates, binary targets are true, others are numbers",
+            )
+        if indicator.kind == KIND_BINARY:
+            if indicator.criteria_values:
+                yield Finding(
+                    (*indicator.path, "criteria_values"),
+                    f"{indicator.id} is binary and takes no criteria values",
+                    "the guidelines' default_criteria_values.binary sets its scores",
+                    at_key=True,
+                )
+            continue
+        for name, value in indicator.criteria_values.items():
+            if name in CRITERIA_ORDER and not _fits(indicator.kind, value):
+                yield Finding(
+                    (*indicator.path, "criteria_values", name),
+                    f"{indicator.id}: criteria value '{name}' must be "
+                    f"{_EXPECTED[indicator.kind]}, not {value!r}",
+                )
+
+
+@rule(
+    "PC205", "dates-in-period", "Every date lies inside the contract period.", kinds=("Contract",)
+)
+def dates_in_period(contract: Contract) -> Iterator[Finding]:
+    start = parse_date(contract.period_start)
+    end = parse_date(contract.period_end)
+    if start is None or end is None:
+        return
+    if start > end:
+        yield Finding(
+            ("period", "end"),
+            f"the period ends ({contract.period_end}) before it starts ({contract.period_start})",
+        )
+        return
+    for indicator in contract.indicators:
+        dated = [("due", indicator.due)]
+        if indicator.kind == KIND_MILESTONE:
+            dated.append(("target", indicator.target))  # type: ignore[arg-type]
+        for name, value in dated:
+            day = parse_date(value)
+            if day is not None and not start <= day <= end:
+                yield Finding(
+                    (*indicator.path, name),
+                    f"{indicator.id}: {name} {value} is outside the contract period "
+                    f"{contract.period_start} to {contract.period_end}",
+                    "move the date into the period, or correct the period",
+                )
+
+
+@rule(
+    "PC206",
+    "financial-year",
+    "The financial year is two consecutive years, such as 2024/2025.",
+    kinds=("Contract", "Guidelines"),
+)
+def financial_year(document: object) -> Iterator[Finding]:
+    year = str(getattr(document, "financial_year", ""))
+    first, _, second = year.partition("/")
+    if first.isdigit() and second.isdigit() and int(second) != int(first) + 1:
+        yield Finding(
+            ("financial_year",),
+            f"financial year {year} should span two consecutive years",
+            f"did you mean {first}/{int(first) + 1}?",
+        )
+
+
+def _ordered_points(indicator: Indicator) -> tuple[list[tuple[str, Value]], str | None]:
+    """The given criteria points, best to worst, with the target in its place."""
+    values = dict(indicator.criteria_values)
+    conflict = None
+    if "target" in values and values["target"] != indicator.target:
+        conflict = (
+            f"{indicator.id}: criteria value 'target' ({values['target']}) differs from the "
+            f"indicator's target ({indicator.target})"
+        )
+    values["target"] = indicator.target
+    if "good" in values and values["good"] != values["target"]:
+        conflict = conflict or (
+            f"{indicator.id}: criteria value 'good' ({values['good']}) and the target "
+            f"({indicator.target}) both score Good and must be equal"
+        )
+        del values["good"]
+    elif "good" in values:
+        del values["good"]
+    return [(name, values[name]) for name in CRITERIA_ORDER if name in values], conflict
+
+
+def _sort_key(kind: str, value: Value) -> Decimal | int | None:
+    if kind == KIND_MILESTONE:
+        day = parse_date(value)
+        return day.toordinal() if day else None
+    return dec(value) if is_number(value) else None  # type: ignore[arg-type]
+
+
+@rule(
+    "PC207",
+    "criteria-monotonic",
+    "Criteria values run strictly from Excellent to Poor in the indicator's good direction.",
+    kinds=("Contract",),
+)
+def criteria_monotonic(contract: Contract) -> Iterator[Finding]:
+    for indicator in contract.indicators:
+        if indicator.kind == KIND_BINARY or not indicator.criteria_values:
+            continue
+        points, conflict = _ordered_points(indicator)
+        path = (*indicator.path, "criteria_values")
+        if conflict:
+            yield Finding(path, conflict, at_key=True)
+        keyed = [(name, _sort_key(indicator.kind, value), value) for name, value in points]
+        if any(key is None for _, key, _ in keyed):
+            continue  # PC204 reports the wrong type
+        # Going from Excellent to Poor, values fall for increase, rise for decrease and
+        # get later for milestones.
+        falling = indicator.kind not in (KIND_DECREASE, KIND_MILESTONE)
+        for (a_name, a_key, a_value), (b_name, b_key, b_value) in pairwise(keyed):
+            assert a_key is not None and b_key is not None
+            ok = a_key > b_key if falling else a_key < b_key
+            if not ok:
+                direction = (
+                    "decrease"
+                    if falling
+                    else ("get later" if indicator.kind == KIND_MILESTONE else "increase")
+                )
+                yield Finding(
+                    path,
+                    f"{indicator.id}: criteria values must strictly {direction} from "
+                    f"excellent to poor, but {a_name} is {a_value} and {b_name} is {b_value}",
+                    f"for a {indicator.kind} indicator, excellent is the best achievement",
+                    at_key=True,
+                )
+                break
+
+
+@rule(
+    "PC208",
+    "quarterly-targets",
+    "Quarterly targets are cumulative (monotonic) and end at the target.",
+    kinds=("Contract",),
+)
+def quarterly_targets(contract: Contract) -> Iterator[Finding]:
+    for indicator in contract.indicators:
+        quarters = indicator.quarterly_targets
+        if quarters is None:
+            continue
+        path = (*indicator.path, "quarterly_targets")
+        if indicator.kind not in NUMERIC_KINDS:
+            yield Finding(
+                path,
+                f"{indicator.id}: quarterly targets apply to increase and decrease "
+                f"indicators, not {indicator.kind}",
+                at_key=True,
+            )
+            continue
+        if not is_number(indicator.target):
+            continue
+        values = [dec(q) for q in quarters]  # type: ignore[arg-type]
+        rising = indicator.kind != KIND_DECREASE
+        for index, (a, b) in enumerate(pairwise(values)):
+            if (b < a) if rising else (b > a):
+                yield Finding(
+                    (*path, index + 1),
+                    f"{indicator.id}: quarterly targets are cumulative, so Q{index + 2} "
+                    f"({fmt(b)}) cannot be {'below' if rising else 'above'} "
+                    f"Q{index + 1} ({fmt(a)})",
+                )
+                break
+        target = dec(indicator.target)  # type: ignore[arg-type]
+        if values[-1] != target:
+            yield Finding(
+                (*path, len(values) - 1),
+                f"{indicator.id}: the Q4 target ({fmt(values[-1])}) must equal the annual "
+                f"target ({fmt(target)})",
+            )
+
+
+@rule(
+    "PC401",
+    "growth-oriented",
+    "A target is not below the latest baseline (not above it, for decrease).",
+    kinds=("Contract",),
+    severity=Severity.WARNING,
+    vetting=True,
+)
+def growth_oriented(contract: Contract) -> Iterator[Finding]:
+    for indicator in contract.indicators:
+        latest = indicator.latest_baseline
+        if indicator.kind not in NUMERIC_KINDS or latest is None:
+            continue
+        year, value = latest
+        if not (is_number(value) and is_number(indicator.target)):
+            continue
+        target = dec(indicator.target)  # type: ignore[arg-type]
+        baseline = dec(value)  # type: ignore[arg-type]
+        worse = target > baseline if indicator.kind == KIND_DECREASE else target < baseline
+        if worse:
+            word = "above" if indicator.kind == KIND_DECREASE else "below"
+            yield Finding(
+                (*indicator.path, "target"),
+                f"{indicator.id}: target {fmt(target)} is {word} the {year} achievement "
+                f"of {fmt(baseline)} (not growth oriented)",
+                "vetting expects targets at least as good as the latest achievement; "
+                "document the reason if this is intended",
+            )
+
+
+@rule(
+    "PC402",
+    "baseline-present",
+    "Increase and decrease indicators give a baseline.",
+    kinds=("Contract",),
+    severity=Severity.WARNING,
+    vetting=True,
+)
+def baseline_present(contract: Contract) -> Iterator[Finding]:
+    for indicator in contract.indicators:
+        if indicator.kind in NUMERIC_KINDS and not indicator.baseline:
+            yield Finding(
+                (*indicator.path, "id"),
+                f"{indicator.id}: no baseline is given",
+                "add the previous years' achievements under baseline, e.g. 2023/2024: 900000",
+            )

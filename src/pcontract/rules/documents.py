@@ -1,0 +1,210 @@
+"""Rules checked within one Results, Guidelines or CascadePlan document."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from itertools import pairwise
+
+from pcontract.model import CascadePlan, Guidelines, Results
+from pcontract.rules.base import Finding, rule
+from pcontract.rules.contract import fmt
+
+
+@rule(
+    "PC220",
+    "result-entry",
+    "Each achievement gives an actual, or status not-applicable with a reason.",
+    kinds=("Results",),
+)
+def result_entry(results: Results) -> Iterator[Finding]:
+    for achievement in results.achievements.values():
+        if achievement.not_applicable:
+            if not achievement.reason:
+                yield Finding(
+                    (*achievement.path, "status"),
+                    f"{achievement.id} is not applicable but gives no reason",
+                    "add reason: naming the exogenous factor, e.g. funds not released",
+                )
+            if achievement.actual is not None or achievement.moderation is not None:
+                yield Finding(
+                    (*achievement.path, "status"),
+                    f"{achievement.id} is not applicable but also gives an actual",
+                    "remove the actual, or remove status: not-applicable",
+                )
+        elif achievement.actual is None:
+            yield Finding(
+                achievement.path,
+                f"{achievement.id} gives no actual",
+                "add actual: with the achievement, or status: not-applicable with a reason",
+                at_key=True,
+            )
+
+
+@rule(
+    "PC230",
+    "scale-order",
+    "The target score lies strictly between the best and the worst score.",
+    kinds=("Guidelines",),
+)
+def scale_order(guidelines: Guidelines) -> Iterator[Finding]:
+    low, high = sorted((guidelines.best, guidelines.worst))
+    if not low < guidelines.target < high:
+        yield Finding(
+            ("scale",),
+            f"scale target {fmt(guidelines.target)} must lie strictly between best "
+            f"{fmt(guidelines.best)} and worst {fmt(guidelines.worst)}",
+            at_key=True,
+        )
+
+
+@rule(
+    "PC231",
+    "grade-bands",
+    "Grade bands are ordered best to worst and cover the whole scale.",
+    kinds=("Guidelines",),
+)
+def grade_bands(guidelines: Guidelines) -> Iterator[Finding]:
+    if guidelines.method == "five-point":
+        ascending = guidelines.best < guidelines.worst
+        previous: Decimal | None = None
+        for index, band in enumerate(guidelines.grades):
+            path = ("grades", index)
+            if band.max is None:
+                yield Finding(path, f"grade '{band.grade}' needs max: its upper bound", at_key=True)
+                return
+            if previous is not None and (
+                band.max <= previous if ascending else band.max >= previous
+            ):
+                yield Finding(
+                    (*path, "max"),
+                    f"grade '{band.grade}' max {fmt(band.max)} does not follow the band "
+                    f"before it ({fmt(previous)}); list bands best first",
+                )
+                return
+            previous = band.max
+        if previous is not None and (
+            previous < guidelines.worst if ascending else previous > guidelines.worst
+        ):
+            yield Finding(
+                ("grades", len(guidelines.grades) - 1, "max"),
+                f"the last grade band ends at {fmt(previous)}, short of the worst score "
+                f"{fmt(guidelines.worst)}",
+            )
+        return
+    previous = None
+    for index, band in enumerate(guidelines.grades):
+        path = ("grades", index)
+        bound = band.min if band.min is not None else band.above
+        if bound is None:
+            yield Finding(
+                path,
+                f"grade '{band.grade}' needs min: (or above:), its lower percentage bound",
+                at_key=True,
+            )
+            return
+        if previous is not None and bound >= previous:
+            yield Finding(
+                path,
+                f"grade '{band.grade}' bound {fmt(bound)} does not fall below the band "
+                f"before it ({fmt(previous)}); list bands best first",
+                at_key=True,
+            )
+            return
+        previous = bound
+
+
+@rule(
+    "PC232",
+    "default-criteria",
+    "Default criteria values run from Excellent to Poor in each kind's good direction.",
+    kinds=("Guidelines",),
+)
+def default_criteria(guidelines: Guidelines) -> Iterator[Finding]:
+    order = ("excellent", "very_good", "good", "fair", "poor")
+    # Relative to the target: multiples (1 is the target) or day offsets (0).
+    for kind, pivot, falling in (
+        ("increase", Decimal(1), True),
+        ("decrease", Decimal(1), False),
+        ("milestone", Decimal(0), False),
+    ):
+        given = guidelines.default_criteria_values.get(kind, {})
+        points = [(name, given[name]) for name in order if name in given]
+        better = [(n, v) for n, v in points if n in ("excellent", "very_good")]
+        worse = [(n, v) for n, v in points if n in ("fair", "poor")]
+        sequence = [*better, ("target", pivot), *worse]
+        if "good" in given and given["good"] != pivot:
+            yield Finding(
+                ("default_criteria_values", kind, "good"),
+                f"{kind}: good must be {fmt(pivot)}, the target itself",
+            )
+        for (a_name, a), (b_name, b) in pairwise(sequence):
+            if not (a > b if falling else a < b):
+                yield Finding(
+                    ("default_criteria_values", kind),
+                    f"{kind}: {a_name} ({fmt(a)}) and {b_name} ({fmt(b)}) are out of order",
+                    "for increase, excellent is above 1 and poor below; for decrease and "
+                    "milestone, the other way round",
+                    at_key=True,
+                )
+                break
+
+
+@rule("PC240", "plan-units", "Plan unit ids are unique.", kinds=("CascadePlan",))
+def plan_units(plan: CascadePlan) -> Iterator[Finding]:
+    counts = Counter(unit.id for unit in plan.units)
+    seen: set[str] = set()
+    for unit in plan.units:
+        if counts[unit.id] > 1 and unit.id in seen:
+            yield Finding((*unit.path, "id"), f"unit id '{unit.id}' is used twice")
+        seen.add(unit.id)
+
+
+@rule(
+    "PC241",
+    "plan-entry",
+    "Each carried indicator sets its target by exactly one of share, amount or copy.",
+    kinds=("CascadePlan",),
+)
+def plan_entry(plan: CascadePlan) -> Iterator[Finding]:
+    for unit in plan.units:
+        for entry in unit.entries:
+            ways = [
+                name
+                for name, given in (
+                    ("share", entry.share is not None),
+                    ("amount", entry.amount is not None),
+                    ("copy", entry.copy),
+                )
+                if given
+            ]
+            if len(ways) != 1:
+                yield Finding(
+                    entry.path,
+                    f"unit '{unit.id}', indicator {entry.indicator}: give exactly one of "
+                    f"share, amount or copy" + (f" (got {', '.join(ways)})" if ways else ""),
+                    at_key=True,
+                )
+
+
+@rule(
+    "PC242",
+    "plan-id-pattern",
+    "The plan's id_pattern includes {unit} and makes valid ids.",
+    kinds=("CascadePlan",),
+)
+def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
+    if "{unit}" not in plan.id_pattern:
+        yield Finding(
+            ("id_pattern",),
+            f"id_pattern '{plan.id_pattern}' must contain {{unit}}, or every unit gets the same id",
+        )
+        return
+    try:
+        plan.id_pattern.format(parent=plan.parent, unit="x")
+    except (KeyError, IndexError, ValueError):
+        yield Finding(
+            ("id_pattern",),
+            f"id_pattern '{plan.id_pattern}' may use only {{parent}} and {{unit}}",
+        )

@@ -1,0 +1,287 @@
+"""Rules checked across files, on the index of per-file summaries."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from decimal import Decimal
+
+from pcontract.index import ContractSummary, Index, ResultsSummary, Summary
+from pcontract.model import KIND_MILESTONE, NUMERIC_KINDS, is_number, parse_date
+from pcontract.problems import Severity
+from pcontract.rules.base import Finding, tree_rule
+from pcontract.rules.contract import fmt
+
+TreeFindings = Iterator[tuple[Summary, Finding]]
+
+
+@tree_rule("PC301", "unique-contract-ids", "Contract ids are unique across the tree.")
+def unique_contract_ids(index: Index) -> TreeFindings:
+    for contract_id, found in index.by_id.items():
+        if len(found) > 1:
+            files = ", ".join(c.file for c in found)
+            for contract in found[1:]:
+                yield (
+                    contract,
+                    Finding(
+                        ("id",),
+                        f"contract id '{contract_id}' is also used by {found[0].file}",
+                        f"every contract needs its own id; files using it: {files}",
+                    ),
+                )
+
+
+@tree_rule(
+    "PC302",
+    "guidelines-resolves",
+    "A contract's guidelines path leads to a Guidelines document.",
+)
+def guidelines_resolves(index: Index) -> TreeFindings:
+    for contract in index.contracts:
+        if contract.guidelines_source is None or contract.guidelines is None:
+            continue
+        if index.guidelines_at(contract.guidelines_source) is not None:
+            continue
+        if index.is_broken("Guidelines", contract.guidelines_source):
+            continue
+        exists = os.path.isfile(contract.guidelines_source)
+        yield (
+            contract,
+            Finding(
+                ("guidelines",),
+                f"guidelines '{contract.guidelines}' "
+                + ("is not a valid Guidelines document" if exists else "does not exist"),
+                "the path is relative to this contract's folder"
+                if not exists
+                else "run pcontract validate on that file to see why",
+            ),
+        )
+
+
+@tree_rule("PC303", "parent-resolves", "A contract's parent is a contract in the tree.")
+def parent_resolves(index: Index) -> TreeFindings:
+    for contract in index.contracts:
+        parent = contract.parent
+        if parent and index.contract(parent) is None and not index.is_broken("Contract", parent):
+            yield (
+                contract,
+                Finding(
+                    ("parent",),
+                    f"parent contract '{parent}' was not found",
+                    "validate the folder that holds the parent contract too, or fix the id",
+                ),
+            )
+
+
+@tree_rule("PC304", "parent-cycle", "Parent links do not form a cycle.")
+def parent_cycle(index: Index) -> TreeFindings:
+    reported: set[str] = set()
+    for contract in index.contracts:
+        chain = [contract.id]
+        current = contract
+        while current.parent:
+            parent = index.contract(current.parent)
+            if parent is None:
+                break
+            if parent.id in chain:
+                cycle = chain[chain.index(parent.id) :]
+                if not reported.intersection(cycle):
+                    reported.update(cycle)
+                    yield (
+                        contract,
+                        Finding(
+                            ("parent",),
+                            "parent links form a cycle: " + " -> ".join([*cycle, parent.id]),
+                            "a contract cannot be its own ancestor",
+                        ),
+                    )
+                break
+            chain.append(parent.id)
+            current = parent
+
+
+def _results_contract(index: Index, results: ResultsSummary) -> ContractSummary | None:
+    return index.contract(results.contract)
+
+
+@tree_rule("PC305", "results-contract", "Results point to a contract in the tree.")
+def results_contract(index: Index) -> TreeFindings:
+    for results in index.results:
+        if _results_contract(index, results) is None and not index.is_broken(
+            "Contract", results.contract
+        ):
+            yield (
+                results,
+                Finding(
+                    ("contract",),
+                    f"contract '{results.contract}' was not found",
+                    "validate the folder that holds the contract too, or fix the id",
+                ),
+            )
+
+
+@tree_rule("PC306", "results-indicators", "Results name only indicators the contract has.")
+def results_indicators(index: Index) -> TreeFindings:
+    for results in index.results:
+        contract = _results_contract(index, results)
+        if contract is None:
+            continue
+        known = {i.id for i in contract.indicators}
+        for indicator_id, _, _ in results.achievements:
+            if indicator_id not in known:
+                yield (
+                    results,
+                    Finding(
+                        ("achievements", indicator_id),
+                        f"contract '{contract.id}' has no indicator '{indicator_id}'",
+                        "indicators: " + ", ".join(sorted(known)),
+                        at_key=True,
+                    ),
+                )
+
+
+_ACTUAL = {
+    "increase": "a number",
+    "decrease": "a number",
+    "milestone": "a completion date (YYYY-MM-DD)",
+    "binary": "true or false",
+}
+
+
+def _actual_fits(kind: str, value: object) -> bool:
+    if kind in NUMERIC_KINDS:
+        return is_number(value)
+    if kind == KIND_MILESTONE:
+        return parse_date(value) is not None
+    return isinstance(value, bool)
+
+
+@tree_rule("PC307", "results-actual-type", "Each actual has the type its indicator's kind needs.")
+def results_actual_type(index: Index) -> TreeFindings:
+    for results in index.results:
+        contract = _results_contract(index, results)
+        if contract is None:
+            continue
+        kinds = {i.id: i.kind for i in contract.indicators}
+        for indicator_id, value, not_applicable in results.achievements:
+            kind = kinds.get(indicator_id)
+            if kind is None or not_applicable or value is None or _actual_fits(kind, value):
+                continue
+            yield (
+                results,
+                Finding(
+                    ("achievements", indicator_id),
+                    f"{indicator_id} is a {kind} indicator, so its actual must be "
+                    f"{_ACTUAL[kind]}, not {value!r}",
+                ),
+            )
+
+
+@tree_rule(
+    "PC308",
+    "results-complete",
+    "Results report every indicator; one left out scores Poor.",
+    severity=Severity.WARNING,
+)
+def results_complete(index: Index) -> TreeFindings:
+    for results in index.results:
+        contract = _results_contract(index, results)
+        if contract is None:
+            continue
+        reported = {a[0] for a in results.achievements}
+        missing = [i.id for i in contract.indicators if i.id not in reported]
+        if missing:
+            yield (
+                results,
+                Finding(
+                    ("achievements",),
+                    f"{len(missing)} indicator(s) not reported, which will score the worst: "
+                    + ", ".join(missing),
+                    "report an actual, or status: not-applicable with a reason",
+                    at_key=True,
+                ),
+            )
+
+
+@tree_rule("PC309", "results-unique", "There is one Results file per contract and period.")
+def results_unique(index: Index) -> TreeFindings:
+    seen: dict[tuple[str, str], ResultsSummary] = {}
+    for results in index.results:
+        key = (results.contract, results.period)
+        if key in seen:
+            yield (
+                results,
+                Finding(
+                    ("period",),
+                    f"{seen[key].file} already reports {results.period} results for "
+                    f"'{results.contract}'",
+                    "keep one Results file per contract and period",
+                ),
+            )
+        else:
+            seen[key] = results
+
+
+@tree_rule(
+    "PC320",
+    "guidelines-year",
+    "A contract's guidelines are for the same financial year.",
+    severity=Severity.WARNING,
+)
+def guidelines_year(index: Index) -> TreeFindings:
+    for contract in index.contracts:
+        if contract.guidelines_source is None:
+            continue
+        guidelines = index.guidelines_at(contract.guidelines_source)
+        if guidelines is not None and guidelines.financial_year != contract.financial_year:
+            yield (
+                contract,
+                Finding(
+                    ("guidelines",),
+                    f"the guidelines are for {guidelines.financial_year}, the contract for "
+                    f"{contract.financial_year}",
+                ),
+            )
+
+
+@tree_rule(
+    "PC403",
+    "category-weights",
+    "Criteria categories have the guidelines' weight ranges, and required ones are present.",
+    severity=Severity.WARNING,
+    vetting=True,
+)
+def category_weights(index: Index) -> TreeFindings:
+    for contract in index.contracts:
+        if contract.guidelines_source is None:
+            continue
+        guidelines = index.guidelines_at(contract.guidelines_source)
+        if guidelines is None or not guidelines.categories:
+            continue
+        weights = {cid: (Decimal(w), path) for cid, w, path in contract.category_weights}
+        if contract.parent:
+            continue  # cascaded contracts carry a subset of categories
+        for cid, name, low, high, required in guidelines.categories:
+            if cid not in weights:
+                if required:
+                    yield (
+                        contract,
+                        Finding(
+                            ("criteria",),
+                            f"the guidelines require the category '{cid}' ({name})",
+                            at_key=True,
+                        ),
+                    )
+                continue
+            weight, path = weights[cid]
+            if (low is not None and weight < Decimal(low)) or (
+                high is not None and weight > Decimal(high)
+            ):
+                yield (
+                    contract,
+                    Finding(
+                        (*path, "weight"),
+                        f"category '{cid}' has weight {fmt(weight)}, outside the guidelines' "
+                        f"range {low or 0} to {high or 100}",
+                    ),
+                )

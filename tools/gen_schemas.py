@@ -1,0 +1,582 @@
+"""Write schemas/*.schema.json. The schemas are the interface; this script keeps
+their shared pieces ($defs) identical across the four files. Run it after editing
+and commit both: `python tools/gen_schemas.py`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+BASE = "https://pcontract.github.io/schemas/v1"
+ROOT = Path(__file__).resolve().parent.parent / "schemas"
+
+ID = {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+    "description": "An identifier: a letter or digit, then up to 63 letters, digits, '.', '_' or '-'.",
+}
+DATE = {
+    "type": "string",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "format": "date",
+    "description": "An ISO date, YYYY-MM-DD.",
+}
+FY = {
+    "type": "string",
+    "pattern": "^[0-9]{4}/[0-9]{4}$",
+    "description": "A financial year such as 2024/2025 (1 July 2024 to 30 June 2025).",
+}
+TEXT = {"type": "string", "description": "Free text; always escaped on output."}
+VALUE = {
+    "description": "A number, a date (YYYY-MM-DD, for milestones) or true/false (for binary indicators).",
+    "type": ["number", "string", "boolean"],
+}
+PERSON = {
+    "type": "object",
+    "description": "A signatory: their title and name.",
+    "properties": {
+        "title": {"type": "string", "description": "The office, e.g. Cabinet Secretary."},
+        "name": {"type": "string", "description": "The office holder's name."},
+    },
+    "required": ["title"],
+    "additionalProperties": False,
+    "patternProperties": {"^x-": {"description": "Custom data, kept and otherwise ignored."}},
+}
+COMMON_DEFS = {
+    "id": ID,
+    "date": DATE,
+    "financialYear": FY,
+    "text": TEXT,
+    "value": VALUE,
+    "person": PERSON,
+}
+X = {"^x-": {"description": "Custom data: any key starting with x- is kept and otherwise ignored."}}
+
+
+def obj(
+    description: str, properties: dict[str, Any], required: list[str], title: str | None = None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if title:
+        out["title"] = title
+    out.update(
+        {
+            "type": "object",
+            "description": description,
+            "properties": properties,
+            "required": required,
+            "additionalProperties": False,
+            "patternProperties": X,
+        }
+    )
+    return out
+
+
+def ref(name: str, description: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"$ref": f"#/$defs/{name}"}
+    if description:
+        out["description"] = description
+    return out
+
+
+def header(kind: str, description: str) -> dict[str, Any]:
+    return {
+        "apiVersion": {
+            "const": "pcontract/v1",
+            "description": "The format version: always pcontract/v1.",
+        },
+        "kind": {"const": kind, "description": f"The document kind: {kind}. {description}"},
+    }
+
+
+def document(
+    kind: str,
+    file: str,
+    description: str,
+    properties: dict[str, Any],
+    required: list[str],
+    defs: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE}/{file}",
+        "title": f"pcontract {kind}",
+        "description": description,
+        "type": "object",
+        "properties": {**header(kind, description), **properties},
+        "required": ["apiVersion", "kind", *required],
+        "additionalProperties": False,
+        "patternProperties": X,
+        "$defs": {**COMMON_DEFS, **defs},
+    }
+
+
+CRITERIA_VALUES = obj(
+    "Explicit criteria values for this indicator: the achievement that earns each score. "
+    "Give any subset; the guidelines supply the rest. They must be strictly monotonic in "
+    "the indicator's good direction. Numbers, or dates for milestones.",
+    {
+        "excellent": ref("value", "The achievement that scores Excellent (1.00)."),
+        "very_good": ref("value", "The achievement that scores Very Good (2.00)."),
+        "good": ref(
+            "value", "The achievement that scores Good (3.00, the same point as the target)."
+        ),
+        "target": ref(
+            "value",
+            "The target itself, which scores the guidelines' target score (3.00); must equal the indicator's target.",
+        ),
+        "fair": ref("value", "The achievement that scores Fair (4.00)."),
+        "poor": ref("value", "The achievement that scores Poor (5.00)."),
+    },
+    [],
+)
+
+INDICATOR = obj(
+    "One performance indicator: what is measured, its weight, its target and who owns it.",
+    {
+        "id": ref("id", "The indicator's id, unique within the contract, e.g. CM01."),
+        "name": {"type": "string", "description": "What the indicator measures."},
+        "unit": {
+            "type": "string",
+            "description": "The unit of measure, e.g. cards, days, %, KES million.",
+        },
+        "weight": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 100,
+            "description": "The weight, in percent of the whole contract; all weights add up to 100.",
+        },
+        "kind": {
+            "enum": ["increase", "decrease", "milestone", "binary"],
+            "description": "increase: more is better; decrease: less is better; milestone: a completion date, earlier is better; binary: done or not done.",
+        },
+        "baseline": {
+            "type": "object",
+            "description": "Previous achievements, by financial year (e.g. 2022/2023: 800000).",
+            "propertyNames": {"pattern": "^[0-9]{4}/[0-9]{4}$"},
+            "additionalProperties": ref("value", "The achievement in that financial year."),
+        },
+        "target": ref(
+            "value",
+            "The target: a number for increase and decrease, a date (YYYY-MM-DD) for milestone, true for binary.",
+        ),
+        "criteria_values": ref("criteriaValues"),
+        "quarterly_targets": {
+            "type": "array",
+            "description": "Cumulative targets at the end of Q1, Q2, Q3 and Q4; the last equals the target.",
+            "items": {
+                "type": "number",
+                "description": "The cumulative target at the end of the quarter.",
+            },
+            "minItems": 4,
+            "maxItems": 4,
+        },
+        "owner": {
+            "type": "string",
+            "description": "Who is responsible, e.g. Director, National Registration Bureau.",
+        },
+        "due": ref("date", "When the target is due; inside the contract period."),
+        "aggregation": {
+            "enum": ["sum", "mean", "min", "max", "none"],
+            "description": "How child contracts' results roll up to this indicator: sum, mean, min, max or none.",
+        },
+        "alignment": {
+            "type": "array",
+            "description": "Links to plans and goals, e.g. vision2030:political, sdg:16.9, beta:digital-superhighway, cidp:health.",
+            "items": {"type": "string", "description": "A tag such as sdg:16.9."},
+        },
+        "cascaded_from": {
+            **obj(
+                "In a cascaded contract: the parent contract and indicator this one carries, or null.",
+                {
+                    "contract": ref("id", "The parent contract's id."),
+                    "indicator": ref("id", "The parent indicator's id."),
+                },
+                ["contract", "indicator"],
+            ),
+            "type": ["object", "null"],
+        },
+        "notes": {
+            "type": "string",
+            "description": "Free-text notes, e.g. from negotiation or vetting.",
+        },
+    },
+    ["id", "name", "weight", "kind", "target"],
+)
+
+CATEGORY = obj(
+    "A criteria category, e.g. Core Mandate, and its indicators.",
+    {
+        "id": ref("id", "The category's id, e.g. core-mandate."),
+        "name": {"type": "string", "description": "The category's name, e.g. Core Mandate."},
+        "weight": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 100,
+            "description": "The category's weight; equals the sum of its indicators' weights.",
+        },
+        "indicators": {
+            "type": "array",
+            "description": "The indicators in this category.",
+            "items": ref("indicator"),
+            "minItems": 1,
+        },
+    },
+    ["id", "name", "weight", "indicators"],
+)
+
+CONTRACT = document(
+    "Contract",
+    "contract.schema.json",
+    "A performance contract: the parties, the period and the performance matrix.",
+    {
+        "id": ref("id", "The contract's id, unique across the repository, e.g. moina-2024-25."),
+        "title": {"type": "string", "description": "The contract's title."},
+        "financial_year": ref("financialYear"),
+        "period": obj(
+            "The period the contract covers; every date in the contract lies inside it.",
+            {"start": ref("date", "The first day."), "end": ref("date", "The last day.")},
+            ["start", "end"],
+        ),
+        "institution": obj(
+            "The institution that signs as the agent.",
+            {
+                "name": {"type": "string", "description": "The institution's name."},
+                "category": ref(
+                    "id",
+                    "The ranking group: ministry, state-corporation, county, tertiary, department, individual, or any id.",
+                ),
+            },
+            ["name", "category"],
+        ),
+        "parties": obj(
+            "Who signs: the principal (e.g. the President) and the agent (e.g. the Cabinet Secretary).",
+            {"principal": ref("person", "The principal."), "agent": ref("person", "The agent.")},
+            ["principal", "agent"],
+        ),
+        "parent": {
+            **ID,
+            "type": ["string", "null"],
+            "description": "The id of the contract this one was cascaded from, or null.",
+        },
+        "status": {
+            "enum": ["draft", "negotiated", "vetted", "signed"],
+            "description": "Where the contract is in the cycle: draft, negotiated, vetted or signed.",
+        },
+        "guidelines": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The path, relative to this file, of the Guidelines document that scores the contract.",
+        },
+        "vision": {"type": "string", "description": "The institution's vision."},
+        "mission": {"type": "string", "description": "The institution's mission."},
+        "strategic_objectives": {
+            "type": "array",
+            "description": "The strategic objectives.",
+            "items": {"type": "string", "description": "One objective."},
+        },
+        "criteria": {
+            "type": "array",
+            "description": "The criteria categories, in order.",
+            "items": ref("category"),
+            "minItems": 1,
+        },
+    },
+    ["id", "title", "financial_year", "period", "institution", "parties", "status", "criteria"],
+    {"indicator": INDICATOR, "category": CATEGORY, "criteriaValues": CRITERIA_VALUES},
+)
+
+ACHIEVEMENT = obj(
+    "One indicator's reported achievement.",
+    {
+        "actual": ref(
+            "value",
+            "The achievement: a number, a completion date for milestones, or true/false for binary.",
+        ),
+        "evidence": {
+            "type": "string",
+            "description": "Where the figure comes from, e.g. a report or a register.",
+        },
+        "status": {
+            "enum": ["reported", "not-applicable"],
+            "description": "not-applicable leaves the indicator out (an exogenous factor); a reason is required.",
+        },
+        "reason": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Why the indicator is not applicable.",
+        },
+        "moderation": obj(
+            "The moderated figure; scoring uses it, and reports show both.",
+            {
+                "actual": ref("value", "The moderated achievement."),
+                "by": {"type": "string", "description": "Who moderated, e.g. Evaluation panel."},
+                "reason": {"type": "string", "description": "Why the figure was changed."},
+                "date": ref("date", "When it was moderated."),
+            },
+            ["actual"],
+        ),
+        "notes": {"type": "string", "description": "Free-text notes."},
+    },
+    [],
+)
+
+RESULTS = document(
+    "Results",
+    "results.schema.json",
+    "Achievements reported against a contract for a quarter or the year.",
+    {
+        "contract": ref("id", "The id of the contract these results are reported against."),
+        "period": {
+            "enum": ["annual", "Q1", "Q2", "Q3", "Q4"],
+            "description": "annual for the year's evaluation, or Q1 to Q4 for a progress report.",
+        },
+        "as_of": ref("date", "The date the figures are as of."),
+        "achievements": {
+            "type": "object",
+            "description": "Achievements by indicator id.",
+            "propertyNames": ref("id"),
+            "additionalProperties": ref("achievement"),
+        },
+    },
+    ["contract", "period", "as_of", "achievements"],
+    {"achievement": ACHIEVEMENT},
+)
+
+KIND_DEFAULTS = {
+    "excellent": {"type": "number", "description": "The point that scores Excellent."},
+    "very_good": {"type": "number", "description": "The point that scores Very Good."},
+    "good": {"type": "number", "description": "The point that scores Good."},
+    "fair": {"type": "number", "description": "The point that scores Fair."},
+    "poor": {"type": "number", "description": "The point that scores Poor."},
+}
+GUIDELINES = document(
+    "Guidelines",
+    "guidelines.schema.json",
+    "The scoring method for a financial year: scale, default criteria values, grade bands and result rules.",
+    {
+        "id": ref("id", "The guidelines' id, e.g. kenya-pc-fy2024-25."),
+        "title": {"type": "string", "description": "A title for reports."},
+        "financial_year": ref("financialYear"),
+        "method": {
+            "enum": ["five-point", "percentage"],
+            "description": "five-point: interpolated raw scores, lower is better; percentage: achievement percentages, higher is better (SPAS).",
+        },
+        "scale": obj(
+            "The raw-score scale.",
+            {
+                "best": {"type": "number", "description": "The best raw score (1.0)."},
+                "target": {
+                    "type": "number",
+                    "description": "The raw score for meeting the target exactly (3.0).",
+                },
+                "worst": {"type": "number", "description": "The worst raw score (5.0)."},
+            },
+            ["best", "target", "worst"],
+        ),
+        "default_criteria_values": obj(
+            "Criteria values used where a contract gives none, relative to the target.",
+            {
+                "increase": obj(
+                    "Multiples of the target, e.g. excellent: 1.2, poor: 0.6.",
+                    KIND_DEFAULTS,
+                    ["excellent", "poor"],
+                ),
+                "decrease": obj(
+                    "Multiples of the target, e.g. excellent: 0.8, poor: 1.4.",
+                    KIND_DEFAULTS,
+                    ["excellent", "poor"],
+                ),
+                "milestone": obj(
+                    "Days from the target date, e.g. excellent: -30, poor: 60.",
+                    KIND_DEFAULTS,
+                    ["excellent", "poor"],
+                ),
+                "binary": obj(
+                    "Raw scores for binary indicators.",
+                    {
+                        "achieved": {"type": "number", "description": "The raw score when done."},
+                        "not_achieved": {
+                            "type": "number",
+                            "description": "The raw score when not done.",
+                        },
+                    },
+                    ["achieved", "not_achieved"],
+                ),
+            },
+            [],
+        ),
+        "grades": {
+            "type": "array",
+            "description": "The grade bands, best first. five-point: each band's inclusive upper bound `max` on the composite; percentage: each band's inclusive lower bound `min`.",
+            "minItems": 1,
+            "items": obj(
+                "One grade band.",
+                {
+                    "grade": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "The grade's name, e.g. Excellent.",
+                    },
+                    "max": {
+                        "type": "number",
+                        "description": "five-point: the highest composite in this band (inclusive).",
+                    },
+                    "min": {
+                        "type": "number",
+                        "description": "percentage: the lowest percentage in this band (inclusive).",
+                    },
+                    "above": {
+                        "type": "number",
+                        "description": "percentage: the band holds percentages strictly above this (e.g. above: 100 for Excellent).",
+                    },
+                    "action": {
+                        "type": "string",
+                        "description": "What follows from this grade, e.g. corrective action required.",
+                    },
+                },
+                ["grade"],
+            ),
+        },
+        "not_applicable": {
+            "enum": ["rescale", "exclude-without-rescale"],
+            "description": "rescale: leave not-applicable indicators out and rescale the remaining weights to 100; exclude-without-rescale: leave them out and keep the weights.",
+        },
+        "not_reported": {
+            "enum": ["worst"],
+            "description": "worst: an indicator with no result scores the worst raw score, with a warning.",
+        },
+        "percentage_cap": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "description": "percentage method: the highest achievement percentage an indicator can score (e.g. 120).",
+        },
+        "categories": {
+            "type": "array",
+            "description": "Required criteria categories and their weight ranges.",
+            "items": obj(
+                "A criteria category the guidelines expect.",
+                {
+                    "id": ref("id", "The category's id."),
+                    "name": {"type": "string", "description": "The category's name."},
+                    "weight": obj(
+                        "The allowed weight range.",
+                        {
+                            "min": {
+                                "type": "number",
+                                "minimum": 0,
+                                "maximum": 100,
+                                "description": "The lowest allowed weight.",
+                            },
+                            "max": {
+                                "type": "number",
+                                "minimum": 0,
+                                "maximum": 100,
+                                "description": "The highest allowed weight.",
+                            },
+                        },
+                        [],
+                    ),
+                    "required": {
+                        "type": "boolean",
+                        "description": "Whether every contract must have this category (default true).",
+                    },
+                },
+                ["id"],
+            ),
+        },
+    },
+    ["id", "financial_year", "method", "grades"],
+    {},
+)
+
+SHARE = {
+    "description": "A share of the parent's target: a percentage such as 60% or a number of percent such as 60.",
+    "type": ["string", "number"],
+    "pattern": "^[0-9]+(\\.[0-9]+)?%$",
+    "exclusiveMinimum": 0,
+    "maximum": 100,
+}
+PLAN_UNIT = obj(
+    "One unit that receives a draft contract: a department, a section or an officer.",
+    {
+        "id": ref("id", "The unit's id, used in the child contract's id and file name."),
+        "name": {
+            "type": "string",
+            "description": "The unit's name; the child contract's institution name.",
+        },
+        "category": ref(
+            "id", "The child's ranking category, e.g. department (default), section or individual."
+        ),
+        "agent": ref("person", "Who signs for the unit."),
+        "principal": ref("person", "Who the unit signs with (default: the parent's agent)."),
+        "indicators": {
+            "type": "object",
+            "description": "The parent indicators this unit carries, by id, and how each target is set.",
+            "propertyNames": ref("id"),
+            "minProperties": 1,
+            "additionalProperties": obj(
+                "How a carried indicator's target is set: exactly one of share, amount or copy.",
+                {
+                    "share": SHARE,
+                    "amount": {
+                        "description": "An explicit target: a number, a date for milestones, true for binary.",
+                        "type": ["number", "string", "boolean"],
+                    },
+                    "copy": {
+                        "const": True,
+                        "description": "Carry the parent's target unchanged (rates, milestones, binary).",
+                    },
+                    "weight": {
+                        "type": "number",
+                        "exclusiveMinimum": 0,
+                        "maximum": 100,
+                        "description": "Override the rescaled weight.",
+                    },
+                    "owner": {
+                        "type": "string",
+                        "description": "Who owns the indicator in the unit.",
+                    },
+                },
+                [],
+            ),
+        },
+    },
+    ["id", "name", "indicators"],
+)
+PLAN = document(
+    "CascadePlan",
+    "cascadeplan.schema.json",
+    "How a contract is cascaded to units: which indicators each carries and with what targets.",
+    {
+        "parent": ref("id", "The id of the contract being cascaded."),
+        "id_pattern": {
+            "type": "string",
+            "description": "The child contracts' ids, with {parent} and {unit} placeholders, e.g. {parent}-{unit}.",
+        },
+        "units": {
+            "type": "array",
+            "description": "The units that receive draft contracts.",
+            "items": PLAN_UNIT,
+            "minItems": 1,
+        },
+    },
+    ["parent", "units"],
+    {},
+)
+
+
+def main() -> None:
+    for name, schema in (
+        ("contract", CONTRACT),
+        ("results", RESULTS),
+        ("guidelines", GUIDELINES),
+        ("cascadeplan", PLAN),
+    ):
+        text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+        (ROOT / f"{name}.schema.json").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
