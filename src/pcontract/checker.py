@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import stat
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -161,17 +162,18 @@ def _problem(file: str, node: Any, finding: Finding, code: str, severity: Severi
 def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
     if not isinstance(data, dict):
         shape = "a list" if isinstance(data, list) else "a single value"
+        line, column = loader.locate(node, ())
         return Problem(
             file,
-            1,
-            1,
+            line or 1,
+            column or 1,
             "PC010",
             Severity.ERROR,
             f"the document is {shape}, not a mapping of fields",
             hint="start the file with `apiVersion: pcontract/v1` and a `kind`",
         )
     kind = data.get("kind")
-    if kind in schema.KINDS:
+    if isinstance(kind, str) and kind in schema.KINDS:
         return None
     if kind is None:
         message = "missing kind: expected one of " + ", ".join(schema.KINDS)
@@ -193,6 +195,23 @@ def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
     )
 
 
+_TOP_LEVEL = re.compile(rb"^(kind|id):[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
+
+
+def _guess_identity(path: Path) -> tuple[str, str] | None:
+    """The kind and id of a file that failed to load, read off its top-level lines,
+    so that other files referring to it do not report it missing as well."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 * 1024)
+    except OSError:
+        return None
+    found = {m.group(1).decode(): m.group(2).decode() for m in _TOP_LEVEL.finditer(head)}
+    if "kind" in found and "id" in found:
+        return found["kind"], found["id"]
+    return None
+
+
 def check_file(
     target: Target, options: Options = Options(), keep_document: bool = False
 ) -> FileReport:
@@ -201,6 +220,7 @@ def check_file(
     loaded = loader.load(target.path, target.display, options.limits)
     if loaded.problem is not None:
         report.problems.append(loaded.problem)
+        report.broken = _guess_identity(target.path)
         return report
     data, node = loaded.data, loaded.node
     if (

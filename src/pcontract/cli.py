@@ -11,12 +11,14 @@ import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
 from pcontract import __version__
-from pcontract.errors import PcontractError
+from pcontract.errors import InputError, PcontractError
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="pcontract",
@@ -192,6 +194,189 @@ def rules_command(
         return EXIT_OK
 
     _run(body)
+
+
+def _print_input_problems(error: InputError) -> None:
+    from pcontract.checker import Report
+    from pcontract.problems import Problem
+    from pcontract.reporters import TextReporter
+
+    problems = [p for p in error.problems if isinstance(p, Problem)]
+    TextReporter().report(Report([], sorted(problems)), sys.stderr)
+
+
+class ScoreFormat(StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+@app.command()
+def score(
+    contract: Annotated[str, typer.Argument(help="The Contract file to score.")],
+    results: Annotated[
+        str | None,
+        typer.Option("--results", "-r", help="The Results file (annual or quarterly)."),
+    ] = None,
+    guidelines: Annotated[
+        str | None,
+        typer.Option(help="A Guidelines file to use instead of the contract's own."),
+    ] = None,
+    output_format: Annotated[
+        ScoreFormat, typer.Option("--format", "-f", help="Output: text, json or md.")
+    ] = ScoreFormat.text,
+) -> None:
+    """Score a contract against its results: raw, weighted and composite scores, grade.
+
+    Without --results, every indicator counts as not reported.
+    """
+
+    def body() -> int:
+        from pcontract import tables
+        from pcontract.evaluation import score_files
+
+        try:
+            scored = score_files(contract, results, guidelines)
+        except InputError as error:
+            _print_input_problems(error)
+            raise
+        if output_format is ScoreFormat.json:
+            sys.stdout.write(tables.score_json(scored.score, scored.warnings))
+        elif output_format is ScoreFormat.md:
+            sys.stdout.write(tables.score_md(scored.score))
+        else:
+            tables.score_text(scored.score, scored.warnings, sys.stdout)
+        return EXIT_OK
+
+    _run(body)
+
+
+class RankFormat(StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+    csv = "csv"
+
+
+@app.command()
+def rank(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files and folders holding contracts and annual results.")
+    ],
+    guidelines: Annotated[
+        str | None,
+        typer.Option(help="A Guidelines file to use for every contract instead of their own."),
+    ] = None,
+    output_format: Annotated[
+        RankFormat, typer.Option("--format", "-f", help="Output: text, json, md or csv.")
+    ] = RankFormat.text,
+) -> None:
+    """Rank institutions within each category, from number 1 to last.
+
+    Lower composites rank first; equal composites share a rank; a contract with no
+    annual results ranks last, flagged "no results submitted".
+    """
+
+    def body() -> int:
+        from pcontract import tables
+        from pcontract.evaluation import rank_paths
+
+        try:
+            ranked = _with_progress(lambda tick: rank_paths(paths, guidelines, on_progress=tick))
+        except InputError as error:
+            _print_input_problems(error)
+            raise
+        rows = ranked.rows
+        if output_format is RankFormat.json:
+            sys.stdout.write(tables.rank_json(rows))
+        elif output_format is RankFormat.md:
+            sys.stdout.write(tables.rank_md(rows))
+        elif output_format is RankFormat.csv:
+            sys.stdout.write(tables.rank_csv(rows))
+        else:
+            tables.rank_text(rows, sys.stdout)
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command()
+def cascade(
+    contract: Annotated[str, typer.Argument(help="The parent Contract file.")],
+    plan: Annotated[str, typer.Option("--plan", "-p", help="The CascadePlan file.")],
+    out: Annotated[str, typer.Option("--out", "-o", help="The folder to write drafts into.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite drafts that already exist.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be written; write nothing.")
+    ] = False,
+) -> None:
+    """Draft one child Contract per unit of a cascade plan.
+
+    Targets are split by share or amount, or copied; weights are rescaled to add up
+    to exactly 100. Existing files are never overwritten without --force.
+    """
+
+    def body() -> int:
+        from pathlib import Path
+
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        from pcontract.cascade import plan_cascade, write_drafts
+        from pcontract.evaluation import load_for_cascade
+        from pcontract.reporters import safe_text
+        from pcontract.tables import show
+
+        try:
+            parent, cascade_plan = load_for_cascade(contract, plan)
+        except InputError as error:
+            _print_input_problems(error)
+            raise
+        drafts = plan_cascade(parent, Path(contract), cascade_plan, Path(out), plan_file=Path(plan))
+        console = Console(highlight=False)
+        if dry_run:
+            table = Table(title="Drafts that would be written (dry run)", title_justify="left")
+            for header in ("file", "contract", "indicator", "target", "weight", "note"):
+                table.add_column(header)
+            for draft in drafts:
+                note = "exists: needs --force" if draft.exists and not force else ""
+                for indicator_id, target, weight in draft.indicators:
+                    table.add_row(
+                        Text(safe_text(str(draft.path))),
+                        Text(safe_text(draft.contract_id)),
+                        Text(safe_text(indicator_id)),
+                        Text(safe_text(show(target))),
+                        str(weight),
+                        note,
+                    )
+                    note = ""
+            console.print(table)
+            return EXIT_OK
+        for path in write_drafts(drafts, force=force):
+            console.print(Text(f"wrote {safe_text(str(path))}"))
+        return EXIT_OK
+
+    _run(body)
+
+
+def _with_progress(work: Callable[[Callable[[int, int], None]], T]) -> T:
+    """Run ``work`` with a progress bar on stderr when stderr is a terminal."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return work(lambda done, total: None)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("scoring", total=None)
+
+        def tick(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return work(tick)
 
 
 def main() -> None:

@@ -53,8 +53,8 @@ class ResultsSummary:
     source: str
     contract: str
     period: str
-    # (indicator id, the scored figure or None, not applicable)
-    achievements: tuple[tuple[str, Value | None, bool], ...]
+    # (indicator id, the scored figure or None, not applicable, moderated)
+    achievements: tuple[tuple[str, Value | None, bool, bool], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,10 @@ def summarize(document: object, file: str, source: str) -> Summary:
             source,
             document.contract,
             document.period,
-            tuple((a.id, a.effective, a.not_applicable) for a in document.achievements.values()),
+            tuple(
+                (a.id, a.effective, a.not_applicable, a.moderation is not None)
+                for a in document.achievements.values()
+            ),
         )
     if isinstance(document, Guidelines):
         return GuidelinesSummary(

@@ -200,7 +200,8 @@ def _mark_position(mark: Any) -> tuple[int, int]:
 def _position_of_index(data: bytes, index: int) -> tuple[int, int]:
     before = data[:index]
     line = before.count(b"\n") + 1
-    return line, index - (before.rfind(b"\n") + 1) + 1
+    start = before.rfind(b"\n") + 1
+    return line, len(before[start:].decode("utf-8", errors="replace")) + 1
 
 
 def _depth_bound(data: bytes) -> int:
@@ -337,6 +338,9 @@ def load_bytes(data: bytes, file: str, limits: Limits = Limits()) -> Loaded:
         )
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if "end of stream" in str(error.problem) and error.context_mark is not None:
+            # An unclosed quote or bracket: where it opened helps, the file's end does not.
+            mark = error.context_mark
         line, column = _mark_position(mark)
         return Loaded(file, problem=_syntax_problem(file, line, column, error))
     except yaml.YAMLError as error:  # an unmarked libyaml error

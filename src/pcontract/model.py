@@ -50,6 +50,35 @@ def parse_date(value: object) -> dt.date | None:
         return None
 
 
+# What a target, and what an actual, must be for each indicator kind.
+TARGET_TYPES = {
+    "increase": "a number",
+    "decrease": "a number",
+    "milestone": "a date (YYYY-MM-DD)",
+    "binary": "true",
+}
+ACTUAL_TYPES = {
+    "increase": "a number",
+    "decrease": "a number",
+    "milestone": "a completion date (YYYY-MM-DD)",
+    "binary": "true or false",
+}
+
+
+def fits_actual(kind: str, value: object) -> bool:
+    """Whether ``value`` can be an achievement of an indicator of ``kind``."""
+    if kind in NUMERIC_KINDS:
+        return is_number(value)
+    if kind == KIND_MILESTONE:
+        return parse_date(value) is not None
+    return isinstance(value, bool)
+
+
+def fits_target(kind: str, value: object) -> bool:
+    """Whether ``value`` can be the target of an indicator of ``kind`` (binary: true)."""
+    return fits_actual(kind, value) and (kind != KIND_BINARY or value is True)
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     title: str

@@ -41,10 +41,11 @@ def _summary(report: Report) -> str:
     files = report.checked
     noun = "file" if files == 1 else "files"
     if errors:
+        where = f" in {report.files_with_problems()} of {files} {noun}" if files else ""
         return (
             f"{errors} error{'s' if errors != 1 else ''}"
             + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
-            + f" in {report.files_with_problems()} of {files} {noun}"
+            + where
         )
     text = f"{files} {noun} valid"
     if warnings:

@@ -116,7 +116,7 @@ declare(
     "PC010",
     "document-kind",
     E,
-    "The document is a mapping with apiVersion pcontract/v1 and a known kind.",
+    "The document is a mapping with a known kind (the schema checks apiVersion).",
     STAGE_LOAD,
 )
 declare("PC100", "schema", E, "The document matches its JSON Schema.", STAGE_SCHEMA)

@@ -13,10 +13,12 @@ from pcontract.model import (
     KIND_DECREASE,
     KIND_MILESTONE,
     NUMERIC_KINDS,
+    TARGET_TYPES,
     Contract,
     Indicator,
     Value,
     dec,
+    fits_target,
     is_number,
     parse_date,
 )
@@ -88,22 +90,6 @@ def unique_ids(contract: Contract) -> Iterator[Finding]:
         seen.add(indicator.id)
 
 
-_EXPECTED = {
-    "increase": "a number",
-    "decrease": "a number",
-    "milestone": "a date (YYYY-MM-DD)",
-    "binary": "true",
-}
-
-
-def _fits(kind: str, value: object) -> bool:
-    if kind in NUMERIC_KINDS:
-        return is_number(value)
-    if kind == KIND_MILESTONE:
-        return parse_date(value) is not None
-    return value is True
-
-
 @rule(
     "PC204",
     "target-type",
@@ -112,11 +98,11 @@ def _fits(kind: str, value: object) -> bool:
 )
 def target_type(contract: Contract) -> Iterator[Finding]:
     for indicator in contract.indicators:
-        if not _fits(indicator.kind, indicator.target):
+        if not fits_target(indicator.kind, indicator.target):
             yield Finding(
                 (*indicator.path, "target"),
                 f"{indicator.id} is a {indicator.kind} indicator, so its target must be "
-                f"{_EXPECTED[indicator.kind]}, not {indicator.target!r}",
+                f"{TARGET_TYPES[indicator.kind]}, not {indicator.target!r}",
                 "milestone targets are dates, binary targets are true, others are numbers",
             )
         if indicator.kind == KIND_BINARY:
@@ -129,11 +115,11 @@ def target_type(contract: Contract) -> Iterator[Finding]:
                 )
             continue
         for name, value in indicator.criteria_values.items():
-            if name in CRITERIA_ORDER and not _fits(indicator.kind, value):
+            if name in CRITERIA_ORDER and not fits_target(indicator.kind, value):
                 yield Finding(
                     (*indicator.path, "criteria_values", name),
                     f"{indicator.id}: criteria value '{name}' must be "
-                    f"{_EXPECTED[indicator.kind]}, not {value!r}",
+                    f"{TARGET_TYPES[indicator.kind]}, not {value!r}",
                 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
@@ -10,6 +11,8 @@ from itertools import pairwise
 from pcontract.model import CascadePlan, Guidelines, Results
 from pcontract.rules.base import Finding, rule
 from pcontract.rules.contract import fmt
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 @rule(
@@ -94,6 +97,7 @@ def grade_bands(guidelines: Guidelines) -> Iterator[Finding]:
             )
         return
     previous = None
+    previous_exclusive = False
     for index, band in enumerate(guidelines.grades):
         path = ("grades", index)
         bound = band.min if band.min is not None else band.above
@@ -104,7 +108,9 @@ def grade_bands(guidelines: Guidelines) -> Iterator[Finding]:
                 at_key=True,
             )
             return
-        if previous is not None and bound >= previous:
+        # "above: 100" then "min: 100" splits the scale at 100 exactly: >100, then 100.
+        touching = previous_exclusive and band.min is not None and bound == previous
+        if previous is not None and bound >= previous and not touching:
             yield Finding(
                 path,
                 f"grade '{band.grade}' bound {fmt(bound)} does not fall below the band "
@@ -113,6 +119,7 @@ def grade_bands(guidelines: Guidelines) -> Iterator[Finding]:
             )
             return
         previous = bound
+        previous_exclusive = band.min is None
 
 
 @rule(
@@ -164,7 +171,7 @@ def plan_units(plan: CascadePlan) -> Iterator[Finding]:
 @rule(
     "PC241",
     "plan-entry",
-    "Each carried indicator sets its target by exactly one of share, amount or copy.",
+    "Each carried indicator sets its target by one of share (0–100%), amount or copy.",
     kinds=("CascadePlan",),
 )
 def plan_entry(plan: CascadePlan) -> Iterator[Finding]:
@@ -179,6 +186,12 @@ def plan_entry(plan: CascadePlan) -> Iterator[Finding]:
                 )
                 if given
             ]
+            if entry.share is not None and not Decimal(0) < entry.share <= Decimal(100):
+                yield Finding(
+                    (*entry.path, "share"),
+                    f"unit '{unit.id}', indicator {entry.indicator}: share "
+                    f"{fmt(entry.share)}% must be more than 0% and at most 100%",
+                )
             if len(ways) != 1:
                 yield Finding(
                     entry.path,
@@ -208,3 +221,13 @@ def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
             ("id_pattern",),
             f"id_pattern '{plan.id_pattern}' may use only {{parent}} and {{unit}}",
         )
+        return
+    for unit in plan.units:
+        child = plan.id_pattern.format(parent=plan.parent, unit=unit.id)
+        if not ID_PATTERN.match(child):
+            yield Finding(
+                (*unit.path, "id"),
+                f"unit '{unit.id}' would get the contract id '{child}', which is not a valid id",
+                "ids are up to 64 letters, digits, '.', '_' or '-', starting with a letter "
+                "or digit",
+            )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from pcontract.index import ContractSummary, Index, ResultsSummary, Summary
-from pcontract.model import KIND_MILESTONE, NUMERIC_KINDS, is_number, parse_date
+from pcontract.model import ACTUAL_TYPES, fits_actual
 from pcontract.problems import Severity
 from pcontract.rules.base import Finding, tree_rule
 from pcontract.rules.contract import fmt
@@ -127,7 +127,7 @@ def results_indicators(index: Index) -> TreeFindings:
         if contract is None:
             continue
         known = {i.id for i in contract.indicators}
-        for indicator_id, _, _ in results.achievements:
+        for indicator_id, *_ in results.achievements:
             if indicator_id not in known:
                 yield (
                     results,
@@ -140,22 +140,6 @@ def results_indicators(index: Index) -> TreeFindings:
                 )
 
 
-_ACTUAL = {
-    "increase": "a number",
-    "decrease": "a number",
-    "milestone": "a completion date (YYYY-MM-DD)",
-    "binary": "true or false",
-}
-
-
-def _actual_fits(kind: str, value: object) -> bool:
-    if kind in NUMERIC_KINDS:
-        return is_number(value)
-    if kind == KIND_MILESTONE:
-        return parse_date(value) is not None
-    return isinstance(value, bool)
-
-
 @tree_rule("PC307", "results-actual-type", "Each actual has the type its indicator's kind needs.")
 def results_actual_type(index: Index) -> TreeFindings:
     for results in index.results:
@@ -163,16 +147,17 @@ def results_actual_type(index: Index) -> TreeFindings:
         if contract is None:
             continue
         kinds = {i.id: i.kind for i in contract.indicators}
-        for indicator_id, value, not_applicable in results.achievements:
+        for indicator_id, value, not_applicable, moderated in results.achievements:
             kind = kinds.get(indicator_id)
-            if kind is None or not_applicable or value is None or _actual_fits(kind, value):
+            if kind is None or not_applicable or value is None or fits_actual(kind, value):
                 continue
+            where = ("moderation", "actual") if moderated else ("actual",)
             yield (
                 results,
                 Finding(
-                    ("achievements", indicator_id),
+                    ("achievements", indicator_id, *where),
                     f"{indicator_id} is a {kind} indicator, so its actual must be "
-                    f"{_ACTUAL[kind]}, not {value!r}",
+                    f"{ACTUAL_TYPES[kind]}, not {value!r}",
                 ),
             )
 

@@ -1,0 +1,709 @@
+"""Cascading: draft child contracts from a contract and a CascadePlan.
+
+:func:`plan_cascade` builds every draft in memory, so that a dry run can show
+them and nothing is written when any unit is wrong; :func:`write_drafts` writes
+them atomically and refuses to overwrite work unless forced.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path, PurePath
+from typing import Any
+
+import yaml
+
+from pcontract import loader
+from pcontract.errors import PcontractError, WriteRefused
+from pcontract.model import (
+    KIND_BINARY,
+    KIND_MILESTONE,
+    NUMERIC_KINDS,
+    TARGET_TYPES,
+    CascadePlan,
+    Contract,
+    Indicator,
+    PlanEntry,
+    PlanUnit,
+    Value,
+    dec,
+    fits_target,
+    is_number,
+)
+
+__all__ = ["Draft", "emit_yaml", "plan_cascade", "rescale_weights", "write_drafts"]
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """One child contract, built but not yet written."""
+
+    unit_id: str
+    contract_id: str
+    path: Path  # out_dir / f"{contract_id}.yaml"
+    text: str  # the YAML, header comment included
+    indicators: tuple[tuple[str, Value, Decimal], ...]  # (id, target, weight), in file order
+    exists: bool  # the file (or a link of that name) existed when the draft was built
+
+
+# -- weights ---------------------------------------------------------------------
+
+
+def rescale_weights(weights: Sequence[Decimal], total: Decimal = HUNDRED) -> list[Decimal]:
+    """Split ``total`` in proportion to ``weights``, to 2 decimal places, so that
+    the parts add up to exactly ``total`` (largest-remainder rounding).
+
+    Each part is within 0.01 of its exact share; ties go to the earlier weight,
+    so the result is stable.
+    """
+    cents = total * 100
+    if cents != cents.to_integral_value() or cents < 0:
+        raise ValueError(f"total {total} is not a non-negative multiple of 0.01")
+    if not weights:
+        return []
+    whole = sum((Fraction(w) for w in weights), Fraction(0))
+    if whole <= 0 or any(w < 0 for w in weights):
+        raise ValueError("weights must be non-negative and not all zero")
+    # Exact arithmetic, so remainders that are really equal compare equal.
+    exact = [Fraction(w) * int(cents) / whole for w in weights]
+    parts = [math.floor(x) for x in exact]
+    left = int(cents) - sum(parts)
+    order = sorted(range(len(exact)), key=lambda i: (parts[i] - exact[i], i))
+    for i in order[:left]:
+        parts[i] += 1
+    return [Decimal(p).scaleb(-2) for p in parts]
+
+
+def _unit_weights(unit: PlanUnit, carried: list[tuple[Indicator, PlanEntry]]) -> list[Decimal]:
+    """The carried indicators' weights: plan overrides, and the rest of 100 shared
+    in proportion to the parent's weights."""
+    fixed: dict[int, Decimal] = {}
+    for position, (indicator, entry) in enumerate(carried):
+        if entry.weight is None:
+            continue
+        if entry.weight != entry.weight.quantize(CENT):
+            raise PcontractError(
+                f"unit '{unit.id}', indicator {indicator.id}: weight {entry.weight} has more "
+                "than 2 decimal places"
+            )
+        fixed[position] = entry.weight.quantize(CENT)
+    given = sum(fixed.values(), Decimal(0))
+    others = [i for i in range(len(carried)) if i not in fixed]
+    if given > HUNDRED:
+        raise PcontractError(
+            f"unit '{unit.id}': the weights set in the plan add up to {_fmt(given)}, over 100"
+        )
+    if not others:
+        if given != HUNDRED:
+            raise PcontractError(
+                f"unit '{unit.id}': the plan sets every weight, and they add up to "
+                f"{_fmt(given)}, not 100"
+            )
+        return [fixed[i] for i in range(len(carried))]
+    rest = HUNDRED - given
+    names = ", ".join(carried[i][0].id for i in others)
+    if rest == 0:
+        raise PcontractError(
+            f"unit '{unit.id}': the weights set in the plan add up to 100, leaving nothing "
+            f"for {names}; lower them, or set weights for those too"
+        )
+    shared = rescale_weights([carried[i][0].weight for i in others], rest)
+    weights = dict(fixed)
+    for position, weight in zip(others, shared, strict=True):
+        if weight == 0:
+            raise PcontractError(
+                f"unit '{unit.id}', indicator {carried[position][0].id}: its rescaled weight "
+                "rounds to 0; set its weight in the plan"
+            )
+        weights[position] = weight
+    return [weights[i] for i in range(len(carried))]
+
+
+# -- targets ---------------------------------------------------------------------
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _number(value: Decimal) -> int | float:
+    """An int when whole (300000, not 300000.0), else the nearest float."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
+    where = f"unit '{unit.id}', indicator {indicator.id}"
+    ways = sum((entry.share is not None, entry.amount is not None, entry.copy))
+    if ways != 1:
+        raise PcontractError(f"{where}: give exactly one of share, amount or copy")
+    if entry.copy:
+        return indicator.target
+    if entry.amount is not None:
+        if not fits_target(indicator.kind, entry.amount):
+            raise PcontractError(
+                f"{where}: the amount must be {TARGET_TYPES[indicator.kind]} for "
+                f"{indicator.kind} indicators, not {entry.amount!r}"
+            )
+        return entry.amount
+    assert entry.share is not None
+    additive = (
+        indicator.kind in NUMERIC_KINDS
+        and indicator.aggregation == "sum"
+        and is_number(indicator.target)
+    )
+    if not additive:
+        what = (
+            f"a {indicator.kind} indicator"
+            if indicator.kind in (KIND_MILESTONE, KIND_BINARY)
+            else f"aggregated by '{indicator.aggregation}', not 'sum'"
+        )
+        raise PcontractError(
+            f"{where}: a share splits an additive target, but {indicator.id} is {what}",
+        )
+    if not 0 < entry.share <= HUNDRED:
+        raise PcontractError(f"{where}: share {_fmt(entry.share)}% is not between 0 and 100")
+    return _number(entry.share * dec(indicator.target) / HUNDRED)  # type: ignore[arg-type]
+
+
+# -- building one draft ----------------------------------------------------------
+
+
+def _baseline(
+    baseline: dict[str, Value], indicator: Indicator, entry: PlanEntry, target: Value
+) -> dict[str, Value]:
+    """A split target gets the parent's baseline scaled by the same proportion, so
+    that the draft is not flagged "below baseline" against the whole institution's
+    figure; a copied target keeps the baseline as it is."""
+    if entry.copy or not (is_number(target) and is_number(indicator.target)):
+        return baseline
+    parent = dec(indicator.target)  # type: ignore[arg-type]
+    if parent == 0:
+        return baseline
+    ratio = dec(target) / parent  # type: ignore[arg-type]
+    return {
+        year: _number((dec(value) * ratio).quantize(Decimal("0.01")))  # type: ignore[arg-type]
+        if is_number(value)
+        else value
+        for year, value in baseline.items()
+    }
+
+
+def _person(title: str, name: str = "") -> dict[str, str]:
+    return {"title": title, "name": name} if name else {"title": title}
+
+
+def _indicator(
+    contract: Contract, indicator: Indicator, entry: PlanEntry, target: Value, weight: Decimal
+) -> dict[str, Any]:
+    raw = indicator.raw
+    out: dict[str, Any] = {"id": indicator.id, "name": indicator.name}
+    if raw.get("unit") is not None:
+        out["unit"] = raw["unit"]
+    out["weight"] = _number(weight)
+    out["kind"] = indicator.kind
+    if raw.get("baseline") is not None:
+        out["baseline"] = _baseline(raw["baseline"], indicator, entry, target)
+    out["target"] = target
+    # Criteria values and quarterly targets are set for the parent's target; they
+    # still fit only when the target is carried unchanged.
+    if entry.copy:
+        for key in ("criteria_values", "quarterly_targets"):
+            if raw.get(key) is not None:
+                out[key] = raw[key]
+    owner = entry.owner or raw.get("owner")
+    if owner:
+        out["owner"] = owner
+    for key in ("due", "aggregation", "alignment"):
+        if raw.get(key) is not None:
+            out[key] = raw[key]
+    out["cascaded_from"] = {"contract": contract.id, "indicator": indicator.id}
+    return out
+
+
+def _guidelines_path(contract: Contract, contract_file: Path, out_dir: Path) -> str | None:
+    """The parent's guidelines path, rewritten to be relative to ``out_dir``."""
+    if not contract.guidelines:
+        return None
+    # Resolved the way the index resolves it: from the contract's real folder.
+    target = os.path.realpath(
+        os.path.join(os.path.dirname(os.path.realpath(contract_file)), contract.guidelines)
+    )
+    real_out = os.path.realpath(out_dir)
+    # Prefer the path as the user sees it (through any links) when it leads to the
+    # same file; otherwise go by real paths.
+    seen = os.path.abspath(os.path.join(os.path.dirname(contract_file), contract.guidelines))
+    for start, goal in ((os.path.abspath(out_dir), seen), (real_out, target)):
+        try:
+            candidate = os.path.relpath(goal, start)
+        except ValueError:  # another drive, on Windows
+            continue
+        if os.path.realpath(os.path.join(real_out, candidate)) == target:
+            return PurePath(candidate).as_posix()
+    return PurePath(target).as_posix()
+
+
+def _child_path(unit: PlanUnit, child_id: str, out_dir: Path) -> Path:
+    """The draft's file, refusing any id that could lead outside ``out_dir``."""
+    if not ID_RE.match(unit.id):
+        leaves = "/" in unit.id or "\\" in unit.id or ".." in unit.id or os.path.isabs(unit.id)
+        raise PcontractError(
+            f"unit id '{unit.id}' is not a valid id (a letter or digit, then letters, digits, "
+            "'.', '_' or '-')" + (", and its file would leave the output folder" if leaves else "")
+        )
+    if not ID_RE.match(child_id):
+        raise PcontractError(
+            f"unit '{unit.id}': the child contract id '{child_id}' is not a valid id "
+            "(a letter or digit, then up to 63 letters, digits, '.', '_' or '-')"
+        )
+    path = out_dir / f"{child_id}.yaml"
+    real_out = Path(os.path.realpath(out_dir))
+    # Only the folder is resolved: a link at the file itself is refused when writing.
+    if Path(os.path.realpath(path.parent)) != real_out or path.name != f"{child_id}.yaml":
+        raise PcontractError(f"unit '{unit.id}': {path} would leave the output folder {out_dir}")
+    return path
+
+
+def _header(contract: Contract, contract_file: Path, plan_file: Path | None) -> str:
+    plan = _one_line(plan_file.name) if plan_file is not None else f"for {contract.id}"
+    return (
+        f"# Draft cascaded from {contract.id} ({_one_line(contract_file.name)}) by pcontract "
+        f"cascade with plan {plan}. Edit targets, then set status.\n"
+    )
+
+
+def _one_line(text: str) -> str:
+    """A file name made safe for a comment: no line breaks or control characters."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def _draft(
+    contract: Contract,
+    contract_file: Path,
+    plan: CascadePlan,
+    unit: PlanUnit,
+    out_dir: Path,
+    plan_file: Path | None,
+) -> Draft:
+    try:
+        child_id = plan.id_pattern.format(parent=contract.id, unit=unit.id)
+    except (KeyError, IndexError, ValueError) as error:
+        raise PcontractError(
+            f"id_pattern '{plan.id_pattern}' may use only {{parent}} and {{unit}} ({error})"
+        ) from None
+    path = _child_path(unit, child_id, out_dir)
+    if child_id == contract.id:
+        raise PcontractError(f"unit '{unit.id}': the child contract id equals the parent's")
+    if not unit.entries:
+        raise PcontractError(f"unit '{unit.id}' carries no indicators")
+
+    chosen: dict[str, PlanEntry] = {}
+    for entry in unit.entries:
+        if contract.indicator(entry.indicator) is None:
+            raise PcontractError(
+                f"unit '{unit.id}': contract '{contract.id}' has no indicator '{entry.indicator}'"
+            )
+        chosen[entry.indicator] = entry
+    # Parent order, not plan order, so the child reads like its parent.
+    carried = [(i, chosen[i.id]) for i in contract.indicators if i.id in chosen]
+    targets = [_target(unit, indicator, entry) for indicator, entry in carried]
+    weights = _unit_weights(unit, carried)
+
+    by_category: dict[str, list[dict[str, Any]]] = {}
+    totals: dict[str, Decimal] = {}
+    for (indicator, entry), target, weight in zip(carried, targets, weights, strict=True):
+        by_category.setdefault(indicator.category, []).append(
+            _indicator(contract, indicator, entry, target, weight)
+        )
+        totals[indicator.category] = totals.get(indicator.category, Decimal(0)) + weight
+    criteria = [
+        {
+            "id": category.id,
+            "name": category.name,
+            "weight": _number(totals[category.id]),
+            "indicators": by_category[category.id],
+        }
+        for category in contract.criteria
+        if category.id in by_category
+    ]
+
+    principal = unit.principal or contract.agent
+    agent = unit.agent
+    document: dict[str, Any] = {
+        "apiVersion": "pcontract/v1",
+        "kind": "Contract",
+        "id": child_id,
+        "title": f"Performance Contract — {unit.name}",
+        "financial_year": contract.financial_year,
+        "period": {"start": contract.period_start, "end": contract.period_end},
+        "institution": {"name": unit.name, "category": unit.category},
+        "parties": {
+            "principal": _person(principal.title, principal.name)
+            if principal is not None
+            else _person(f"Head, {contract.institution}"),
+            "agent": _person(agent.title, agent.name)
+            if agent is not None
+            else _person(f"Head, {unit.name}"),
+        },
+        "parent": contract.id,
+        "status": "draft",
+    }
+    guidelines = _guidelines_path(contract, contract_file, out_dir)
+    if guidelines is not None:
+        document["guidelines"] = guidelines
+    document["criteria"] = criteria
+
+    text = _header(contract, contract_file, plan_file) + emit_yaml(document)
+    _check_round_trip(text, document, path)
+    return Draft(
+        unit_id=unit.id,
+        contract_id=child_id,
+        path=path,
+        text=text,
+        indicators=tuple(
+            (indicator.id, target, weight)
+            for (indicator, _), target, weight in zip(carried, targets, weights, strict=True)
+        ),
+        exists=os.path.lexists(path),
+    )
+
+
+def _check_round_trip(text: str, document: dict[str, Any], path: Path) -> None:
+    loaded = loader.load_bytes(text.encode("utf-8"), str(path))
+    if loaded.problem is not None or loaded.data != document:
+        # A bug in the emitter, not bad input: never write a file that reads back wrong.
+        raise RuntimeError(f"the draft for {path} does not read back as written")
+
+
+def plan_cascade(
+    contract: Contract,
+    contract_file: Path,
+    plan: CascadePlan,
+    out_dir: Path,
+    *,
+    plan_file: Path | None = None,
+) -> list[Draft]:
+    """Build one draft Contract per plan unit, in plan order; nothing is written.
+
+    ``contract_file`` is where the contract was read from (for the guidelines path
+    and the header); ``plan_file``, if given, is named in the header. Neither is
+    ever a draft's path. Raises
+    :class:`PcontractError` for a plan that does not fit the contract or a unit
+    whose file would leave ``out_dir``.
+    """
+    if plan.parent != contract.id:
+        raise PcontractError(
+            f"the plan is for contract '{plan.parent}', not '{contract.id}'",
+        )
+    drafts: list[Draft] = []
+    seen: dict[str, str] = {}
+    # Inputs a unit's file must never replace, even with force.
+    inputs = {os.path.realpath(contract_file)}
+    if plan_file is not None:
+        inputs.add(os.path.realpath(plan_file))
+    for unit in plan.units:
+        draft = _draft(contract, contract_file, plan, unit, out_dir, plan_file)
+        # Case-folded, so that two units cannot share a file on macOS or Windows.
+        key = os.path.normcase(os.path.realpath(draft.path)).casefold()
+        if key in seen:
+            raise PcontractError(
+                f"units '{seen[key]}' and '{unit.id}' would both write {draft.path}"
+            )
+        seen[key] = unit.id
+        if os.path.realpath(draft.path) in inputs:
+            raise PcontractError(f"unit '{unit.id}' would overwrite an input: {draft.path}")
+        drafts.append(draft)
+    return drafts
+
+
+# -- writing ---------------------------------------------------------------------
+
+
+def write_drafts(drafts: Iterable[Draft], force: bool = False) -> list[Path]:
+    """Write the drafts; returns the paths written.
+
+    Everything is checked before anything is written: an existing file needs
+    ``force``, and a symbolic link or a folder in a draft's place is always
+    refused. Each file is written to a temporary file beside it, synced, then
+    renamed into place, so a reader never sees half a file.
+    """
+    drafts = list(drafts)
+    links = [d.path for d in drafts if os.path.islink(d.path)]
+    if links:
+        raise WriteRefused(
+            "refusing to write through a symbolic link: " + ", ".join(map(str, links))
+        )
+    folders = [d.path for d in drafts if os.path.isdir(d.path)]
+    if folders:
+        raise WriteRefused("a folder is in the way of: " + ", ".join(map(str, folders)))
+    existing = [d.path for d in drafts if os.path.lexists(d.path)]
+    if existing and not force:
+        noun = "file exists" if len(existing) == 1 else "files exist"
+        raise WriteRefused(
+            f"{len(existing)} {noun} already: "
+            + ", ".join(map(str, existing))
+            + "; use --force to overwrite"
+        )
+    written: list[Path] = []
+    for draft in drafts:
+        try:
+            draft.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(draft.path, draft.text.encode("utf-8"), overwrite=force)
+        except OSError as error:
+            done = f" (already written: {', '.join(map(str, written))})" if written else ""
+            raise PcontractError(
+                f"cannot write {draft.path}: {error.strerror or error}{done}"
+            ) from error
+        written.append(draft.path)
+    return written
+
+
+def _write_atomic(path: Path, data: bytes, overwrite: bool) -> None:
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, _mode_for(path))
+        if os.path.islink(path):  # appeared since the check
+            raise WriteRefused(f"refusing to write through a symbolic link: {path}")
+        if overwrite:
+            # rename replaces a link itself, never its target
+            os.replace(temp, path)
+        else:
+            _link_new(temp, path)
+    finally:
+        if os.path.lexists(temp):
+            os.unlink(temp)
+    _sync_folder(path.parent)
+
+
+def _link_new(temp: str, path: Path) -> None:
+    """Put ``temp`` at ``path`` only if nothing is there, even if a file appears
+    between the check and the write."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise WriteRefused(f"{path} appeared while writing; use --force to overwrite") from None
+    except OSError:
+        # No hard links on this file system: fall back to a plain rename.
+        if os.path.lexists(path):
+            raise WriteRefused(f"{path} exists already; use --force to overwrite") from None
+        os.replace(temp, path)
+
+
+def _mode_for(path: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual ones."""
+    try:
+        return stat.S_IMODE(os.stat(path, follow_symlinks=False).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable, where the platform allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- YAML output -----------------------------------------------------------------
+
+WIDTH = 100
+# Small mappings and lists of scalars that read best on one line.
+FLOW_KEYS = frozenset(
+    {"period", "baseline", "cascaded_from", "principal", "agent", "alignment", "quarterly_targets"}
+)
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
+_ESCAPES = {
+    "\0": "0",
+    "\x07": "a",
+    "\b": "b",
+    "\t": "t",
+    "\n": "n",
+    "\x0b": "v",
+    "\f": "f",
+    "\r": "r",
+    "\x1b": "e",
+    '"': '"',
+    "\\": "\\",
+    "\x85": "N",
+    "\xa0": "_",
+    "\u2028": "L",
+    "\u2029": "P",
+}
+
+
+class _CoreResolver(yaml.resolver.BaseResolver):
+    """pcontract's own implicit types (YAML 1.2 core), to ask how text would read."""
+
+    yaml_implicit_resolvers = loader.SafeLoader.yaml_implicit_resolvers
+
+
+def _resolver(resolver: yaml.resolver.BaseResolver) -> Callable[[str], str]:
+    """A typed ``text -> tag`` view of a PyYAML resolver (its stubs leave it untyped)."""
+    resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = resolver.resolve
+    return lambda text: resolve(yaml.ScalarNode, text, (True, False))
+
+
+_CORE_TAG = _resolver(_CoreResolver())
+_YAML11_TAG = _resolver(yaml.resolver.Resolver())
+
+
+def _reads_as_other(text: str) -> bool:
+    """Whether plain ``text`` would read as something other than that string, in
+    pcontract or in a YAML 1.1 tool (``no``, ``1_000``, ``12:30``)."""
+    if _CORE_TAG(text) != _STR:
+        return True
+    if text.lower() in _YAML11_BOOLS:
+        return True
+    tag = _YAML11_TAG(text)
+    # Dates are written plain on purpose; pcontract reads them as text.
+    return tag != _STR and not (tag == _TIMESTAMP and _DATE.match(text))
+
+
+def _plain(text: str, flow: bool) -> bool:
+    if not text or text != text.strip(" ") or not all(ch.isprintable() for ch in text):
+        return False
+    if text[0] in _INDICATORS or text == "<<":
+        return False
+    if ": " in text or " #" in text or text.endswith(":"):
+        return False
+    # PyYAML and libyaml end a plain scalar at "?" inside brackets too.
+    if flow and any(ch in ",?[]{}" for ch in text):
+        return False
+    return not _reads_as_other(text)
+
+
+def _quoted(text: str) -> str:
+    if all(ch.isprintable() for ch in text):
+        return "'" + text.replace("'", "''") + "'"
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append("\\" + _ESCAPES[ch])
+        elif ch.isprintable():
+            out.append(ch)
+        elif ord(ch) <= 0xFF:
+            out.append(f"\\x{ord(ch):02X}")
+        elif ord(ch) <= 0xFFFF:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(f"\\U{ord(ch):08X}")
+    return '"' + "".join(out) + '"'
+
+
+def _scalar(value: object, flow: bool) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise PcontractError(f"cannot write the number {value}: numbers must be finite")
+        return repr(value)
+    if isinstance(value, str):
+        return value if _plain(value, flow) else _quoted(value)
+    raise TypeError(f"cannot write {type(value).__name__} as YAML")
+
+
+def _flow(value: object) -> str | None:
+    """``value`` on one line, or None if it holds anything but scalars."""
+    if isinstance(value, dict):
+        if any(isinstance(v, dict | list) for v in value.values()):
+            return None
+        items = (f"{_scalar(k, True)}: {_scalar(v, True)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list):
+        if any(isinstance(v, dict | list) for v in value):
+            return None
+        return "[" + ", ".join(_scalar(v, True) for v in value) + "]"
+    return None
+
+
+def _emit_value(key: str, value: object, indent: int, lines: list[str]) -> None:
+    pad = " " * indent
+    head = f"{pad}{_scalar(key, False)}:"
+    if isinstance(value, dict | list) and value:
+        flow = _flow(value) if key in FLOW_KEYS else None
+        if flow is not None and len(head) + 1 + len(flow) <= WIDTH:
+            lines.append(f"{head} {flow}")
+            return
+        lines.append(head)
+        if isinstance(value, dict):
+            _emit_mapping(value, indent + 2, lines)
+        else:
+            _emit_list(value, indent + 2, lines)
+    elif isinstance(value, dict):
+        lines.append(f"{head} {{}}")
+    elif isinstance(value, list):
+        lines.append(f"{head} []")
+    else:
+        lines.append(f"{head} {_scalar(value, False)}")
+
+
+def _emit_mapping(mapping: dict[str, Any], indent: int, lines: list[str]) -> None:
+    for key, value in mapping.items():
+        _emit_value(key, value, indent, lines)
+
+
+def _emit_list(items: list[Any], indent: int, lines: list[str]) -> None:
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, dict | list) and item:
+            nested: list[str] = []
+            if isinstance(item, dict):
+                _emit_mapping(item, indent + 2, nested)
+            else:
+                _emit_list(item, indent + 2, nested)
+            # The first line moves up beside the dash: "- id: CM01".
+            nested[0] = f"{pad}- {nested[0][indent + 2 :]}"
+            lines.extend(nested)
+        elif isinstance(item, dict):
+            lines.append(f"{pad}- {{}}")
+        elif isinstance(item, list):
+            lines.append(f"{pad}- []")
+        else:
+            lines.append(f"{pad}- {_scalar(item, False)}")
+
+
+def emit_yaml(document: dict[str, Any]) -> str:
+    """Block-style YAML as a person writes it, keys in the given order.
+
+    Strings are quoted only where plain text would read as something else; the
+    output reads back through :mod:`pcontract.loader` to the same data.
+    """
+    if not document:
+        return "{}\n"
+    lines: list[str] = []
+    _emit_mapping(document, 0, lines)
+    return "\n".join(lines) + "\n"

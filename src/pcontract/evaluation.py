@@ -1,0 +1,185 @@
+"""Evaluation: validate the inputs, then score one contract or rank a whole tree.
+
+Scoring refuses invalid inputs with the same diagnostics as ``validate``. Rules
+that need the rest of the tree (parents, cascades) are left to ``validate``: a
+contract can be scored on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pcontract.checker import (
+    FileReport,
+    Options,
+    Target,
+    build_index,
+    check_file,
+    check_tree,
+    discover,
+    finish,
+)
+from pcontract.errors import InputError, UsageError
+from pcontract.model import CascadePlan, Contract, Guidelines, Results
+from pcontract.problems import Problem
+from pcontract.ranking import RankRow, rank
+from pcontract.scoring import ContractScore, score
+
+# Cross-file rules about the shape of the whole tree; scoring one contract does
+# not need the parent or the children to be present.
+TREE_ONLY = frozenset({"PC301", "PC303", "PC304", "PC310", "PC311", "PC312", "PC313", "PC314"})
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """Validated documents, with the files they came from."""
+
+    contracts: list[tuple[FileReport, Contract]]
+    results: list[tuple[FileReport, Results]]
+    guidelines: dict[str, Guidelines]  # by real path
+    warnings: list[Problem]
+
+
+def _load(targets: list[Target], options: Options, ignore: frozenset[str] = frozenset()) -> Loaded:
+    files = [check_file(t, options, keep_document=True) for t in targets]
+    index = build_index(files, options)
+    report = finish(files, check_tree(index), options)
+    problems = [p for p in report.problems if p.code not in ignore]
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise InputError(
+            f"{len(errors)} problem(s) in the input; fix them first (see pcontract validate)",
+            list(problems),
+        )
+    contracts, results = [], []
+    guidelines: dict[str, Guidelines] = {}
+    for file in files:
+        document = file.document
+        if isinstance(document, Contract):
+            contracts.append((file, document))
+        elif isinstance(document, Results):
+            results.append((file, document))
+        elif isinstance(document, Guidelines):
+            guidelines[file.source] = document
+    for file, contract in contracts:
+        source = _guidelines_source(file, contract)
+        if source is not None and source not in guidelines:
+            context = check_file(Target(Path(source), source, True), options, keep_document=True)
+            if isinstance(context.document, Guidelines):
+                guidelines[source] = context.document
+    return Loaded(contracts, results, guidelines, [p for p in problems if not p.is_error])
+
+
+def _guidelines_source(file: FileReport, contract: Contract) -> str | None:
+    if not contract.guidelines:
+        return None
+    return os.path.realpath(os.path.join(os.path.dirname(file.source), contract.guidelines))
+
+
+def _guidelines_for(
+    loaded: Loaded, file: FileReport, contract: Contract, override: Guidelines | None
+) -> Guidelines:
+    if override is not None:
+        return override
+    source = _guidelines_source(file, contract)
+    if source is None or source not in loaded.guidelines:
+        raise UsageError(
+            f"{file.file}: the contract names no usable guidelines; "
+            "add `guidelines:` to it or pass --guidelines FILE"
+        )
+    return loaded.guidelines[source]
+
+
+def _override(path: str | None, options: Options) -> Guidelines | None:
+    if path is None:
+        return None
+    loaded = _load(_explicit([path]), options)
+    if not loaded.guidelines:
+        raise UsageError(f"{path} is not a Guidelines document")
+    return next(iter(loaded.guidelines.values()))
+
+
+def _explicit(paths: Sequence[str]) -> list[Target]:
+    for path in paths:
+        if not os.path.isfile(path):
+            raise UsageError(f"not a file: {path}")
+    return [Target(Path(p), p, True) for p in paths]
+
+
+def load_for_cascade(
+    contract_path: str, plan_path: str, options: Options | None = None
+) -> tuple[Contract, CascadePlan]:
+    """Validate a contract and a cascade plan on their own, and return them."""
+    options = options or Options()
+    files = [
+        check_file(t, options, keep_document=True) for t in _explicit([contract_path, plan_path])
+    ]
+    problems: list[object] = [p for f in files for p in f.problems if p.is_error]
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) in the input; fix them first", problems)
+    contract, plan = files[0].document, files[1].document
+    if not isinstance(contract, Contract):
+        raise UsageError(f"{contract_path} is not a Contract document")
+    if not isinstance(plan, CascadePlan):
+        raise UsageError(f"{plan_path} is not a CascadePlan document")
+    return contract, plan
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    score: ContractScore
+    warnings: list[Problem]
+
+
+def score_files(
+    contract_path: str,
+    results_path: str | None,
+    guidelines_path: str | None = None,
+    options: Options | None = None,
+) -> Scored:
+    """Validate a contract and its results, then score them."""
+    options = options or Options()
+    override = _override(guidelines_path, options)
+    paths = [contract_path] + ([results_path] if results_path else [])
+    loaded = _load(_explicit(paths), options, ignore=TREE_ONLY)
+    if len(loaded.contracts) != 1:
+        raise UsageError(f"{contract_path} is not a Contract document")
+    file, contract = loaded.contracts[0]
+    results = None
+    if results_path:
+        if len(loaded.results) != 1:
+            raise UsageError(f"{results_path} is not a Results document")
+        results = loaded.results[0][1]
+    guidelines = _guidelines_for(loaded, file, contract, override)
+    return Scored(score(contract, guidelines, results), loaded.warnings)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    rows: list[RankRow]
+    scores: list[ContractScore]
+    warnings: list[Problem]
+
+
+def rank_paths(
+    paths: Sequence[str],
+    guidelines_path: str | None = None,
+    options: Options | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Ranked:
+    """Score every contract under ``paths`` against its annual results, and rank."""
+    options = options or Options()
+    override = _override(guidelines_path, options)
+    loaded = _load(discover(paths), options)
+    annual = {r.contract: r for _, r in loaded.results if r.is_annual}
+    scores = []
+    total = len(loaded.contracts)
+    for done, (file, contract) in enumerate(loaded.contracts, 1):
+        guidelines = _guidelines_for(loaded, file, contract, override)
+        scores.append(score(contract, guidelines, annual.get(contract.id)))
+        if on_progress is not None:
+            on_progress(done, total)
+    return Ranked(rank(scores), scores, loaded.warnings)

@@ -1,0 +1,699 @@
+"""Scoring: a contract's results become raw, weighted and composite scores.
+
+Pure: no I/O, no printing. All arithmetic is exact (``fractions.Fraction``), so a
+score never depends on float noise. Figures are rounded only by :func:`round4`,
+and grades (and ranks) are decided on that rounded composite because it is the
+figure that is published.
+
+Two methods, chosen by the guidelines:
+
+- ``five-point``: each indicator's achievement is interpolated between its criteria
+  values to a raw score on the scale (Kenya: 1 best, 3 on target, 5 worst);
+  weighted = raw × effective weight / 100; composite = Σ weighted.
+- ``percentage`` (SPAS): each indicator scores its achievement percentage (capped
+  at ``percentage_cap``); composite = the weighted mean of those percentages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from itertools import pairwise
+from typing import Final
+
+from pcontract.errors import PcontractError
+from pcontract.model import (
+    KIND_BINARY,
+    KIND_DECREASE,
+    KIND_INCREASE,
+    KIND_MILESTONE,
+    Achievement,
+    Contract,
+    Guidelines,
+    Indicator,
+    Moderation,
+    Results,
+    Value,
+    dec,
+    is_number,
+)
+
+METHOD_FIVE_POINT: Final = "five-point"
+METHOD_PERCENTAGE: Final = "percentage"
+
+STATUS_SCORED: Final = "scored"
+STATUS_MODERATED: Final = "moderated"
+STATUS_NOT_APPLICABLE: Final = "not-applicable"
+STATUS_NOT_REPORTED: Final = "not-reported"
+
+PROGRESS_ON_TRACK: Final = "on-track"
+PROGRESS_AT_RISK: Final = "at-risk"
+PROGRESS_OFF_TRACK: Final = "off-track"
+
+NO_RESULTS: Final = "no results submitted"
+
+QUARTERS: Final = {"Q1": 1, "Q2": 2, "Q3": 3, "Q4": 4}
+
+HUNDRED: Final = Fraction(100)
+# The percentage given when the ratio cannot be formed because its denominator is
+# zero or negative and the target was beaten (e.g. a decrease target of 5 incidents
+# with 0 reported): "beaten twice over". A percentage_cap, if set, caps it further.
+BEATEN_WITHOUT_RATIO_PCT: Final = Fraction(200)
+ON_TRACK_PCT: Final = Decimal(100)
+AT_RISK_PCT: Final = Decimal(80)
+
+# The criteria points in order from best to worst. ``good`` is not listed: it is
+# the target itself, which is always a point (at the scale's target score).
+_POINT_NAMES: Final = ("excellent", "very_good", "target", "fair", "poor")
+
+_FOUR_PLACES: Final = 10**4
+
+
+def round4(x: Fraction) -> Decimal:
+    """``x`` to 4 decimal places, halves away from zero (ROUND_HALF_UP), exactly."""
+    magnitude = abs(x)
+    quotient, remainder = divmod(magnitude.numerator * _FOUR_PLACES, magnitude.denominator)
+    if 2 * remainder >= magnitude.denominator:
+        quotient += 1
+    # Integer arithmetic rather than a Decimal division, which would first round the
+    # quotient to the context's precision and could then round a second time.
+    signed = -quotient if x < 0 and quotient else quotient
+    return Decimal(signed).scaleb(-4)
+
+
+def fraction(value: Decimal | int | float | Fraction) -> Fraction:
+    """An exact Fraction: floats go through ``dec`` so ``0.1`` is one tenth."""
+    if isinstance(value, Fraction):
+        return value
+    return Fraction(dec(value))
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorScore:
+    """One indicator's figures and score.
+
+    ``status`` is scored, moderated, not-applicable or not-reported. ``actual`` is
+    the figure scored (the moderated one where there is one); ``reported`` is the
+    original. ``raw_score`` is the five-point raw score, or under the percentage
+    method the (capped) percentage.
+    """
+
+    id: str
+    name: str
+    category: str
+    kind: str
+    unit: str
+    weight: Fraction
+    effective_weight: Fraction
+    target: Value
+    actual: Value | None
+    reported: Value | None
+    moderation: Moderation | None
+    evidence: str
+    reason: str
+    status: str
+    achievement_pct: Fraction | None
+    raw_score: Fraction | None
+    weighted_score: Fraction | None
+    gap: Fraction | None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryScore:
+    """A criteria category's weights and the sum of its indicators' weighted scores."""
+
+    id: str
+    name: str
+    weight: Fraction
+    effective_weight: Fraction
+    weighted_score: Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterProgress:
+    """How one indicator stands at the end of a quarter (``quarter`` is 1 to 4).
+
+    ``status`` is on-track (at least 100% of the quarter target), at-risk (at least
+    80%), off-track, not-reported or not-applicable. Milestones and binary
+    indicators have no quarter target: done on time is on-track, otherwise
+    off-track. ``projected_raw_score`` scores the projected year-end figure.
+    """
+
+    id: str
+    quarter: int
+    quarter_target: Fraction | None
+    actual: Value | None
+    pct_of_quarter_target: Fraction | None
+    status: str
+    projected_raw_score: Fraction | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContractScore:
+    """A contract's scores against one Results document (or none at all)."""
+
+    contract: str
+    title: str
+    institution: str
+    category: str
+    financial_year: str
+    period: str | None
+    method: str
+    guidelines_id: str
+    composite: Fraction | None
+    grade: str | None
+    indicators: tuple[IndicatorScore, ...]
+    categories: tuple[CategoryScore, ...]
+    warnings: tuple[str, ...]
+    progress: tuple[QuarterProgress, ...] = ()
+    # Which way composites rank: five-point on the usual scale (best 1 < worst 5)
+    # is lower-is-better, percentages are higher-is-better.
+    lower_is_better: bool = True
+
+    @property
+    def composite_display(self) -> Decimal | None:
+        """The composite as published: 4 decimal places."""
+        return round4(self.composite) if self.composite is not None else None
+
+
+# ---------------------------------------------------------------------------
+# Figures on an indicator's axis
+
+
+def _number(indicator: Indicator, value: Value | Fraction, what: str) -> Fraction:
+    if isinstance(value, Fraction):
+        return value
+    if not is_number(value):
+        raise PcontractError(f"{indicator.id}: {what} must be a number, not {value!r}")
+    assert isinstance(value, int | float)  # is_number says so; this narrows for mypy
+    return fraction(value)
+
+
+def _day(indicator: Indicator, value: Value | Fraction, what: str) -> Fraction:
+    """A date as its ordinal day number, so that dates interpolate like numbers."""
+    if isinstance(value, Fraction):
+        return value
+    day = None
+    if isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            day = None
+    if day is None:
+        raise PcontractError(f"{indicator.id}: {what} must be a date (YYYY-MM-DD), not {value!r}")
+    return Fraction(day.toordinal())
+
+
+def _position(indicator: Indicator, value: Value | Fraction, what: str) -> Fraction:
+    """Where a figure lies on the indicator's axis: a number, or a day for milestones."""
+    if indicator.kind == KIND_MILESTONE:
+        return _day(indicator, value, what)
+    return _number(indicator, value, what)
+
+
+def _higher_is_better(indicator: Indicator) -> bool:
+    # Milestones are compared as day numbers: earlier (smaller) is better.
+    return indicator.kind == KIND_INCREASE
+
+
+def _is_better(indicator: Indicator, a: Fraction, b: Fraction) -> bool:
+    """Whether achievement ``a`` is strictly better than ``b``."""
+    return a > b if _higher_is_better(indicator) else a < b
+
+
+def _done(indicator: Indicator, value: Value | Fraction) -> bool:
+    if not isinstance(value, bool):
+        raise PcontractError(f"{indicator.id}: actual must be true or false, not {value!r}")
+    return value
+
+
+def _show(value: Fraction, indicator: Indicator) -> str:
+    if indicator.kind == KIND_MILESTONE and value.denominator == 1:
+        return dt.date.fromordinal(int(value)).isoformat()
+    return _plain(value)
+
+
+def _plain(value: Fraction | Decimal) -> str:
+    """A number as a person writes it: 100, 72.5, 0.3333 (4 places at most)."""
+    if isinstance(value, Fraction):
+        value = round4(value)
+    return format(value.normalize(), "f")
+
+
+# ---------------------------------------------------------------------------
+# Criteria points and raw scores
+
+
+def _scores(guidelines: Guidelines) -> dict[str, Fraction]:
+    best, target, worst = (
+        fraction(guidelines.best),
+        fraction(guidelines.target),
+        fraction(guidelines.worst),
+    )
+    # Half-way points, so that the Kenyan 1/3/5 scale gives exactly 2 and 4.
+    return {
+        "excellent": best,
+        "very_good": (best + target) / 2,
+        "target": target,
+        "fair": (target + worst) / 2,
+        "poor": worst,
+    }
+
+
+def _named_points(indicator: Indicator, guidelines: Guidelines) -> list[tuple[str, Fraction, str]]:
+    """(criterion, position, where it came from), best to worst, target included."""
+    target = _position(indicator, indicator.target, "target")
+    defaults = guidelines.default_criteria_values.get(indicator.kind, {})
+    points: list[tuple[str, Fraction, str]] = []
+    for name in _POINT_NAMES:
+        if name == "target":
+            points.append((name, target, "target"))
+        elif name in indicator.criteria_values:
+            value = indicator.criteria_values[name]
+            points.append((name, _position(indicator, value, f"criteria value '{name}'"), "given"))
+        elif name in defaults:
+            relative = fraction(defaults[name])
+            # Defaults are relative to the target: day offsets for milestones,
+            # multiples of the target otherwise.
+            milestone = indicator.kind == KIND_MILESTONE
+            position = target + relative if milestone else target * relative
+            # Multiples of a zero target all collapse onto the target; such a point
+            # says nothing, so it is dropped (score() warns about it).
+            if position != target:
+                points.append((name, position, "guidelines"))
+    for (a_name, a, a_from), (b_name, b, b_from) in pairwise(points):
+        if not _is_better(indicator, a, b):
+            raise PcontractError(
+                f"{indicator.id}: criteria values are out of order once the guidelines' "
+                f"defaults fill the gaps: {a_name} is {_show(a, indicator)} ({a_from}) "
+                f"but {b_name} is {_show(b, indicator)} ({b_from}); "
+                f"give the indicator's criteria_values explicitly"
+            )
+    return points
+
+
+def criteria_points(
+    indicator: Indicator, guidelines: Guidelines
+) -> list[tuple[Fraction, Fraction]]:
+    """The (achievement, raw score) points, best to worst.
+
+    Explicit ``criteria_values`` win; the guidelines' defaults fill the gaps. The
+    target is always a point at the scale's target score. Milestone positions are
+    ordinal day numbers (``date.toordinal()``). A binary indicator has two points:
+    1 (done) and 0 (not done) with the guidelines' achieved/not_achieved scores.
+    """
+    if indicator.kind == KIND_BINARY:
+        binary = guidelines.default_criteria_values[KIND_BINARY]
+        return [
+            (Fraction(1), fraction(binary["achieved"])),
+            (Fraction(0), fraction(binary["not_achieved"])),
+        ]
+    scores = _scores(guidelines)
+    return [(position, scores[name]) for name, position, _ in _named_points(indicator, guidelines)]
+
+
+def _interpolate(
+    indicator: Indicator,
+    points: list[tuple[Fraction, Fraction]],
+    x: Fraction,
+    best: Fraction,
+    worst: Fraction,
+) -> Fraction:
+    first_x, first_score = points[0]
+    last_x, _ = points[-1]
+    # Beyond the best point (normally Excellent) is capped at best; beyond the worst
+    # point (normally Poor) is floored at worst. Only when defaults collapsed (a zero
+    # target) is the outermost point the target, and then the score jumps.
+    if _is_better(indicator, x, first_x):
+        return best
+    if _is_better(indicator, last_x, x):
+        return worst
+    if x == first_x:
+        return first_score
+    for (x0, s0), (x1, s1) in pairwise(points):
+        if min(x0, x1) <= x <= max(x0, x1):
+            return s0 + (s1 - s0) * (x - x0) / (x1 - x0)
+    raise AssertionError("unreachable: x lies between the first and the last point")
+
+
+def raw_score(indicator: Indicator, guidelines: Guidelines, actual: Value | Fraction) -> Fraction:
+    """The five-point raw score of ``actual``: interpolated, capped at best and worst."""
+    if indicator.kind == KIND_BINARY:
+        binary = guidelines.default_criteria_values[KIND_BINARY]
+        return fraction(binary["achieved"] if _done(indicator, actual) else binary["not_achieved"])
+    points = criteria_points(indicator, guidelines)
+    x = _position(indicator, actual, "actual")
+    return _interpolate(indicator, points, x, fraction(guidelines.best), fraction(guidelines.worst))
+
+
+def _percent(part: Fraction, whole: Fraction, met: bool, beaten: bool) -> Fraction:
+    if whole > 0:
+        # A negative percentage means nothing to a reader; it is "nothing achieved".
+        return max(part * HUNDRED / whole, Fraction(0))
+    # No ratio can be formed (a zero target for increase, a zero actual for decrease).
+    if met:
+        return HUNDRED
+    return BEATEN_WITHOUT_RATIO_PCT if beaten else Fraction(0)
+
+
+def achievement_pct(indicator: Indicator, actual: Value | Fraction) -> Fraction:
+    """The achievement as a percentage of the target, uncapped.
+
+    - increase: actual / target × 100;
+    - decrease: target / actual × 100;
+    - milestone: 100 if completed on or before the target date, else 0;
+    - binary: 100 if done, else 0.
+
+    Where the denominator is zero (or negative) the ratio is meaningless: the result
+    is 100 if the target is met exactly, 200 if it is beaten (say 0 incidents against
+    a target of 5) and 0 if it is missed. A percentage is never below 0.
+    """
+    if indicator.kind == KIND_BINARY:
+        return HUNDRED if _done(indicator, actual) else Fraction(0)
+    x = _position(indicator, actual, "actual")
+    target = _position(indicator, indicator.target, "target")
+    if indicator.kind == KIND_MILESTONE:
+        return HUNDRED if x <= target else Fraction(0)
+    met = x == target
+    beaten = _is_better(indicator, x, target)
+    if indicator.kind == KIND_DECREASE:
+        return _percent(target, x, met, beaten)
+    return _percent(x, target, met, beaten)
+
+
+def gap(indicator: Indicator, actual: Value | Fraction | None) -> Fraction | None:
+    """How far ``actual`` falls short of the target, in the indicator's unit.
+
+    Positive when missed (days late for milestones); None when met, not reported,
+    or not numeric (binary).
+    """
+    if actual is None or indicator.kind == KIND_BINARY:
+        return None
+    x = _position(indicator, actual, "actual")
+    target = _position(indicator, indicator.target, "target")
+    shortfall = target - x if _higher_is_better(indicator) else x - target
+    return shortfall if shortfall > 0 else None
+
+
+def _capped_pct(pct: Fraction, guidelines: Guidelines) -> Fraction:
+    if guidelines.percentage_cap is None:
+        return pct
+    return min(pct, fraction(guidelines.percentage_cap))
+
+
+def _method_score(
+    indicator: Indicator, guidelines: Guidelines, actual: Value | Fraction
+) -> Fraction:
+    """The indicator's score under the guidelines' method (raw, or capped percent)."""
+    if guidelines.method == METHOD_PERCENTAGE:
+        return _capped_pct(achievement_pct(indicator, actual), guidelines)
+    return raw_score(indicator, guidelines, actual)
+
+
+def _not_reported_score(guidelines: Guidelines) -> Fraction:
+    if guidelines.method == METHOD_PERCENTAGE:
+        return Fraction(0)
+    return fraction(guidelines.worst)
+
+
+def _lower_is_better(guidelines: Guidelines) -> bool:
+    return guidelines.method != METHOD_PERCENTAGE and guidelines.best < guidelines.worst
+
+
+# ---------------------------------------------------------------------------
+# Grades
+
+
+def grade_for(composite: Fraction | Decimal, guidelines: Guidelines) -> str | None:
+    """The grade of a composite (a Fraction is first rounded to 4 places).
+
+    five-point: the first band (best first) whose ``max`` is reached, i.e. the
+    composite is at or better than it. percentage: the first band with ``above``
+    set and the composite strictly above it, or ``min`` set and the composite at
+    least that. None when no band holds the composite.
+    """
+    value = round4(composite) if isinstance(composite, Fraction) else composite
+    if guidelines.method == METHOD_PERCENTAGE:
+        for band in guidelines.grades:
+            if (band.above is not None and value > band.above) or (
+                band.min is not None and value >= band.min
+            ):
+                return band.grade
+        return None
+    ascending = guidelines.best < guidelines.worst
+    for band in guidelines.grades:
+        if band.max is not None and (value <= band.max if ascending else value >= band.max):
+            return band.grade
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Quarterly progress
+
+
+def quarter_target(indicator: Indicator, quarter: int) -> Fraction | None:
+    """The cumulative target for the end of ``quarter`` (1 to 4).
+
+    ``quarterly_targets`` when given; otherwise the pro-rata share of the target
+    for increase and the annual target for decrease (a rate or a level, which
+    applies all year). None for milestones and binary indicators.
+    """
+    if indicator.kind not in (KIND_INCREASE, KIND_DECREASE):
+        return None
+    if indicator.quarterly_targets is not None and len(indicator.quarterly_targets) >= quarter:
+        return _number(indicator, indicator.quarterly_targets[quarter - 1], "quarterly target")
+    target = _number(indicator, indicator.target, "target")
+    if indicator.kind == KIND_INCREASE:
+        return target * quarter / 4
+    return target
+
+
+def _progress_status(pct: Fraction) -> str:
+    shown = round4(pct)  # the status agrees with the percentage a reader sees
+    if shown >= ON_TRACK_PCT:
+        return PROGRESS_ON_TRACK
+    if shown >= AT_RISK_PCT:
+        return PROGRESS_AT_RISK
+    return PROGRESS_OFF_TRACK
+
+
+def _progress(
+    item: IndicatorScore, indicator: Indicator, guidelines: Guidelines, quarter: int
+) -> QuarterProgress:
+    target = quarter_target(indicator, quarter)
+    if item.status in (STATUS_NOT_APPLICABLE, STATUS_NOT_REPORTED) or item.actual is None:
+        return QuarterProgress(item.id, quarter, target, None, None, item.status, None)
+    actual = item.actual
+    pct: Fraction | None = None
+    if target is None:
+        # Milestones and binary indicators have no quarter target: their status
+        # follows the achievement against the annual target (done on time or not).
+        status = _progress_status(achievement_pct(indicator, actual))
+        projected = _method_score(indicator, guidelines, actual)
+    else:
+        x = _number(indicator, actual, "actual")
+        met = x == target
+        beaten = _is_better(indicator, x, target)
+        if indicator.kind == KIND_DECREASE:
+            pct = _percent(target, x, met, beaten)
+            projected = _method_score(indicator, guidelines, x)
+        else:
+            pct = _percent(x, target, met, beaten)
+            # Cumulative so far, so the year-end projection is linear: × 4 / quarter.
+            projected = _method_score(indicator, guidelines, x * 4 / quarter)
+        status = _progress_status(pct)
+    return QuarterProgress(item.id, quarter, target, actual, pct, status, projected)
+
+
+# ---------------------------------------------------------------------------
+# A whole contract
+
+
+def _indicator_score(
+    indicator: Indicator,
+    guidelines: Guidelines,
+    achievement: Achievement | None,
+    effective_weight: Fraction,
+    weight_base: Fraction,
+) -> IndicatorScore:
+    """Score one indicator; weighted = score × effective weight / ``weight_base``."""
+    actual: Value | None = None
+    pct: Fraction | None = None
+    raw: Fraction | None = None
+    shortfall: Fraction | None = None
+    if achievement is not None and achievement.not_applicable:
+        status = STATUS_NOT_APPLICABLE
+    else:
+        actual = achievement.effective if achievement is not None else None
+        if actual is None:
+            status = STATUS_NOT_REPORTED
+            raw = _not_reported_score(guidelines)
+        else:
+            moderated = achievement is not None and achievement.moderation is not None
+            status = STATUS_MODERATED if moderated else STATUS_SCORED
+            pct = achievement_pct(indicator, actual)
+            raw = _method_score(indicator, guidelines, actual)
+            shortfall = gap(indicator, actual)
+    weighted: Fraction | None = None
+    if raw is not None:
+        weighted = raw * effective_weight / weight_base if weight_base else Fraction(0)
+    return IndicatorScore(
+        id=indicator.id,
+        name=indicator.name,
+        category=indicator.category,
+        kind=indicator.kind,
+        unit=indicator.unit,
+        weight=fraction(indicator.weight),
+        effective_weight=effective_weight,
+        target=indicator.target,
+        actual=actual,
+        reported=achievement.actual if achievement is not None else None,
+        moderation=achievement.moderation if achievement is not None else None,
+        evidence=achievement.evidence if achievement is not None else "",
+        reason=achievement.reason if achievement is not None else "",
+        status=status,
+        achievement_pct=pct,
+        raw_score=raw,
+        weighted_score=weighted,
+        gap=shortfall,
+    )
+
+
+def _collapsed_warning(indicator: Indicator, guidelines: Guidelines) -> str | None:
+    """A warning when a zero target leaves no criteria values on one side of it."""
+    if indicator.kind == KIND_BINARY:
+        return None
+    names = [name for name, _, _ in _named_points(indicator, guidelines)]
+    missing = []
+    if names[0] == "target":
+        missing.append(f"beating it scores {_plain(guidelines.best)}")
+    if names[-1] == "target":
+        missing.append(f"missing it scores {_plain(guidelines.worst)}")
+    if not missing:
+        return None
+    return (
+        f"{indicator.id}: the guidelines' default criteria values collapse onto the target "
+        f"({indicator.target}), so {' and '.join(missing)}; give criteria_values"
+    )
+
+
+def score(contract: Contract, guidelines: Guidelines, results: Results | None) -> ContractScore:
+    """Score ``contract`` against ``results`` (None: no results were submitted)."""
+    if results is not None and results.contract != contract.id:
+        raise PcontractError(
+            f"the results are for contract '{results.contract}', not '{contract.id}'"
+        )
+    quarter = QUARTERS.get(results.period) if results is not None else None
+    achievements = results.achievements if results is not None else {}
+    percentage = guidelines.method == METHOD_PERCENTAGE
+    warnings: list[str] = []
+    if results is None:
+        warnings.append(NO_RESULTS)
+    known = {indicator.id for indicator in contract.indicators}
+    warnings.extend(
+        f"{key} is in the results but not in the contract: ignored"
+        for key in sorted(achievements)
+        if key not in known
+    )
+
+    excluded = {key for key, item in achievements.items() if item.not_applicable}
+    remaining = sum(
+        (fraction(i.weight) for i in contract.indicators if i.id not in excluded), Fraction(0)
+    )
+    if remaining == 0 and quarter is None:
+        raise PcontractError(
+            f"{contract.id}: no indicator is applicable, so there is nothing to score"
+        )
+    rescale = bool(excluded & known) and guidelines.not_applicable == "rescale" and remaining > 0
+
+    def effective(indicator: Indicator) -> Fraction:
+        if indicator.id in excluded:
+            return Fraction(0)
+        weight = fraction(indicator.weight)
+        return weight * HUNDRED / remaining if rescale else weight
+
+    effective_weights = {i.id: effective(i) for i in contract.indicators}
+    # five-point weights are out of 100; a percentage composite is a weighted mean,
+    # so it divides by the weights actually in play (100 unless some keep their
+    # weight under exclude-without-rescale).
+    weight_base = sum(effective_weights.values(), Fraction(0)) if percentage else HUNDRED
+
+    items: list[IndicatorScore] = []
+    for indicator in contract.indicators:
+        achievement = achievements.get(indicator.id)
+        item = _indicator_score(
+            indicator, guidelines, achievement, effective_weights[indicator.id], weight_base
+        )
+        items.append(item)
+        if not percentage:
+            note = _collapsed_warning(indicator, guidelines)
+            if note is not None:
+                warnings.append(note)
+        if item.status == STATUS_NOT_REPORTED and results is not None:
+            if quarter is not None:
+                warnings.append(f"{indicator.id} not reported in {results.period}")
+            elif percentage:
+                warnings.append(f"{indicator.id} not reported: scored 0%")
+            else:
+                warnings.append(
+                    f"{indicator.id} not reported: scored {guidelines.worst:.2f} (Poor)"
+                )
+
+    categories = tuple(
+        CategoryScore(
+            id=category.id,
+            name=category.name,
+            weight=fraction(category.weight),
+            effective_weight=sum(
+                (effective_weights[i.id] for i in category.indicators), Fraction(0)
+            ),
+            weighted_score=sum(
+                (
+                    item.weighted_score or Fraction(0)
+                    for item in items
+                    if item.category == category.id
+                ),
+                Fraction(0),
+            ),
+        )
+        for category in contract.criteria
+    )
+
+    composite: Fraction | None = None
+    grade: str | None = None
+    progress: tuple[QuarterProgress, ...] = ()
+    if quarter is not None:
+        # No grade before the annual result: a quarter shows progress only.
+        progress = tuple(
+            _progress(item, indicator, guidelines, quarter)
+            for item, indicator in zip(items, contract.indicators, strict=True)
+        )
+    else:
+        composite = sum((item.weighted_score or Fraction(0) for item in items), Fraction(0))
+        if results is None:
+            # Reporting nothing ranks with the poor performers whatever the figures.
+            grade = guidelines.grades[-1].grade
+        else:
+            grade = grade_for(composite, guidelines)
+            if grade is None:
+                warnings.append(f"composite {round4(composite)} falls in no grade band")
+
+    return ContractScore(
+        contract=contract.id,
+        title=contract.title,
+        institution=contract.institution,
+        category=contract.category,
+        financial_year=contract.financial_year,
+        period=results.period if results is not None else None,
+        method=guidelines.method,
+        guidelines_id=guidelines.id,
+        composite=composite,
+        grade=grade,
+        indicators=tuple(items),
+        categories=categories,
+        warnings=tuple(warnings),
+        progress=progress,
+        lower_is_better=_lower_is_better(guidelines),
+    )

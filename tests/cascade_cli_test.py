@@ -1,0 +1,66 @@
+"""`pcontract cascade` end to end: write, validate, refuse to overwrite, refuse escapes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pcontract.cli import app
+from tests.conftest import TESTS
+
+runner = CliRunner()
+
+
+def test_cascade_writes_valid_drafts_and_protects_edits(tmp_path: Path) -> None:
+    shutil.copytree(TESTS / "data" / "cascade", tmp_path / "c")
+    root = tmp_path / "c"
+    args = ["cascade", str(root / "contract.yaml"), "--plan", str(root / "plan.yaml")]
+    out = root / "drafts"
+    result = runner.invoke(app, [*args, "--out", str(out), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert not out.exists()
+
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    a = out / "min-2024-25-a.yaml"
+    b = out / "min-2024-25-b.yaml"
+    # 60% of 500,000 and the amount 200,000; weights 40 and 30 of the parent
+    # rescale to 57.14 and 42.86 (largest remainder), adding up to 100.
+    assert "        target: 300000\n" in a.read_text()
+    assert "        target: 200000\n" in b.read_text()
+    for draft in (a, b):
+        text = draft.read_text()
+        assert "parent: min-2024-25\n" in text and "status: draft\n" in text
+        assert "weight: 57.14" in text and "weight: 42.86" in text
+    assert runner.invoke(app, ["validate", str(root)]).exit_code == 0
+
+    a.write_text(a.read_text().replace("target: 300000", "target: 350000"))
+    result = runner.invoke(app, ["validate", str(root)])
+    assert result.exit_code == 1
+    assert "CM01: children's targets add up to 550000" in result.output
+
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 1
+    assert "use --force" in result.output
+    assert "target: 350000" in a.read_text()
+
+    result = runner.invoke(app, [*args, "--out", str(out), "--force"])
+    assert result.exit_code == 0
+    assert "target: 300000" in a.read_text()
+
+
+def test_unit_id_that_escapes_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(TESTS / "data" / "cascade", tmp_path / "c")
+    plan = tmp_path / "c" / "plan.yaml"
+    plan.write_text(plan.read_text().replace("  - id: b\n", "  - id: ../../../escaped\n"))
+    out = tmp_path / "c" / "drafts"
+    result = runner.invoke(
+        app,
+        ["cascade", str(tmp_path / "c" / "contract.yaml"), "--plan", str(plan), "--out", str(out)],
+    )
+    assert result.exit_code == 1
+    assert "escaped" in result.output
+    assert not out.exists()
+    assert not list(tmp_path.rglob("*escaped*"))

@@ -1,0 +1,191 @@
+"""The command line, through typer's CliRunner: exit codes and output formats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pcontract import __version__
+from pcontract.cli import app
+from tests.conftest import TESTS
+
+runner = CliRunner()
+TREE = TESTS / "data" / "tree"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    target = tmp_path / "tree"
+    shutil.copytree(TREE, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_version() -> None:
+    assert run("--version") == (0, f"pcontract {__version__}\n")
+
+
+def test_valid_tree_exits_0(tree: Path) -> None:
+    code, output = run("validate", str(tree))
+    assert code == 0, output
+    assert "3 files valid" in output
+
+
+def test_problem_exits_1_and_names_file_line_and_fix(tree: Path) -> None:
+    contract = tree / "contracts" / "moina.yaml"
+    edit(contract, "        weight: 30\n", "        weight: 25\n")
+    code, output = run("validate", str(tree))
+    assert code == 1
+    assert "moina.yaml" in output
+    assert "indicator weights add up to 95, not 100" in output
+    assert "hint: change the weights by 5 in total" in output
+
+
+def test_warning_exits_0_and_strict_exits_1(tree: Path) -> None:
+    contract = tree / "contracts" / "moina.yaml"
+    edit(contract, "        target: 1000000\n", "        target: 850000\n")
+    edit(contract, "[250000, 500000, 750000, 1000000]", "[200000, 400000, 600000, 850000]")
+    code, output = run("validate", str(tree))
+    assert code == 0, output
+    assert "CM01: target 850000 is below the 2023/2024 achievement of 900000" in output
+    code, output = run("validate", "--strict", str(tree))
+    assert code == 1
+    assert "error" in output
+
+
+def test_json_format_parses(tree: Path) -> None:
+    edit(tree / "contracts" / "moina.yaml", "status: draft", "status: no")
+    code, output = run("validate", "--format", "json", str(tree))
+    assert code == 1
+    payload = json.loads(output)
+    assert payload["summary"]["errors"] == 1
+    [problem] = payload["problems"]
+    assert problem["code"] == "PC104"
+    assert problem["line"] == 14
+    assert problem["path"] == "$.status"
+    assert "reads only true and false as booleans" in problem["hint"]
+
+
+def test_github_format_prints_annotations(tree: Path) -> None:
+    edit(tree / "contracts" / "moina.yaml", "        weight: 30\n", "        weight: twenty\n")
+    code, output = run("validate", "--format", "github", str(tree))
+    assert code == 1
+    line = next(x for x in output.splitlines() if x.startswith("::error "))
+    assert "file=" in line and "moina.yaml" in line
+    assert ",line=24,col=17," in line
+    assert "weight must be a number, not 'twenty'" in line
+
+
+def test_sarif_format(tree: Path) -> None:
+    edit(tree / "contracts" / "moina.yaml", "status: draft", "statuss: draft")
+    code, output = run("validate", "--format", "sarif", str(tree))
+    assert code == 1
+    sarif = json.loads(output)
+    assert sarif["version"] == "2.1.0"
+    results = sarif["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"PC101", "PC102"}
+    unknown = next(r for r in results if r["ruleId"] == "PC101")
+    assert unknown["locations"][0]["physicalLocation"]["region"]["startLine"] == 14
+    assert "did you mean 'status'?" in unknown["message"]["text"]
+
+
+def test_missing_path_exits_2(tmp_path: Path) -> None:
+    code, output = run("validate", str(tmp_path / "nowhere"))
+    assert code == 2
+    assert "path does not exist" in output
+
+
+def test_unknown_format_is_a_usage_error(tree: Path) -> None:
+    assert run("validate", "--format", "xml", str(tree))[0] == 2
+
+
+def test_other_yaml_in_a_folder_is_skipped_but_named_files_are_checked(tree: Path) -> None:
+    other = tree / "mkdocs.yml"
+    other.write_text("site_name: Contracts\n", encoding="utf-8")
+    code, output = run("validate", str(tree))
+    assert code == 0
+    assert "1 YAML file(s) without apiVersion/kind skipped" in output
+    code, output = run("validate", str(other))
+    assert code == 1
+    assert "missing kind" in output
+
+
+def test_hidden_folders_are_skipped(tree: Path) -> None:
+    hidden = tree / ".github"
+    hidden.mkdir()
+    (hidden / "bad.yaml").write_text("kind: [", encoding="utf-8")
+    assert run("validate", str(tree))[0] == 0
+
+
+def test_symlink_loop_terminates(tree: Path) -> None:
+    (tree / "contracts" / "loop").symlink_to(tree, target_is_directory=True)
+    code, output = run("validate", str(tree))
+    assert code == 0, output
+    assert "3 files valid" in output
+
+
+def test_a_file_that_fails_to_load_does_not_stop_the_others(tree: Path) -> None:
+    (tree / "contracts" / "broken.yaml").write_text("a: 'x\n", encoding="utf-8")
+    edit(tree / "contracts" / "moina.yaml", "        weight: 30\n", "        weight: 25\n")
+    code, output = run("validate", "--format", "json", str(tree))
+    assert code == 1
+    codes = {p["code"] for p in json.loads(output)["problems"]}
+    assert {"PC001", "PC201"} <= codes
+
+
+def test_rich_markup_and_escapes_in_names_print_literally(tree: Path) -> None:
+    bad = tree / "contracts" / "moina.yaml"
+    edit(bad, "status: draft", 'status: "[bold red]X[/] \\e[2J"')
+    code, output = run("validate", str(tree))
+    assert code == 1
+    assert "[bold red]X[/]" in output
+    assert "\x1b" not in output
+    assert "\\x1b[2J" in output
+
+
+def test_no_input_in_tests_produces_a_traceback() -> None:
+    for folder in (TESTS / "cases").glob("*/*"):
+        result = runner.invoke(app, ["validate", str(folder)])
+        assert result.exit_code in (0, 1), (folder, result.output)
+        assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("kind", ["Contract", "results", "guidelines", "CascadePlan"])
+def test_schema_prints_json_schema(kind: str) -> None:
+    code, output = run("schema", kind)
+    assert code == 0
+    schema = json.loads(output)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"].endswith(".schema.json")
+
+
+def test_schema_unknown_kind_exits_2() -> None:
+    code, output = run("schema", "Budget")
+    assert code == 2
+    assert "unknown kind 'Budget'" in output
+
+
+def test_internal_error_exits_3_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr("pcontract.checker.check_paths", boom)
+    code, output = run("validate", str(TREE))
+    assert code == 3
+    assert "internal error: RuntimeError: kaboom" in output
+    assert "Traceback" not in output

@@ -1,0 +1,966 @@
+"""Scoring: every expected number below is worked out by hand in the comments.
+
+The Kenyan guidelines used throughout: scale best 1, target 3, worst 5; default
+criteria values increase {excellent 1.2, poor 0.6} × target, decrease {excellent
+0.8, poor 1.4} × target, milestone {excellent -30, poor +60} days, binary
+{achieved 3, not_achieved 5}; bands Excellent ≤2.40, Very Good ≤3.00, Good ≤3.60,
+Fair ≤4.00, Poor ≤5.00.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from pcontract.errors import PcontractError
+from pcontract.model import Contract, Guidelines, Moderation, Results
+from pcontract.scoring import (
+    ContractScore,
+    IndicatorScore,
+    QuarterProgress,
+    achievement_pct,
+    criteria_points,
+    gap,
+    grade_for,
+    quarter_target,
+    raw_score,
+    round4,
+    score,
+)
+
+CONTRACT_ID = "test-2024-25"
+
+KENYA_RAW: dict[str, Any] = {
+    "apiVersion": "pcontract/v1",
+    "kind": "Guidelines",
+    "id": "kenya-pc-fy2024-25",
+    "financial_year": "2024/2025",
+    "method": "five-point",
+    "scale": {"best": 1.0, "target": 3.0, "worst": 5.0},
+    "default_criteria_values": {
+        "increase": {"excellent": 1.2, "poor": 0.6},
+        "decrease": {"excellent": 0.8, "poor": 1.4},
+        "milestone": {"excellent": -30, "poor": 60},
+        "binary": {"achieved": 3.0, "not_achieved": 5.0},
+    },
+    "grades": [
+        {"grade": "Excellent", "max": 2.40},
+        {"grade": "Very Good", "max": 3.00},
+        {"grade": "Good", "max": 3.60},
+        {"grade": "Fair", "max": 4.00},
+        {"grade": "Poor", "max": 5.00},
+    ],
+    "not_applicable": "rescale",
+    "not_reported": "worst",
+}
+KENYA = Guidelines.from_raw(KENYA_RAW)
+
+SPAS_RAW: dict[str, Any] = {
+    "apiVersion": "pcontract/v1",
+    "kind": "Guidelines",
+    "id": "spas-fy2024-25",
+    "financial_year": "2024/2025",
+    "method": "percentage",
+    "grades": [
+        {"grade": "Excellent", "above": 100},
+        {"grade": "Very Good", "min": 100},
+        {"grade": "Good", "min": 80},
+        {"grade": "Fair", "min": 60},
+        {"grade": "Poor", "min": 0},
+    ],
+    "not_applicable": "rescale",
+}
+SPAS = Guidelines.from_raw(SPAS_RAW)
+
+
+def guidelines(base: dict[str, Any], **changes: Any) -> Guidelines:
+    return Guidelines.from_raw({**base, **changes})
+
+
+def indicator(
+    id: str, kind: str, target: object, weight: int | float, **extra: Any
+) -> dict[str, Any]:
+    base = {"id": id, "name": f"Indicator {id}", "weight": weight, "kind": kind, "target": target}
+    return base | extra
+
+
+def contract(*categories: tuple[str, list[dict[str, Any]]], id: str = CONTRACT_ID) -> Contract:
+    """A contract whose category weights are the sums of their indicators' weights."""
+    return Contract.from_raw(
+        {
+            "apiVersion": "pcontract/v1",
+            "kind": "Contract",
+            "id": id,
+            "title": "Test contract",
+            "financial_year": "2024/2025",
+            "period": {"start": "2024-07-01", "end": "2025-06-30"},
+            "institution": {"name": "Test Institution", "category": "ministry"},
+            "criteria": [
+                {
+                    "id": name,
+                    "name": name.replace("-", " ").title(),
+                    "weight": sum(item["weight"] for item in items),
+                    "indicators": items,
+                }
+                for name, items in categories
+            ],
+        }
+    )
+
+
+def results(
+    achievements: dict[str, dict[str, Any]], period: str = "annual", id: str = CONTRACT_ID
+) -> Results:
+    return Results.from_raw(
+        {
+            "apiVersion": "pcontract/v1",
+            "kind": "Results",
+            "contract": id,
+            "period": period,
+            "as_of": "2025-06-30",
+            "achievements": achievements,
+        }
+    )
+
+
+def by_id(result: ContractScore) -> dict[str, IndicatorScore]:
+    return {item.id: item for item in result.indicators}
+
+
+# One increase indicator, weight 100, target 100, excellent 120, poor 60: the points
+# are (120, 1), (100, 3), (60, 5).
+SINGLE = contract(
+    (
+        "core-mandate",
+        [indicator("CM01", "increase", 100, 100, criteria_values={"excellent": 120, "poor": 60})],
+    )
+)
+
+
+# -- round4 and grades ---------------------------------------------------------------
+
+
+def test_round4_rounds_half_up_to_four_places() -> None:
+    assert str(round4(Fraction(3))) == "3.0000"
+    assert round4(Fraction(1, 3)) == Decimal("0.3333")
+    assert round4(Fraction(2, 3)) == Decimal("0.6667")
+    # 0.00005 is exactly half way: up, and away from zero when negative.
+    assert round4(Fraction(5, 100000)) == Decimal("0.0001")
+    assert round4(Fraction(-5, 100000)) == Decimal("-0.0001")
+    assert round4(Fraction(4999, 100000000)) == Decimal("0.0000")
+    assert str(round4(Fraction(-1, 10**9))) == "0.0000"  # no "-0.0000"
+
+
+@pytest.mark.parametrize(
+    ("composite", "grade"),
+    [
+        # Published examples.
+        ("2.2621", "Excellent"),
+        ("1.929", "Excellent"),
+        ("2.4085", "Very Good"),
+        ("3.0209", "Good"),
+        ("4.1629", "Poor"),
+        # Upper bounds are inclusive.
+        ("1.0000", "Excellent"),
+        ("2.4000", "Excellent"),
+        ("2.4001", "Very Good"),
+        ("3.0000", "Very Good"),
+        ("3.6000", "Good"),
+        ("4.0000", "Fair"),
+        ("4.0001", "Poor"),
+        ("5.0000", "Poor"),
+    ],
+)
+def test_grade_for_five_point_bands(composite: str, grade: str) -> None:
+    assert grade_for(Decimal(composite), KENYA) == grade
+
+
+def test_grade_for_rounds_a_fraction_first() -> None:
+    # 2.40004 rounds to the published 2.4000: Excellent, though the exact value is
+    # above the 2.40 bound.
+    assert grade_for(Fraction(240004, 100000), KENYA) == "Excellent"
+    # 2.40005 rounds up to 2.4001: Very Good.
+    assert grade_for(Fraction(240005, 100000), KENYA) == "Very Good"
+
+
+def test_grade_for_outside_every_band_is_none() -> None:
+    assert grade_for(Decimal("5.0001"), KENYA) is None
+
+
+@pytest.mark.parametrize(
+    ("pct", "grade"),
+    [
+        ("100.0001", "Excellent"),  # > 100%
+        ("100.0000", "Very Good"),  # exactly 100%
+        ("99.9999", "Good"),
+        ("80.0000", "Good"),
+        ("79.9999", "Fair"),
+        ("60.0000", "Fair"),
+        ("59.9999", "Poor"),
+        ("0.0000", "Poor"),
+    ],
+)
+def test_grade_for_percentage_bands(pct: str, grade: str) -> None:
+    assert grade_for(Decimal(pct), SPAS) == grade
+
+
+def test_grade_for_a_reversed_scale() -> None:
+    # Higher is better: bands best first, each holding composites at or above max.
+    reversed_scale = guidelines(
+        KENYA_RAW,
+        scale={"best": 5.0, "target": 3.0, "worst": 1.0},
+        grades=[
+            {"grade": "Excellent", "max": 4.0},
+            {"grade": "Good", "max": 3.0},
+            {"grade": "Poor", "max": 1.0},
+        ],
+    )
+    assert grade_for(Decimal("4.2"), reversed_scale) == "Excellent"
+    assert grade_for(Decimal("3.0"), reversed_scale) == "Good"
+    assert grade_for(Decimal("2.9999"), reversed_scale) == "Poor"
+
+
+# -- one indicator -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actual", "composite", "grade"),
+    [
+        # On target: the target score.
+        (100, "3.0000", "Very Good"),
+        # Between target (100, 3) and excellent (120, 1): 3 - 2 × (110 - 100) / 20 = 2.
+        (110, "2.0000", "Excellent"),
+        # Beyond excellent: capped at 1.
+        (130, "1.0000", "Excellent"),
+        # Between target (100, 3) and poor (60, 5): 3 + 2 × (100 - 80) / 40 = 4.
+        (80, "4.0000", "Fair"),
+        # Beyond poor: floored at 5.
+        (0, "5.0000", "Poor"),
+        # 3 + 2 × (100 - 90) / 40 = 3.5.
+        (90, "3.5000", "Good"),
+        # 3 - 2 × (100.5 - 100) / 20 = 2.95.
+        (100.5, "2.9500", "Very Good"),
+    ],
+)
+def test_single_indicator(actual: float, composite: str, grade: str) -> None:
+    result = score(SINGLE, KENYA, results({"CM01": {"actual": actual}}))
+    assert result.composite_display is not None
+    assert str(result.composite_display) == composite
+    assert result.grade == grade
+    assert result.warnings == ()
+    assert result.period == "annual"
+
+
+def test_single_indicator_exact_thirds() -> None:
+    # 3 - 2 × (101 - 100) / 20 = 3 - 1/10 = 29/10; and 3 + 2 × (100 - 99) / 40 =
+    # 3 + 1/20 = 61/20: exact fractions, not floats.
+    first = score(SINGLE, KENYA, results({"CM01": {"actual": 101}}))
+    second = score(SINGLE, KENYA, results({"CM01": {"actual": 99}}))
+    assert first.composite == Fraction(29, 10)
+    assert second.composite == Fraction(61, 20)
+
+
+# -- criteria points -----------------------------------------------------------------
+
+
+def test_criteria_points_from_the_guidelines_defaults() -> None:
+    item = contract(("core-mandate", [indicator("CM01", "increase", 1000, 100)])).indicators[0]
+    # excellent 1.2 × 1000 = 1200, poor 0.6 × 1000 = 600.
+    assert criteria_points(item, KENYA) == [
+        (Fraction(1200), Fraction(1)),
+        (Fraction(1000), Fraction(3)),
+        (Fraction(600), Fraction(5)),
+    ]
+
+
+def test_criteria_points_very_good_and_fair_sit_half_way_on_the_scale() -> None:
+    rich = guidelines(
+        KENYA_RAW,
+        default_criteria_values={
+            **KENYA_RAW["default_criteria_values"],
+            "decrease": {"excellent": 0.5, "very_good": 0.75, "fair": 1.25, "poor": 1.5},
+        },
+    )
+    item = contract(("core-mandate", [indicator("CM01", "decrease", 20, 100)])).indicators[0]
+    # 0.5 × 20 = 10 → 1; 0.75 × 20 = 15 → (1 + 3) / 2 = 2; the target 20 → 3;
+    # 1.25 × 20 = 25 → (3 + 5) / 2 = 4; 1.5 × 20 = 30 → 5.
+    assert criteria_points(item, rich) == [
+        (Fraction(10), Fraction(1)),
+        (Fraction(15), Fraction(2)),
+        (Fraction(20), Fraction(3)),
+        (Fraction(25), Fraction(4)),
+        (Fraction(30), Fraction(5)),
+    ]
+    # Between very good (15, 2) and target (20, 3): 2 + (17 - 15) / 5 = 2.4.
+    assert raw_score(item, rich, 17) == Fraction(12, 5)
+
+
+def test_explicit_criteria_values_win_and_the_guidelines_fill_the_gaps() -> None:
+    item = contract(
+        (
+            "core-mandate",
+            [indicator("CM01", "increase", 100, 100, criteria_values={"excellent": 130})],
+        )
+    ).indicators[0]
+    # excellent 130 given; poor from the guidelines: 0.6 × 100 = 60.
+    assert criteria_points(item, KENYA) == [
+        (Fraction(130), Fraction(1)),
+        (Fraction(100), Fraction(3)),
+        (Fraction(60), Fraction(5)),
+    ]
+    # 3 - 2 × (115 - 100) / 30 = 2.
+    assert raw_score(item, KENYA, 115) == Fraction(2)
+
+
+def test_criteria_points_for_a_milestone_are_day_numbers() -> None:
+    item = contract(
+        ("core-mandate", [indicator("CM01", "milestone", "2025-03-31", 100)])
+    ).indicators[0]
+    target = dt.date(2025, 3, 31).toordinal()
+    assert criteria_points(item, KENYA) == [
+        (Fraction(target - 30), Fraction(1)),
+        (Fraction(target), Fraction(3)),
+        (Fraction(target + 60), Fraction(5)),
+    ]
+
+
+def test_criteria_points_for_binary() -> None:
+    item = contract(("core-mandate", [indicator("CC01", "binary", True, 100)])).indicators[0]
+    assert criteria_points(item, KENYA) == [(Fraction(1), Fraction(3)), (Fraction(0), Fraction(5))]
+
+
+def test_criteria_out_of_order_after_filling_in_defaults_is_an_error() -> None:
+    item = contract(
+        (
+            "core-mandate",
+            [indicator("CM01", "increase", 100, 100, criteria_values={"very_good": 130})],
+        )
+    ).indicators[0]
+    # The default excellent, 1.2 × 100 = 120, falls below the given very good 130.
+    with pytest.raises(PcontractError) as caught:
+        criteria_points(item, KENYA)
+    assert str(caught.value) == (
+        "CM01: criteria values are out of order once the guidelines' defaults fill the "
+        "gaps: excellent is 120 (guidelines) but very_good is 130 (given); give the "
+        "indicator's criteria_values explicitly"
+    )
+
+
+# -- raw scores by kind --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected"),
+    [
+        # Points (8, 1), (10, 3), (14, 5): 0.8 × 10 and 1.4 × 10.
+        (10, Fraction(3)),
+        (8, Fraction(1)),
+        (5, Fraction(1)),  # beyond excellent
+        (9, Fraction(2)),  # 3 - 2 × (10 - 9) / 2
+        (11, Fraction(7, 2)),  # 3 + 2 × (11 - 10) / 4
+        (14, Fraction(5)),
+        (20, Fraction(5)),  # beyond poor
+    ],
+)
+def test_raw_score_decrease(actual: int, expected: Fraction) -> None:
+    item = contract(("core-mandate", [indicator("CM01", "decrease", 10, 100)])).indicators[0]
+    assert raw_score(item, KENYA, actual) == expected
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected"),
+    [
+        # Target 2025-03-31: excellent 30 days earlier (1), poor 60 days later (5).
+        ("2025-03-31", Fraction(3)),
+        ("2025-03-21", Fraction(7, 3)),  # 10 days early: 3 - 2 × 10 / 30
+        ("2025-03-01", Fraction(1)),  # 30 days early
+        ("2024-12-01", Fraction(1)),  # beyond excellent
+        ("2025-04-15", Fraction(7, 2)),  # 15 days late: 3 + 2 × 15 / 60
+        ("2025-05-30", Fraction(5)),  # 60 days late
+        ("2025-06-30", Fraction(5)),  # beyond poor
+    ],
+)
+def test_raw_score_milestone(actual: str, expected: Fraction) -> None:
+    item = contract(
+        ("core-mandate", [indicator("CM01", "milestone", "2025-03-31", 100)])
+    ).indicators[0]
+    assert raw_score(item, KENYA, actual) == expected
+
+
+def test_raw_score_binary() -> None:
+    item = contract(("core-mandate", [indicator("CC01", "binary", True, 100)])).indicators[0]
+    assert raw_score(item, KENYA, True) == Fraction(3)
+    assert raw_score(item, KENYA, False) == Fraction(5)
+
+
+def test_raw_score_on_a_reversed_scale() -> None:
+    # best 5, target 3, worst 1 (higher is better): 110 lies half way from the
+    # target (100, 3) to excellent (120, 5): 3 + 2 × 10 / 20 = 4.
+    reversed_scale = guidelines(KENYA_RAW, scale={"best": 5.0, "target": 3.0, "worst": 1.0})
+    item = SINGLE.indicators[0]
+    assert raw_score(item, reversed_scale, 110) == Fraction(4)
+    assert raw_score(item, reversed_scale, 200) == Fraction(5)
+    assert raw_score(item, reversed_scale, 0) == Fraction(1)
+
+
+def test_raw_score_rejects_an_actual_of_the_wrong_type() -> None:
+    with pytest.raises(PcontractError, match=r"^CM01: actual must be a number, not 'lots'$"):
+        raw_score(SINGLE.indicators[0], KENYA, "lots")
+    milestone = contract(
+        ("core-mandate", [indicator("CM02", "milestone", "2025-03-31", 100)])
+    ).indicators[0]
+    with pytest.raises(PcontractError, match=r"must be a date \(YYYY-MM-DD\), not 12"):
+        raw_score(milestone, KENYA, 12)
+
+
+def test_a_zero_decrease_target_scores_as_a_step_with_a_warning() -> None:
+    # 0.8 × 0 and 1.4 × 0 collapse onto the target 0: only the target point is left.
+    zero = contract(("core-mandate", [indicator("FS01", "decrease", 0, 100)]))
+    item = zero.indicators[0]
+    assert criteria_points(item, KENYA) == [(Fraction(0), Fraction(3))]
+    assert raw_score(item, KENYA, 0) == Fraction(3)
+    assert raw_score(item, KENYA, 2) == Fraction(5)
+    result = score(zero, KENYA, results({"FS01": {"actual": 0}}))
+    assert result.composite == Fraction(3)
+    assert result.warnings == (
+        "FS01: the guidelines' default criteria values collapse onto the target (0), so "
+        "beating it scores 1 and missing it scores 5; give criteria_values",
+    )
+
+
+# -- achievement percentage and gap --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "target", "actual", "expected"),
+    [
+        ("increase", 1000, 1050, Fraction(105)),
+        ("increase", 200, 150, Fraction(75)),
+        ("decrease", 10, 11, Fraction(1000, 11)),  # 10 / 11 × 100
+        ("decrease", 10, 8, Fraction(125)),
+        ("milestone", "2025-03-31", "2025-03-31", Fraction(100)),
+        ("milestone", "2025-03-31", "2025-04-01", Fraction(0)),
+        ("binary", True, True, Fraction(100)),
+        ("binary", True, False, Fraction(0)),
+        # No ratio can be formed: met → 100, beaten → 200, missed → 0.
+        ("decrease", 5, 0, Fraction(200)),
+        ("decrease", 0, 0, Fraction(100)),
+        ("decrease", 0, 3, Fraction(0)),  # 0 / 3 × 100
+        ("increase", 0, 0, Fraction(100)),
+        ("increase", 0, 4, Fraction(200)),
+        # Never below 0.
+        ("increase", 100, -5, Fraction(0)),
+    ],
+)
+def test_achievement_pct(kind: str, target: object, actual: Any, expected: Fraction) -> None:
+    item = contract(("core-mandate", [indicator("X1", kind, target, 100)])).indicators[0]
+    assert achievement_pct(item, actual) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "target", "actual", "expected"),
+    [
+        ("increase", 100, 80, Fraction(20)),
+        ("increase", 100, 100, None),
+        ("increase", 100, 120, None),
+        ("decrease", 10, 12.5, Fraction(5, 2)),
+        ("decrease", 10, 9, None),
+        ("milestone", "2025-03-31", "2025-04-15", Fraction(15)),  # 15 days late
+        ("milestone", "2025-03-31", "2025-03-01", None),
+        ("binary", True, False, None),
+        ("increase", 100, None, None),
+    ],
+)
+def test_gap(kind: str, target: object, actual: Any, expected: Fraction | None) -> None:
+    item = contract(("core-mandate", [indicator("X1", kind, target, 100)])).indicators[0]
+    assert gap(item, actual) == expected
+
+
+# -- a whole contract: all four kinds ------------------------------------------------
+
+FOUR_KINDS = contract(
+    (
+        "core-mandate",
+        [
+            indicator("CM01", "increase", 1000, 30, unit="cards"),
+            indicator("CM02", "decrease", 10, 20, unit="days"),
+            indicator("CM03", "milestone", "2025-03-31", 10),
+        ],
+    ),
+    (
+        "cross-cutting",
+        [
+            indicator("CC01", "binary", True, 10),
+            indicator("CC02", "increase", 50, 15),
+            indicator("CC03", "increase", 20, 15),
+        ],
+    ),
+)
+FOUR_KINDS_RESULTS = results(
+    {
+        "CM01": {
+            "actual": 1100,
+            "evidence": "NRB annual report",
+            "moderation": {"actual": 1050, "by": "Evaluation panel", "reason": "Unverified"},
+        },
+        "CM02": {"actual": 11},
+        "CM03": {"actual": "2025-03-21"},
+        "CC01": {"actual": True},
+        "CC02": {"status": "not-applicable", "reason": "Funds not released by Treasury"},
+        # CC03 is not reported.
+    }
+)
+
+
+def test_all_four_kinds_with_rescaling() -> None:
+    result = score(FOUR_KINDS, KENYA, FOUR_KINDS_RESULTS)
+    items = by_id(result)
+    # Raw scores:
+    # CM01 (moderated to 1050; points 1200 → 1, 1000 → 3, 600 → 5):
+    #      3 - 2 × (1050 - 1000) / 200 = 2.5
+    # CM02 (points 8 → 1, 10 → 3, 14 → 5): 3 + 2 × (11 - 10) / 4 = 3.5
+    # CM03 (10 days early; excellent 30 days early): 3 - 2 × 10 / 30 = 7/3
+    # CC01 achieved: 3
+    # CC02 not applicable: left out
+    # CC03 not reported: 5
+    assert items["CM01"].raw_score == Fraction(5, 2)
+    assert items["CM02"].raw_score == Fraction(7, 2)
+    assert items["CM03"].raw_score == Fraction(7, 3)
+    assert items["CC01"].raw_score == Fraction(3)
+    assert items["CC02"].raw_score is None
+    assert items["CC03"].raw_score == Fraction(5)
+    # The remaining weights total 30 + 20 + 10 + 10 + 15 = 85; each is rescaled by
+    # 100 / 85 = 20/17.
+    assert items["CM01"].effective_weight == Fraction(600, 17)
+    assert items["CM02"].effective_weight == Fraction(400, 17)
+    assert items["CM03"].effective_weight == Fraction(200, 17)
+    assert items["CC01"].effective_weight == Fraction(200, 17)
+    assert items["CC02"].effective_weight == Fraction(0)
+    assert items["CC03"].effective_weight == Fraction(300, 17)
+    # Weighted = raw × effective weight / 100:
+    # CM01 2.5 × 600/17 / 100 = 15/17; CM02 3.5 × 400/17 / 100 = 14/17;
+    # CM03 7/3 × 200/17 / 100 = 14/51; CC01 3 × 200/17 / 100 = 6/17;
+    # CC03 5 × 300/17 / 100 = 15/17.
+    assert items["CM01"].weighted_score == Fraction(15, 17)
+    assert items["CM02"].weighted_score == Fraction(14, 17)
+    assert items["CM03"].weighted_score == Fraction(14, 51)
+    assert items["CC01"].weighted_score == Fraction(6, 17)
+    assert items["CC02"].weighted_score is None
+    assert items["CC03"].weighted_score == Fraction(15, 17)
+    # Composite = 50/17 + 14/51 = 150/51 + 14/51 = 164/51 = 3.21568… → 3.2157: Good.
+    # (Check: Σ raw × weight = 75 + 70 + 70/3 + 30 + 75 = 820/3; / 85 = 164/51.)
+    assert result.composite == Fraction(164, 51)
+    assert result.composite_display == Decimal("3.2157")
+    assert result.grade == "Good"
+    # Categories: core 15/17 + 14/17 + 14/51 = 101/51, effective 1200/17;
+    # cross-cutting 6/17 + 15/17 = 21/17, effective 500/17.
+    core, cross = result.categories
+    assert (core.id, core.weight, core.effective_weight, core.weighted_score) == (
+        "core-mandate",
+        Fraction(60),
+        Fraction(1200, 17),
+        Fraction(101, 51),
+    )
+    assert (cross.id, cross.weight, cross.effective_weight, cross.weighted_score) == (
+        "cross-cutting",
+        Fraction(40),
+        Fraction(500, 17),
+        Fraction(21, 17),
+    )
+    assert result.warnings == ("CC03 not reported: scored 5.00 (Poor)",)
+    assert result.progress == ()
+
+
+def test_all_four_kinds_figures() -> None:
+    items = by_id(score(FOUR_KINDS, KENYA, FOUR_KINDS_RESULTS))
+    # Moderation: the moderated 1050 is scored, the reported 1100 is kept.
+    assert items["CM01"] == IndicatorScore(
+        id="CM01",
+        name="Indicator CM01",
+        category="core-mandate",
+        kind="increase",
+        unit="cards",
+        weight=Fraction(30),
+        effective_weight=Fraction(600, 17),
+        target=1000,
+        actual=1050,
+        reported=1100,
+        moderation=Moderation(1050, "Evaluation panel", "Unverified"),
+        evidence="NRB annual report",
+        reason="",
+        status="moderated",
+        achievement_pct=Fraction(105),  # 1050 / 1000 × 100
+        raw_score=Fraction(5, 2),
+        weighted_score=Fraction(15, 17),
+        gap=None,  # met
+    )
+    assert items["CM02"].status == "scored"
+    assert items["CM02"].achievement_pct == Fraction(1000, 11)  # 10 / 11 × 100
+    assert items["CM02"].gap == Fraction(1)  # 11 days against 10
+    assert items["CM03"].achievement_pct == Fraction(100)  # on time
+    assert items["CM03"].gap is None
+    assert items["CC02"].status == "not-applicable"
+    assert items["CC02"].reason == "Funds not released by Treasury"
+    assert items["CC02"].actual is None
+    assert items["CC02"].achievement_pct is None
+    assert items["CC03"].status == "not-reported"
+    assert items["CC03"].actual is None
+    assert items["CC03"].achievement_pct is None
+
+
+def test_exclude_without_rescale_keeps_the_weights() -> None:
+    keep = guidelines(KENYA_RAW, not_applicable="exclude-without-rescale")
+    result = score(FOUR_KINDS, keep, FOUR_KINDS_RESULTS)
+    # Same raw scores, weights as written: Σ raw × weight / 100 = (820/3) / 100
+    # = 41/15 = 2.7333…: Very Good.
+    assert by_id(result)["CM01"].effective_weight == Fraction(30)
+    assert by_id(result)["CC02"].effective_weight == Fraction(0)
+    assert result.composite == Fraction(41, 15)
+    assert result.composite_display == Decimal("2.7333")
+    assert result.grade == "Very Good"
+
+
+def test_no_results_at_all_scores_worst() -> None:
+    result = score(FOUR_KINDS, KENYA, None)
+    # Every indicator scores 5: Σ 5 × weight / 100 = 5 × 100 / 100 = 5.
+    assert result.period is None
+    assert result.composite == Fraction(5)
+    assert result.composite_display == Decimal("5.0000")
+    assert result.grade == "Poor"
+    assert result.warnings == ("no results submitted",)
+    assert {item.status for item in result.indicators} == {"not-reported"}
+
+
+def test_results_for_another_contract_are_refused() -> None:
+    with pytest.raises(PcontractError) as caught:
+        score(SINGLE, KENYA, results({"CM01": {"actual": 100}}, id="other-2024-25"))
+    assert str(caught.value) == ("the results are for contract 'other-2024-25', not 'test-2024-25'")
+
+
+def test_unknown_result_ids_are_ignored_with_a_warning() -> None:
+    result = score(SINGLE, KENYA, results({"CM01": {"actual": 100}, "ZZ9": {"actual": 1}}))
+    assert result.composite == Fraction(3)
+    assert result.warnings == ("ZZ9 is in the results but not in the contract: ignored",)
+
+
+def test_nothing_applicable_is_an_error() -> None:
+    with pytest.raises(PcontractError, match="no indicator is applicable"):
+        score(SINGLE, KENYA, results({"CM01": {"status": "not-applicable", "reason": "x"}}))
+
+
+# -- percentage method (SPAS) --------------------------------------------------------
+
+SPAS_CONTRACT = contract(
+    (
+        "duties",
+        [
+            indicator("I1", "increase", 200, 40),
+            indicator("I2", "decrease", 5, 30),
+            indicator("I3", "milestone", "2025-03-31", 20),
+            indicator("I4", "binary", True, 10),
+        ],
+    )
+)
+
+
+def test_percentage_method() -> None:
+    capped = guidelines(SPAS_RAW, percentage_cap=120)
+    result = score(
+        SPAS_CONTRACT,
+        capped,
+        results(
+            {
+                "I1": {"actual": 250},
+                "I2": {"actual": 8},
+                "I3": {"actual": "2025-03-31"},
+                "I4": {"actual": False},
+            }
+        ),
+    )
+    items = by_id(result)
+    # I1 250 / 200 = 125%, capped at 120; I2 5 / 8 = 62.5%; I3 on time 100%;
+    # I4 not done 0%.
+    assert items["I1"].achievement_pct == Fraction(125)
+    assert items["I1"].raw_score == Fraction(120)
+    assert items["I2"].raw_score == Fraction(125, 2)
+    assert items["I3"].raw_score == Fraction(100)
+    assert items["I4"].raw_score == Fraction(0)
+    # Weighted mean: (120 × 40 + 62.5 × 30 + 100 × 20 + 0 × 10) / 100
+    # = (4800 + 1875 + 2000) / 100 = 86.75: Good (80–99%).
+    assert items["I1"].weighted_score == Fraction(48)
+    assert items["I2"].weighted_score == Fraction(75, 4)
+    assert result.composite == Fraction(8675, 100)
+    assert result.composite_display == Decimal("86.7500")
+    assert result.grade == "Good"
+    assert result.lower_is_better is False
+
+
+@pytest.mark.parametrize(
+    ("actual", "grade"),
+    [
+        (101, "Excellent"),  # 101% > 100%
+        (100, "Very Good"),  # exactly 100%
+        # 100.00004% is published as 100.0000: Very Good.
+        (100.00004, "Very Good"),
+        # 100.00005% rounds half up to 100.0001: Excellent.
+        (100.00005, "Excellent"),
+        (99, "Good"),
+    ],
+)
+def test_percentage_boundary_above_100(actual: float, grade: str) -> None:
+    one = contract(("duties", [indicator("I1", "increase", 100, 100)]))
+    result = score(one, SPAS, results({"I1": {"actual": actual}}))
+    assert result.grade == grade
+
+
+def test_percentage_exclude_without_rescale_is_a_weighted_mean() -> None:
+    keep = guidelines(SPAS_RAW, not_applicable="exclude-without-rescale")
+    three = contract(
+        (
+            "duties",
+            [
+                indicator("A", "increase", 100, 50),
+                indicator("B", "increase", 100, 30),
+                indicator("C", "increase", 100, 20),
+            ],
+        )
+    )
+    result = score(
+        three,
+        keep,
+        results({"A": {"actual": 90}, "B": {"status": "not-applicable", "reason": "x"}}),
+    )
+    # A 90%, B left out, C not reported 0%; the weights in play are 50 + 20 = 70:
+    # (90 × 50 + 0 × 20) / 70 = 450/7 = 64.2857…: Fair.
+    assert by_id(result)["A"].weighted_score == Fraction(450, 7)
+    assert by_id(result)["C"].raw_score == Fraction(0)
+    assert result.composite == Fraction(450, 7)
+    assert result.composite_display == Decimal("64.2857")
+    assert result.grade == "Fair"
+    assert result.warnings == ("C not reported: scored 0%",)
+
+
+# -- quarterly progress --------------------------------------------------------------
+
+QUARTERLY = contract(
+    (
+        "core-mandate",
+        [
+            indicator("CM01", "increase", 1000, 40, quarterly_targets=[200, 500, 750, 1000]),
+            indicator("CM02", "increase", 400, 30),
+            indicator("CM03", "decrease", 10, 10),
+        ],
+    ),
+    (
+        "cross-cutting",
+        [
+            indicator("CC01", "binary", True, 5),
+            indicator("CC02", "milestone", "2025-03-31", 10),
+            indicator("CC03", "increase", 50, 5),
+        ],
+    ),
+)
+
+
+def test_quarterly_progress() -> None:
+    result = score(
+        QUARTERLY,
+        KENYA,
+        results(
+            {
+                "CM01": {"actual": 500},
+                "CM02": {"actual": 170},
+                "CM03": {"actual": 14},
+                "CC02": {"actual": "2024-12-20"},
+                "CC03": {"status": "not-applicable", "reason": "x"},
+            },
+            period="Q2",
+        ),
+    )
+    assert result.period == "Q2"
+    assert result.composite is None
+    assert result.composite_display is None
+    assert result.grade is None
+    assert result.warnings == ("CC01 not reported in Q2",)
+    progress = {p.id: p for p in result.progress}
+    # CM01: the Q2 target is given, 500; 500 / 500 = 100%: on track. Projected
+    # year end 500 × 4 / 2 = 1000 = the target: 3.
+    assert progress["CM01"] == QuarterProgress(
+        "CM01", 2, Fraction(500), 500, Fraction(100), "on-track", Fraction(3)
+    )
+    # CM02: pro rata 400 × 2 / 4 = 200; 170 / 200 = 85%: at risk. Projected
+    # 170 × 4 / 2 = 340, between the target (400, 3) and poor (0.6 × 400 = 240, 5):
+    # 3 + 2 × (400 - 340) / 160 = 3.75.
+    assert progress["CM02"] == QuarterProgress(
+        "CM02", 2, Fraction(200), 170, Fraction(85), "at-risk", Fraction(15, 4)
+    )
+    # CM03 (decrease): the annual target 10 applies; 10 / 14 = 71.43%: off track.
+    # Projected: the current 14 = poor (1.4 × 10): 5.
+    assert progress["CM03"] == QuarterProgress(
+        "CM03", 2, Fraction(10), 14, Fraction(500, 7), "off-track", Fraction(5)
+    )
+    assert progress["CC01"] == QuarterProgress("CC01", 2, None, None, None, "not-reported", None)
+    # CC02: done 101 days before 2025-03-31 (11 + 31 + 28 + 31), beyond excellent
+    # (30 days early): on track, projected 1.
+    assert progress["CC02"] == QuarterProgress(
+        "CC02", 2, None, "2024-12-20", None, "on-track", Fraction(1)
+    )
+    assert progress["CC03"] == QuarterProgress(
+        "CC03", 2, Fraction(25), None, None, "not-applicable", None
+    )
+    # Indicators still carry their figures against the annual target: CM01 at 500
+    # is past poor (600): 5.
+    assert by_id(result)["CM01"].raw_score == Fraction(5)
+
+
+def test_quarter_target() -> None:
+    cm01, cm02, cm03, cc01, cc02, _ = QUARTERLY.indicators
+    assert quarter_target(cm01, 3) == Fraction(750)  # given
+    assert quarter_target(cm02, 1) == Fraction(100)  # 400 × 1 / 4
+    assert quarter_target(cm02, 3) == Fraction(300)  # 400 × 3 / 4
+    assert quarter_target(cm03, 1) == Fraction(10)  # decrease: the annual target
+    assert quarter_target(cc01, 2) is None
+    assert quarter_target(cc02, 2) is None
+
+
+@pytest.mark.parametrize(
+    ("actual", "status"),
+    [
+        (100, "on-track"),  # 100 / 100 = 100%
+        (80, "at-risk"),  # 80%
+        (79.99996, "at-risk"),  # 79.99996% is shown as 80.0000
+        (79.9, "off-track"),
+        (0, "off-track"),
+    ],
+)
+def test_quarterly_status_thresholds(actual: float, status: str) -> None:
+    # Q1 pro rata: 400 × 1 / 4 = 100, so the percentage is the actual itself.
+    one = contract(("core-mandate", [indicator("CM01", "increase", 400, 100)]))
+    result = score(one, KENYA, results({"CM01": {"actual": actual}}, period="Q1"))
+    assert result.progress[0].status == status
+
+
+# -- properties ----------------------------------------------------------------------
+
+positive = st.integers(min_value=1, max_value=10**6)
+figures = st.one_of(
+    st.integers(min_value=-(10**6), max_value=3 * 10**6),
+    st.floats(min_value=-1e6, max_value=3e6, allow_nan=False, allow_infinity=False),
+)
+
+
+@st.composite
+def numeric_indicators(draw: st.DrawFn, kind: str | None = None) -> Contract:
+    """One increase or decrease indicator, with or without explicit criteria values."""
+    chosen = kind or draw(st.sampled_from(["increase", "decrease"]))
+    target = draw(positive)
+    extra: dict[str, Any] = {}
+    if draw(st.booleans()):
+        better, worse = draw(positive), draw(positive)
+        sign = 1 if chosen == "increase" else -1
+        extra["criteria_values"] = {
+            "excellent": target + sign * better,
+            "poor": target - sign * worse,
+        }
+    return contract(("core-mandate", [indicator("CM01", chosen, target, 100, **extra)]))
+
+
+@given(numeric_indicators(), figures)
+def test_raw_score_stays_on_the_scale(one: Contract, actual: float) -> None:
+    raw = raw_score(one.indicators[0], KENYA, actual)
+    assert 1 <= raw <= 5
+
+
+@given(
+    st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 12, 31)),
+    st.dates(min_value=dt.date(2024, 7, 1), max_value=dt.date(2025, 6, 30)),
+)
+def test_milestone_raw_score_stays_on_the_scale(actual: dt.date, target: dt.date) -> None:
+    one = contract(("core-mandate", [indicator("CM01", "milestone", target.isoformat(), 100)]))
+    raw = raw_score(one.indicators[0], KENYA, actual.isoformat())
+    assert 1 <= raw <= 5
+
+
+@given(numeric_indicators(kind="increase"), figures, figures)
+def test_raw_score_is_monotonic_for_increase(one: Contract, a: float, b: float) -> None:
+    low, high = sorted((a, b))
+    item = one.indicators[0]
+    # More is better, and lower raw scores are better.
+    assert raw_score(item, KENYA, high) <= raw_score(item, KENYA, low)
+
+
+@given(numeric_indicators(kind="decrease"), figures, figures)
+def test_raw_score_is_monotonic_for_decrease(one: Contract, a: float, b: float) -> None:
+    low, high = sorted((a, b))
+    item = one.indicators[0]
+    assert raw_score(item, KENYA, low) <= raw_score(item, KENYA, high)
+
+
+@given(
+    st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 12, 31)),
+    st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 12, 31)),
+)
+def test_raw_score_is_monotonic_for_milestones(a: dt.date, b: dt.date) -> None:
+    early, late = sorted((a, b))
+    item = contract(
+        ("core-mandate", [indicator("CM01", "milestone", "2025-03-31", 100)])
+    ).indicators[0]
+    assert raw_score(item, KENYA, early.isoformat()) <= raw_score(item, KENYA, late.isoformat())
+
+
+@st.composite
+def scored_contracts(draw: st.DrawFn) -> tuple[Contract, Results]:
+    """A contract with weights adding up to 100, and results mixing every case."""
+    cuts = draw(st.lists(st.integers(1, 99), unique=True, max_size=6).map(sorted))
+    weights = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+    items = []
+    achievements: dict[str, dict[str, Any]] = {}
+    for number, weight in enumerate(weights):
+        key = f"K{number}"
+        kind = draw(st.sampled_from(["increase", "decrease", "milestone", "binary"]))
+        target: object = {
+            "increase": draw(positive),
+            "decrease": draw(positive),
+            "milestone": "2025-03-31",
+            "binary": True,
+        }[kind]
+        items.append(indicator(key, kind, target, weight))
+        outcome = draw(st.sampled_from(["actual", "actual", "not-applicable", "missing"]))
+        if outcome == "not-applicable":
+            achievements[key] = {"status": "not-applicable", "reason": "exogenous"}
+        elif outcome == "actual":
+            actual: object
+            if kind == "milestone":
+                day = draw(st.dates(dt.date(2024, 7, 1), dt.date(2025, 6, 30)))
+                actual = day.isoformat()
+            elif kind == "binary":
+                actual = draw(st.booleans())
+            else:
+                actual = draw(st.integers(0, 3 * 10**6))
+            achievements[key] = {"actual": actual}
+    half = len(items) // 2 or 1
+    built = contract(("first", items[:half]), *([("second", items[half:])] if items[half:] else []))
+    return built, results(achievements)
+
+
+@given(scored_contracts(), st.sampled_from([KENYA_RAW, SPAS_RAW]), st.booleans())
+def test_composite_is_the_sum_of_weighted_scores(
+    case: tuple[Contract, Results], base: dict[str, Any], rescale: bool
+) -> None:
+    built, reported = case
+    excluded = {key for key, item in reported.achievements.items() if item.not_applicable}
+    assume(any(item.id not in excluded for item in built.indicators))
+    chosen = guidelines(base, not_applicable="rescale" if rescale else "exclude-without-rescale")
+    result = score(built, chosen, reported)
+    weighted = [item.weighted_score or Fraction(0) for item in result.indicators]
+    assert result.composite == sum(weighted, Fraction(0))
+    assert result.composite == sum((c.weighted_score for c in result.categories), Fraction(0))
+    if rescale:
+        total = sum((item.effective_weight for item in result.indicators), Fraction(0))
+        assert total == 100
