@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import stat
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +20,7 @@ from typing import Any
 import yaml
 
 from pcontract import loader
-from pcontract.errors import PcontractError, WriteRefused
+from pcontract.errors import PcontractError
 from pcontract.model import (
     KIND_BINARY,
     KIND_MILESTONE,
@@ -38,6 +36,7 @@ from pcontract.model import (
     fits_target,
     is_number,
 )
+from pcontract.writer import write_files
 
 __all__ = ["Draft", "emit_yaml", "plan_cascade", "rescale_weights", "write_drafts"]
 
@@ -433,101 +432,11 @@ def plan_cascade(
 
 
 def write_drafts(drafts: Iterable[Draft], force: bool = False) -> list[Path]:
-    """Write the drafts; returns the paths written.
-
-    Everything is checked before anything is written: an existing file needs
-    ``force``, and a symbolic link or a folder in a draft's place is always
-    refused. Each file is written to a temporary file beside it, synced, then
-    renamed into place, so a reader never sees half a file.
-    """
+    """Write the drafts atomically; returns the paths written. See
+    :func:`pcontract.writer.write_files` for what is refused."""
     drafts = list(drafts)
-    links = [d.path for d in drafts if os.path.islink(d.path)]
-    if links:
-        raise WriteRefused(
-            "refusing to write through a symbolic link: " + ", ".join(map(str, links))
-        )
-    folders = [d.path for d in drafts if os.path.isdir(d.path)]
-    if folders:
-        raise WriteRefused("a folder is in the way of: " + ", ".join(map(str, folders)))
-    existing = [d.path for d in drafts if os.path.lexists(d.path)]
-    if existing and not force:
-        noun = "file exists" if len(existing) == 1 else "files exist"
-        raise WriteRefused(
-            f"{len(existing)} {noun} already: "
-            + ", ".join(map(str, existing))
-            + "; use --force to overwrite"
-        )
-    written: list[Path] = []
-    for draft in drafts:
-        try:
-            draft.path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(draft.path, draft.text.encode("utf-8"), overwrite=force)
-        except OSError as error:
-            done = f" (already written: {', '.join(map(str, written))})" if written else ""
-            raise PcontractError(
-                f"cannot write {draft.path}: {error.strerror or error}{done}"
-            ) from error
-        written.append(draft.path)
-    return written
-
-
-def _write_atomic(path: Path, data: bytes, overwrite: bool) -> None:
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, _mode_for(path))
-        if os.path.islink(path):  # appeared since the check
-            raise WriteRefused(f"refusing to write through a symbolic link: {path}")
-        if overwrite:
-            # rename replaces a link itself, never its target
-            os.replace(temp, path)
-        else:
-            _link_new(temp, path)
-    finally:
-        if os.path.lexists(temp):
-            os.unlink(temp)
-    _sync_folder(path.parent)
-
-
-def _link_new(temp: str, path: Path) -> None:
-    """Put ``temp`` at ``path`` only if nothing is there, even if a file appears
-    between the check and the write."""
-    try:
-        os.link(temp, path)
-    except FileExistsError:
-        raise WriteRefused(f"{path} appeared while writing; use --force to overwrite") from None
-    except OSError:
-        # No hard links on this file system: fall back to a plain rename.
-        if os.path.lexists(path):
-            raise WriteRefused(f"{path} exists already; use --force to overwrite") from None
-        os.replace(temp, path)
-
-
-def _mode_for(path: Path) -> int:
-    """Keep an existing file's permissions; a new file gets the usual ones."""
-    try:
-        return stat.S_IMODE(os.stat(path, follow_symlinks=False).st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable, where the platform allows it."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    root = drafts[0].path.parent if drafts else None  # every draft goes into --out
+    return write_files([(d.path, d.text.encode("utf-8")) for d in drafts], force=force, root=root)
 
 
 # -- YAML output -----------------------------------------------------------------
