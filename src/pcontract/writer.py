@@ -31,15 +31,15 @@ def write_files(
 ) -> list[Path]:
     """Write each (path, bytes) atomically; returns the paths written."""
     files = list(files)
-    if root is not None:
-        outside = [p for p, _ in files if not inside(root, p)]
-        if outside:
-            raise WriteRefused(f"refusing to write outside {root}: " + ", ".join(map(str, outside)))
     links = [p for p, _ in files if os.path.islink(p)]
     if links:
         raise WriteRefused(
             "refusing to write through a symbolic link: " + ", ".join(map(str, links))
         )
+    if root is not None:
+        outside = [p for p, _ in files if not inside(root, p)]
+        if outside:
+            raise WriteRefused(f"refusing to write outside {root}: " + ", ".join(map(str, outside)))
     folders = [p for p, _ in files if os.path.isdir(p)]
     if folders:
         raise WriteRefused("a folder is in the way of: " + ", ".join(map(str, folders)))
