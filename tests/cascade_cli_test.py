@@ -64,3 +64,20 @@ def test_unit_id_that_escapes_is_refused(tmp_path: Path) -> None:
     assert "escaped" in result.output
     assert not out.exists()
     assert not list(tmp_path.rglob("*escaped*"))
+
+
+def test_tree_shows_hierarchy_and_coverage(tmp_path: Path) -> None:
+    shutil.copytree(TESTS / "data" / "cascade", tmp_path / "c")
+    root = tmp_path / "c"
+    plan = root / "plan.yaml"
+    # Unit B no longer carries CC01, so the parent's CC01 is carried by nobody.
+    plan.write_text(plan.read_text().replace("      CC01: {copy: true}\n", ""))
+    args = ["cascade", str(root / "contract.yaml"), "--plan", str(plan), "--out", str(root / "d")]
+    assert runner.invoke(app, args).exit_code == 0
+    result = runner.invoke(app, ["tree", str(root)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("min-2024-25  Ministry — Cabinet Secretary  [signed]")
+    assert "carried 2/3 (not carried: CC01)" in lines[0]
+    assert "min-2024-25-a  Unit A — Head, Unit A  [draft]" in lines[1]
+    assert "min-2024-25-b  Unit B — Head, Unit B  [draft]" in lines[2]

@@ -225,6 +225,14 @@ def score(
     output_format: Annotated[
         ScoreFormat, typer.Option("--format", "-f", help="Output: text, json or md.")
     ] = ScoreFormat.text,
+    rollup: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rollup",
+            help="Roll up carried indicators from the child contracts and annual results "
+            "found under this folder (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Score a contract against its results: raw, weighted and composite scores, grade.
 
@@ -236,7 +244,7 @@ def score(
         from pcontract.evaluation import score_files
 
         try:
-            scored = score_files(contract, results, guidelines)
+            scored = score_files(contract, results, guidelines, rollup_paths=rollup)
         except InputError as error:
             _print_input_problems(error)
             raise
@@ -270,6 +278,10 @@ def rank(
     output_format: Annotated[
         RankFormat, typer.Option("--format", "-f", help="Output: text, json, md or csv.")
     ] = RankFormat.text,
+    rollup: Annotated[
+        bool,
+        typer.Option("--rollup", help="Roll up carried indicators from child contracts' results."),
+    ] = False,
 ) -> None:
     """Rank institutions within each category, from number 1 to last.
 
@@ -282,7 +294,9 @@ def rank(
         from pcontract.evaluation import rank_paths
 
         try:
-            ranked = _with_progress(lambda tick: rank_paths(paths, guidelines, on_progress=tick))
+            ranked = _with_progress(
+                lambda tick: rank_paths(paths, guidelines, on_progress=tick, with_rollup=rollup)
+            )
         except InputError as error:
             _print_input_problems(error)
             raise
@@ -357,6 +371,64 @@ def cascade(
             return EXIT_OK
         for path in write_drafts(drafts, force=force):
             console.print(Text(f"wrote {safe_text(str(path))}"))
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command()
+def tree(
+    paths: Annotated[list[str], typer.Argument(help="Files and folders holding contracts.")],
+) -> None:
+    """Show the cascade hierarchy: each contract, who signs for it, and which of its
+    indicators its children carry."""
+
+    def body() -> int:
+        from rich.console import Console
+        from rich.text import Text
+        from rich.tree import Tree
+
+        from pcontract import hierarchy
+        from pcontract.checker import Options, build_index, check_file, discover
+        from pcontract.reporters import safe_text
+        from pcontract.tables import wide
+
+        options = Options()
+        files = [check_file(t, options) for t in discover(paths)]
+        nodes = hierarchy.build(build_index(files, options))
+        console = Console(highlight=False, width=wide(sys.stdout))
+        if not nodes:
+            console.print("no contracts found")
+            return EXIT_PROBLEMS
+
+        def label(node: hierarchy.Node) -> Text:
+            c = node.contract
+            text = Text(safe_text(c.id), style="bold")
+            text.append(f"  {safe_text(c.institution)}")
+            if c.agent:
+                text.append(f" — {safe_text(c.agent)}", style="dim")
+            text.append(f"  [{c.status}]", style="cyan")
+            if node.covered is not None and node.uncovered is not None:
+                total = len(node.covered) + len(node.uncovered)
+                style = "green" if not node.uncovered else "yellow"
+                text.append(f"  carried {len(node.covered)}/{total}", style=style)
+                if node.uncovered:
+                    text.append(" (not carried: " + ", ".join(node.uncovered) + ")", style=style)
+            return text
+
+        def add(branch: Tree, node: hierarchy.Node) -> None:
+            for child in node.children:
+                add(branch.add(label(child)), child)
+
+        for root in nodes:
+            top = Tree(label(root))
+            add(top, root)
+            console.print(top)
+        broken = sum(1 for f in files if f.has_errors)
+        if broken:
+            console.print(
+                Text(f"{broken} file(s) have errors; run pcontract validate", style="yellow")
+            )
         return EXIT_OK
 
     _run(body)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pcontract.checker import (
@@ -26,6 +26,7 @@ from pcontract.errors import InputError, UsageError
 from pcontract.model import CascadePlan, Contract, Guidelines, Results
 from pcontract.problems import Problem
 from pcontract.ranking import RankRow, rank
+from pcontract.rollup import families, rollup
 from pcontract.scoring import ContractScore, score
 
 # Cross-file rules about the shape of the whole tree; scoring one contract does
@@ -139,8 +140,11 @@ def score_files(
     results_path: str | None,
     guidelines_path: str | None = None,
     options: Options | None = None,
+    rollup_paths: Sequence[str] | None = None,
 ) -> Scored:
-    """Validate a contract and its results, then score them."""
+    """Validate a contract and its results, then score them. With ``rollup_paths``,
+    the indicators that children carry take their figures from the children's
+    annual results found there."""
     options = options or Options()
     override = _override(guidelines_path, options)
     paths = [contract_path] + ([results_path] if results_path else [])
@@ -154,7 +158,19 @@ def score_files(
             raise UsageError(f"{results_path} is not a Results document")
         results = loaded.results[0][1]
     guidelines = _guidelines_for(loaded, file, contract, override)
-    return Scored(score(contract, guidelines, results), loaded.warnings)
+    notes: tuple[str, ...] = ()
+    if rollup_paths is not None:
+        tree = _load(discover(rollup_paths), options)
+        annual = {r.contract: r for _, r in tree.results if r.is_annual}
+        if results is not None:
+            annual[contract.id] = results
+        contracts = [c for _, c in tree.contracts if c.id != contract.id] + [contract]
+        rolled = rollup(families(contracts, annual)[contract.id])
+        results, notes = rolled.results, rolled.notes
+    scored = score(contract, guidelines, results)
+    if notes:
+        scored = replace(scored, warnings=(*scored.warnings, *notes))
+    return Scored(scored, loaded.warnings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,17 +185,27 @@ def rank_paths(
     guidelines_path: str | None = None,
     options: Options | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    with_rollup: bool = False,
 ) -> Ranked:
     """Score every contract under ``paths`` against its annual results, and rank."""
     options = options or Options()
     override = _override(guidelines_path, options)
     loaded = _load(discover(paths), options)
     annual = {r.contract: r for _, r in loaded.results if r.is_annual}
+    tree = families([c for _, c in loaded.contracts], annual) if with_rollup else {}
     scores = []
     total = len(loaded.contracts)
     for done, (file, contract) in enumerate(loaded.contracts, 1):
         guidelines = _guidelines_for(loaded, file, contract, override)
-        scores.append(score(contract, guidelines, annual.get(contract.id)))
+        results = annual.get(contract.id)
+        notes: tuple[str, ...] = ()
+        if with_rollup:
+            rolled = rollup(tree[contract.id])
+            results, notes = rolled.results, rolled.notes
+        scored = score(contract, guidelines, results)
+        if notes:
+            scored = replace(scored, warnings=(*scored.warnings, *notes))
+        scores.append(scored)
         if on_progress is not None:
             on_progress(done, total)
     return Ranked(rank(scores), scores, loaded.warnings)

@@ -35,6 +35,7 @@ class ContractSummary:
     institution: str
     category: str
     status: str
+    agent: str
     guidelines: str | None  # as written
     guidelines_source: str | None  # resolved to a real path
     indicators: tuple[IndicatorSummary, ...]
@@ -95,6 +96,7 @@ def summarize(document: object, file: str, source: str) -> Summary:
             institution=document.institution,
             category=document.category,
             status=document.status,
+            agent=str(document.agent) if document.agent else "",
             guidelines=document.guidelines,
             guidelines_source=guidelines_source,
             indicators=tuple(

@@ -206,7 +206,7 @@ def score_md(result: ContractScore) -> str:
     return "\n".join(out)
 
 
-def _width(out: IO[str]) -> int | None:
+def wide(out: IO[str]) -> int | None:
     """Wide tables when writing to a file or a pipe; the terminal's own width otherwise."""
     isatty = getattr(out, "isatty", None)
     return None if callable(isatty) and isatty() else 160
@@ -219,7 +219,7 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
 
     from pcontract.reporters import safe_text
 
-    console = Console(file=out, highlight=False, width=_width(out))
+    console = Console(file=out, highlight=False, width=wide(out))
     title = f"{result.institution} — {result.financial_year} ({result.period or 'no results'})"
     table = Table(title=Text(safe_text(title)), title_justify="left")
     columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
@@ -365,7 +365,7 @@ def rank_text(rows: Sequence[RankRow], out: IO[str]) -> None:
 
     from pcontract.reporters import safe_text
 
-    console = Console(file=out, highlight=False, width=_width(out))
+    console = Console(file=out, highlight=False, width=wide(out))
     for category, items in _by_category(rows).items():
         table = Table(title=Text(safe_text(category)), title_justify="left")
         table.add_column("rank", justify="right")
