@@ -1,3 +1,3 @@
-from pcontract.cli import main
+from pcontract.entry import main
 
 main()

@@ -33,6 +33,12 @@ YAML_SUFFIXES = (".yaml", ".yml")
 class Options:
     strict: bool = False
     limits: Limits = field(default_factory=Limits)
+    jobs: int = 1
+    cache_dir: Path | None = None  # None: no cache
+
+
+# Below this many files to check, starting worker processes costs more than it saves.
+PARALLEL_MIN = 64
 
 
 @dataclass(slots=True)
@@ -213,11 +219,19 @@ def _guess_identity(path: Path) -> tuple[str, str] | None:
 
 
 def check_file(
-    target: Target, options: Options = Options(), keep_document: bool = False
+    target: Target,
+    options: Options | None = None,
+    keep_document: bool = False,
+    content: bytes | None = None,
 ) -> FileReport:
-    """Check one file on its own. Never raises for bad input."""
+    """Check one file on its own (``content``: its bytes, when already read). Never
+    raises for bad input."""
+    options = options or Options()
     report = FileReport(target.display, real(target.display))
-    loaded = loader.load(target.path, target.display, options.limits)
+    if content is None:
+        loaded = loader.load(target.path, target.display, options.limits)
+    else:
+        loaded = loader.load_bytes(content, target.display, options.limits)
     if loaded.problem is not None:
         report.problems.append(loaded.problem)
         report.broken = _guess_identity(target.path)
@@ -351,12 +365,77 @@ def finish(files: list[FileReport], tree_problems: list[Problem], options: Optio
     return Report(files, problems)
 
 
-def check_paths(paths: Sequence[str], options: Options = Options()) -> Report:
+def check_paths(paths: Sequence[str], options: Options | None = None) -> Report:
     """Validate files and folders: the whole of ``pcontract validate``."""
+    options = options or Options()
     targets = discover(paths)
-    files = [check_file(target, options) for target in targets]
+    files = check_files(targets, options)
     index = build_index(files, options)
     return finish(files, check_tree(index), options)
+
+
+def _check_one(item: tuple[Target, Options, bytes | None]) -> FileReport:
+    target, options, content = item
+    return check_file(target, options, content=content)
+
+
+def _check_many(
+    targets: list[Target], options: Options, datas: list[bytes | None]
+) -> list[FileReport]:
+    items = list(zip(targets, [options] * len(targets), datas, strict=True))
+    jobs = min(options.jobs, len(items) // (PARALLEL_MIN // 2) or 1)
+    if jobs <= 1 or len(items) < PARALLEL_MIN:
+        return [_check_one(item) for item in items]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_check_one, items, chunksize=max(1, len(items) // (jobs * 16))))
+
+
+def _read_small(target: Target, limits: Limits) -> bytes | None:
+    """The file's bytes for hashing, or None to let the loader report the problem."""
+    try:
+        if not stat.S_ISREG(target.path.stat().st_mode):
+            return None
+        data = target.path.read_bytes()
+    except OSError:
+        return None
+    return data if len(data) <= limits.max_bytes else None
+
+
+def check_files(targets: list[Target], options: Options) -> list[FileReport]:
+    """Check each file on its own, from the cache where it can, in worker processes
+    where there are enough to be worth it. The order of ``targets`` is kept."""
+    if options.cache_dir is None:
+        return _check_many(targets, options, [None] * len(targets))
+    from pcontract.cache import Cache, decode, encode, salt_for
+
+    store = Cache(options.cache_dir, salt_for(options.limits))
+    reports: list[FileReport | None] = [None] * len(targets)
+    misses: list[tuple[int, str | None, bytes | None]] = []
+    for position, target in enumerate(targets):
+        data = _read_small(target, options.limits)
+        if data is None:
+            misses.append((position, None, None))
+            continue
+        key = store.key(data + (b"\0explicit" if target.explicit else b"\0found"))
+        hit = store.get(key)
+        if hit is None:
+            misses.append((position, key, data))
+            continue
+        source = real(target.display)
+        reports[position] = FileReport(
+            target.display, source, **decode(hit, target.display, source)
+        )
+    checked = _check_many(
+        [targets[position] for position, _, _ in misses], options, [d for _, _, d in misses]
+    )
+    for (position, entry, _), report in zip(misses, checked, strict=True):
+        reports[position] = report
+        if entry is not None:
+            store.put(entry, encode(report))
+    store.close()
+    return [r for r in reports if r is not None]
 
 
 def rule_doc(code: str) -> str:

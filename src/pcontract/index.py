@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from pcontract.model import CascadePlan, Contract, Guidelines, Results, Value
 from pcontract.problems import JsonPath
@@ -183,7 +184,16 @@ class Index:
             if contract.parent:
                 self.children[contract.parent].append(contract)
         self.guidelines_by_source = {g.source: g for g in self.guidelines}
+        self._indicator_tables: dict[str, dict[str, IndicatorSummary]] = {}
         return self
+
+    def indicator(self, contract: ContractSummary, indicator_id: str) -> IndicatorSummary | None:
+        """A contract's indicator by id. The cascade rules ask this for every indicator
+        of every child, so each parent's lookup table is built once."""
+        table = self._indicator_tables.get(contract.id)
+        if table is None:
+            table = self._indicator_tables[contract.id] = {i.id: i for i in contract.indicators}
+        return table.get(indicator_id)
 
     def contract(self, contract_id: str) -> ContractSummary | None:
         found = self.by_id.get(contract_id)
@@ -196,3 +206,47 @@ class Index:
         if source in self.guidelines_by_source:
             return self.guidelines_by_source[source]
         return self.context_guidelines.get(source)
+
+
+# -- (de)serialisation, for the cache ------------------------------------------------
+# Summaries are stored without their file names: the same bytes may sit at another
+# path next time, so the file, its real path and anything resolved against it are
+# attached again when a summary is read back.
+
+
+def _tuple(value: Any) -> Any:
+    return tuple(_tuple(v) for v in value) if isinstance(value, list) else value
+
+
+def summary_to_json(summary: Summary) -> dict[str, Any]:
+    data = {
+        k: getattr(summary, k)
+        for k in summary.__dataclass_fields__
+        if k not in ("file", "source", "guidelines_source")
+    }
+    if isinstance(summary, ContractSummary):
+        data["indicators"] = [
+            {k: getattr(i, k) for k in i.__dataclass_fields__} for i in summary.indicators
+        ]
+    return {"type": type(summary).__name__, **data}
+
+
+def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
+    kind = data.pop("type")
+    fields = {k: _tuple(v) for k, v in data.items()}
+    if kind == "ContractSummary":
+        fields["indicators"] = tuple(
+            IndicatorSummary(**{k: _tuple(v) for k, v in i.items()}) for i in data["indicators"]
+        )
+        guidelines = fields.get("guidelines")
+        fields["guidelines_source"] = (
+            real(os.path.join(os.path.dirname(source), guidelines)) if guidelines else None
+        )
+        return ContractSummary(file=file, source=source, **fields)
+    cls = {
+        "ResultsSummary": ResultsSummary,
+        "GuidelinesSummary": GuidelinesSummary,
+        "PlanSummary": PlanSummary,
+    }[kind]
+    summary: Summary = cls(file=file, source=source, **fields)
+    return summary

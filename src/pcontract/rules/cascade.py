@@ -51,7 +51,7 @@ def _links(index: Index) -> Iterator[Link]:
             if indicator.cascaded_from is None:
                 continue
             contract_id, indicator_id = indicator.cascaded_from
-            carried = parent.indicator(indicator_id) if contract_id == parent.id else None
+            carried = index.indicator(parent, indicator_id) if contract_id == parent.id else None
             if carried is not None:
                 yield child, indicator, parent, carried
 
@@ -137,7 +137,7 @@ def cascaded_from(index: Index) -> TreeFindings:
             parent = _parent(index, child)
             if parent is None:
                 continue  # PC303 reports the missing parent
-            if parent.indicator(indicator_id) is None:
+            if index.indicator(parent, indicator_id) is None:
                 yield (
                     child,
                     Finding(

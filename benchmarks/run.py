@@ -1,0 +1,203 @@
+"""Benchmark pcontract against its peers, in one run, with alternating repetitions.
+
+    python benchmarks/run.py --contracts 1000 --repeat 5 [--big 10000 100000]
+
+Each measurement runs a whole command in a fresh process, as a user or CI would,
+and keeps its wall time and peak RSS (from wait4). The commands take turns in
+each round, so a slow patch on the machine hits them all alike; the report gives
+medians and ratios. Needs `check-jsonschema` on PATH for that comparison (pip
+install check-jsonschema); it is skipped, and said so, if missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+PLAIN = """
+import sys, json, glob, yaml, jsonschema
+schema = json.load(open(sys.argv[1]))
+validator = jsonschema.Draft202012Validator(schema)
+bad = 0
+for path in sorted(glob.glob(sys.argv[2] + "/**/*.yaml", recursive=True)):
+    with open(path, "rb") as handle:
+        data = yaml.load(handle, Loader=yaml.CSafeLoader)
+    if isinstance(data, dict) and data.get("kind") == "Contract":
+        bad += not validator.is_valid(data)
+print(bad)
+"""
+
+
+def run(command: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in MiB, exit code."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss // 1024, process.returncode
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def measure(commands: dict[str, list[str]], repeat: int, cwd: Path) -> dict[str, tuple[float, int]]:
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    rss: dict[str, int] = dict.fromkeys(commands, 0)
+    for _ in range(repeat):
+        for name, command in commands.items():
+            elapsed, peak, code = run(command, cwd)
+            if code not in (0, 1):
+                raise SystemExit(f"{name} failed with exit code {code}: {' '.join(command)}")
+            times[name].append(elapsed)
+            rss[name] = max(rss[name], peak)
+    return {name: (median(times[name]), rss[name]) for name in commands}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--contracts", type=int, default=1000)
+    parser.add_argument("--indicators", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--big", type=int, nargs="*", default=[], help="file counts to scale to")
+    parser.add_argument("--keep", type=Path, help="generate here instead of a temp folder")
+    args = parser.parse_args()
+
+    pcontract = shutil.which("pcontract") or str(Path(sys.executable).parent / "pcontract")
+    python = sys.executable
+    work = args.keep or Path(tempfile.mkdtemp(prefix="pcontract-bench-"))
+    contracts = work / "contracts"
+    if not contracts.exists():
+        # institutions of 4 departments each: 5 contracts per institution
+        generate(contracts, args.contracts // 5, 4, 0, args.indicators, results=False)
+    count = sum(1 for _ in contracts.rglob("*.yaml")) - 1  # less the guidelines
+    print(f"# {count} contracts of {args.indicators} indicators, {args.repeat} rounds\n")
+
+    cache = work / "cache"
+    run([pcontract, "validate", str(contracts), "--cache-dir", str(cache)])  # prime it
+    schema = ROOT / "schemas" / "contract.schema.json"
+    commands = {
+        "pcontract validate (cold, --no-cache)": [
+            pcontract,
+            "validate",
+            "--no-cache",
+            str(contracts),
+        ],
+        "pcontract validate (cold, --jobs 1)": [
+            pcontract,
+            "validate",
+            "--no-cache",
+            "--jobs",
+            "1",
+            str(contracts),
+        ],
+        "pcontract validate (warm cache)": [
+            pcontract,
+            "validate",
+            "--cache-dir",
+            str(cache),
+            str(contracts),
+        ],
+        "plain CSafeLoader + jsonschema": [python, "-c", PLAIN, str(schema), str(contracts)],
+    }
+    checker = shutil.which("check-jsonschema")
+    if checker:
+        files = [str(p) for p in sorted(contracts.rglob("inst*.yaml"))]
+        commands["check-jsonschema"] = [checker, "--schemafile", str(schema), *files]
+    else:
+        print("check-jsonschema is not installed: skipped (pip install check-jsonschema)\n")
+    results = measure(commands, args.repeat, work)
+
+    tree = work / "tree"
+    if not tree.exists():
+        generate(tree, args.contracts // 5, 4, 0, args.indicators, results=True)
+    results.update(
+        measure(
+            {
+                "pcontract rank (contracts + results)": [
+                    pcontract,
+                    "rank",
+                    "--format",
+                    "csv",
+                    str(tree),
+                ]
+            },
+            max(1, args.repeat // 2),
+            work,
+        )
+    )
+    site = work / "site"
+    probe = subprocess.run([pcontract, "site", "--help"], capture_output=True, check=False)
+    if probe.returncode == 0:
+
+        def build_site() -> list[str]:
+            shutil.rmtree(site, ignore_errors=True)
+            return [pcontract, "site", str(tree), "-o", str(site)]
+
+        times = []
+        peak = 0
+        for _ in range(max(1, args.repeat // 2)):
+            elapsed, rss, _code = run(build_site(), work)
+            times.append(elapsed)
+            peak = max(peak, rss)
+        cards = sum(1 for _ in site.rglob("*.html")) - 1
+        results[f"pcontract site ({cards} cards)"] = (median(times), peak)
+    results.update(
+        measure(
+            {
+                "pcontract --version": [pcontract, "--version"],
+                "python -c pass": [python, "-c", "pass"],
+            },
+            max(args.repeat, 15),
+            work,
+        )
+    )
+
+    width = max(map(len, results))
+    print(f"{'command':<{width}}  {'median s':>9}  {'peak MiB':>8}")
+    for name, (seconds, rss) in results.items():
+        print(f"{name:<{width}}  {seconds:>9.3f}  {rss:>8}")
+    cold = results["pcontract validate (cold, --no-cache)"][0]
+    print("\nratios")
+    print(
+        "  plain pipeline / pcontract cold: "
+        f"{results['plain CSafeLoader + jsonschema'][0] / cold:.2f}x"
+    )
+    if "check-jsonschema" in results:
+        print(f"  check-jsonschema / pcontract cold: {results['check-jsonschema'][0] / cold:.2f}x")
+    print(f"  warm / cold: {results['pcontract validate (warm cache)'][0] / cold:.1%}")
+    print(
+        "  --version / python -c pass: "
+        f"{results['pcontract --version'][0] / results['python -c pass'][0]:.2f}x"
+    )
+
+    for files in args.big:
+        big = work / f"big-{files}"
+        if not big.exists():
+            # officers cascaded under departments: 1 + 4 * (1 + 4) = 21 contracts each
+            generate(big, max(1, files // 42), 4, 4, args.indicators, results=True)
+        n = sum(1 for _ in big.rglob("*.yaml"))
+        elapsed, rss, code = run([pcontract, "validate", "--no-cache", str(big)], work)
+        print(f"\n{n} files: validate cold {elapsed:.1f} s, peak RSS {rss} MiB, exit {code}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

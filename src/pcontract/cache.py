@@ -1,0 +1,148 @@
+"""A content-hash cache for ``validate``.
+
+Each entry is keyed by a hash of the file's bytes together with everything else
+that decides its result: the pcontract code, the schemas and the loader limits.
+It stores the file's own problems and its summary, so a warm run re-reads and
+hashes each file and re-runs only the cross-file rules. A changed byte, a new
+pcontract, a schema edit or other limits all give a new key: the cache can be
+stale, never wrong.
+
+Entries live in one SQLite file under ``.pcontract-cache/`` at the repository root
+(or ``--cache-dir``). Values are JSON, never pickle, so a tampered cache can at
+worst give wrong diagnostics, never run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pcontract import __version__
+from pcontract.index import summary_from_json, summary_to_json
+from pcontract.problems import Problem, Severity
+
+DIRNAME = ".pcontract-cache"
+FORMAT = 1
+
+
+def default_dir(start: Path | None = None) -> Path:
+    """``.pcontract-cache`` at the root of the git repository holding ``start``
+    (the working folder by default), or in ``start`` itself outside a repository."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder / DIRNAME
+    return here / DIRNAME
+
+
+@cache
+def _code_fingerprint() -> str:
+    """A hash of pcontract's own code and schemas, so that a changed rule never
+    reuses an old verdict, even without a version bump."""
+    digest = hashlib.sha256(f"{__version__}/{FORMAT}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    from pcontract.schema import KINDS, schema_text
+
+    for kind in sorted(KINDS):
+        digest.update(schema_text(kind).encode())
+    return digest.hexdigest()
+
+
+class Cache:
+    """Lookups and stores of per-file results; a no-op when it cannot be opened."""
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder = folder
+        self.salt = (_code_fingerprint() + salt).encode()
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, str]] = []
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# pcontract's cache; safe to delete\n*\n", encoding="utf-8")
+            self._db = sqlite3.connect(folder / f"validate-v{FORMAT}.sqlite")
+            self._db.execute("CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, value TEXT)")
+        except (OSError, sqlite3.Error):
+            self._db = None  # a read-only checkout, say: validate works, only slower
+
+    def key(self, data: bytes) -> str:
+        return hashlib.sha256(self.salt + data).hexdigest()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM files WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            return None
+        try:
+            value: dict[str, Any] = json.loads(row[0])
+        except ValueError:
+            return None
+        return value
+
+    def put(self, key: str, value: dict[str, Any]) -> None:
+        if self._db is not None:
+            self._pending.append((key, json.dumps(value, ensure_ascii=False)))
+
+    def close(self) -> None:
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO files (key, value) VALUES (?, ?)", self._pending
+                )
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only costs time next run
+        finally:
+            self._db.close()
+            self._db = None
+
+
+def encode(report: Any) -> dict[str, Any]:
+    """A FileReport as JSON, without its file names."""
+    return {
+        "kind": report.kind,
+        "skipped": report.skipped,
+        "broken": list(report.broken) if report.broken else None,
+        "problems": [
+            [p.line, p.column, p.code, p.severity.value, p.message, list(p.path), p.hint, p.at_key]
+            for p in report.problems
+        ],
+        "summary": summary_to_json(report.summary) if report.summary is not None else None,
+    }
+
+
+def decode(value: dict[str, Any], file: str, source: str) -> dict[str, Any]:
+    """The fields of a FileReport for ``file``, from an entry."""
+    problems = [
+        Problem(file, line, column, code, Severity(severity), message, tuple(path), hint, at_key)
+        for line, column, code, severity, message, path, hint, at_key in value["problems"]
+    ]
+    summary = value["summary"]
+    broken = value["broken"]
+    if broken and broken[0] == "Guidelines" and broken[1] != source:
+        broken = ["Guidelines", source]  # a broken Guidelines is known by its path
+    return {
+        "kind": value["kind"],
+        "skipped": value["skipped"],
+        "broken": tuple(broken) if broken else None,
+        "problems": problems,
+        "summary": summary_from_json(dict(summary), file, source) if summary else None,
+    }
+
+
+def salt_for(limits: Any) -> str:
+    return f"|{limits.max_bytes}|{limits.max_depth}|{limits.max_aliases}|{os.sep}"
