@@ -368,8 +368,7 @@ def finish(files: list[FileReport], tree_problems: list[Problem], options: Optio
 def check_paths(paths: Sequence[str], options: Options | None = None) -> Report:
     """Validate files and folders: the whole of ``pcontract validate``."""
     options = options or Options()
-    targets = discover(paths)
-    files = check_files(targets, options)
+    files = check_files(discover(paths), options)
     index = build_index(files, options)
     return finish(files, check_tree(index), options)
 

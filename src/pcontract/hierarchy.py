@@ -33,7 +33,7 @@ def build(index: Index) -> list[Node]:
             for i in k.indicators
             if i.cascaded_from is not None and i.cascaded_from[0] == contract.id
         }
-        own = [i.id for i in contract.indicators]
+        own = list(contract.ids)
         return Node(
             contract,
             tuple(node(k, seen | {contract.id}) for k in kids),

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from pcontract.model import CascadePlan, Contract, Guidelines, Results, Value
@@ -39,14 +41,49 @@ class ContractSummary:
     agent: str
     guidelines: str | None  # as written
     guidelines_source: str | None  # resolved to a real path
-    indicators: tuple[IndicatorSummary, ...]
+    # The indicators as columns, one tuple per field: a national tree holds
+    # millions of indicators, and a tuple slot costs far less than an object.
+    ids: tuple[str, ...]
+    kinds: tuple[str, ...]
+    targets: tuple[Value, ...]
+    aggregations: tuple[str, ...]
+    cascaded: tuple[tuple[str, str] | None, ...]
+    paths: tuple[JsonPath, ...]
     category_weights: tuple[tuple[str, str, JsonPath], ...]  # (id, weight, path)
 
+    @property
+    def indicators(self) -> tuple[IndicatorSummary, ...]:
+        """The indicators as objects, made on each call: keep the result in a loop."""
+        return tuple(
+            map(
+                IndicatorSummary,
+                self.ids,
+                self.kinds,
+                self.targets,
+                self.aggregations,
+                self.cascaded,
+                self.paths,
+            )
+        )
+
     def indicator(self, indicator_id: str) -> IndicatorSummary | None:
-        for indicator in self.indicators:
-            if indicator.id == indicator_id:
-                return indicator
-        return None
+        try:
+            at = self.ids.index(indicator_id)
+        except ValueError:
+            return None
+        return IndicatorSummary(
+            self.ids[at],
+            self.kinds[at],
+            self.targets[at],
+            self.aggregations[at],
+            self.cascaded[at],
+            self.paths[at],
+        )
+
+
+# What a reported figure is, one letter per achievement: a number, true, false,
+# text (kept, to be quoted in messages), or none.
+NUMBER, TRUE, FALSE, TEXT, NONE = "n", "t", "f", "s", "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +92,32 @@ class ResultsSummary:
     source: str
     contract: str
     period: str
-    # (indicator id, the scored figure or None, not applicable, moderated)
-    achievements: tuple[tuple[str, Value | None, bool, bool], ...]
+    # Parallel columns rather than a tuple per achievement. flags: one letter
+    # each, "a" not applicable, "m" moderated, "-" neither. types: see NUMBER...;
+    # texts: the text figures, in order (dates of milestones, mostly).
+    ids: tuple[str, ...]
+    types: str
+    texts: tuple[str, ...]
+    flags: str
+
+    @property
+    def achievements(self) -> Iterator[tuple[str, str, str | None, bool, bool]]:
+        """(indicator id, type letter, the text if it is text, not applicable,
+        moderated)."""
+        texts = iter(self.texts)
+        for indicator_id, kind, flag in zip(self.ids, self.types, self.flags, strict=True):
+            text = next(texts) if kind == TEXT else None
+            yield indicator_id, kind, text, flag == "a", flag == "m"
+
+
+def value_type(value: object) -> str:
+    if value is None:
+        return NONE
+    if value is True:
+        return TRUE
+    if value is False:
+        return FALSE
+    return TEXT if isinstance(value, str) else NUMBER
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,47 +144,67 @@ def real(path: str) -> str:
     return os.path.realpath(path)
 
 
+_PATHS: dict[JsonPath, JsonPath] = {}
+
+
+_PAIRS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _shared(path: JsonPath) -> JsonPath:
+    """One tuple per distinct path: every contract has ("criteria", 0, "indicators", 0)."""
+    return _PATHS.setdefault(path, path)
+
+
+def _pair(contract: str, indicator: str) -> tuple[str, str]:
+    """One tuple per parent indicator, shared by all the siblings that carry it."""
+    pair = (intern(contract), intern(indicator))
+    return _PAIRS.setdefault(pair, pair)
+
+
 def summarize(document: object, file: str, source: str) -> Summary:
     if isinstance(document, Contract):
+        indicators = document.indicators
         guidelines_source = None
         if document.guidelines:
             guidelines_source = real(os.path.join(os.path.dirname(source), document.guidelines))
         return ContractSummary(
             file=file,
             source=source,
-            id=document.id,
-            parent=document.parent,
-            financial_year=document.financial_year,
+            id=intern(document.id),
+            parent=intern(document.parent) if document.parent else None,
+            financial_year=intern(document.financial_year),
             institution=document.institution,
-            category=document.category,
-            status=document.status,
+            category=intern(document.category),
+            status=intern(document.status),
             agent=str(document.agent) if document.agent else "",
             guidelines=document.guidelines,
             guidelines_source=guidelines_source,
-            indicators=tuple(
-                IndicatorSummary(
-                    i.id,
-                    i.kind,
-                    i.target,
-                    i.aggregation,
-                    (i.cascaded_from.contract, i.cascaded_from.indicator)
-                    if i.cascaded_from
-                    else None,
-                    i.path,
-                )
-                for i in document.indicators
+            ids=tuple(intern(i.id) for i in indicators),
+            kinds=tuple(intern(i.kind) for i in indicators),
+            targets=tuple(i.target for i in indicators),
+            aggregations=tuple(intern(i.aggregation) for i in indicators),
+            cascaded=tuple(
+                _pair(i.cascaded_from.contract, i.cascaded_from.indicator)
+                if i.cascaded_from
+                else None
+                for i in indicators
             ),
+            paths=tuple(_shared(i.path) for i in indicators),
             category_weights=tuple((c.id, str(c.weight), c.path) for c in document.criteria),
         )
     if isinstance(document, Results):
+        entries = list(document.achievements.values())
         return ResultsSummary(
             file,
             source,
-            document.contract,
-            document.period,
-            tuple(
-                (a.id, a.effective, a.not_applicable, a.moderation is not None)
-                for a in document.achievements.values()
+            intern(document.contract),
+            intern(document.period),
+            tuple(intern(a.id) for a in entries),
+            "".join(value_type(a.effective) for a in entries),
+            tuple(a.effective for a in entries if isinstance(a.effective, str)),
+            "".join(
+                "a" if a.not_applicable else "m" if a.moderation is not None else "-"
+                for a in entries
             ),
         )
     if isinstance(document, Guidelines):
@@ -184,16 +265,7 @@ class Index:
             if contract.parent:
                 self.children[contract.parent].append(contract)
         self.guidelines_by_source = {g.source: g for g in self.guidelines}
-        self._indicator_tables: dict[str, dict[str, IndicatorSummary]] = {}
         return self
-
-    def indicator(self, contract: ContractSummary, indicator_id: str) -> IndicatorSummary | None:
-        """A contract's indicator by id. The cascade rules ask this for every indicator
-        of every child, so each parent's lookup table is built once."""
-        table = self._indicator_tables.get(contract.id)
-        if table is None:
-            table = self._indicator_tables[contract.id] = {i.id: i for i in contract.indicators}
-        return table.get(indicator_id)
 
     def contract(self, contract_id: str) -> ContractSummary | None:
         found = self.by_id.get(contract_id)
@@ -224,10 +296,6 @@ def summary_to_json(summary: Summary) -> dict[str, Any]:
         for k in summary.__dataclass_fields__
         if k not in ("file", "source", "guidelines_source")
     }
-    if isinstance(summary, ContractSummary):
-        data["indicators"] = [
-            {k: getattr(i, k) for k in i.__dataclass_fields__} for i in summary.indicators
-        ]
     return {"type": type(summary).__name__, **data}
 
 
@@ -235,14 +303,17 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
     kind = data.pop("type")
     fields = {k: _tuple(v) for k, v in data.items()}
     if kind == "ContractSummary":
-        fields["indicators"] = tuple(
-            IndicatorSummary(**{k: _tuple(v) for k, v in i.items()}) for i in data["indicators"]
-        )
+        for name in ("ids", "kinds", "aggregations"):
+            fields[name] = tuple(intern(v) for v in fields[name])
+        fields["cascaded"] = tuple(_pair(*c) if c else None for c in fields["cascaded"])
+        fields["paths"] = tuple(_shared(p) for p in fields["paths"])
         guidelines = fields.get("guidelines")
         fields["guidelines_source"] = (
             real(os.path.join(os.path.dirname(source), guidelines)) if guidelines else None
         )
         return ContractSummary(file=file, source=source, **fields)
+    if kind == "ResultsSummary":
+        fields["ids"] = tuple(intern(i) for i in fields["ids"])
     cls = {
         "ResultsSummary": ResultsSummary,
         "GuidelinesSummary": GuidelinesSummary,

@@ -51,7 +51,7 @@ def _links(index: Index) -> Iterator[Link]:
             if indicator.cascaded_from is None:
                 continue
             contract_id, indicator_id = indicator.cascaded_from
-            carried = index.indicator(parent, indicator_id) if contract_id == parent.id else None
+            carried = parent.indicator(indicator_id) if contract_id == parent.id else None
             if carried is not None:
                 yield child, indicator, parent, carried
 
@@ -74,6 +74,8 @@ def cascade_sum(index: Index) -> TreeFindings:
     parents: dict[tuple[str, str], Pair] = {}
     carriers: dict[tuple[str, str], list[Pair]] = defaultdict(list)
     for child, indicator, parent, carried in _links(index):
+        if carried.aggregation != "sum":
+            continue  # only split targets add up; keep nothing else in memory
         key = (parent.file, carried.id)
         carriers[key].append((child, indicator))
         parents[key] = (parent, carried)
@@ -137,7 +139,7 @@ def cascaded_from(index: Index) -> TreeFindings:
             parent = _parent(index, child)
             if parent is None:
                 continue  # PC303 reports the missing parent
-            if index.indicator(parent, indicator_id) is None:
+            if parent.indicator(indicator_id) is None:
                 yield (
                     child,
                     Finding(

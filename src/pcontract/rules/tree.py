@@ -6,7 +6,17 @@ import os
 from collections.abc import Iterator
 from decimal import Decimal
 
-from pcontract.index import ContractSummary, Index, ResultsSummary, Summary
+from pcontract.index import (
+    FALSE,
+    NONE,
+    NUMBER,
+    TEXT,
+    TRUE,
+    ContractSummary,
+    Index,
+    ResultsSummary,
+    Summary,
+)
 from pcontract.model import ACTUAL_TYPES, fits_actual
 from pcontract.problems import Severity
 from pcontract.rules.base import Finding, tree_rule
@@ -126,8 +136,8 @@ def results_indicators(index: Index) -> TreeFindings:
         contract = _results_contract(index, results)
         if contract is None:
             continue
-        known = {i.id for i in contract.indicators}
-        for indicator_id, *_ in results.achievements:
+        known = set(contract.ids)
+        for indicator_id in results.ids:
             if indicator_id not in known:
                 yield (
                     results,
@@ -146,20 +156,28 @@ def results_actual_type(index: Index) -> TreeFindings:
         contract = _results_contract(index, results)
         if contract is None:
             continue
-        kinds = {i.id: i.kind for i in contract.indicators}
-        for indicator_id, value, not_applicable, moderated in results.achievements:
+        kinds = dict(zip(contract.ids, contract.kinds, strict=True))
+        for indicator_id, type_, text, not_applicable, moderated in results.achievements:
             kind = kinds.get(indicator_id)
-            if kind is None or not_applicable or value is None or fits_actual(kind, value):
+            if kind is None or not_applicable or type_ == NONE:
                 continue
+            value: object = text if type_ == TEXT else {TRUE: True, FALSE: False}.get(type_, 0)
+            if fits_actual(kind, value):
+                continue
+            given = repr(text) if type_ == TEXT else ACTUAL_GIVEN[type_]
             where = ("moderation", "actual") if moderated else ("actual",)
             yield (
                 results,
                 Finding(
                     ("achievements", indicator_id, *where),
                     f"{indicator_id} is a {kind} indicator, so its actual must be "
-                    f"{ACTUAL_TYPES[kind]}, not {value!r}",
+                    f"{ACTUAL_TYPES[kind]}, not {given}",
                 ),
             )
+
+
+# How a figure that is not text is named in a message; the position says which.
+ACTUAL_GIVEN = {NUMBER: "a number", TRUE: "true", FALSE: "false"}
 
 
 @tree_rule(
@@ -173,8 +191,8 @@ def results_complete(index: Index) -> TreeFindings:
         contract = _results_contract(index, results)
         if contract is None:
             continue
-        reported = {a[0] for a in results.achievements}
-        missing = [i.id for i in contract.indicators if i.id not in reported]
+        reported = set(results.ids)
+        missing = [i for i in contract.ids if i not in reported]
         if missing:
             yield (
                 results,
