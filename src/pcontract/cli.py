@@ -120,6 +120,26 @@ def validate(
     max_aliases: Annotated[
         int, typer.Option(help="YAML aliases allowed per file (0 refuses them).", min=0)
     ] = 0,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", help="Worker processes (default: the number of cores).", min=0
+        ),
+    ] = 0,
+    cache_dir: Annotated[
+        str | None,
+        typer.Option(help="Where to keep the cache (default: .pcontract-cache at the repo root)."),
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    context: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--context",
+            metavar="DIR",
+            help="Read the documents under DIR so that references resolve, without "
+            "reporting their own problems (pre-commit passes only the staged files).",
+        ),
+    ] = None,
 ) -> None:
     """Check contracts, results, guidelines and cascade plans.
 
@@ -127,12 +147,25 @@ def validate(
     """
 
     def body() -> int:
+        from pathlib import Path
+
+        from pcontract.cache import default_dir
         from pcontract.checker import Options, check_paths
         from pcontract.loader import Limits
         from pcontract.reporters import REPORTERS
 
-        options = Options(strict=strict, limits=Limits(max_bytes, max_depth, max_aliases))
-        report = check_paths(paths, options)
+        options = Options(
+            strict=strict,
+            limits=Limits(max_bytes, max_depth, max_aliases),
+            jobs=jobs or os.cpu_count() or 1,
+            cache_dir=None if no_cache else (Path(cache_dir) if cache_dir else default_dir()),
+        )
+        if context:
+            from pcontract.context import check_with_context
+
+            report = check_with_context(paths, context, options)
+        else:
+            report = check_paths(paths, options)
         REPORTERS[output_format.value]().report(report, sys.stdout)
         return EXIT_OK if report.ok else EXIT_PROBLEMS
 
@@ -429,6 +462,246 @@ def tree(
             console.print(
                 Text(f"{broken} file(s) have errors; run pcontract validate", style="yellow")
             )
+        return EXIT_OK
+
+    _run(body)
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def diff(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="OLD NEW: two contract files, or two folders whose contracts are matched by "
+            "id. With --git: the files and folders to compare (default: the current folder).",
+            show_default=False,
+            metavar="OLD NEW | PATH",
+        ),
+    ] = None,
+    git: Annotated[
+        str | None,
+        typer.Option(
+            "--git",
+            metavar="REV",
+            help="Compare git revision REV with the working tree, or REV1..REV2 "
+            "(REV1...REV2: from their merge base).",
+        ),
+    ] = None,
+    results: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--results",
+            "-r",
+            metavar="FILE",
+            help="A Results file: show the composite under the old and the new targets "
+            "(repeat for several contracts).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        DiffFormat,
+        typer.Option("--format", "-f", help="Output: text, md (a PR comment) or json."),
+    ] = DiffFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warning flags as errors.")
+    ] = False,
+) -> None:
+    """Show what changed between two versions of contracts, flagged against vetting rules.
+
+    Exit codes: 0 no error flags, 1 error flags (or unreadable files), 2 usage error.
+    """
+
+    def body() -> int:
+        from pcontract.diff import diff_git, diff_paths
+        from pcontract.diff_render import render_json, render_md, render_text
+        from pcontract.errors import UsageError
+
+        given = paths or []
+        try:
+            if git is not None:
+                report = diff_git(git, given, results or (), strict)
+            elif len(given) != 2:
+                raise UsageError("give OLD and NEW (two files or two folders), or --git REV")
+            else:
+                report = diff_paths(given[0], given[1], results or (), strict)
+        except InputError as error:
+            _print_input_problems(error)
+            raise
+        if output_format is DiffFormat.md:
+            sys.stdout.write(render_md(report))
+        elif output_format is DiffFormat.json:
+            sys.stdout.write(render_json(report))
+        else:
+            render_text(report, sys.stdout)
+        return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+    _run(body)
+
+
+@app.command()
+def init(
+    directory: Annotated[str, typer.Argument(help="The folder to create the repository in.")],
+    financial_year: Annotated[
+        str | None,
+        typer.Option(
+            "--financial-year",
+            metavar="YYYY/YYYY",
+            help="The financial year (default: the current one; July to June).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write into a non-empty folder, overwriting scaffold files."),
+    ] = False,
+) -> None:
+    """Scaffold a contracts repository: guidelines, an example contract and cascade plan,
+    a README, a CI workflow, pre-commit hooks and CODEOWNERS."""
+
+    def body() -> int:
+        from pathlib import Path
+
+        from rich.console import Console
+        from rich.text import Text
+
+        from pcontract.reporters import safe_text
+        from pcontract.scaffold import scaffold
+
+        written = scaffold(Path(directory), financial_year, force=force)
+        console = Console(highlight=False)
+        for path in written:
+            console.print(Text(f"wrote {safe_text(str(path))}"))
+        console.print(Text(f"next: pcontract validate {safe_text(directory)}"))
+        return EXIT_OK
+
+    _run(body)
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+def _generated(timestamp: bool) -> str | None:
+    """The time to print on reports, only when asked: output is otherwise reproducible."""
+    if not timestamp:
+        return None
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@app.command()
+def report(
+    contract: Annotated[str, typer.Argument(help="The Contract file.")],
+    results: Annotated[str, typer.Option("--results", "-r", help="The annual Results file.")],
+    quarterly: Annotated[
+        str | None,
+        typer.Option("--quarterly", "-q", help="A quarter's Results, for a progress section."),
+    ] = None,
+    output_format: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", "-f", help="md or html (default: from the -o suffix, else md)."),
+    ] = None,
+    out: Annotated[
+        str | None, typer.Option("--out", "-o", help="The file to write; stdout without it.")
+    ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option("--template", help="A folder of templates that override the defaults."),
+    ] = None,
+    guidelines: Annotated[
+        str | None,
+        typer.Option(help="A Guidelines file to use instead of the contract's own."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    timestamp: Annotated[
+        bool, typer.Option("--timestamp", help="Print the time of generation on the card.")
+    ] = False,
+) -> None:
+    """Write a report card: composite, grade, categories, indicators, gaps, methodology.
+
+    Markdown suits a pull-request comment or a wiki; HTML is one self-contained,
+    printable file.
+    """
+
+    def body() -> int:
+        from pathlib import Path
+
+        from pcontract import reports
+        from pcontract.writer import write_files
+
+        fmt = output_format.value if output_format is not None else None
+        if fmt is None:
+            suffix = Path(out).suffix.lower() if out else ""
+            fmt = "html" if suffix in (".html", ".htm") else "md"
+        templates = reports.Templates(template)
+        try:
+            inputs = reports.load_card(contract, results, quarterly, guidelines)
+        except InputError as error:
+            _print_input_problems(error)
+            raise
+        text = reports.render_card(inputs, fmt, templates, _generated(timestamp))
+        if out is None:
+            sys.stdout.write(text)
+            return EXIT_OK
+        target = Path(out)
+        write_files([(target, text.encode("utf-8"))], force=force, root=target.parent)
+        _err(f"wrote {out}")
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command()
+def site(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files and folders holding contracts and annual results.")
+    ],
+    out: Annotated[str, typer.Option("--out", "-o", help="The folder to write the site into.")],
+    template: Annotated[
+        str | None,
+        typer.Option("--template", help="A folder of templates that override the defaults."),
+    ] = None,
+    guidelines: Annotated[
+        str | None,
+        typer.Option(help="A Guidelines file to use for every contract instead of their own."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    timestamp: Annotated[
+        bool, typer.Option("--timestamp", help="Print the time of generation on each page.")
+    ] = False,
+) -> None:
+    """Write a static site: league tables per category and a report card per contract.
+
+    index.html links to cards/<contract-id>.html with relative links, so the folder
+    works from file:// with no server.
+    """
+
+    def body() -> int:
+        from pathlib import Path
+
+        from pcontract import reports
+        from pcontract.writer import write_files
+
+        templates = reports.Templates(template)
+        try:
+            inputs = _with_progress(
+                lambda tick: reports.load_site(paths, guidelines, on_progress=tick)
+            )
+        except InputError as error:
+            _print_input_problems(error)
+            raise
+        root = Path(out)
+        files = reports.render_site(inputs, templates, _generated(timestamp))
+        written = write_files(
+            [(root / name, text.encode("utf-8")) for name, text in files], force=force, root=root
+        )
+        _err(f"wrote {len(written)} files to {out}")
         return EXIT_OK
 
     _run(body)

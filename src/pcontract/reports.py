@@ -1,0 +1,946 @@
+"""Report cards and league tables: view models built from scores, rendered by templates.
+
+Core code: no printing, no exits, no typer or rich. The flow is
+
+1. load: score the inputs (through :mod:`pcontract.evaluation`, which validates
+   them) and read the documents a card needs beyond the scores (parties, status,
+   the guidelines' bands and rules);
+2. view: turn them into a plain, JSON-like dict of display strings and chart
+   positions (:func:`card_view`, :func:`index_view`), so templates never do
+   arithmetic on scores;
+3. render: Jinja templates in a sandbox. HTML templates autoescape everything;
+   in Markdown templates every ``{{ value }}`` passes through :func:`tables.md`
+   by default (a ``finalize`` hook), so a template author cannot forget to escape.
+
+The default templates live in the top-level ``templates/`` folder (packaged as
+``pcontract/templates``); ``--template DIR`` overrides them file by file. Output
+is deterministic: the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from pcontract.errors import PcontractError, UsageError
+from pcontract.model import (
+    KIND_BINARY,
+    KIND_DECREASE,
+    KIND_MILESTONE,
+    Contract,
+    Guidelines,
+    Results,
+)
+from pcontract.ranking import RankRow
+from pcontract.scoring import (
+    METHOD_PERCENTAGE,
+    NO_RESULTS,
+    STATUS_MODERATED,
+    STATUS_NOT_APPLICABLE,
+    STATUS_NOT_REPORTED,
+    ContractScore,
+    IndicatorScore,
+    fraction,
+    round4,
+)
+from pcontract.tables import dp, md, show
+
+if TYPE_CHECKING:
+    from jinja2 import BaseLoader, Environment
+
+CARD_TEMPLATES: Final = {"md": "card.md", "html": "card.html"}
+INDEX_TEMPLATE: Final = "index.html"
+CARDS_FOLDER: Final = "cards"
+
+# What the card says when the guidelines' grade band gives no ``action``.
+DEFAULT_ACTIONS: Final = {
+    "excellent": "Recognised for excellence",
+    "good": "Corrective action required",
+    "fair": "Corrective action required",
+    "poor": "Corrective action required",
+}
+
+VERDICT_EXCEEDED: Final = "exceeded"
+VERDICT_MET: Final = "met"
+VERDICT_MISSED: Final = "missed"
+
+PROGRESS_LABELS: Final = {
+    "on-track": "on track",
+    "at-risk": "at risk",
+    "off-track": "off track",
+    "not-reported": "not reported",
+    "not-applicable": "not applicable",
+}
+
+BAR_CELLS: Final = 10
+_SLUG = re.compile(r"[^A-Za-z0-9._-]")
+# The largest string or list a template may build with * (a sandbox guard
+# against memory exhaustion) and the largest exponent it may use with **.
+_MAX_REPEAT: Final = 1_000_000
+_MAX_EXPONENT: Final = 100
+
+
+class TemplateError(PcontractError):
+    """A template is missing, malformed or refused by the sandbox."""
+
+
+# ---------------------------------------------------------------------------
+# Loading: scores plus the documents behind them
+
+
+@dataclass(frozen=True, slots=True)
+class RankInfo:
+    """Where a contract stands in its category's league table."""
+
+    rank: int
+    of: int
+    category: str
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CardInputs:
+    """Everything one report card shows."""
+
+    score: ContractScore
+    contract: Contract
+    guidelines: Guidelines
+    results: Results | None = None
+    quarterly: ContractScore | None = None
+    quarterly_results: Results | None = None
+    rank: RankInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInputs:
+    """The league tables and one card per contract, in league-table order."""
+
+    rows: list[RankRow]
+    cards: list[CardInputs]
+
+
+def _read(path: str) -> object:
+    """A validated document (the caller has already validated the inputs)."""
+    from pcontract.checker import Options, Target, check_file
+
+    return check_file(Target(Path(path), path, True), Options(), keep_document=True).document
+
+
+def _guidelines_source(contract_path: str, contract: Contract) -> str | None:
+    if not contract.guidelines:
+        return None
+    folder = os.path.dirname(os.path.realpath(contract_path))
+    return os.path.realpath(os.path.join(folder, contract.guidelines))
+
+
+class _GuidelinesCache:
+    """Guidelines by real path, read once each; ``override`` wins for every contract."""
+
+    def __init__(self, override_path: str | None) -> None:
+        self._by_path: dict[str, Guidelines] = {}
+        self._override: Guidelines | None = None
+        if override_path is not None:
+            self._override = self._get(os.path.realpath(override_path))
+
+    def _get(self, source: str) -> Guidelines:
+        if source not in self._by_path:
+            document = _read(source)
+            if not isinstance(document, Guidelines):
+                raise UsageError(f"{source} is not a Guidelines document")
+            self._by_path[source] = document
+        return self._by_path[source]
+
+    def for_contract(self, contract_path: str, contract: Contract) -> Guidelines:
+        if self._override is not None:
+            return self._override
+        source = _guidelines_source(contract_path, contract)
+        if source is None:
+            raise UsageError(
+                f"{contract_path}: the contract names no usable guidelines; "
+                "add `guidelines:` to it or pass --guidelines FILE"
+            )
+        return self._get(source)
+
+
+def load_card(
+    contract_path: str,
+    results_path: str,
+    quarterly_path: str | None = None,
+    guidelines_path: str | None = None,
+) -> CardInputs:
+    """Validate and score one contract for a report card.
+
+    ``results_path`` must hold annual results; ``quarterly_path``, if given, a
+    quarter's results (Q1 to Q4) for the progress section.
+    """
+    from pcontract.evaluation import score_files
+
+    annual = score_files(contract_path, results_path, guidelines_path).score
+    if annual.composite is None:
+        raise UsageError(
+            f"{results_path} holds {annual.period} results; --results needs the annual "
+            "results (pass a quarter's results with --quarterly)"
+        )
+    quarterly = None
+    quarterly_results = None
+    if quarterly_path is not None:
+        quarterly = score_files(contract_path, quarterly_path, guidelines_path).score
+        if quarterly.composite is not None:
+            raise UsageError(
+                f"{quarterly_path} holds annual results; --quarterly needs a quarter's results"
+            )
+        document = _read(quarterly_path)
+        quarterly_results = document if isinstance(document, Results) else None
+    contract = _read(contract_path)
+    results = _read(results_path)
+    if not isinstance(contract, Contract):
+        raise UsageError(f"{contract_path} is not a Contract document")
+    guidelines = _GuidelinesCache(guidelines_path).for_contract(contract_path, contract)
+    return CardInputs(
+        score=annual,
+        contract=contract,
+        guidelines=guidelines,
+        results=results if isinstance(results, Results) else None,
+        quarterly=quarterly,
+        quarterly_results=quarterly_results,
+    )
+
+
+def load_site(
+    paths: Sequence[str],
+    guidelines_path: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SiteInputs:
+    """Validate, score and rank every contract under ``paths``, for a site."""
+    from pcontract.checker import Options, check_file, discover
+    from pcontract.evaluation import rank_paths
+
+    ranked = rank_paths(paths, guidelines_path, on_progress=on_progress)
+    # rank_paths validated everything; read the documents again for what a card
+    # shows beyond the scores (parties, status, the guidelines' bands and rules).
+    contracts: dict[str, tuple[str, Contract]] = {}
+    annual: dict[str, Results] = {}
+    for target in discover(paths):
+        document = check_file(target, Options(), keep_document=True).document
+        if isinstance(document, Contract):
+            contracts[document.id] = (target.display, document)
+        elif isinstance(document, Results) and document.is_annual:
+            annual[document.contract] = document
+    cache = _GuidelinesCache(guidelines_path)
+    scores = {s.contract: s for s in ranked.scores}
+    sizes: dict[str, int] = {}
+    for row in ranked.rows:
+        sizes[row.category] = sizes.get(row.category, 0) + 1
+    cards = []
+    for row in ranked.rows:
+        path, contract = contracts[row.contract]
+        cards.append(
+            CardInputs(
+                score=scores[row.contract],
+                contract=contract,
+                guidelines=cache.for_contract(path, contract),
+                results=annual.get(row.contract),
+                rank=RankInfo(row.rank, sizes[row.category], row.category, row.flags),
+            )
+        )
+    return SiteInputs(ranked.rows, cards)
+
+
+# ---------------------------------------------------------------------------
+# View models: plain dicts of display strings and chart positions
+
+
+@dataclass(frozen=True, slots=True)
+class _Scale:
+    """Where scores sit on a chart: 0 is the worst end, 1 the best."""
+
+    best: Fraction
+    worst: Fraction
+    target: Fraction
+    lower_is_better: bool
+    percentage: bool
+
+    def pos(self, value: Fraction | Decimal) -> float:
+        x = fraction(value)
+        share = (x - self.worst) / (self.best - self.worst)
+        return float(round4(min(max(share, Fraction(0)), Fraction(1))))
+
+    def worse(self, a: Fraction, b: Fraction) -> bool:
+        """Whether score ``a`` is worse than score ``b``."""
+        return a > b if self.lower_is_better else a < b
+
+    def label(self, value: Fraction | Decimal) -> str:
+        x = fraction(value)
+        if not self.percentage:
+            return dp(x, 2)
+        return f"{dp(x, 0 if x.denominator == 1 else 1)}%"
+
+
+def _scale(score: ContractScore, guidelines: Guidelines) -> _Scale:
+    if guidelines.method == METHOD_PERCENTAGE:
+        cap = guidelines.percentage_cap
+        top = fraction(cap) if cap is not None else Fraction(120)
+        if score.composite is not None and score.composite > top:
+            top = Fraction(int(score.composite / 10) * 10 + 10)
+        return _Scale(top, Fraction(0), Fraction(100), False, True)
+    return _Scale(
+        fraction(guidelines.best),
+        fraction(guidelines.worst),
+        fraction(guidelines.target),
+        score.lower_is_better,
+        False,
+    )
+
+
+def _weight_base(score: ContractScore) -> Fraction:
+    """What weighted scores are divided by: 100, or for a percentage composite the
+    weights in play (see scoring)."""
+    if score.method == METHOD_PERCENTAGE:
+        return sum((c.effective_weight for c in score.categories), Fraction(0)) or Fraction(100)
+    return Fraction(100)
+
+
+def _grade_level(grade: str | None, guidelines: Guidelines) -> int | None:
+    """0 (best) to 4 (worst), for colours: the band's place spread over five levels."""
+    names = [band.grade for band in guidelines.grades]
+    if grade is None or grade not in names:
+        return None
+    if len(names) == 1:
+        return 0
+    return round(names.index(grade) * 4 / (len(names) - 1))
+
+
+def _action(grade: str | None, guidelines: Guidelines) -> str:
+    for band in guidelines.grades:
+        if band.grade == grade and band.action:
+            return band.action
+    return DEFAULT_ACTIONS.get((grade or "").strip().lower(), "")
+
+
+def _action_kind(grade: str | None, guidelines: Guidelines) -> str:
+    text = _action(grade, guidelines).lower()
+    if "corrective" in text or "sanction" in text:
+        return "corrective"
+    if "excellen" in text:
+        return "excellence"
+    return "neutral"
+
+
+def _person(person: object) -> str:
+    return str(person) if person is not None else ""
+
+
+def _verdict(item: IndicatorScore, scale: _Scale) -> str:
+    if item.status == STATUS_NOT_APPLICABLE:
+        return "not applicable"
+    if item.status == STATUS_NOT_REPORTED or item.raw_score is None:
+        return "not reported"
+    if item.raw_score == scale.target:
+        return VERDICT_MET
+    return VERDICT_MISSED if scale.worse(item.raw_score, scale.target) else VERDICT_EXCEEDED
+
+
+def _with_unit(amount: str, unit: str) -> str:
+    if not unit:
+        return amount
+    return f"{amount}{unit}" if unit.startswith("%") else f"{amount} {unit}"
+
+
+def _gap_text(item: IndicatorScore) -> str:
+    if item.status == STATUS_NOT_REPORTED:
+        return "no result reported"
+    if item.kind == KIND_BINARY:
+        return "not done"
+    if item.gap is None:
+        return "below the target score"
+    amount = show(item.gap)
+    if item.kind == KIND_MILESTONE:
+        return f"{amount} day{'s' if item.gap != 1 else ''} late"
+    if item.kind == KIND_DECREASE:
+        return f"{_with_unit(amount, item.unit)} above target"
+    return f"{_with_unit(amount, item.unit)} short"
+
+
+def _actual_text(item: IndicatorScore) -> str:
+    if item.status == STATUS_NOT_APPLICABLE:
+        return "n/a"
+    if item.status == STATUS_NOT_REPORTED:
+        return "not reported"
+    return show(item.actual)
+
+
+def _indicator(item: IndicatorScore, scale: _Scale, names: Mapping[str, str]) -> dict[str, Any]:
+    moderation = None
+    if item.status == STATUS_MODERATED and item.moderation is not None:
+        moderation = {
+            "reported": show(item.reported),
+            "actual": show(item.moderation.actual),
+            "by": item.moderation.by,
+            "reason": item.moderation.reason,
+        }
+    verdict = _verdict(item, scale)
+    return {
+        "id": item.id,
+        "name": item.name,
+        "category": item.category,
+        "category_name": names.get(item.category, item.category),
+        "kind": item.kind,
+        "unit": item.unit,
+        "weight": dp(item.effective_weight, 2),
+        "contract_weight": show(item.weight),
+        "rescaled": item.effective_weight != item.weight,
+        "target": show(item.target),
+        "actual": _actual_text(item),
+        "status": item.status,
+        "verdict": verdict,
+        "missed": verdict in (VERDICT_MISSED, "not reported"),
+        "moderation": moderation,
+        "reason": item.reason,
+        "achievement": dp(item.achievement_pct, 1),
+        "raw": dp(item.raw_score, 4),
+        "weighted": dp(item.weighted_score, 4),
+        "evidence": item.evidence,
+    }
+
+
+def _gaps(score: ContractScore, scale: _Scale) -> list[dict[str, Any]]:
+    """Indicators that missed their target, worst weighted impact first.
+
+    Impact is how much the indicator cost the composite against meeting its target
+    exactly: (raw − target score) × effective weight / weight base.
+    """
+    base = _weight_base(score)
+    found: list[tuple[Fraction, int, dict[str, Any]]] = []
+    for order, item in enumerate(score.indicators):
+        if item.raw_score is None or item.status == STATUS_NOT_APPLICABLE:
+            continue
+        if not scale.worse(item.raw_score, scale.target):
+            continue
+        shortfall = abs(item.raw_score - scale.target)
+        impact = shortfall * item.effective_weight / base
+        found.append(
+            (
+                -impact,
+                order,
+                {
+                    "id": item.id,
+                    "name": item.name,
+                    "target": show(item.target),
+                    "actual": _actual_text(item),
+                    "gap": _gap_text(item),
+                    "raw": dp(item.raw_score, 4),
+                    "impact": dp(impact, 4),
+                },
+            )
+        )
+    found.sort(key=lambda entry: (entry[0], entry[1]))
+    return [entry[2] for entry in found]
+
+
+def _bar(pos: float) -> str:
+    filled = round(pos * BAR_CELLS)
+    return "█" * filled + "░" * (BAR_CELLS - filled)
+
+
+def _categories(score: ContractScore, scale: _Scale) -> list[dict[str, Any]]:
+    base = _weight_base(score)
+    out = []
+    for category in score.categories:
+        mean: Fraction | None = None
+        if category.effective_weight:
+            mean = category.weighted_score * base / category.effective_weight
+        pos = scale.pos(mean) if mean is not None else 0.0
+        if mean is None:
+            verdict = "not applicable"
+        elif mean == scale.target:
+            verdict = "on target"
+        else:
+            verdict = "below target" if scale.worse(mean, scale.target) else "above target"
+        out.append(
+            {
+                "id": category.id,
+                "name": category.name,
+                "weight": dp(category.effective_weight, 2),
+                "contract_weight": show(category.weight),
+                "rescaled": category.effective_weight != category.weight,
+                "weighted": dp(category.weighted_score, 4),
+                "mean": scale.label(mean) if mean is not None else "—",
+                "pos": pos,
+                "bar": _bar(pos),
+                "verdict": verdict,
+                "below_target": verdict == "below target",
+            }
+        )
+    return out
+
+
+def _gauge(score: ContractScore, guidelines: Guidelines, scale: _Scale) -> dict[str, Any]:
+    """The grade bands laid along the scale (worst at 0, best at 1), and the composite."""
+    edge_before = scale.best
+    segments = []
+    for band in guidelines.grades:
+        if scale.percentage:
+            bound = band.above if band.above is not None else band.min
+            edge = fraction(bound) if bound is not None else scale.worst
+        elif band.max is not None:
+            edge = fraction(band.max)
+        else:
+            continue
+        start, end = sorted((scale.pos(edge), scale.pos(edge_before)))
+        if end > start:
+            segments.append(
+                {
+                    "grade": band.grade,
+                    "level": _grade_level(band.grade, guidelines),
+                    "start": start,
+                    "end": end,
+                    "mid": round((start + end) / 2, 4),
+                }
+            )
+        edge_before = edge
+    ticks = sorted(
+        {
+            (scale.pos(value), scale.label(value))
+            for value in (scale.worst, scale.target, scale.best)
+        }
+    )
+    composite = score.composite
+    return {
+        "segments": segments,
+        "ticks": [{"pos": p, "label": label} for p, label in ticks],
+        "target": scale.pos(scale.target),
+        "marker": scale.pos(composite) if composite is not None else None,
+    }
+
+
+def _number(value: Decimal) -> str:
+    return dp(value, 2)
+
+
+def _band_ranges(guidelines: Guidelines) -> list[dict[str, str]]:
+    """Each grade band as a range a reader can check a composite against."""
+    rows = []
+    if guidelines.method == METHOD_PERCENTAGE:
+        upper: tuple[Decimal, bool] | None = None  # (bound, inclusive)
+        for band in guidelines.grades:
+            lower_inclusive = band.above is None
+            lower = band.above if band.above is not None else band.min
+            lower_text = "" if lower is None else f"{'' if lower_inclusive else 'above '}{lower}%"
+            if upper is None:
+                text = f"{lower_text}{' and above' if lower_inclusive else ''}"
+            elif lower is not None and lower == upper[0] and lower_inclusive and upper[1]:
+                text = f"{lower}%"
+            else:
+                upper_text = f"{'' if upper[1] else 'under '}{upper[0]}%"
+                text = f"{lower_text or 'anything'} to {upper_text}"
+            rows.append({"grade": band.grade, "range": text, "action": band.action})
+            if lower is not None:
+                upper = (lower, not lower_inclusive)
+        return rows
+    ascending = guidelines.best < guidelines.worst
+    previous: Decimal | None = None
+    for band in guidelines.grades:
+        if band.max is None:
+            continue
+        if previous is None:
+            low, high = sorted((guidelines.best, band.max))
+            text = f"{_number(low)} to {_number(high)}"
+        elif ascending:
+            text = f"above {_number(previous)} to {_number(band.max)}"
+        else:
+            text = f"{_number(band.max)} to below {_number(previous)}"
+        rows.append({"grade": band.grade, "range": text, "action": band.action})
+        previous = band.max
+    return rows
+
+
+def _methodology(guidelines: Guidelines) -> dict[str, Any]:
+    percentage = guidelines.method == METHOD_PERCENTAGE
+    if percentage:
+        cap = guidelines.percentage_cap
+        capped = f" (capped at {cap}%)" if cap is not None else ""
+        method = (
+            "Each indicator scores its achievement as a percentage of its target"
+            f"{capped}; the composite is the weighted mean of those percentages. "
+            "Higher is better."
+        )
+        not_reported = "An indicator with no result reported scores 0%."
+    else:
+        best, target, worst = (
+            _number(v) for v in (guidelines.best, guidelines.target, guidelines.worst)
+        )
+        method = (
+            f"Each indicator's achievement becomes a raw score from {best} (best) to "
+            f"{worst} (worst) by linear interpolation between its criteria values; "
+            f"meeting the target exactly scores {target}. Weighted score = raw score × "
+            "weight / 100; the composite is the sum of the weighted scores, shown to 4 "
+            "decimal places, and the grade is read from that figure."
+        )
+        not_reported = f"An indicator with no result reported scores {worst}, the worst score."
+    if guidelines.not_applicable == "rescale":
+        not_applicable = (
+            "Indicators marked not applicable (an exogenous factor, with a documented "
+            "reason) are left out, and the remaining weights are rescaled to add up to 100."
+        )
+    else:
+        not_applicable = (
+            "Indicators marked not applicable (an exogenous factor, with a documented "
+            "reason) are left out; the remaining weights are kept as they are."
+        )
+    return {
+        "id": guidelines.id,
+        "title": guidelines.title or guidelines.id,
+        "financial_year": guidelines.financial_year,
+        "method": method,
+        "method_name": guidelines.method,
+        "bands": _band_ranges(guidelines),
+        "not_applicable": not_applicable,
+        "not_reported": not_reported
+        + " An institution that reports nothing is ranked with the poor performers.",
+    }
+
+
+def _progress(
+    quarterly: ContractScore, results: Results | None, names: Mapping[str, str]
+) -> dict[str, Any]:
+    rows = [
+        {
+            "id": p.id,
+            "name": names.get(p.id, p.id),
+            "quarter_target": show(p.quarter_target) if p.quarter_target is not None else "—",
+            "actual": show(p.actual),
+            "pct": dp(p.pct_of_quarter_target, 1),
+            "status": p.status,
+            "label": PROGRESS_LABELS.get(p.status, p.status),
+            "projected": dp(p.projected_raw_score, 4),
+        }
+        for p in quarterly.progress
+    ]
+    total = len(rows) or 1
+    counts: list[dict[str, Any]] = []
+    start = 0
+    for status, label in PROGRESS_LABELS.items():
+        count = sum(1 for p in quarterly.progress if p.status == status)
+        counts.append(
+            {
+                "status": status,
+                "label": label,
+                "count": count,
+                "start": round(start / total, 4),
+                "share": round(count / total, 4),
+            }
+        )
+        start += count
+    return {
+        "period": quarterly.period,
+        "as_of": results.as_of if results is not None else "",
+        "rows": rows,
+        "counts": counts,
+        "warnings": list(quarterly.warnings),
+    }
+
+
+def slug(contract_id: str) -> str:
+    """A file name for a contract's card (ids are already safe; this makes sure)."""
+    name = _SLUG.sub("_", contract_id).lstrip(".")
+    return name or "_"
+
+
+def card_view(
+    inputs: CardInputs, generated: str | None = None, index_href: str | None = None
+) -> dict[str, Any]:
+    """The report card as plain data for a template."""
+    score, contract, guidelines = inputs.score, inputs.contract, inputs.guidelines
+    scale = _scale(score, guidelines)
+    names = {c.id: c.name for c in score.categories}
+    indicators = [_indicator(item, scale, names) for item in score.indicators]
+    categories = _categories(score, scale)
+    groups = [
+        {**category, "indicators": [i for i in indicators if i["category"] == category["id"]]}
+        for category in categories
+    ]
+    rank = inputs.rank
+    no_results = inputs.results is None or score.period is None
+    indicator_names = {item.id: item.name for item in score.indicators}
+    grade_names = [band.grade for band in guidelines.grades]
+    # The card says "no results submitted" once, not again as a league-table flag.
+    flags = [f for f in rank.flags if not (no_results and f == NO_RESULTS)] if rank else []
+    return {
+        "generated": generated,
+        "index_href": index_href,
+        "contract": {
+            "id": contract.id,
+            "title": contract.title,
+            "institution": contract.institution,
+            "category": contract.category,
+            "financial_year": contract.financial_year,
+            "period_start": contract.period_start,
+            "period_end": contract.period_end,
+            "status": contract.status,
+            "principal": _person(contract.principal),
+            "agent": _person(contract.agent),
+        },
+        "results": {
+            "period": score.period or "none",
+            "as_of": inputs.results.as_of if inputs.results is not None else "",
+        },
+        "no_results": no_results,
+        "method": score.method,
+        "lower_is_better": score.lower_is_better,
+        "composite": dp(score.composite, 4) if score.composite is not None else "—",
+        "grade": score.grade or "—",
+        "grade_level": _grade_level(score.grade, guidelines),
+        "grade_band": grade_names.index(score.grade) + 1 if score.grade in grade_names else None,
+        "grade_bands": len(grade_names),
+        "action": _action(score.grade, guidelines),
+        "action_kind": _action_kind(score.grade, guidelines),
+        "rank": {
+            "rank": rank.rank,
+            "of": rank.of,
+            "category": rank.category,
+            "flags": flags,
+        }
+        if rank is not None
+        else None,
+        "gauge": _gauge(score, guidelines, scale),
+        "target_label": scale.label(scale.target),
+        "categories": categories,
+        "groups": groups,
+        "indicators": indicators,
+        "indicator_count": len(indicators),
+        "not_applicable_count": sum(1 for i in indicators if i["status"] == STATUS_NOT_APPLICABLE),
+        "weights_rescaled": any(i["rescaled"] for i in indicators),
+        "gaps": _gaps(score, scale),
+        "progress": _progress(inputs.quarterly, inputs.quarterly_results, indicator_names)
+        if inputs.quarterly is not None
+        else None,
+        "methodology": _methodology(guidelines),
+        "warnings": list(score.warnings),
+    }
+
+
+def _grade_order(cards: Sequence[CardInputs]) -> list[str]:
+    """Grade names best first, across the guidelines in use (first seen first)."""
+    order: list[str] = []
+    for card in cards:
+        for band in card.guidelines.grades:
+            if band.grade not in order:
+                order.append(band.grade)
+    return order
+
+
+def card_href(contract_id: str) -> str:
+    return f"{CARDS_FOLDER}/{slug(contract_id)}.html"
+
+
+def index_view(site: SiteInputs, generated: str | None = None) -> dict[str, Any]:
+    """The league tables and the grade distribution as plain data for a template."""
+    by_contract = {card.contract.id: card for card in site.cards}
+    tables: list[dict[str, Any]] = []
+    for row in site.rows:
+        if not tables or tables[-1]["category"] != row.category:
+            tables.append({"category": row.category, "rows": []})
+        card = by_contract[row.contract]
+        tables[-1]["rows"].append(
+            {
+                "rank": row.rank,
+                "contract": row.contract,
+                "institution": row.institution,
+                "financial_year": card.contract.financial_year,
+                "composite": str(row.composite_display)
+                if row.composite_display is not None
+                else "—",
+                "grade": row.grade or "—",
+                "grade_level": _grade_level(row.grade, card.guidelines),
+                "flags": list(row.flags),
+                "href": card_href(row.contract),
+            }
+        )
+    counts: dict[str, int] = {}
+    for row in site.rows:
+        if row.grade is not None:
+            counts[row.grade] = counts.get(row.grade, 0) + 1
+    order = _grade_order(site.cards)
+    order.extend(sorted(grade for grade in counts if grade not in order))
+    largest = max(counts.values(), default=0) or 1
+    levels: dict[str, int | None] = {}
+    for card in site.cards:
+        for band in card.guidelines.grades:
+            levels.setdefault(band.grade, _grade_level(band.grade, card.guidelines))
+    distribution = [
+        {
+            "grade": grade,
+            "level": levels.get(grade),
+            "count": counts.get(grade, 0),
+            "height": round(counts.get(grade, 0) / largest, 4),
+        }
+        for grade in order
+    ]
+    guidelines: dict[str, dict[str, str]] = {}
+    for card in site.cards:
+        g = card.guidelines
+        guidelines.setdefault(g.id, {"id": g.id, "title": g.title or g.id})
+    return {
+        "generated": generated,
+        "tables": tables,
+        "total": len(site.rows),
+        "distribution": distribution,
+        "largest": largest,
+        "guidelines": [guidelines[key] for key in sorted(guidelines)],
+    }
+
+
+# ---------------------------------------------------------------------------
+# Templates
+
+
+def default_template_dir() -> Path:
+    """The shipped templates: inside the wheel, or at the top of a source checkout."""
+    packaged = resources.files("pcontract") / "templates"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+class MdText(str):
+    """Text already escaped for Markdown; the finalize hook leaves it alone."""
+
+    __slots__ = ()
+
+
+def md_escape(value: object) -> MdText:
+    """The ``md`` filter, and the Markdown environment's default for every value."""
+    if isinstance(value, MdText):
+        return value
+    return MdText(md("" if value is None else value))
+
+
+def _confined_loader(folder: Path) -> BaseLoader:
+    """A file loader that refuses a template reached through a link out of ``folder``."""
+    from jinja2 import FileSystemLoader
+    from jinja2.exceptions import TemplateNotFound
+
+    from pcontract.writer import inside
+
+    class ConfinedLoader(FileSystemLoader):
+        def get_source(
+            self, environment: Environment, template: str
+        ) -> tuple[str, str, Callable[[], bool]]:
+            source, filename, uptodate = super().get_source(environment, template)
+            if not inside(folder, Path(filename)):
+                raise TemplateNotFound(template)
+            return source, filename, uptodate
+
+    return ConfinedLoader(str(folder))
+
+
+class Templates:
+    """The report templates: ``folder`` (if given) first, then the defaults."""
+
+    def __init__(self, folder: str | None = None) -> None:
+        if folder is not None and not os.path.isdir(folder):
+            raise UsageError(f"--template: not a folder: {folder}")
+        self.folder = folder
+        self._environments: dict[bool, Environment] = {}
+
+    def _environment(self, markdown: bool) -> Environment:
+        if markdown not in self._environments:
+            self._environments[markdown] = self._build(markdown)
+        return self._environments[markdown]
+
+    def _build(self, markdown: bool) -> Environment:
+        from jinja2 import ChoiceLoader, StrictUndefined
+        from jinja2.exceptions import SecurityError
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        loaders = [_confined_loader(default_template_dir())]
+        if self.folder is not None:
+            loaders.insert(0, _confined_loader(Path(self.folder)))
+
+        class Sandbox(ImmutableSandboxedEnvironment):
+            # Refuse the two operators that can exhaust memory from a one-line template.
+            intercepted_binops = frozenset({"*", "**"})
+
+            def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+                if operator == "**" and isinstance(right, int) and abs(right) > _MAX_EXPONENT:
+                    raise SecurityError(f"exponent {right} is too large")
+                if operator == "*":
+                    for a, b in ((left, right), (right, left)):
+                        sized = isinstance(a, str | list | tuple) and isinstance(b, int)
+                        if sized and len(a) * b > _MAX_REPEAT:
+                            raise SecurityError("the repeated text or list is too long")
+                return super().call_binop(context, operator, left, right)
+
+        common: dict[str, Any] = {
+            "loader": ChoiceLoader(loaders),
+            "undefined": StrictUndefined,
+            "keep_trailing_newline": True,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        }
+        if markdown:
+            env = Sandbox(autoescape=False, finalize=md_escape, **common)
+        else:
+            env = Sandbox(autoescape=True, **common)
+        env.filters["md"] = md_escape
+        return env
+
+    def render(self, name: str, view: Mapping[str, Any]) -> str:
+        """Render template ``name`` (``.md``: Markdown rules, else HTML) with ``view``."""
+        from jinja2 import TemplateError as JinjaError
+        from jinja2 import TemplateNotFound, TemplateSyntaxError
+        from jinja2.exceptions import SecurityError
+
+        try:
+            template = self._environment(name.endswith(".md")).get_template(name)
+            return template.render(**view)
+        except SecurityError as error:
+            raise TemplateError(f"template {name}: refused by the sandbox: {error}") from None
+        except TemplateSyntaxError as error:
+            where = error.filename or error.name or name
+            raise TemplateError(f"{where}:{error.lineno}: {error.message}") from None
+        except TemplateNotFound as error:
+            raise TemplateError(f"template not found: {error.name}") from None
+        except JinjaError as error:
+            raise TemplateError(f"template {name}: {error}") from None
+        except (ArithmeticError, LookupError, TypeError, ValueError) as error:
+            if self.folder is None:
+                raise  # a bug in the default templates
+            raise TemplateError(f"template {name}: {type(error).__name__}: {error}") from None
+
+
+# ---------------------------------------------------------------------------
+# Whole outputs
+
+
+def render_card(
+    inputs: CardInputs,
+    fmt: str,
+    templates: Templates | None = None,
+    generated: str | None = None,
+    index_href: str | None = None,
+) -> str:
+    """One report card, as Markdown (``md``) or self-contained HTML (``html``)."""
+    if fmt not in CARD_TEMPLATES:
+        raise UsageError(f"unknown report format '{fmt}'; choose md or html")
+    templates = templates or Templates()
+    return templates.render(CARD_TEMPLATES[fmt], card_view(inputs, generated, index_href))
+
+
+def render_site(
+    site: SiteInputs, templates: Templates | None = None, generated: str | None = None
+) -> list[tuple[str, str]]:
+    """The site's files as (relative path, text): index.html, then one card each."""
+    templates = templates or Templates()
+    files = [(INDEX_TEMPLATE, templates.render(INDEX_TEMPLATE, index_view(site, generated)))]
+    for card in site.cards:
+        text = render_card(card, "html", templates, generated, index_href="../index.html")
+        files.append((card_href(card.contract.id), text))
+    return files

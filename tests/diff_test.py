@@ -1,0 +1,591 @@
+"""`pcontract diff`: what changed between contract versions, flagged against the
+vetting rules, from files, folders and git revisions."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from pcontract.cli import app
+from pcontract.diff import (
+    CATEGORY_WEIGHT_RANGE,
+    LOWERED_AFTER_SIGNING,
+    NOT_GROWTH_ORIENTED,
+    SIGNED_CHANGED,
+    WEIGHTS_NOT_100,
+    compare,
+    diff_versions,
+)
+from pcontract.model import Contract
+from pcontract.problems import Severity
+from pcontract.versions import Version, parse
+from tests.conftest import EXAMPLES
+
+runner = CliRunner()
+
+CONTRACT = """\
+apiVersion: pcontract/v1
+kind: Contract
+id: min-2024-25
+title: Ministry contract
+financial_year: 2024/2025
+period: {start: 2024-07-01, end: 2025-06-30}
+institution: {name: Ministry of Testing, category: ministry}
+parties:
+  principal: {title: President}
+  agent: {title: Cabinet Secretary}
+status: negotiated
+guidelines: guidelines.yaml
+criteria:
+  - id: core-mandate
+    name: Core Mandate
+    weight: 50
+    indicators:
+      - id: CM01
+        name: Cards issued
+        unit: cards
+        weight: 30
+        kind: increase
+        baseline: {2022/2023: 350000, 2023/2024: 400000}
+        target: 500000
+      - id: CM02
+        name: Registry digitised
+        weight: 20
+        kind: milestone
+        target: 2025-03-31
+  - id: service-delivery
+    name: Service Delivery
+    weight: 20
+    indicators:
+      - id: SD01
+        name: Turnaround days
+        unit: days
+        weight: 20
+        kind: decrease
+        baseline: {2023/2024: 12}
+        target: 10
+  - id: cross-cutting
+    name: Cross-cutting Issues
+    weight: 30
+    indicators:
+      - {id: CC01, name: Audit done, weight: 30, kind: binary, target: true}
+"""
+
+GUIDELINES = """\
+apiVersion: pcontract/v1
+kind: Guidelines
+id: kenya-pc-fy2024-25
+financial_year: 2024/2025
+method: five-point
+grades:
+  - {grade: Excellent, max: 2.40}
+  - {grade: Very Good, max: 3.00}
+  - {grade: Good, max: 3.60}
+  - {grade: Fair, max: 4.00}
+  - {grade: Poor, max: 5.00}
+categories:
+  - {id: core-mandate, name: Core Mandate, weight: {min: 40, max: 60}}
+  - {id: service-delivery, name: Service Delivery, weight: {min: 5, max: 30}}
+  - {id: cross-cutting, name: Cross-cutting Issues, weight: {min: 5, max: 30}}
+"""
+
+RESULTS = """\
+apiVersion: pcontract/v1
+kind: Results
+contract: min-2024-25
+period: annual
+as_of: 2025-06-30
+achievements:
+  CM01: {actual: 450000}
+  CM02: {actual: 2025-03-31}
+  SD01: {actual: 10}
+  CC01: {actual: true}
+"""
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def edited(text: str, *pairs: tuple[str, str]) -> str:
+    for old, new in pairs:
+        assert old in text, f"{old!r} not in the text"
+        text = text.replace(old, new, 1)
+    return text
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    """old.yaml and new.yaml (a copy to edit), beside their guidelines."""
+    (tmp_path / "guidelines.yaml").write_text(GUIDELINES)
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(CONTRACT)
+    new.write_text(CONTRACT)
+    return old, new
+
+
+TARGET_DOWN = ("target: 500000", "target: 380000")
+RENAME_SD01 = ("name: Turnaround days", "name: Average turnaround time")
+
+
+def row(markdown: str, first_cell: str, containing: str = "") -> str:
+    """The table row that starts with ``first_cell`` (and contains ``containing``)."""
+    rows = [
+        line
+        for line in markdown.splitlines()
+        if line.startswith(f"| {first_cell} |") and containing in line
+    ]
+    assert len(rows) == 1, f"{first_cell!r} rows: {rows}\n{markdown}"
+    return rows[0]
+
+
+# -- acceptance ----------------------------------------------------------------------
+
+
+def test_md_shows_the_target_change_below_baseline_and_the_rename(
+    pair: tuple[Path, Path],
+) -> None:
+    old, new = pair
+    new.write_text(edited(CONTRACT, TARGET_DOWN, RENAME_SD01))
+    code, out = run("diff", str(old), str(new), "--format", "md")
+    assert code == 0, out  # only warnings
+    assert "| where | indicator | field | old | new | change | direction | flags |" in out
+    cm01 = row(out, "CM01")
+    assert "| 500,000 | 380,000 | -120,000 \\(-24.0%\\) | worse |" in cm01
+    assert "below last year's achievement \\(400,000\\)" in cm01
+    sd01 = row(out, "SD01")
+    assert "name \\(renamed\\) | Turnaround days | Average turnaround time |" in sd01
+    assert "CM01: target 380,000 is below last year's achievement" in out
+    assert "1 contract changed, 0 errors, 1 warning" in out
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.email=test@example.org", "-c", "user.name=Test", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository with one commit holding a contract and its guidelines."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = tmp_path / "contracts-repo"
+    (root / "ministry").mkdir(parents=True)
+    (root / "ministry" / "contract.yaml").write_text(CONTRACT)
+    (root / "ministry" / "guidelines.yaml").write_text(GUIDELINES)
+    git(root, "init", "--quiet")
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "-m", "FY 2024/25 contract")
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_git_head_against_the_working_tree(repo: Path) -> None:
+    contract = repo / "ministry" / "contract.yaml"
+    contract.write_text(edited(CONTRACT, ("target: 10\n", "target: 9\n")))
+    code, out = run("diff", "--git", "HEAD", "--format", "md")
+    assert code == 0, out
+    assert "HEAD → working tree" in out
+    sd01 = row(out, "SD01")
+    assert "| target | 10 | 9 | -1 \\(-10.0%\\) | better |" in sd01
+    assert "File: ministry/contract.yaml · status: negotiated" in out
+
+
+# -- git -----------------------------------------------------------------------------
+
+
+def test_git_range_between_commits_and_moved_files(repo: Path) -> None:
+    first = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "ministry" / "contract.yaml").rename(repo / "ministry" / "moved.yaml")
+    (repo / "ministry" / "moved.yaml").write_text(edited(CONTRACT, TARGET_DOWN))
+    git(repo, "add", "-A")
+    git(repo, "commit", "--quiet", "-m", "lower CM01")
+    code, out = run("diff", "--git", f"{first}..HEAD", "--format", "json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["new"] == "HEAD" and report["summary"]["changed"] == 1
+    (contract,) = report["contracts"]
+    assert contract["old_file"] == f"{first}:ministry/contract.yaml"
+    assert contract["new_file"] == "HEAD:ministry/moved.yaml"
+    assert [c["field"] for c in contract["changes"]] == ["target"]
+    # Nothing changed in the working tree since HEAD.
+    code, out = run("diff", "--git", "HEAD", "--format", "json")
+    assert code == 0 and json.loads(out)["summary"]["unchanged"] == 1
+
+
+def test_git_paths_limit_the_comparison(repo: Path) -> None:
+    (repo / "other").mkdir()
+    (repo / "ministry" / "contract.yaml").write_text(edited(CONTRACT, TARGET_DOWN))
+    code, out = run("diff", "--git", "HEAD", "other", "--format", "json")
+    assert code == 0, out
+    assert json.loads(out)["contracts"] == []
+    code, out = run("diff", "--git", "HEAD", "ministry/contract.yaml", "--format", "json")
+    assert [c["id"] for c in json.loads(out)["contracts"]] == ["min-2024-25"]
+    code, out = run("diff", "--git", "HEAD", "nowhere")
+    assert code == 2 and "path does not exist" in out
+
+
+def test_git_from_a_subfolder(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / "ministry" / "contract.yaml").write_text(edited(CONTRACT, TARGET_DOWN))
+    monkeypatch.chdir(repo / "ministry")
+    code, out = run("diff", "--git", "HEAD", "--format", "json")
+    assert code == 0, out
+    (contract,) = json.loads(out)["contracts"]
+    assert (contract["old_file"], contract["new_file"]) == (
+        "HEAD:ministry/contract.yaml",
+        "contract.yaml",
+    )
+    assert [f["code"] for f in contract["flags"]] == [NOT_GROWTH_ORIENTED]
+
+
+def test_git_errors_exit_2(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out = run("diff", "--git", "no-such-branch")
+    assert code == 2 and "unknown git revision 'no-such-branch'" in out
+    code, out = run("diff", "--git", "--output=/tmp/x")
+    assert code == 2 and "not a git revision" in out
+    outside = tmp_path / "not-a-repo"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    code, out = run("diff", "--git", "HEAD")
+    assert code == 2 and "not in a git repository" in out
+
+
+def test_git_added_and_deleted_contracts(repo: Path) -> None:
+    (repo / "ministry" / "contract.yaml").unlink()
+    (repo / "county").mkdir()
+    (repo / "county" / "guidelines.yaml").write_text(GUIDELINES)
+    (repo / "county" / "contract.yaml").write_text(
+        edited(CONTRACT, ("id: min-2024-25", "id: county-2024-25"), TARGET_DOWN)
+    )
+    code, out = run("diff", "--git", "HEAD", "--format", "json")
+    report = json.loads(out)
+    assert code == 0, out
+    states = {c["id"]: c["state"] for c in report["contracts"]}
+    assert states == {"county-2024-25": "added", "min-2024-25": "removed"}
+    added = next(c for c in report["contracts"] if c["state"] == "added")
+    assert [f["code"] for f in added["flags"]] == [NOT_GROWTH_ORIENTED]
+    assert any(c["field"] == "indicator" and c["new"] == 380000 for c in added["changes"])
+
+
+def test_a_broken_new_version_is_a_problem_not_a_removal(repo: Path) -> None:
+    (repo / "ministry" / "contract.yaml").write_text(CONTRACT + "  - {broken\n")
+    code, out = run("diff", "--git", "HEAD", "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["contracts"] == []
+    assert report["problems"][0]["code"] == "PC001"
+
+
+# -- flags ---------------------------------------------------------------------------
+
+
+def flags_of(out: str) -> dict[str, str]:
+    (contract,) = json.loads(out)["contracts"]
+    return {f["code"]: f["severity"] for f in contract["flags"]}
+
+
+def test_a_signed_contract_that_changes_must_go_back_to_negotiated(
+    pair: tuple[Path, Path],
+) -> None:
+    old, new = pair
+    signed = edited(CONTRACT, ("status: negotiated", "status: signed"))
+    old.write_text(signed)
+    new.write_text(edited(signed, TARGET_DOWN))
+    code, out = run("diff", str(old), str(new), "--format", "json")
+    assert code == 1
+    assert flags_of(out) == {
+        SIGNED_CHANGED: "error",
+        NOT_GROWTH_ORIENTED: "warning",
+        LOWERED_AFTER_SIGNING: "warning",
+    }
+    new.write_text(edited(CONTRACT, TARGET_DOWN))  # status back to negotiated
+    code, out = run("diff", str(old), str(new), "--format", "json")
+    assert code == 0
+    assert flags_of(out) == {NOT_GROWTH_ORIENTED: "warning", LOWERED_AFTER_SIGNING: "warning"}
+    code, out = run("diff", str(old), str(new), "--format", "json", "--strict")
+    assert code == 1
+    assert set(flags_of(out).values()) == {"error"}
+    # Raising a target after signing is not "lowered".
+    new.write_text(edited(CONTRACT, ("target: 500000", "target: 520000")))
+    code, out = run("diff", str(old), str(new), "--format", "json")
+    assert code == 0 and flags_of(out) == {}
+
+
+def test_weights_that_no_longer_add_up_are_errors(pair: tuple[Path, Path]) -> None:
+    old, new = pair
+    new.write_text(
+        edited(
+            CONTRACT, ("weight: 30\n        kind: increase", "weight: 25\n        kind: increase")
+        )
+    )
+    code, out = run("diff", str(old), str(new), "--format", "json")
+    assert code == 1
+    assert flags_of(out) == {WEIGHTS_NOT_100: "error", "category-weight-sum": "error"}
+    (contract,) = json.loads(out)["contracts"]
+    (change,) = contract["changes"]
+    assert (change["field"], change["old"], change["new"], change["change"]) == (
+        "weight",
+        30,
+        25,
+        -5,
+    )
+
+
+def test_category_weight_outside_the_guidelines_range(pair: tuple[Path, Path]) -> None:
+    old, new = pair
+    moved = edited(
+        CONTRACT,
+        ("    weight: 50\n", "    weight: 70\n"),
+        ("weight: 30\n        kind: increase", "weight: 50\n        kind: increase"),
+        (
+            "    weight: 30\n    indicators:\n      - {id: CC01, name: Audit done, weight: 30",
+            "    weight: 10\n    indicators:\n      - {id: CC01, name: Audit done, weight: 10",
+        ),
+    )
+    new.write_text(moved)
+    code, out = run("diff", str(old), str(new), "--format", "md")
+    assert code == 0, out
+    category = row(out, "category core-mandate")
+    assert "category weight | 50 | 70 | \\+20 \\(\\+40.0%\\)" in category
+    assert "outside the guidelines' 40–60" in category
+    # Without guidelines that resolve, the range is not checked.
+    (old.parent / "guidelines.yaml").unlink()
+    code, out = run("diff", str(old), str(new), "--format", "json")
+    assert code == 0 and CATEGORY_WEIGHT_RANGE not in flags_of(out)
+
+
+def test_decrease_targets_are_reversed(pair: tuple[Path, Path]) -> None:
+    old, new = pair
+    new.write_text(edited(CONTRACT, ("target: 10\n", "target: 13\n")))
+    code, out = run("diff", str(old), str(new), "--format", "md")
+    assert code == 0
+    sd01 = row(out, "SD01")
+    assert "| 10 | 13 | \\+3 \\(\\+30.0%\\) | worse |" in sd01
+    assert "above last year's achievement \\(12\\)" in sd01
+
+
+def test_kind_unit_and_criteria_value_changes(pair: tuple[Path, Path]) -> None:
+    old, new = pair
+    new.write_text(
+        edited(
+            CONTRACT,
+            (
+                "unit: cards\n",
+                "unit: identity cards\n        criteria_values: {excellent: 600000}\n",
+            ),
+            (
+                "kind: milestone\n        target: 2025-03-31",
+                "kind: milestone\n        target: 2025-04-30",
+            ),
+        )
+    )
+    code, out = run("diff", str(old), str(new), "--format", "json")
+    assert code == 0, out
+    (contract,) = json.loads(out)["contracts"]
+    changes = {(c["indicator"], c["field"]): c for c in contract["changes"]}
+    assert changes["CM01", "unit"]["new"] == "identity cards"
+    assert changes["CM01", "criteria_values.excellent"]["action"] == "added"
+    milestone = changes["CM02", "target"]
+    assert (milestone["change"], milestone["change_unit"], milestone["direction"]) == (
+        30,
+        "days",
+        "worse",
+    )
+
+
+def test_folders_are_matched_by_contract_id(tmp_path: Path) -> None:
+    for side in ("old", "new"):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "guidelines.yaml").write_text(GUIDELINES)
+        (tmp_path / side / "mkdocs.yml").write_text("site_name: not a contract\n")
+    (tmp_path / "old" / "a.yaml").write_text(CONTRACT)
+    (tmp_path / "new" / "renamed.yaml").write_text(edited(CONTRACT, RENAME_SD01))
+    (tmp_path / "old" / "gone.yaml").write_text(edited(CONTRACT, ("id: min-2024-25", "id: gone")))
+    (tmp_path / "new" / "fresh.yaml").write_text(edited(CONTRACT, ("id: min-2024-25", "id: fresh")))
+    code, out = run("diff", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
+    assert code == 0, out
+    report = json.loads(out)
+    states = {c["id"]: c["state"] for c in report["contracts"]}
+    assert states == {"fresh": "added", "gone": "removed", "min-2024-25": "changed"}
+    assert report["summary"] == {
+        "changed": 1,
+        "added": 1,
+        "removed": 1,
+        "unchanged": 0,
+        "errors": 0,
+        "warnings": 0,
+        "ok": True,
+    }
+
+
+def test_projected_composite_with_results(pair: tuple[Path, Path]) -> None:
+    old, new = pair
+    results = old.parent / "results.yaml"
+    results.write_text(RESULTS)
+    new.write_text(edited(CONTRACT, ("target: 500000", "target: 450000")))
+    code, out = run("diff", str(old), str(new), "--results", str(results), "--format", "json")
+    assert code == 0, out
+    (contract,) = json.loads(out)["contracts"]
+    projection = contract["projection"]
+    # CM01 (weight 30): 450,000 against 500,000 scores 3.5, against 450,000 exactly 3.
+    assert projection["old"] == {"composite": 3.15, "grade": "Good"}
+    assert projection["new"] == {"composite": 3.0, "grade": "Very Good"}
+    code, out = run("diff", str(old), str(new), "--results", str(results), "--format", "md")
+    assert "3.1500 (Good) under the old targets → 3.0000 (Very Good) under the new" in out.replace(
+        "\\", ""
+    )
+    assert "-0.1500, better" in out
+
+
+def test_results_for_another_contract_are_a_usage_error(pair: tuple[Path, Path]) -> None:
+    old, new = pair
+    results = old.parent / "results.yaml"
+    results.write_text(edited(RESULTS, ("contract: min-2024-25", "contract: other")))
+    code, out = run("diff", str(old), str(new), "--results", str(results))
+    assert code == 2 and "not among the contracts compared" in out
+
+
+def test_text_output_escapes_yaml_text(pair: tuple[Path, Path]) -> None:
+    old, new = pair
+    new.write_text(
+        edited(CONTRACT, ("name: Turnaround days", 'name: "[bold]x[/bold] | \\e[31mred"'))
+    )
+    code, out = run("diff", str(old), str(new))
+    assert code == 0, out
+    assert "[bold]x[/bold]" in out and "\\x1b[31mred" in out and "\x1b" not in out
+    code, out = run("diff", str(old), str(new), "--format", "md")
+    assert "\\[bold\\]x\\[/bold\\] \\| " in row(out, "SD01")
+
+
+def test_usage_errors(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    old, _ = pair
+    assert run("diff", str(old))[0] == 2
+    code, out = run("diff", str(old), str(tmp_path))
+    assert code == 2 and "two files or two folders" in out
+    code, out = run("diff", str(old), str(tmp_path / "missing.yaml"))
+    assert code == 2 and "does not exist" in out
+    code, out = run("diff", str(old), str(tmp_path / "guidelines.yaml"))
+    assert code == 2 and "is not a Contract document" in out
+    (tmp_path / "bad.yaml").write_text(CONTRACT.replace("weight: 20\n", "weight: twenty\n", 1))
+    code, out = run("diff", str(old), str(tmp_path / "bad.yaml"))
+    assert code == 1 and "PC103" in out
+
+
+def test_identical_versions_have_no_changes(pair: tuple[Path, Path]) -> None:
+    old, new = pair
+    new.write_text(CONTRACT.replace("weight: 20\n", "weight: 20.0\n") + "# a comment\n")
+    code, out = run("diff", str(old), str(new), "--format", "md")
+    assert code == 0
+    assert "no contract changed, 0 errors, 0 warnings, 1 unchanged" in out
+
+
+# -- the core, directly ------------------------------------------------------------------
+
+
+def contract(text: str) -> Contract:
+    parsed = parse(text.encode(), "x.yaml")
+    assert isinstance(parsed.document, Contract), parsed.problems
+    return parsed.document
+
+
+def test_compare_orders_fields_and_computes_changes() -> None:
+    old = contract(CONTRACT)
+    new = contract(edited(CONTRACT, TARGET_DOWN, ("unit: cards", "unit: ids"), RENAME_SD01))
+    changes = compare(old, new)
+    assert [(c.where, c.field) for c in changes] == [
+        ("CM01", "unit"),
+        ("CM01", "target"),
+        ("SD01", "name"),
+    ]
+    target = changes[1]
+    assert (target.delta, target.pct, target.direction) == (
+        Decimal(-120000),
+        Decimal(-24),
+        "worse",
+    )
+
+
+def test_diff_versions_on_the_example_contract() -> None:
+    path = EXAMPLES / "moina" / "contract.yaml"
+    example = contract(path.read_text(encoding="utf-8"))
+    lowered = contract(
+        path.read_text(encoding="utf-8").replace("target: 2300000", "target: 2000000")
+    )
+    diff = diff_versions(Version(str(path), example), Version(str(path), lowered))
+    codes = sorted((f.code, f.severity) for f in diff.flags)
+    assert codes == [
+        (LOWERED_AFTER_SIGNING, Severity.WARNING),
+        (NOT_GROWTH_ORIENTED, Severity.WARNING),
+        (SIGNED_CHANGED, Severity.ERROR),
+    ]
+    assert diff.counts == (1, 2)
+
+
+def test_the_json_shape_is_stable(pair: tuple[Path, Path]) -> None:
+    old, new = pair
+    new.write_text(edited(CONTRACT, TARGET_DOWN))
+    out = run("diff", str(old), str(new), "--format", "json")[1]
+    report: dict[str, Any] = json.loads(out)
+    assert list(report) == [
+        "version",
+        "tool",
+        "old",
+        "new",
+        "summary",
+        "problems",
+        "contracts",
+    ]
+    (entry,) = report["contracts"]
+    assert list(entry) == [
+        "id",
+        "state",
+        "institution",
+        "old_file",
+        "new_file",
+        "old_status",
+        "new_status",
+        "changes",
+        "flags",
+        "projection",
+    ]
+    assert list(entry["changes"][0]) == [
+        "where",
+        "indicator",
+        "category",
+        "action",
+        "field",
+        "old",
+        "new",
+        "change",
+        "change_unit",
+        "change_pct",
+        "direction",
+        "flags",
+    ]
+    assert entry["flags"][0] == {
+        "code": NOT_GROWTH_ORIENTED,
+        "rule": "PC401",
+        "severity": "warning",
+        "indicator": "CM01",
+        "category": "core-mandate",
+        "field": "target",
+        "message": "CM01: target 380,000 is below last year's achievement (400,000 in "
+        "2023/2024): not growth oriented",
+    }
+    assert os.path.basename(entry["new_file"]) == "new.yaml"
