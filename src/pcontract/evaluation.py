@@ -178,6 +178,8 @@ class Ranked:
     rows: list[RankRow]
     scores: list[ContractScore]
     warnings: list[Problem]
+    # The validated documents, for callers that show more than the scores.
+    documents: Loaded
 
 
 def rank_paths(
@@ -208,4 +210,4 @@ def rank_paths(
         scores.append(scored)
         if on_progress is not None:
             on_progress(done, total)
-    return Ranked(rank(scores), scores, loaded.warnings)
+    return Ranked(rank(scores), scores, loaded.warnings, loaded)

@@ -219,20 +219,17 @@ def load_site(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> SiteInputs:
     """Validate, score and rank every contract under ``paths``, for a site."""
-    from pcontract.checker import Options, check_file, discover
     from pcontract.evaluation import rank_paths
 
     ranked = rank_paths(paths, guidelines_path, on_progress=on_progress)
-    # rank_paths validated everything; read the documents again for what a card
-    # shows beyond the scores (parties, status, the guidelines' bands and rules).
-    contracts: dict[str, tuple[str, Contract]] = {}
-    annual: dict[str, Results] = {}
-    for target in discover(paths):
-        document = check_file(target, Options(), keep_document=True).document
-        if isinstance(document, Contract):
-            contracts[document.id] = (target.display, document)
-        elif isinstance(document, Results) and document.is_annual:
-            annual[document.contract] = document
+    # What a card shows beyond the scores (parties, status, the guidelines' bands
+    # and rules) comes from the documents rank_paths validated: no second read.
+    contracts: dict[str, tuple[str, Contract]] = {
+        contract.id: (file.file, contract) for file, contract in ranked.documents.contracts
+    }
+    annual: dict[str, Results] = {
+        results.contract: results for _, results in ranked.documents.results if results.is_annual
+    }
     cache = _GuidelinesCache(guidelines_path)
     scores = {s.contract: s for s in ranked.scores}
     sizes: dict[str, int] = {}
