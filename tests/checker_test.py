@@ -91,3 +91,39 @@ def test_an_unwritable_cache_folder_only_costs_time(tree: Path, tmp_path: Path) 
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("x")
     assert problems(tree, cache_dir=blocker / "cache") == problems(tree)
+
+
+def test_a_committed_cache_cannot_vouch_for_a_file(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An attacker builds a cache with their own per-user key, storing "no
+    # problems" under the key of a broken file, and commits the cache folder.
+    case = tree / "invalid" / "pc201-weights-off-by-5"
+    clean = tree / "valid" / "minimal-contract"
+    shared = tmp_path / "committed-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "attacker-home"))
+    from pcontract import cache as cache_module
+
+    cache_module._secret.cache_clear()
+    assert problems(clean, cache_dir=shared) == []
+    with sqlite3.connect(shared / "validate-v1.sqlite") as db:
+        value = db.execute("SELECT value FROM files LIMIT 1").fetchone()[0]
+        store = cache_module.Cache(shared, cache_module.salt_for(Options().limits))
+        broken = (case / "contract.yaml").read_bytes() + b"\0found"
+        db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (store.key(broken), value))
+    # The victim's run has its own key: the planted entry is never looked up.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "victim-home"))
+    cache_module._secret.cache_clear()
+    try:
+        assert {p.code for p in problems(case, cache_dir=shared)} == {"PC201"}
+    finally:
+        cache_module._secret.cache_clear()
+
+
+def test_the_cache_never_writes_through_a_link(tree: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.sqlite"
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "validate-v1.sqlite").symlink_to(elsewhere)
+    assert problems(tree, cache_dir=cache) == problems(tree)
+    assert not elsewhere.exists()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import sqlite3
 from functools import cache
 from pathlib import Path
@@ -66,10 +67,15 @@ class Cache:
         self._pending: list[tuple[str, str]] = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            database = folder / f"validate-v{FORMAT}.sqlite"
+            if folder.is_symlink() or database.is_symlink():
+                return  # never write through a link someone committed
             ignore = folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# pcontract's cache; safe to delete\n*\n", encoding="utf-8")
-            self._db = sqlite3.connect(folder / f"validate-v{FORMAT}.sqlite")
+            if not os.path.lexists(ignore):
+                fd = os.open(ignore, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write("# pcontract's cache; safe to delete\n*\n")
+            self._db = sqlite3.connect(database)
             self._db.execute("CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, value TEXT)")
         except (OSError, sqlite3.Error):
             self._db = None  # a read-only checkout, say: validate works, only slower
@@ -145,4 +151,32 @@ def decode(value: dict[str, Any], file: str, source: str) -> dict[str, Any]:
 
 
 def salt_for(limits: Any) -> str:
-    return f"|{limits.max_bytes}|{limits.max_depth}|{limits.max_aliases}|{os.sep}"
+    return (
+        f"|{limits.max_bytes}|{limits.max_depth}|{limits.max_aliases}|{limits.max_values}"
+        f"|{os.sep}|{_secret()}"
+    )
+
+
+@cache
+def _secret() -> str:
+    """A per-user key kept outside the checkout and mixed into every cache key.
+
+    Without it, keys follow from public code and a file's bytes, so a cache file
+    committed to a pull request could say that a broken contract is valid. With it,
+    such a file only misses. Where no key can be kept, a fresh one is used, and
+    the cache only lasts for this run."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(home) / "pcontract" / "cache-key"
+    try:
+        if path.is_file() and not path.is_symlink():
+            text = path.read_text(encoding="ascii").strip()
+            if len(text) >= 32:
+                return text
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key + "\n")
+        return key
+    except (OSError, UnicodeDecodeError):
+        return secrets.token_hex(32)

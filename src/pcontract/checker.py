@@ -207,10 +207,8 @@ _TOP_LEVEL = re.compile(rb"^(kind|id):[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)",
 def _guess_identity(path: Path) -> tuple[str, str] | None:
     """The kind and id of a file that failed to load, read off its top-level lines,
     so that other files referring to it do not report it missing as well."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(64 * 1024)
-    except OSError:
+    head = loader.read_head(path, 64 * 1024)  # never blocks on a FIFO
+    if head is None:
         return None
     found = {m.group(1).decode(): m.group(2).decode() for m in _TOP_LEVEL.finditer(head)}
     if "kind" in found and "id" in found:
@@ -394,12 +392,9 @@ def _check_many(
 def _read_small(target: Target, limits: Limits) -> bytes | None:
     """The file's bytes for hashing, or None to let the loader report the problem."""
     try:
-        if not stat.S_ISREG(target.path.stat().st_mode):
-            return None
-        data = target.path.read_bytes()
-    except OSError:
+        return loader.read_limited(target.path, limits)  # regular files, within the limit
+    except loader.UnreadableFile:
         return None
-    return data if len(data) <= limits.max_bytes else None
 
 
 def check_files(targets: list[Target], options: Options) -> list[FileReport]:

@@ -120,6 +120,9 @@ def validate(
     max_aliases: Annotated[
         int, typer.Option(help="YAML aliases allowed per file (0 refuses them).", min=0)
     ] = 0,
+    max_values: Annotated[
+        int, typer.Option(help="Values (scalars, lists, mappings) allowed per file.", min=1)
+    ] = 250_000,
     jobs: Annotated[
         int,
         typer.Option(
@@ -156,7 +159,7 @@ def validate(
 
         options = Options(
             strict=strict,
-            limits=Limits(max_bytes, max_depth, max_aliases),
+            limits=Limits(max_bytes, max_depth, max_aliases, max_values),
             jobs=jobs or os.cpu_count() or 1,
             cache_dir=None if no_cache else (Path(cache_dir) if cache_dir else default_dir()),
         )

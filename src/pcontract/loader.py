@@ -7,8 +7,13 @@ A subclass of libyaml's safe loader with a YAML 1.2-like core schema:
 - mapping keys are always the key's text, never a number or a boolean;
 - duplicate keys, non-scalar keys, merge keys and tags other than the core ones are
   refused, and so are ``.inf``/``.nan`` and numbers too large for a float;
-- aliases are refused unless a cap is given, and nesting is capped before libyaml's
-  recursive composer can be driven off the end of the C stack.
+- aliases are refused unless a cap is given; when allowed, an alias may not refer
+  to a node that contains it, and the document with its aliases expanded must stay
+  within the value and depth limits (no "billion laughs");
+- nesting is capped before libyaml's recursive composer can be driven off the end
+  of the C stack, and the number of values before any node is built;
+- only regular files are read, and never more than ``max_bytes`` of them: a named
+  pipe or a device is refused without being waited on.
 
 Loading never raises for bad input: :func:`load` returns a :class:`Loaded` whose
 ``problem`` says what was wrong, with a 1-based line and column.
@@ -19,6 +24,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,16 +33,35 @@ from typing import Any, ClassVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from pcontract.errors import PcontractError
 from pcontract.problems import JsonPath, Problem, Severity
 
-__all__ = ["Limits", "Loaded", "compose", "load", "load_bytes", "locate"]
+__all__ = [
+    "Limits",
+    "Loaded",
+    "UnreadableFile",
+    "compose",
+    "load",
+    "load_bytes",
+    "locate",
+    "read_head",
+    "read_limited",
+]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 100
 DEFAULT_MAX_ALIASES = 0
+# Each value costs about 500 bytes once parsed (the node, its positions and the
+# Python object), so this keeps a file under about 150 MB in memory and a few
+# seconds of work; the largest real contracts hold a few thousand values.
+DEFAULT_MAX_VALUES = 250_000
 # libyaml's composer recurses in C; it was seen to crash between 10,000 and 100,000
 # levels. Below this bound it is safe, so the exact depth check can run on its nodes.
 _C_COMPOSER_SAFE_DEPTH = 5000
+# The deepest document pcontract reads whatever --max-depth says: the rest of the
+# program (JSON Schema checks, error messages, writers) recurses in Python, whose
+# stack holds about 1,000 frames.
+MAX_DEPTH_CEILING = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +69,12 @@ class Limits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
     max_aliases: int = DEFAULT_MAX_ALIASES
+    max_values: int = DEFAULT_MAX_VALUES
+
+    @property
+    def depth(self) -> int:
+        """The depth enforced: ``max_depth``, but never beyond the ceiling."""
+        return min(self.max_depth, MAX_DEPTH_CEILING)
 
 
 @dataclass(slots=True)
@@ -215,16 +246,22 @@ def _depth_bound(data: bytes) -> int:
     return data.count(b"[") + data.count(b"{") + 2 * longest + 2
 
 
-def _check_events(loader: SafeLoader, limits: Limits) -> None:
-    """Exact depth and alias checks on the event stream, which libyaml produces
-    without recursing, and which knows where each alias is used."""
+def _check_events(loader: SafeLoader, limits: Limits) -> int:
+    """Exact depth, size and alias checks on the event stream, which libyaml
+    produces without recursing or building anything, and which knows where each
+    alias is used. Returns the number of aliases."""
     depth = 0
     aliases = 0
+    values = 0
     while loader.check_event():
         event = loader.get_event()
+        if isinstance(event, yaml.NodeEvent) and not isinstance(event, yaml.AliasEvent):
+            values += 1
+            if values > limits.max_values:
+                raise _too_many(event.start_mark, limits)
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
-            if depth > limits.max_depth:
+            if depth > limits.depth:
                 raise _too_deep(event.start_mark, limits)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
@@ -237,42 +274,138 @@ def _check_events(loader: SafeLoader, limits: Limits) -> None:
                     if limits.max_aliases == 0
                     else f"more than {limits.max_aliases} YAML aliases",
                     event.start_mark,
-                    "repeat the value instead of referring to an anchor",
+                    "repeat the value instead of referring to an anchor, or raise --max-aliases",
                 )
+    return aliases
 
 
-def _too_deep(mark: Any, limits: Limits) -> _Refused:
+def _too_many(mark: Any, limits: Limits) -> _Refused:
+    return _Refused(
+        "PC008",
+        f"the file holds more than {limits.max_values:,} values",
+        mark,
+        "split the file into smaller ones, or raise --max-values",
+    )
+
+
+def _too_deep(mark: Any, limits: Limits, aliased: bool = False) -> _Refused:
+    expanded = " once its aliases are expanded" if aliased else ""
+    if limits.max_depth > MAX_DEPTH_CEILING:
+        return _Refused(
+            "PC006",
+            f"the document is nested more than {MAX_DEPTH_CEILING} levels deep{expanded}, "
+            "the most pcontract can read",
+            mark,
+            "contracts are only a few levels deep; flatten the data",
+        )
     return _Refused(
         "PC006",
-        f"the document is nested more than {limits.max_depth} levels deep",
+        f"the document is nested more than {limits.max_depth} levels deep{expanded}",
         mark,
         "contracts are only a few levels deep; raise --max-depth if this is intended",
     )
 
 
 def _check_depth(root: Node, limits: Limits) -> None:
-    """Walk the node tree once, without recursion, to enforce the depth limit."""
+    """Walk the node tree once, without recursion, to enforce the depth limit.
+    Depth counts lists and mappings, as the event scan does."""
     stack: list[tuple[Node, int]] = [(root, 1)]
     while stack:
         node, depth = stack.pop()
-        if depth > limits.max_depth:
+        if depth > limits.depth:
             raise _too_deep(node.start_mark, limits)
-        if isinstance(node, SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
-        elif isinstance(node, MappingNode):
-            stack.extend((value, depth + 1) for _, value in node.value)
+        stack.extend((child, depth + 1) for child in _children(node) if _is_collection(child))
+
+
+def _is_collection(node: Node) -> bool:
+    return isinstance(node, SequenceNode | MappingNode)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _check_expansion(root: Node, limits: Limits) -> None:
+    """With aliases, the node tree is a graph: refuse a cycle, and a document
+    deeper or larger than the limits once aliases are expanded (a "billion laughs").
+
+    One pass without recursion, each distinct node visited once, keeping the
+    expanded size and height (nested lists and mappings) of each.
+    """
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    open_nodes: set[int] = set()  # the nodes on the path being walked
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            open_nodes.discard(key)
+            children = _children(node)
+            size[key] = 1 + sum(size[id(child)] for child in children)
+            height[key] = int(_is_collection(node)) + max(
+                (height[id(child)] for child in children), default=0
+            )
+            if size[key] > limits.max_values:
+                raise _Refused(
+                    "PC003",
+                    f"YAML aliases expand this value to {size[key]:,} values, "
+                    f"more than the {limits.max_values:,} allowed",
+                    node.start_mark,
+                    "repeat values instead of nesting aliases inside aliases",
+                )
+            continue
+        if key in size:
+            continue
+        if key in open_nodes:
+            raise _Refused(
+                "PC003",
+                "an alias refers to a value that contains it",
+                node.start_mark,
+                "a YAML alias cannot make a value contain itself; repeat the value instead",
+            )
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in size)
+    if height[id(root)] > limits.depth:
+        raise _too_deep(_first_alias_on_deepest_path(root, height), limits, aliased=True)
+
+
+def _first_alias_on_deepest_path(root: Node, height: dict[int, int]) -> Any:
+    """Where to blame a document that aliases make too deep: the value holding the
+    first alias on its deepest path. A node that starts before its parent can only
+    be there through an alias."""
+    node = root
+    while children := _children(node):
+        child = max(children, key=lambda c: height[id(c)])
+        if child.start_mark.index < node.start_mark.index:
+            return node.start_mark
+        node = child
+    return root.start_mark
 
 
 def compose(data: bytes, limits: Limits = Limits()) -> Node | None:
     """Parse ``data`` into a node tree, enforcing the limits. Raises ``_Refused``
     or a ``yaml.YAMLError``."""
-    bound = _depth_bound(data)
-    # An alias needs a '*'; files without one skip the event scan entirely.
-    scanned = bound > _C_COMPOSER_SAFE_DEPTH or b"*" in data
+    # The event scan checks every limit exactly, without building anything. It is
+    # skipped for the usual small file: one without an alias (which needs a '*'),
+    # too short to hold more values than allowed (YAML needs a byte for every two),
+    # and not deep enough to harm libyaml's composer.
+    bound = 0
+    scanned = (
+        b"*" in data
+        or 2 * len(data) > limits.max_values
+        or (bound := _depth_bound(data)) > _C_COMPOSER_SAFE_DEPTH
+    )
+    aliases = 0
     if scanned:
         scanner = SafeLoader(data)
         try:
-            _check_events(scanner, limits)
+            aliases = _check_events(scanner, limits)
         finally:
             scanner.dispose()
     loader = SafeLoader(data)
@@ -282,7 +415,9 @@ def compose(data: bytes, limits: Limits = Limits()) -> Node | None:
         loader.dispose()
     if node is None:
         return None
-    if not scanned and bound > limits.max_depth:
+    if aliases:
+        _check_expansion(node, limits)
+    elif not scanned and bound > limits.depth:
         _check_depth(node, limits)
     return node
 
@@ -342,7 +477,8 @@ def load_bytes(data: bytes, file: str, limits: Limits = Limits()) -> Loaded:
             # An unclosed quote or bracket: where it opened helps, the file's end does not.
             mark = error.context_mark
         line, column = _mark_position(mark)
-        return Loaded(file, problem=_syntax_problem(file, line, column, error))
+        indent = _indentation(data, line)
+        return Loaded(file, problem=_syntax_problem(file, line, column, error, indent))
     except yaml.YAMLError as error:  # an unmarked libyaml error
         return Loaded(
             file,
@@ -357,7 +493,20 @@ def load_bytes(data: bytes, file: str, limits: Limits = Limits()) -> Loaded:
         )
 
 
-def _syntax_problem(file: str, line: int, column: int, error: yaml.MarkedYAMLError) -> Problem:
+def _indentation(data: bytes, line: int) -> bytes:
+    """The leading whitespace of a 1-based line."""
+    start = 0
+    for _ in range(line - 1):
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return b""
+    text = data[start : start + 4096]
+    return text[: len(text) - len(text.lstrip(b" \t"))]
+
+
+def _syntax_problem(
+    file: str, line: int, column: int, error: yaml.MarkedYAMLError, indent: bytes = b""
+) -> Problem:
     problem = str(error.problem or "")
     context = str(error.context or "")
     both = problem + " " + context
@@ -373,49 +522,115 @@ def _syntax_problem(file: str, line: int, column: int, error: yaml.MarkedYAMLErr
         )
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     hint = ""
-    if "\\t" in problem or "tab" in problem:
+    if "\\t" in problem or "tab" in problem or (b"\t" in indent and column <= len(indent) + 1):
         hint = "indent with spaces, not tabs"
+    elif "quoted scalar" in context and "end of stream" in problem:
+        hint = "the quote that opens here is never closed"
     return Problem(file, line, column, "PC001", Severity.ERROR, message, hint=hint)
+
+
+_FILE_TYPES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+class UnreadableFile(PcontractError):
+    """A file that cannot be read: missing, not a regular file, or too big."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def _too_big(size: str, limits: Limits) -> UnreadableFile:
+    return UnreadableFile(
+        f"the file is {size} bytes, over the limit of {limits.max_bytes:,}",
+        "split the file, or raise --max-bytes",
+    )
+
+
+def _open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """Open ``path`` for reading without blocking, and refuse anything but a regular
+    file. Checking the open descriptor, not the name, leaves no gap for a named
+    pipe or a device to be swapped in. Raises ``UnreadableFile``."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+    try:
+        info = os.fstat(fd)
+    except OSError as error:
+        os.close(fd)
+        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        what = next((name for test, name in _FILE_TYPES if test(info.st_mode)), "special")
+        raise UnreadableFile(
+            f"not a regular file: it is {what}", "name a YAML file, or a folder to walk"
+        )
+    return fd, info
+
+
+def _read_fd(fd: int, most: int) -> bytes:
+    chunks: list[bytes] = []
+    left = most
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_limited(path: Path, limits: Limits = Limits()) -> bytes:
+    """The bytes of a regular file of at most ``limits.max_bytes``. Never blocks on
+    a named pipe or a device. Raises ``UnreadableFile``."""
+    fd, info = _open_regular(path)
+    try:
+        if info.st_size > limits.max_bytes:
+            raise _too_big(f"{info.st_size:,}", limits)
+        data = _read_fd(fd, limits.max_bytes + 1)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limits.max_bytes:  # it grew while being read
+        raise _too_big(f"over {limits.max_bytes:,}", limits)
+    return data
+
+
+def read_head(path: Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of a regular file, or None when it cannot be read.
+    Never blocks on a named pipe or a device."""
+    try:
+        fd, _ = _open_regular(path)
+    except UnreadableFile:
+        return None
+    try:
+        return _read_fd(fd, size)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def load(path: Path, display: str | None = None, limits: Limits = Limits()) -> Loaded:
     """Read and load one file. Never raises for bad input."""
     file = display if display is not None else str(path)
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            return Loaded(
-                file,
-                problem=Problem(
-                    file,
-                    0,
-                    0,
-                    "PC008",
-                    Severity.ERROR,
-                    f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,}",
-                    hint="split the file, or raise --max-bytes",
-                ),
-            )
-        with path.open("rb") as handle:
-            data = handle.read(limits.max_bytes + 1)
-    except OSError as error:
+        data = read_limited(path, limits)
+    except UnreadableFile as error:
         return Loaded(
             file,
-            problem=Problem(
-                file,
-                0,
-                0,
-                "PC008",
-                Severity.ERROR,
-                f"cannot read the file: {error.strerror or error}",
-            ),
-        )
-    if len(data) > limits.max_bytes:
-        return Loaded(
-            file,
-            problem=Problem(
-                file, 0, 0, "PC008", Severity.ERROR, f"the file is over {limits.max_bytes:,} bytes"
-            ),
+            problem=Problem(file, 0, 0, "PC008", Severity.ERROR, error.message, hint=error.hint),
         )
     return load_bytes(data, file, limits)
 
@@ -458,9 +673,8 @@ def iter_files_nodes(paths: list[tuple[Path, str]]) -> Iterator[tuple[str, Node 
     """Compose each file again, for problems whose position is looked up lazily."""
     for path, display in paths:
         try:
-            data = path.read_bytes()
-            yield display, compose(data)
-        except (OSError, yaml.YAMLError, _Refused, RecursionError):
+            yield display, compose(read_limited(path))
+        except (UnreadableFile, yaml.YAMLError, _Refused, RecursionError):
             yield display, None
 
 

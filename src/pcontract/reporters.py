@@ -8,10 +8,12 @@ markup is not parsed, and control characters are shown as escapes.
 from __future__ import annotations
 
 import json
+import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, ClassVar
+from urllib.parse import quote
 
 from pcontract import __version__
 from pcontract.problems import Problem, Severity
@@ -21,12 +23,42 @@ if TYPE_CHECKING:
     from pcontract.checker import Report
 
 JSON_FORMAT_VERSION = 1
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters (ANSI escapes included), line separators and bidirectional
+# overrides that change how a terminal lays text out, and lone surrogates: a file
+# name that is not valid UTF-8 reaches Python with them, and they cannot be
+# written as UTF-8.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return repr(match.group())[1:-1]
 
 
 def safe_text(text: str) -> str:
-    """Show control characters (ANSI escapes included) as visible escapes."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    """Show control characters (ANSI escapes included), bidirectional overrides and
+    lone surrogates as visible escapes."""
+    return _CONTROL.sub(_escape, text)
+
+
+def json_safe(value: object) -> object:
+    """``value`` with every lone surrogate in its strings shown as an escape, so
+    that the JSON written is valid UTF-8 (json escapes control characters itself)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub(_escape, value)
+    if isinstance(value, dict):
+        return {json_safe(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def sarif_uri(file: str) -> str:
+    """A file's path as the relative URI reference SARIF expects: forward slashes,
+    and anything else percent-encoded from the file name's bytes."""
+    return quote(os.fsencode(file.replace("\\", "/")), safe="/")
 
 
 class Reporter(ABC):
@@ -71,7 +103,7 @@ class TextReporter(Reporter):
             where = f"{problem.line}:{problem.column}" if problem.line else "-"
             style = "red" if problem.is_error else "yellow"
             line = Text("  ")
-            line.append(f"{where:<8}", style="dim")
+            line.append(f"{where:<8} ", style="dim")
             line.append(f"{problem.severity.value:<8}", style=style)
             line.append(f"{problem.code}  ", style="cyan")
             line.append(safe_text(problem.message))
@@ -116,7 +148,7 @@ class JsonReporter(Reporter):
                 for p in report.problems
             ],
         }
-        json.dump(payload, out, indent=2, ensure_ascii=False)
+        json.dump(json_safe(payload), out, indent=2, ensure_ascii=False)
         out.write("\n")
 
 
@@ -136,7 +168,7 @@ class GithubReporter(Reporter):
     def report(self, report: Report, out: IO[str]) -> None:
         for problem in report.problems:
             level = "error" if problem.is_error else "warning"
-            props = [f"file={_gh_property(problem.file)}"]
+            props = [f"file={_gh_property(safe_text(problem.file))}"]
             if problem.line:
                 props.append(f"line={problem.line}")
                 props.append(f"col={problem.column}")
@@ -184,7 +216,7 @@ class SarifReporter(Reporter):
                 }
             ],
         }
-        json.dump(payload, out, indent=2, ensure_ascii=False)
+        json.dump(json_safe(payload), out, indent=2, ensure_ascii=False)
         out.write("\n")
 
 
@@ -194,7 +226,7 @@ def _sarif_result(problem: Problem) -> dict[str, object]:
         region = {"startLine": problem.line, "startColumn": max(problem.column, 1)}
     location: dict[str, object] = {
         "physicalLocation": {
-            "artifactLocation": {"uri": problem.file.replace("\\", "/")},
+            "artifactLocation": {"uri": sarif_uri(problem.file)},
             **({"region": region} if region else {}),
         },
         "logicalLocations": [{"fullyQualifiedName": problem.json_path}],

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import IO, Any, Literal
 
@@ -24,18 +25,26 @@ SCORE_FORMAT_VERSION = 1
 
 
 def dp(value: Fraction | Decimal | None, places: int) -> str:
+    """``value`` to ``places`` decimals, halves rounded away from zero.
+
+    Exact at any size: decimal's 28-digit context would refuse to round an
+    achievement of 1e300 % (InvalidOperation), and round a huge one wrongly.
+    """
     if value is None:
         return "—"
-    exact = (
-        Decimal(value.numerator) / Decimal(value.denominator)
-        if isinstance(value, Fraction)
-        else value
-    )
-    return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    if isinstance(value, Decimal) and not value.is_finite():
+        return str(value)
+    exact = Fraction(value)
+    whole = math.floor(abs(exact) * 10**places + Fraction(1, 2))
+    return str(Decimal((int(exact < 0), tuple(map(int, str(whole))), -places)))
 
 
 def number(value: Fraction | Decimal | None, places: int) -> float | None:
-    return None if value is None else float(dp(value, places))
+    """``value`` rounded, as a JSON number; None when no float can hold it."""
+    if value is None:
+        return None
+    result = float(dp(value, places))
+    return result if math.isfinite(result) else None
 
 
 def show(value: Value | Fraction | None) -> str:
@@ -45,7 +54,10 @@ def show(value: Value | Fraction | None) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Fraction):
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # beyond 1e308: whole units are precise enough
+            value = round(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
