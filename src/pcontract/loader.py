@@ -106,6 +106,11 @@ _FLOAT = re.compile(
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+# First characters of every implicit (non-text) plain scalar: bool, null, int, float.
+_MAY_RESOLVE = frozenset("tTfFnN~-+.0123456789")
 
 
 class SafeLoader(yaml.CSafeLoader):
@@ -116,6 +121,24 @@ class SafeLoader(yaml.CSafeLoader):
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's class table
     yaml_constructors: ClassVar[dict[Any, Any]] = {}
 
+    # The C composer asks these for every node. pcontract uses no path
+    # resolvers, and most scalars are words that cannot be anything but text, so a
+    # first-character test answers them without trying the regular expressions.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            if implicit[0] and (not value or value[0] in _MAY_RESOLVE):
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return str(tag)
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
     def construct_mapping(  # type: ignore[override]
         self, node: Node, deep: bool = False
     ) -> dict[str, Any]:
@@ -123,30 +146,7 @@ class SafeLoader(yaml.CSafeLoader):
             raise _Refused("PC001", "expected a mapping", node.start_mark)
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                raise _Refused(
-                    "PC005",
-                    "mapping keys must be plain text, not a list or a mapping",
-                    key_node.start_mark,
-                    "write the key as a simple word such as `weight`",
-                )
-            key = key_node.value
-            if key == "<<" and not key_node.style:
-                raise _Refused(
-                    "PC005",
-                    "merge keys (<<) are not supported",
-                    key_node.start_mark,
-                    "write the fields out in full",
-                )
-            if key in mapping:
-                first = next(k for k, _ in node.value if k.value == key)
-                raise _Refused(
-                    "PC002",
-                    f"duplicate key '{key}' (first defined at line "
-                    f"{first.start_mark.line + 1}, column {first.start_mark.column + 1})",
-                    key_node.start_mark,
-                    "remove one of the two entries; YAML would silently keep only the last",
-                )
+            key = _key(mapping, node, key_node)
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
@@ -391,6 +391,13 @@ def _first_alias_on_deepest_path(root: Node, height: dict[int, int]) -> Any:
 def compose(data: bytes, limits: Limits = Limits()) -> Node | None:
     """Parse ``data`` into a node tree, enforcing the limits. Raises ``_Refused``
     or a ``yaml.YAMLError``."""
+    node, _ = _compose(data, limits, check_depth=True)
+    return node
+
+
+def _compose(data: bytes, limits: Limits, check_depth: bool) -> tuple[Node | None, int]:
+    """The node tree and the number of aliases in it. Without ``check_depth``, the
+    caller enforces the depth limit itself (the converter does, as it goes)."""
     # The event scan checks every limit exactly, without building anything. It is
     # skipped for the usual small file: one without an alias (which needs a '*'),
     # too short to hold more values than allowed (YAML needs a byte for every two),
@@ -414,12 +421,80 @@ def compose(data: bytes, limits: Limits = Limits()) -> Node | None:
     finally:
         loader.dispose()
     if node is None:
-        return None
+        return None, aliases
     if aliases:
         _check_expansion(node, limits)
-    elif not scanned and bound > limits.depth:
+    elif check_depth and not scanned and bound > limits.depth:
         _check_depth(node, limits)
-    return node
+    return node, aliases
+
+
+def _key(mapping: dict[str, Any], node: Node, key_node: Node) -> str:
+    """A mapping key as text, refusing what pcontract does not read."""
+    if key_node.__class__ is not ScalarNode:
+        raise _Refused(
+            "PC005",
+            "mapping keys must be plain text, not a list or a mapping",
+            key_node.start_mark,
+            "write the key as a simple word such as `weight`",
+        )
+    key: str = key_node.value
+    if key in mapping:
+        first = next(k for k, _ in node.value if k.value == key)
+        raise _Refused(
+            "PC002",
+            f"duplicate key '{key}' (first defined at line "
+            f"{first.start_mark.line + 1}, column {first.start_mark.column + 1})",
+            key_node.start_mark,
+            "remove one of the two entries; YAML would silently keep only the last",
+        )
+    if key == "<<" and not key_node.style:
+        raise _Refused(
+            "PC005",
+            "merge keys (<<) are not supported",
+            key_node.start_mark,
+            "write the fields out in full",
+        )
+    return key
+
+
+_SCALARS: dict[str, Any] = {
+    "tag:yaml.org,2002:bool": _construct_bool,
+    "tag:yaml.org,2002:null": _construct_null,
+    "tag:yaml.org,2002:int": _construct_int,
+    "tag:yaml.org,2002:float": _construct_float,
+}
+
+
+def _to_data(node: Node, depth: int, limits: Limits) -> Any:
+    """The Python value of an alias-free node tree, checking depth on the way.
+
+    One recursive pass instead of PyYAML's construction machinery (generators,
+    bookkeeping for aliases that cannot occur here) and a separate depth walk.
+    Depth counts lists and mappings, as the other checks do; it is at most the
+    ceiling, so the recursion stays well inside Python's stack."""
+    cls = node.__class__
+    if cls is ScalarNode:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        construct = _SCALARS.get(tag)
+        if construct is None:
+            return _construct_undefined(None, node)  # type: ignore[arg-type]
+        return construct(None, node)
+    if depth > limits.depth:
+        raise _too_deep(node.start_mark, limits)
+    if cls is MappingNode and node.tag == _MAP:
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            mapping[_key(mapping, node, key_node)] = _to_data(value_node, depth + 1, limits)
+        return mapping
+    if cls is SequenceNode and node.tag == _SEQ:
+        items = []
+        for child in node.value:  # a loop, not a comprehension: one frame per level
+            items.append(_to_data(child, depth + 1, limits))
+        return items
+    return _construct_undefined(None, node)  # type: ignore[arg-type]
 
 
 def _construct(node: Node) -> Any:
@@ -433,7 +508,7 @@ def _construct(node: Node) -> Any:
 def load_bytes(data: bytes, file: str, limits: Limits = Limits()) -> Loaded:
     """Load one document from ``data``. Never raises for bad input."""
     try:
-        node = compose(data, limits)
+        node, aliases = _compose(data, limits, check_depth=False)
         if node is None:
             return Loaded(
                 file,
@@ -447,7 +522,9 @@ def load_bytes(data: bytes, file: str, limits: Limits = Limits()) -> Loaded:
                     hint="start the file with `apiVersion: pcontract/v1` and a `kind`",
                 ),
             )
-        value = _construct(node)
+        # Aliases share nodes: PyYAML's constructor keeps them shared, and
+        # _check_expansion has already bounded their depth and size.
+        value = _construct(node) if aliases else _to_data(node, 1, limits)
         return Loaded(file, data=value, node=node)
     except _Refused as refused:
         line, column = _mark_position(refused.mark)
