@@ -20,7 +20,7 @@ from typing import Any
 
 from pcontract import loader, schema
 from pcontract.errors import UsageError
-from pcontract.index import GuidelinesSummary, Index, Summary, real, summarize
+from pcontract.index import GuidelinesSummary, Index, Summary, forget_folders, real, summarize
 from pcontract.loader import Limits
 from pcontract.model import Document, build
 from pcontract.problems import Problem, Severity, count
@@ -99,6 +99,7 @@ def discover(paths: Sequence[str]) -> list[Target]:
     Folders are walked recursively, skipping hidden entries; a symlinked folder is
     entered once, so loops end.
     """
+    forget_folders()
     targets: list[Target] = []
     seen: set[str] = set()
     for given in paths:

@@ -11,6 +11,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from sys import intern
 from typing import Any
 
@@ -140,8 +141,23 @@ class PlanSummary:
 Summary = ContractSummary | ResultsSummary | GuidelinesSummary | PlanSummary
 
 
+@lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
 def real(path: str) -> str:
-    return os.path.realpath(path)
+    """``os.path.realpath``, resolving each folder once: a national tree has a
+    hundred thousand files in a few thousand folders."""
+    folder, name = os.path.split(os.path.abspath(path))
+    if name in ("", ".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real_folder(folder), name)
+
+
+def forget_folders() -> None:
+    """Drop the folder cache: a new run may see links changed since the last one."""
+    _real_folder.cache_clear()
 
 
 _PATHS: dict[JsonPath, JsonPath] = {}
@@ -300,24 +316,48 @@ def summary_to_json(summary: Summary) -> dict[str, Any]:
 
 
 def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
-    kind = data.pop("type")
-    fields = {k: _tuple(v) for k, v in data.items()}
+    """Rebuild a summary field by field: a warm run does this for every file, so
+    each column is converted directly rather than by a generic walk."""
+    kind = data["type"]
     if kind == "ContractSummary":
-        for name in ("ids", "kinds", "aggregations"):
-            fields[name] = tuple(intern(v) for v in fields[name])
-        fields["cascaded"] = tuple(_pair(*c) if c else None for c in fields["cascaded"])
-        fields["paths"] = tuple(_shared(p) for p in fields["paths"])
-        guidelines = fields.get("guidelines")
-        fields["guidelines_source"] = (
-            real(os.path.join(os.path.dirname(source), guidelines)) if guidelines else None
+        guidelines = data["guidelines"]
+        return ContractSummary(
+            file=file,
+            source=source,
+            id=intern(data["id"]),
+            parent=intern(data["parent"]) if data["parent"] else None,
+            financial_year=intern(data["financial_year"]),
+            institution=data["institution"],
+            category=intern(data["category"]),
+            status=intern(data["status"]),
+            agent=data["agent"],
+            guidelines=guidelines,
+            guidelines_source=real(os.path.join(os.path.dirname(source), guidelines))
+            if guidelines
+            else None,
+            ids=tuple(map(intern, data["ids"])),
+            kinds=tuple(map(intern, data["kinds"])),
+            targets=tuple(data["targets"]),
+            aggregations=tuple(map(intern, data["aggregations"])),
+            cascaded=tuple(_pair(*c) if c else None for c in data["cascaded"]),
+            paths=tuple(_shared(tuple(p)) for p in data["paths"]),
+            category_weights=tuple(
+                (cid, weight, _shared(tuple(path)))
+                for cid, weight, path in data["category_weights"]
+            ),
         )
-        return ContractSummary(file=file, source=source, **fields)
     if kind == "ResultsSummary":
-        fields["ids"] = tuple(intern(i) for i in fields["ids"])
-    cls = {
-        "ResultsSummary": ResultsSummary,
-        "GuidelinesSummary": GuidelinesSummary,
-        "PlanSummary": PlanSummary,
-    }[kind]
+        return ResultsSummary(
+            file,
+            source,
+            intern(data["contract"]),
+            intern(data["period"]),
+            tuple(map(intern, data["ids"])),
+            data["types"],
+            tuple(data["texts"]),
+            data["flags"],
+        )
+    fields = {k: _tuple(v) for k, v in data.items() if k != "type"}
+    cls = {"GuidelinesSummary": GuidelinesSummary, "PlanSummary": PlanSummary}[kind]
     summary: Summary = cls(file=file, source=source, **fields)
     return summary

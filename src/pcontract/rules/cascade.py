@@ -43,15 +43,21 @@ def _in_cycle(index: Index, contract: ContractSummary) -> bool:
 def _links(index: Index) -> Iterator[Link]:
     """(child, child indicator, parent, parent indicator) for every well-formed
     cascaded_from; the malformed ones are PC311's to report."""
+    # Siblings sit together in file order, so the last parent's indicators are
+    # kept at hand: one table at a time, never one per parent.
+    last: ContractSummary | None = None
+    table: dict[str, IndicatorSummary] = {}
     for child in index.contracts:
         parent = _parent(index, child)
         if parent is None:
             continue
+        if parent is not last:
+            last, table = parent, {i.id: i for i in parent.indicators}
         for indicator in child.indicators:
             if indicator.cascaded_from is None:
                 continue
             contract_id, indicator_id = indicator.cascaded_from
-            carried = parent.indicator(indicator_id) if contract_id == parent.id else None
+            carried = table.get(indicator_id) if contract_id == parent.id else None
             if carried is not None:
                 yield child, indicator, parent, carried
 
@@ -116,17 +122,18 @@ def cascade_sum(index: Index) -> TreeFindings:
 )
 def cascaded_from(index: Index) -> TreeFindings:
     for child in index.contracts:
-        for indicator in child.indicators:
-            if indicator.cascaded_from is None:
+        # Columns, not indicator objects: this runs over every indicator in the tree.
+        for own_id, link, own_path in zip(child.ids, child.cascaded, child.paths, strict=True):
+            if link is None:
                 continue
-            contract_id, indicator_id = indicator.cascaded_from
-            path = (*indicator.path, "cascaded_from")
+            contract_id, indicator_id = link
+            path = (*own_path, "cascaded_from")
             if contract_id != child.parent:
                 yield (
                     child,
                     Finding(
                         (*path, "contract"),
-                        f"{indicator.id} is cascaded from contract '{contract_id}', but "
+                        f"{own_id} is cascaded from contract '{contract_id}', but "
                         + (
                             f"this contract's parent is '{child.parent}'"
                             if child.parent
@@ -139,14 +146,14 @@ def cascaded_from(index: Index) -> TreeFindings:
             parent = _parent(index, child)
             if parent is None:
                 continue  # PC303 reports the missing parent
-            if parent.indicator(indicator_id) is None:
+            if indicator_id not in parent.ids:
                 yield (
                     child,
                     Finding(
                         (*path, "indicator"),
-                        f"{indicator.id} is cascaded from indicator '{indicator_id}', which "
+                        f"{own_id} is cascaded from indicator '{indicator_id}', which "
                         f"parent contract '{parent.id}' does not have",
-                        "the parent's indicators: " + ", ".join(i.id for i in parent.indicators),
+                        "the parent's indicators: " + ", ".join(parent.ids),
                     ),
                 )
 
