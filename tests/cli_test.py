@@ -7,20 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from pcontract import __version__
 from pcontract.cli import app
-from tests.conftest import TESTS
-
-runner = CliRunner()
-TREE = TESTS / "data" / "tree"
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.output
+from tests.conftest import TESTS, TREE, run, runner
 
 
 @pytest.fixture

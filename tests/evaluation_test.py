@@ -12,19 +12,8 @@ import json
 import shutil
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 from pcontract.cli import app
-from tests.conftest import EXAMPLES, TESTS
-
-runner = CliRunner()
-TREE = TESTS / "data" / "tree"
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.output
+from tests.conftest import EXAMPLES, TREE, run, runner
 
 
 def test_score_json_shape_on_a_hand_checked_tree() -> None:
