@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from pcontract import checker
+from pcontract.cache import FORMAT
 from pcontract.checker import PARALLEL_MIN, Options, check_paths
 from pcontract.problems import Problem
 from tests.conftest import TESTS
+
+DB = f"validate-v{FORMAT}.sqlite"
 
 
 @pytest.fixture
@@ -41,7 +45,7 @@ def test_cache_gives_the_same_diagnostics_cold_and_warm(tree: Path, tmp_path: Pa
     alone = problems(tree, jobs=1)
     cache = tmp_path / "cache"
     assert problems(tree, jobs=2, cache_dir=cache) == alone
-    with sqlite3.connect(cache / "validate-v1.sqlite") as db:
+    with sqlite3.connect(cache / DB) as db:
         stored = db.execute("SELECT count(*) FROM files").fetchone()[0]
     # One entry per distinct content: byte-identical files (shared guidelines)
     # share an entry.
@@ -80,10 +84,18 @@ def test_same_bytes_elsewhere_report_their_own_path(tmp_path: Path, tree: Path) 
 def test_a_damaged_cache_is_ignored(tree: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     expected = problems(tree, cache_dir=cache)
-    with sqlite3.connect(cache / "validate-v1.sqlite") as db:
+    with sqlite3.connect(cache / DB) as db:
         db.execute("UPDATE files SET value = 'not json'")
+        db.execute("UPDATE runs SET value = 'not json'")
     assert problems(tree, cache_dir=cache) == expected
-    (cache / "validate-v1.sqlite").write_bytes(b"garbage, not a database")
+    with sqlite3.connect(cache / DB) as db:  # JSON, but not the shape written
+        db.execute("""UPDATE files SET value = '{"problems": 1}'""")
+        db.execute("""UPDATE runs SET value = '{"files": [], "context": 3}'""")
+    assert problems(tree, cache_dir=cache) == expected
+    with sqlite3.connect(cache / DB) as db:
+        db.execute("""UPDATE runs SET value = '{"files": 7}'""")
+    assert problems(tree, cache_dir=cache) == expected
+    (cache / DB).write_bytes(b"garbage, not a database")
     assert problems(tree, cache_dir=cache) == expected
 
 
@@ -106,7 +118,7 @@ def test_a_committed_cache_cannot_vouch_for_a_file(
 
     cache_module._secret.cache_clear()
     assert problems(clean, cache_dir=shared) == []
-    with sqlite3.connect(shared / "validate-v1.sqlite") as db:
+    with sqlite3.connect(shared / DB) as db:
         value = db.execute("SELECT value FROM files LIMIT 1").fetchone()[0]
         store = cache_module.Cache(shared, cache_module.salt_for(Options().limits))
         broken = (case / "contract.yaml").read_bytes() + b"\0found"
@@ -124,6 +136,118 @@ def test_the_cache_never_writes_through_a_link(tree: Path, tmp_path: Path) -> No
     elsewhere = tmp_path / "elsewhere.sqlite"
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / "validate-v1.sqlite").symlink_to(elsewhere)
+    (cache / DB).symlink_to(elsewhere)
     assert problems(tree, cache_dir=cache) == problems(tree)
     assert not elsewhere.exists()
+
+
+# -- whole runs ----------------------------------------------------------------------
+
+
+def _forbid(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    def fail(*args: object, **kwargs: object) -> object:
+        raise AssertionError(f"{name} ran")
+
+    monkeypatch.setattr(checker, name, fail)
+
+
+def test_an_unchanged_run_is_reused_whole(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    expected = problems(tree, cache_dir=cache)
+    assert {p.code for p in expected} >= {"PC201", "PC301"}  # a file's, a tree's
+    report = check_paths([str(tree)], Options(cache_dir=cache))
+    with monkeypatch.context() as patch:
+        # Nothing changed: neither the files nor the cross-file rules are checked.
+        _forbid(patch, "check_file")
+        _forbid(patch, "check_tree")
+        warm = check_paths([str(tree)], Options(cache_dir=cache))
+    assert warm.problems == expected
+    assert (warm.checked, warm.skipped) == (report.checked, report.skipped)
+    assert warm.files_with_problems() == report.files_with_problems()
+    # --strict is applied to the reused run as well.
+    strict = problems(tree, cache_dir=cache, strict=True)
+    assert strict == problems(tree, strict=True)
+    assert {p.severity.value for p in strict} == {"error"}
+
+
+def test_one_edited_file_reruns_the_cross_file_rules_only(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    case = tree / "invalid" / "pc310-children-over-target"
+    assert [p.code for p in problems(case, cache_dir=cache)] == ["PC310"]
+    # The children split 500000 as 250000 + 300000: raise the parent's target.
+    parent = case / "contract.yaml"
+    parent.write_text(parent.read_text().replace("target: 500000", "target: 550000", 1))
+    checked: list[str] = []
+    real_check_file = checker.check_file
+
+    def counting(target: checker.Target, *args: object, **kwargs: object) -> object:
+        checked.append(target.display)
+        return real_check_file(target, *args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(checker, "check_file", counting)
+        after = problems(case, cache_dir=cache)
+    assert checked == [str(parent)]  # the other files came from the cache
+    assert after == [] == problems(case)
+
+
+def _guidelines_outside(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A contract whose guidelines sit outside the folder validated, reached
+    through a link: the run depends on files it was not given."""
+    case = TESTS / "cases" / "valid" / "minimal-contract"
+    text = (case / "guidelines.yaml").read_text()
+    (tmp_path / "shared-a").mkdir()
+    (tmp_path / "shared-b").mkdir()
+    (tmp_path / "shared-a" / "guidelines.yaml").write_text(text)
+    narrow = text.replace("weight: {min: 40, max: 60}", "weight: {min: 40, max: 50}")
+    assert narrow != text
+    (tmp_path / "shared-b" / "guidelines.yaml").write_text(narrow)
+    (tmp_path / "shared").symlink_to(tmp_path / "shared-a")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    contract = (case / "contract.yaml").read_text()
+    (repo / "contract.yaml").write_text(
+        contract.replace("guidelines: guidelines.yaml", "guidelines: ../shared/guidelines.yaml")
+    )
+    return repo, tmp_path / "shared-a" / "guidelines.yaml", tmp_path / "shared"
+
+
+def test_a_run_sees_changes_to_the_files_it_reads_as_context(tmp_path: Path) -> None:
+    repo, guidelines, _ = _guidelines_outside(tmp_path)
+    cache = tmp_path / "cache"
+    assert problems(repo, cache_dir=cache) == []
+    original = guidelines.read_text()
+    guidelines.write_text(original.replace("max: 60}", "max: 50}", 1))
+    assert [p.code for p in problems(repo, cache_dir=cache)] == ["PC403"]
+    guidelines.write_text(original)
+    assert problems(repo, cache_dir=cache) == []
+    guidelines.unlink()
+    gone = problems(repo, cache_dir=cache)
+    assert [(p.code, "does not exist" in p.message) for p in gone] == [("PC302", True)]
+    guidelines.mkdir()  # a folder where the file was
+    assert [p.code for p in problems(repo, cache_dir=cache)] == ["PC302"]
+
+
+def test_a_run_sees_a_link_pointed_elsewhere(tmp_path: Path) -> None:
+    repo, _, link = _guidelines_outside(tmp_path)
+    cache = tmp_path / "cache"
+    assert problems(repo, cache_dir=cache) == []
+    link.unlink()
+    link.symlink_to(tmp_path / "shared-b")  # the same path now leads to other guidelines
+    assert [p.code for p in problems(repo, cache_dir=cache)] == ["PC403"]
+    assert [p.code for p in problems(repo)] == ["PC403"]
+
+
+def test_a_run_is_keyed_by_paths_not_only_bytes(tree: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    case = tree / "invalid" / "pc310-children-over-target"
+    assert [p.file for p in problems(case, cache_dir=cache)] == [str(case / "contract.yaml")]
+    moved = tmp_path / "moved"
+    shutil.copytree(case, moved)
+    assert [p.file for p in problems(moved, cache_dir=cache)] == [str(moved / "contract.yaml")]
+    with sqlite3.connect(cache / DB) as db:
+        assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 2

@@ -7,6 +7,13 @@ hashes each file and re-runs only the cross-file rules. A changed byte, a new
 pcontract, a schema edit or other limits all give a new key: the cache can be
 stale, never wrong.
 
+A second table keeps whole runs: keyed by every file's entry key, path and real
+path, it holds the per-file verdicts and the cross-file problems, with the state
+of every file outside the run that the cross-file rules read (a Guidelines a
+contract refers to). When nothing has changed, a warm run reads and hashes the
+files, checks those states, and is done; when anything has, the per-file entries
+are used and the cross-file rules run again.
+
 Entries live in one SQLite file under ``.pcontract-cache/`` at the repository root
 (or ``--cache-dir``). Values are JSON, never pickle, so a tampered cache can at
 worst give wrong diagnostics, never run code.
@@ -19,6 +26,8 @@ import json
 import os
 import secrets
 import sqlite3
+import time
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,7 +37,9 @@ from pcontract.index import summary_from_json, summary_to_json
 from pcontract.problems import Problem, Severity
 
 DIRNAME = ".pcontract-cache"
-FORMAT = 1
+FORMAT = 2
+# Whole runs kept: one per set of paths validated, so a few suffice.
+RUNS_KEPT = 16
 
 
 def default_dir(start: Path | None = None) -> Path:
@@ -65,6 +76,7 @@ class Cache:
         self.salt = (_code_fingerprint() + salt).encode()
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str]] = []
+        self._pending_runs: list[tuple[str, str, float]] = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
             database = folder / f"validate-v{FORMAT}.sqlite"
@@ -77,30 +89,69 @@ class Cache:
                     handle.write("# pcontract's cache; safe to delete\n*\n")
             self._db = sqlite3.connect(database)
             self._db.execute("CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, value TEXT)")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value TEXT, at REAL)"
+            )
         except (OSError, sqlite3.Error):
             self._db = None  # a read-only checkout, say: validate works, only slower
 
     def key(self, data: bytes) -> str:
         return hashlib.sha256(self.salt + data).hexdigest()
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+        """The stored entries among ``keys``, as text, in a few queries rather
+        than one a file."""
+        found: dict[str, str] = {}
         if self._db is None:
-            return None
+            return found
+        step = 500  # under SQLite's limit on bound parameters
         try:
-            row = self._db.execute("SELECT value FROM files WHERE key = ?", (key,)).fetchone()
+            for start in range(0, len(keys), step):
+                chunk = keys[start : start + step]
+                marks = ",".join("?" * len(chunk))
+                # Only the placeholders are formatted in; the keys are bound.
+                query = f"SELECT key, value FROM files WHERE key IN ({marks})"
+                found.update(self._db.execute(query, chunk).fetchall())
         except sqlite3.Error:
-            return None
-        if row is None:
-            return None
-        try:
-            value: dict[str, Any] = json.loads(row[0])
-        except ValueError:
-            return None
-        return value
+            return {}
+        return found
 
     def put(self, key: str, value: dict[str, Any]) -> None:
         if self._db is not None:
             self._pending.append((key, json.dumps(value, ensure_ascii=False)))
+
+    def run_key(self, parts: Iterable[str]) -> str:
+        """The key of a whole run, from its files' keys, paths and options."""
+        digest = hashlib.sha256(self.salt + b"\0run")
+        for part in parts:
+            digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+        return digest.hexdigest()
+
+    def get_run(self, key: str) -> dict[str, Any] | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM runs WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            value: dict[str, Any] = json.loads(row[0])
+        except (sqlite3.Error, ValueError):
+            return None
+        return value
+
+    def put_run(self, key: str, value: dict[str, Any]) -> None:
+        if self._db is not None:
+            self._pending_runs.append((key, json.dumps(value, ensure_ascii=False), time.time()))
+
+    def state(self, path: str, limits: Any) -> str:
+        """What a file outside the run is now: its entry key, or why it has none.
+        A run is reused only if every such file is still in the same state."""
+        from pcontract.loader import UnreadableFile, read_limited
+
+        try:
+            return self.key(read_limited(Path(path), limits))
+        except UnreadableFile as error:
+            return f"unreadable: {error.message}"  # missing, a folder, too big...
 
     def close(self) -> None:
         if self._db is None:
@@ -110,11 +161,30 @@ class Cache:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO files (key, value) VALUES (?, ?)", self._pending
                 )
+                if self._pending_runs:
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO runs (key, value, at) VALUES (?, ?, ?)",
+                        self._pending_runs,
+                    )
+                    self._db.execute(
+                        "DELETE FROM runs WHERE key NOT IN "
+                        "(SELECT key FROM runs ORDER BY at DESC LIMIT ?)",
+                        (RUNS_KEPT,),
+                    )
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs time next run
         finally:
             self._db.close()
             self._db = None
+
+
+def _problem_row(p: Problem) -> list[Any]:
+    return [p.line, p.column, p.code, p.severity.value, p.message, list(p.path), p.hint, p.at_key]
+
+
+def _problem(file: str, row: list[Any]) -> Problem:
+    line, column, code, severity, message, path, hint, at_key = row
+    return Problem(file, line, column, code, Severity(severity), message, tuple(path), hint, at_key)
 
 
 def encode(report: Any) -> dict[str, Any]:
@@ -123,31 +193,84 @@ def encode(report: Any) -> dict[str, Any]:
         "kind": report.kind,
         "skipped": report.skipped,
         "broken": list(report.broken) if report.broken else None,
-        "problems": [
-            [p.line, p.column, p.code, p.severity.value, p.message, list(p.path), p.hint, p.at_key]
-            for p in report.problems
-        ],
+        "problems": [_problem_row(p) for p in report.problems],
         "summary": summary_to_json(report.summary) if report.summary is not None else None,
     }
 
 
-def decode(value: dict[str, Any], file: str, source: str) -> dict[str, Any]:
-    """The fields of a FileReport for ``file``, from an entry."""
-    problems = [
-        Problem(file, line, column, code, Severity(severity), message, tuple(path), hint, at_key)
-        for line, column, code, severity, message, path, hint, at_key in value["problems"]
-    ]
-    summary = value["summary"]
-    broken = value["broken"]
-    if broken and broken[0] == "Guidelines" and broken[1] != source:
-        broken = ["Guidelines", source]  # a broken Guidelines is known by its path
-    return {
-        "kind": value["kind"],
-        "skipped": value["skipped"],
-        "broken": tuple(broken) if broken else None,
-        "problems": problems,
-        "summary": summary_from_json(dict(summary), file, source) if summary else None,
+# What a damaged entry can raise when read back; it is then a miss.
+_DAMAGED = (ValueError, KeyError, TypeError, IndexError, AttributeError)
+
+
+def decode(text: str, file: str, source: str) -> dict[str, Any] | None:
+    """The fields of a FileReport for ``file``, from an entry; None if the entry
+    is damaged."""
+    try:
+        value = json.loads(text)
+        problems = [_problem(file, row) for row in value["problems"]]
+        summary = value["summary"]
+        broken = value["broken"]
+        if broken and broken[0] == "Guidelines" and broken[1] != source:
+            broken = ["Guidelines", source]  # a broken Guidelines is known by its path
+        return {
+            "kind": value["kind"],
+            "skipped": value["skipped"],
+            "broken": tuple(broken) if broken else None,
+            "problems": problems,
+            "summary": summary_from_json(dict(summary), file, source) if summary else None,
+        }
+    except _DAMAGED:
+        return None
+
+
+def encode_run(
+    files: Sequence[Any], tree: Sequence[Problem], index: Any, store: Cache, limits: Any
+) -> dict[str, Any]:
+    """A whole run: each file's verdict, the cross-file problems, and what those
+    rules read outside the files: the Guidelines read as context (by their state
+    now) and where each contract's guidelines path led."""
+    resolved = {
+        os.path.join(os.path.dirname(c.source), c.guidelines): c.guidelines_source
+        for c in index.contracts
+        if c.guidelines
     }
+    return {
+        "files": [[f.kind, f.skipped, [_problem_row(p) for p in f.problems]] for f in files],
+        "tree": [[p.file, *_problem_row(p)] for p in tree],
+        "context": [[path, store.state(path, limits)] for path in sorted(index.context_guidelines)],
+        "resolved": sorted(resolved.items()),
+    }
+
+
+def decode_run(
+    run: dict[str, Any], targets: Sequence[Any], store: Cache, limits: Any
+) -> tuple[list[dict[str, Any]], list[Problem]] | None:
+    """The FileReport fields of each target and the cross-file problems of a stored
+    run, or None if anything it depends on outside the files has changed (or the
+    entry is damaged). The reports carry no summaries: nothing needs them."""
+    from pcontract.index import real
+
+    try:
+        if len(run["files"]) != len(targets):
+            return None
+        for path, state in run["context"]:
+            if store.state(path, limits) != state:
+                return None
+        for joined, source in run["resolved"]:
+            if real(joined) != source:
+                return None
+        files = [
+            {
+                "kind": kind,
+                "skipped": skipped,
+                "problems": [_problem(t.display, row) for row in rows],
+            }
+            for (kind, skipped, rows), t in zip(run["files"], targets, strict=True)
+        ]
+        tree = [_problem(file, row) for file, *row in run["tree"]]
+    except _DAMAGED:
+        return None
+    return files, tree
 
 
 def salt_for(limits: Any) -> str:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import stat
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pcontract import loader, schema
 from pcontract.errors import UsageError
@@ -25,6 +24,9 @@ from pcontract.loader import Limits
 from pcontract.model import Document, build
 from pcontract.problems import Problem, Severity, count
 from pcontract.rules import RULES, Finding, rules_for, tree_rules
+
+if TYPE_CHECKING:
+    from pcontract.cache import Cache
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -91,6 +93,13 @@ class Target:
     path: Path
     display: str
     explicit: bool
+    # The real path, where discovery already knows it: walking a folder resolves
+    # each folder once instead of each file.
+    source: str = ""
+
+    @property
+    def real(self) -> str:
+        return self.source or real(self.display)
 
 
 def discover(paths: Sequence[str]) -> list[Target]:
@@ -103,49 +112,68 @@ def discover(paths: Sequence[str]) -> list[Target]:
     targets: list[Target] = []
     seen: set[str] = set()
     for given in paths:
-        path = Path(given)
         if not os.path.lexists(given):
             raise UsageError(f"path does not exist: {given}")
-        if path.is_dir():
-            targets.extend(_walk(given, seen))
+        if os.path.isdir(given):
+            _walk(given, seen, targets, set())
         else:
             key = real(given)
             if key not in seen:
                 seen.add(key)
-                targets.append(Target(path, given, True))
+                targets.append(Target(Path(given), given, True, key))
     return targets
 
 
-def _walk(root: str, seen: set[str]) -> Iterable[Target]:
-    visited_dirs: set[tuple[int, int]] = set()
-    found: list[Target] = []
-    for folder, dirs, files in os.walk(root, followlinks=True):
+def _walk(root: str, seen: set[str], found: list[Target], visited: set[tuple[int, int]]) -> None:
+    """A folder's own YAML files, sorted, then each subfolder's, sorted: the order
+    of ``os.walk``. One ``scandir`` per folder answers "file or folder?" and "a
+    link?" for every entry without a system call of its own."""
+    # (folder, its real path): a subfolder that is not a link is its parent's real
+    # path plus its name, so only links are resolved.
+    stack = [(root, os.path.realpath(root))]
+    while stack:
+        folder, folder_real = stack.pop()
         try:
             info = os.stat(folder)
+            key = (info.st_dev, info.st_ino)
+            if key in visited:
+                continue  # a symlink loop, or a folder reached twice
+            visited.add(key)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError:
-            dirs[:] = []
             continue
-        key = (info.st_dev, info.st_ino)
-        if key in visited_dirs:
-            dirs[:] = []  # a symlink loop, or a folder reached twice
-            continue
-        visited_dirs.add(key)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or not name.endswith(YAML_SUFFIXES):
+        subfolders: list[tuple[str, str]] = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            full = os.path.normpath(os.path.join(folder, name))
             try:
-                if not stat.S_ISREG(os.stat(full).st_mode):
-                    continue
+                is_dir = entry.is_dir()
+                link = entry.is_symlink()
             except OSError:
-                pass  # a broken link: reported as unreadable when loaded
-            real_path = real(full)
+                is_dir, link = False, True
+            if is_dir:
+                sub = entry.path
+                subfolders.append(
+                    (sub, os.path.realpath(sub) if link else os.path.join(folder_real, name))
+                )
+                continue
+            if not name.endswith(YAML_SUFFIXES):
+                continue
+            full = os.path.normpath(entry.path)
+            try:
+                if not entry.is_file() and (not link or os.path.exists(full)):
+                    continue  # a FIFO, a socket, a device: never read
+            except OSError:
+                link = True
+            # A broken link stays in: it is reported as unreadable when loaded.
+            real_path = os.path.realpath(full) if link else os.path.join(folder_real, name)
             if real_path in seen:
                 continue
             seen.add(real_path)
-            found.append(Target(Path(full), full, False))
-    return found
+            found.append(Target(Path(full), full, False, real_path))
+        stack.extend(reversed(subfolders))  # popped in sorted order
 
 
 # -- one file --------------------------------------------------------------------
@@ -226,7 +254,7 @@ def check_file(
     """Check one file on its own (``content``: its bytes, when already read). Never
     raises for bad input."""
     options = options or Options()
-    report = FileReport(target.display, real(target.display))
+    report = FileReport(target.display, target.real)
     if content is None:
         loaded = loader.load(target.path, target.display, options.limits)
     else:
@@ -367,9 +395,17 @@ def finish(files: list[FileReport], tree_problems: list[Problem], options: Optio
 def check_paths(paths: Sequence[str], options: Options | None = None) -> Report:
     """Validate files and folders: the whole of ``pcontract validate``."""
     options = options or Options()
-    files = check_files(discover(paths), options)
-    index = build_index(files, options)
-    return finish(files, check_tree(index), options)
+    targets = discover(paths)
+    if options.cache_dir is None:
+        files = check_files(targets, options)
+        return finish(files, check_tree(build_index(files, options)), options)
+    from pcontract.cache import Cache, salt_for
+
+    store = Cache(options.cache_dir, salt_for(options.limits))
+    try:
+        return _check_paths_cached(targets, options, store)
+    finally:
+        store.close()
 
 
 def _check_one(item: tuple[Target, Options, bytes | None]) -> FileReport:
@@ -390,12 +426,35 @@ def _check_many(
         return list(pool.map(_check_one, items, chunksize=max(1, len(items) // (jobs * 16))))
 
 
-def _read_small(target: Target, limits: Limits) -> bytes | None:
-    """The file's bytes for hashing, or None to let the loader report the problem."""
-    try:
-        return loader.read_limited(target.path, limits)  # regular files, within the limit
-    except loader.UnreadableFile:
-        return None
+# -- the cache ---------------------------------------------------------------------
+# Per file, an entry keyed by the file's bytes holds its verdict and summary. Per
+# run, an entry keyed by every file's key and path holds the whole result, with
+# what the cross-file rules read besides the files themselves (see cache.py).
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A target's bytes and entry key; or, when it cannot be read, what stands
+    for it in a run's key: why, and the head that its identity is guessed from."""
+
+    data: bytes | None
+    key: str | None
+    unreadable: str = ""
+
+
+def _read_all(targets: list[Target], limits: Limits, store: Cache) -> list[Read]:
+    read: list[Read] = []
+    for target in targets:
+        try:
+            data = loader.read_limited(target.path, limits)  # regular files, within the limit
+        except loader.UnreadableFile as error:
+            head = loader.read_head(target.path, 64 * 1024)  # see _guess_identity
+            state = f"{error.message}\0{store.key(head) if head is not None else ''}"
+            read.append(Read(None, None, state))  # the loader reports it, afresh each time
+            continue
+        suffix = b"\0explicit" if target.explicit else b"\0found"
+        read.append(Read(data, store.key(data + suffix)))
+    return read
 
 
 def check_files(targets: list[Target], options: Options) -> list[FileReport]:
@@ -403,34 +462,67 @@ def check_files(targets: list[Target], options: Options) -> list[FileReport]:
     where there are enough to be worth it. The order of ``targets`` is kept."""
     if options.cache_dir is None:
         return _check_many(targets, options, [None] * len(targets))
-    from pcontract.cache import Cache, decode, encode, salt_for
+    from pcontract.cache import Cache, salt_for
 
     store = Cache(options.cache_dir, salt_for(options.limits))
+    try:
+        return _check_cached(targets, _read_all(targets, options.limits, store), options, store)
+    finally:
+        store.close()
+
+
+def _check_cached(
+    targets: list[Target], read: list[Read], options: Options, store: Cache
+) -> list[FileReport]:
+    from pcontract.cache import decode, encode
+
+    stored = store.get_many([r.key for r in read if r.key is not None])
     reports: list[FileReport | None] = [None] * len(targets)
-    misses: list[tuple[int, str | None, bytes | None]] = []
-    for position, target in enumerate(targets):
-        data = _read_small(target, options.limits)
-        if data is None:
-            misses.append((position, None, None))
-            continue
-        key = store.key(data + (b"\0explicit" if target.explicit else b"\0found"))
-        hit = store.get(key)
-        if hit is None:
-            misses.append((position, key, data))
-            continue
-        source = real(target.display)
-        reports[position] = FileReport(
-            target.display, source, **decode(hit, target.display, source)
-        )
-    checked = _check_many(
-        [targets[position] for position, _, _ in misses], options, [d for _, _, d in misses]
-    )
-    for (position, entry, _), report in zip(misses, checked, strict=True):
+    misses: list[int] = []
+    for position, (target, item) in enumerate(zip(targets, read, strict=True)):
+        entry = stored.get(item.key) if item.key is not None else None
+        fields = decode(entry, target.display, target.real) if entry is not None else None
+        if fields is None:
+            misses.append(position)
+        else:
+            reports[position] = FileReport(target.display, target.real, **fields)
+    checked = _check_many([targets[p] for p in misses], options, [read[p].data for p in misses])
+    for position, report in zip(misses, checked, strict=True):
         reports[position] = report
-        if entry is not None:
-            store.put(entry, encode(report))
-    store.close()
+        key = read[position].key
+        if key is not None:
+            store.put(key, encode(report))
     return [r for r in reports if r is not None]
+
+
+def _run_key(targets: list[Target], read: list[Read], store: Cache) -> str:
+    def parts() -> Iterable[str]:
+        yield os.getcwd()  # messages name files relative to one another
+        for target, item in zip(targets, read, strict=True):
+            yield f"{target.display}\0{target.real}\0{item.key}\0{item.unreadable}"
+
+    return store.run_key(parts())
+
+
+def _check_paths_cached(targets: list[Target], options: Options, store: Cache) -> Report:
+    from pcontract.cache import decode_run, encode_run
+
+    read = _read_all(targets, options.limits, store)
+    run_key = _run_key(targets, read, store)
+    run = store.get_run(run_key)
+    if run is not None:
+        reused = decode_run(run, targets, store, options.limits)
+        if reused is not None:
+            files = [
+                FileReport(t.display, t.real, **fields)
+                for t, fields in zip(targets, reused[0], strict=True)
+            ]
+            return finish(files, reused[1], options)
+    files = _check_cached(targets, read, options, store)
+    index = build_index(files, options)
+    tree = check_tree(index)
+    store.put_run(run_key, encode_run(files, tree, index, store, options.limits))
+    return finish(files, tree, options)
 
 
 def rule_doc(code: str) -> str:
