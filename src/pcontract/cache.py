@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 from pcontract import __version__
-from pcontract.index import summary_from_json, summary_to_json
 from pcontract.problems import Problem, Severity
 
 DIRNAME = ".pcontract-cache"
@@ -146,7 +145,7 @@ class Cache:
     def state(self, path: str, limits: Any) -> str:
         """What a file outside the run is now: its entry key, or why it has none.
         A run is reused only if every such file is still in the same state."""
-        from pcontract.loader import UnreadableFile, read_limited
+        from pcontract.files import UnreadableFile, read_limited
 
         try:
             return self.key(read_limited(Path(path), limits))
@@ -189,6 +188,8 @@ def _problem(file: str, row: list[Any]) -> Problem:
 
 def encode(report: Any) -> dict[str, Any]:
     """A FileReport as JSON, without its file names."""
+    from pcontract.index import summary_to_json
+
     return {
         "kind": report.kind,
         "skipped": report.skipped,
@@ -205,6 +206,8 @@ _DAMAGED = (ValueError, KeyError, TypeError, IndexError, AttributeError)
 def decode(text: str, file: str, source: str) -> dict[str, Any] | None:
     """The fields of a FileReport for ``file``, from an entry; None if the entry
     is damaged."""
+    from pcontract.index import summary_from_json
+
     try:
         value = json.loads(text)
         problems = [_problem(file, row) for row in value["problems"]]
@@ -248,7 +251,7 @@ def decode_run(
     """The FileReport fields of each target and the cross-file problems of a stored
     run, or None if anything it depends on outside the files has changed (or the
     entry is damaged). The reports carry no summaries: nothing needs them."""
-    from pcontract.index import real
+    from pcontract.files import real
 
     try:
         if len(run["files"]) != len(targets):

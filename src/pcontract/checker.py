@@ -17,16 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pcontract import loader, schema
 from pcontract.errors import UsageError
-from pcontract.index import GuidelinesSummary, Index, Summary, forget_folders, real, summarize
-from pcontract.loader import Limits
-from pcontract.model import Document, build
+from pcontract.files import Limits, UnreadableFile, forget_folders, read_head, read_limited, real
 from pcontract.problems import Problem, Severity, count
-from pcontract.rules import RULES, Finding, rules_for, tree_rules
 
+# The loader, the schemas, the model and the rules are imported where they are
+# used: a warm run whose files all come from the cache never needs them, and
+# importing them would be a fifth of its time.
 if TYPE_CHECKING:
     from pcontract.cache import Cache
+    from pcontract.index import Index, Summary
+    from pcontract.model import Document
+    from pcontract.rules import Finding
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -180,7 +182,9 @@ def _walk(root: str, seen: set[str], found: list[Target], visited: set[tuple[int
 
 
 def _problem(file: str, node: Any, finding: Finding, code: str, severity: Severity) -> Problem:
-    line, column = loader.locate(node, finding.path, finding.at_key)
+    from pcontract.loader import locate
+
+    line, column = locate(node, finding.path, finding.at_key)
     return Problem(
         file,
         line,
@@ -195,6 +199,8 @@ def _problem(file: str, node: Any, finding: Finding, code: str, severity: Severi
 
 
 def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
+    from pcontract import loader, schema
+
     if not isinstance(data, dict):
         shape = "a list" if isinstance(data, list) else "a single value"
         line, column = loader.locate(node, ())
@@ -236,7 +242,7 @@ _TOP_LEVEL = re.compile(rb"^(kind|id):[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)",
 def _guess_identity(path: Path) -> tuple[str, str] | None:
     """The kind and id of a file that failed to load, read off its top-level lines,
     so that other files referring to it do not report it missing as well."""
-    head = loader.read_head(path, 64 * 1024)  # never blocks on a FIFO
+    head = read_head(path, 64 * 1024)  # never blocks on a FIFO
     if head is None:
         return None
     found = {m.group(1).decode(): m.group(2).decode() for m in _TOP_LEVEL.finditer(head)}
@@ -253,6 +259,11 @@ def check_file(
 ) -> FileReport:
     """Check one file on its own (``content``: its bytes, when already read). Never
     raises for bad input."""
+    from pcontract import loader, schema
+    from pcontract.index import summarize
+    from pcontract.model import build
+    from pcontract.rules import Finding, rules_for
+
     options = options or Options()
     report = FileReport(target.display, target.real)
     if content is None:
@@ -313,6 +324,8 @@ def check_file(
 
 
 def build_index(reports: Iterable[FileReport], options: Options) -> Index:
+    from pcontract.index import Index
+
     index = Index()
     for report in reports:
         if report.summary is not None:
@@ -329,6 +342,8 @@ def build_index(reports: Iterable[FileReport], options: Options) -> Index:
 
 def _load_context_guidelines(index: Index, options: Options) -> None:
     """Read Guidelines that contracts refer to but that were not among the paths."""
+    from pcontract.index import GuidelinesSummary
+
     for contract in index.contracts:
         source = contract.guidelines_source
         if source is None or index.guidelines_at(source) is not None:
@@ -345,6 +360,8 @@ def _load_context_guidelines(index: Index, options: Options) -> None:
 
 def check_tree(index: Index) -> list[Problem]:
     """Run the cross-file rules; positions are looked up afterwards, lazily."""
+    from pcontract.rules import tree_rules
+
     problems: list[Problem] = []
     for rule in tree_rules():
         assert rule.check is not None
@@ -368,6 +385,8 @@ def check_tree(index: Index) -> list[Problem]:
 
 def locate_all(problems: list[Problem]) -> list[Problem]:
     """Fill in line and column by composing each file that has a problem, once."""
+    from pcontract import loader
+
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for problem in problems:
         by_file[problem.file].append(problem)
@@ -446,9 +465,9 @@ def _read_all(targets: list[Target], limits: Limits, store: Cache) -> list[Read]
     read: list[Read] = []
     for target in targets:
         try:
-            data = loader.read_limited(target.path, limits)  # regular files, within the limit
-        except loader.UnreadableFile as error:
-            head = loader.read_head(target.path, 64 * 1024)  # see _guess_identity
+            data = read_limited(target.path, limits)  # regular files, within the limit
+        except UnreadableFile as error:
+            head = read_head(target.path, 64 * 1024)  # see _guess_identity
             state = f"{error.message}\0{store.key(head) if head is not None else ''}"
             read.append(Read(None, None, state))  # the loader reports it, afresh each time
             continue
@@ -526,5 +545,7 @@ def _check_paths_cached(targets: list[Target], options: Options, store: Cache) -
 
 
 def rule_doc(code: str) -> str:
+    from pcontract.rules import RULES
+
     rule = RULES.get(code)
     return rule.summary if rule else ""

@@ -154,7 +154,7 @@ def validate(
 
         from pcontract.cache import default_dir
         from pcontract.checker import Options, check_paths
-        from pcontract.loader import Limits
+        from pcontract.files import Limits
         from pcontract.reporters import REPORTERS
 
         options = Options(

@@ -11,12 +11,17 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from sys import intern
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pcontract.model import CascadePlan, Contract, Guidelines, Results, Value
+# Where real paths are made; kept importable from here.
+from pcontract.files import forget_folders as forget_folders
+from pcontract.files import real as real
 from pcontract.problems import JsonPath
+
+if TYPE_CHECKING:
+    # Only summarize() needs the model; a warm run reads summaries from the cache.
+    from pcontract.model import Value
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,24 +145,10 @@ class PlanSummary:
 
 Summary = ContractSummary | ResultsSummary | GuidelinesSummary | PlanSummary
 
-
-@lru_cache(maxsize=4096)
-def _real_folder(folder: str) -> str:
-    return os.path.realpath(folder)
-
-
-def real(path: str) -> str:
-    """``os.path.realpath``, resolving each folder once: a national tree has a
-    hundred thousand files in a few thousand folders."""
-    folder, name = os.path.split(os.path.abspath(path))
-    if name in ("", ".", "..") or os.path.islink(path):
-        return os.path.realpath(path)
-    return os.path.join(_real_folder(folder), name)
-
-
-def forget_folders() -> None:
-    """Drop the folder cache: a new run may see links changed since the last one."""
-    _real_folder.cache_clear()
+# A child contract, its parent, and for each of the child's indicators the position
+# in the parent's columns of the indicator it is cascaded from, or None. Made by
+# the cascade rules (pcontract.rules.cascade), which share it through the Index.
+CascadeLink = tuple[ContractSummary, ContractSummary, tuple[int | None, ...]]
 
 
 _PATHS: dict[JsonPath, JsonPath] = {}
@@ -178,6 +169,8 @@ def _pair(contract: str, indicator: str) -> tuple[str, str]:
 
 
 def summarize(document: object, file: str, source: str) -> Summary:
+    from pcontract.model import CascadePlan, Contract, Guidelines, Results
+
     if isinstance(document, Contract):
         indicators = document.indicators
         guidelines_source = None
@@ -258,6 +251,9 @@ class Index:
     # Files read only as context (a referenced Guidelines outside the given paths),
     # by real path; None where the file is missing or not a valid Guidelines.
     context_guidelines: dict[str, GuidelinesSummary | None] = field(default_factory=dict)
+    # Derived by the cascade rules on first use, so that the three that need it
+    # walk the tree once; finish() drops it along with the other lookups.
+    cascade_links: list[CascadeLink] | None = field(default=None, repr=False, compare=False)
 
     def add(self, summary: Summary) -> None:
         if isinstance(summary, ContractSummary):
@@ -281,6 +277,7 @@ class Index:
             if contract.parent:
                 self.children[contract.parent].append(contract)
         self.guidelines_by_source = {g.source: g for g in self.guidelines}
+        self.cascade_links = None
         return self
 
     def contract(self, contract_id: str) -> ContractSummary | None:

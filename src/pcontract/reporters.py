@@ -17,7 +17,9 @@ from urllib.parse import quote
 
 from pcontract import __version__
 from pcontract.problems import Problem, Severity
-from pcontract.rules import RULES
+
+# The rules registry (for rule names) is imported by the reporters that use it:
+# the text reporter does not, and a warm validate need not import every rule.
 
 if TYPE_CHECKING:
     from pcontract.checker import Report
@@ -132,6 +134,8 @@ class JsonReporter(Reporter):
     name = "json"
 
     def report(self, report: Report, out: IO[str]) -> None:
+        from pcontract.rules import RULES
+
         errors, warnings = report.counts
         payload = {
             "version": JSON_FORMAT_VERSION,
@@ -166,6 +170,8 @@ class GithubReporter(Reporter):
     name = "github"
 
     def report(self, report: Report, out: IO[str]) -> None:
+        from pcontract.rules import RULES
+
         for problem in report.problems:
             level = "error" if problem.is_error else "warning"
             props = [f"file={_gh_property(safe_text(problem.file))}"]
@@ -186,6 +192,8 @@ class SarifReporter(Reporter):
     name = "sarif"
 
     def report(self, report: Report, out: IO[str]) -> None:
+        from pcontract.rules import RULES
+
         used = sorted({p.code for p in report.problems})
         rules = [
             {
@@ -247,6 +255,8 @@ REPORTERS: dict[str, type[Reporter]] = {
 
 def rules_table(codes: Iterable[str] | None = None) -> str:
     """The Markdown rules table, as it appears in the README."""
+    from pcontract.rules import RULES
+
     lines = ["| code | name | severity | checks |", "| --- | --- | --- | --- |"]
     for code in sorted(codes if codes is not None else RULES):
         rule = RULES[code]

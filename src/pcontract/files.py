@@ -1,0 +1,152 @@
+"""Reading files safely, the limits on what is read, and real paths.
+
+Kept apart from the YAML loader so that a warm ``validate``, which only finds,
+reads and hashes files, does not import PyYAML and the loading machinery.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pcontract.errors import PcontractError
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 100
+DEFAULT_MAX_ALIASES = 0
+# Each value costs about 500 bytes once parsed (the node, its positions and the
+# Python object), so this keeps a file under about 150 MB in memory and a few
+# seconds of work; the largest real contracts hold a few thousand values.
+DEFAULT_MAX_VALUES = 250_000
+# The deepest document pcontract reads whatever --max-depth says: the rest of the
+# program (JSON Schema checks, error messages, writers) recurses in Python, whose
+# stack holds about 1,000 frames.
+MAX_DEPTH_CEILING = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+    max_aliases: int = DEFAULT_MAX_ALIASES
+    max_values: int = DEFAULT_MAX_VALUES
+
+    @property
+    def depth(self) -> int:
+        """The depth enforced: ``max_depth``, but never beyond the ceiling."""
+        return min(self.max_depth, MAX_DEPTH_CEILING)
+
+
+_FILE_TYPES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+class UnreadableFile(PcontractError):
+    """A file that cannot be read: missing, not a regular file, or too big."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def _too_big(size: str, limits: Limits) -> UnreadableFile:
+    return UnreadableFile(
+        f"the file is {size} bytes, over the limit of {limits.max_bytes:,}",
+        "split the file, or raise --max-bytes",
+    )
+
+
+def _open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """Open ``path`` for reading without blocking, and refuse anything but a regular
+    file. Checking the open descriptor, not the name, leaves no gap for a named
+    pipe or a device to be swapped in. Raises ``UnreadableFile``."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+    try:
+        info = os.fstat(fd)
+    except OSError as error:
+        os.close(fd)
+        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        what = next((name for test, name in _FILE_TYPES if test(info.st_mode)), "special")
+        raise UnreadableFile(
+            f"not a regular file: it is {what}", "name a YAML file, or a folder to walk"
+        )
+    return fd, info
+
+
+def _read_fd(fd: int, most: int) -> bytes:
+    chunks: list[bytes] = []
+    left = most
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_limited(path: Path, limits: Limits = Limits()) -> bytes:
+    """The bytes of a regular file of at most ``limits.max_bytes``. Never blocks on
+    a named pipe or a device. Raises ``UnreadableFile``."""
+    fd, info = _open_regular(path)
+    try:
+        if info.st_size > limits.max_bytes:
+            raise _too_big(f"{info.st_size:,}", limits)
+        data = _read_fd(fd, limits.max_bytes + 1)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limits.max_bytes:  # it grew while being read
+        raise _too_big(f"over {limits.max_bytes:,}", limits)
+    return data
+
+
+def read_head(path: Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of a regular file, or None when it cannot be read.
+    Never blocks on a named pipe or a device."""
+    try:
+        fd, _ = _open_regular(path)
+    except UnreadableFile:
+        return None
+    try:
+        return _read_fd(fd, size)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+@lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def real(path: str) -> str:
+    """``os.path.realpath``, resolving each folder once: a national tree has a
+    hundred thousand files in a few thousand folders."""
+    folder, name = os.path.split(os.path.abspath(path))
+    if name in ("", ".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real_folder(folder), name)
+
+
+def forget_folders() -> None:
+    """Drop the folder cache: a new run may see links changed since the last one."""
+    _real_folder.cache_clear()
