@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from pcontract.index import ContractSummary, Index, IndicatorSummary, Summary
+from pcontract.index import CascadeLink, ContractSummary, Index, Summary
 from pcontract.model import dec, is_number
 from pcontract.problems import Severity
 from pcontract.rules.base import Finding, tree_rule
@@ -17,9 +17,6 @@ TreeFindings = Iterator[tuple[Summary, Finding]]
 # Targets are read as floats, so a split written to 16 or more significant digits
 # may not add up exactly.
 RELATIVE_TOLERANCE = Decimal("1e-9")
-
-Pair = tuple[ContractSummary, IndicatorSummary]
-Link = tuple[ContractSummary, IndicatorSummary, ContractSummary, IndicatorSummary]
 
 
 def _parent(index: Index, child: ContractSummary) -> ContractSummary | None:
@@ -40,26 +37,49 @@ def _in_cycle(index: Index, contract: ContractSummary) -> bool:
     return False
 
 
-def _links(index: Index) -> Iterator[Link]:
-    """(child, child indicator, parent, parent indicator) for every well-formed
-    cascaded_from; the malformed ones are PC311's to report."""
-    # Siblings sit together in file order, so the last parent's indicators are
-    # kept at hand: one table at a time, never one per parent.
+# A parent's indicator positions by the cascaded_from that would name them. The key
+# type admits None, a child's "not cascaded", so that a child's whole cascaded
+# column can be looked up with one map(table.get, ...).
+Positions = dict[tuple[str, str] | None, int]
+
+
+def _positions(parent: ContractSummary) -> Positions:
+    """The parent's indicators by (parent id, indicator id): one lookup then answers
+    both "is it this parent?" and "does it have that indicator?". Where an id is
+    repeated the last one wins, as it always has here; PC203 reports the repeat."""
+    return {(parent.id, indicator_id): at for at, indicator_id in enumerate(parent.ids)}
+
+
+def _links(index: Index) -> list[CascadeLink]:
+    """(child, parent, the parent position each child indicator is cascaded from)
+    for every child with at least one well-formed cascaded_from; the malformed ones
+    are PC311's to report.
+
+    Three rules need these, so they are worked out once per index and kept on it.
+    They hold positions in the summaries' columns rather than indicator objects: a
+    national tree has millions of indicators, and the rules look at a few columns
+    of each. Kept, they cost one tuple slot per child indicator.
+    """
+    if index.cascade_links is not None:
+        return index.cascade_links
+    links: list[CascadeLink] = []
+    # Siblings sit together in file order, so the last parent's table is kept at
+    # hand: one table at a time, never one per parent.
     last: ContractSummary | None = None
-    table: dict[str, IndicatorSummary] = {}
+    table: Positions = {}
     for child in index.contracts:
         parent = _parent(index, child)
         if parent is None:
             continue
         if parent is not last:
-            last, table = parent, {i.id: i for i in parent.indicators}
-        for indicator in child.indicators:
-            if indicator.cascaded_from is None:
-                continue
-            contract_id, indicator_id = indicator.cascaded_from
-            carried = table.get(indicator_id) if contract_id == parent.id else None
-            if carried is not None:
-                yield child, indicator, parent, carried
+            last, table = parent, _positions(parent)
+        # None where nothing is cascaded, where another contract is named (the
+        # pair's first half is not this parent's id), or an indicator it lacks.
+        carried = tuple(map(table.get, child.cascaded))
+        if carried.count(None) < len(carried):
+            links.append((child, parent, carried))
+    index.cascade_links = links
+    return links
 
 
 def _relative(file: str, start: str) -> str:
@@ -76,37 +96,46 @@ def _relative(file: str, start: str) -> str:
     "The children's split targets of an indicator with aggregation: sum add up to its target.",
 )
 def cascade_sum(index: Index) -> TreeFindings:
-    # By (parent file, parent indicator id): the parent's side, and the children's.
-    parents: dict[tuple[str, str], Pair] = {}
-    carriers: dict[tuple[str, str], list[Pair]] = defaultdict(list)
-    for child, indicator, parent, carried in _links(index):
-        if carried.aggregation != "sum":
-            continue  # only split targets add up; keep nothing else in memory
-        key = (parent.file, carried.id)
-        carriers[key].append((child, indicator))
-        parents[key] = (parent, carried)
+    # By (parent file, parent indicator id): the parent and its indicator's
+    # position, and each child carrying it with that child's indicator position.
+    parents: dict[tuple[str, str], tuple[ContractSummary, int]] = {}
+    carriers: dict[tuple[str, str], list[tuple[ContractSummary, int]]] = defaultdict(list)
+    for child, parent, carried in _links(index):
+        aggregations = parent.aggregations
+        if "sum" not in aggregations:
+            continue  # the parent splits no target: skip the child at once
+        for own, at in enumerate(carried):
+            if at is None or aggregations[at] != "sum":
+                continue  # only split targets add up; keep nothing else in memory
+            key = (parent.file, parent.ids[at])
+            carriers[key].append((child, own))
+            parents[key] = (parent, at)
     for key, children in carriers.items():
-        parent, carried = parents[key]
-        if carried.aggregation != "sum" or not is_number(carried.target):
+        parent, at = parents[key]
+        parent_target = parent.targets[at]
+        if parent.aggregations[at] != "sum" or not is_number(parent_target):
             continue
-        if not all(is_number(i.target) for _, i in children):
+        targets = [child.targets[own] for child, own in children]
+        if not all(is_number(t) for t in targets):
             continue  # PC204 reports a target of the wrong type
-        target = dec(carried.target)  # type: ignore[arg-type]
-        values = [dec(i.target) for _, i in children]  # type: ignore[arg-type]
+        target = dec(parent_target)  # type: ignore[arg-type]
+        values = [dec(t) for t in targets]  # type: ignore[arg-type]
         total = sum(values, Decimal(0))
         if abs(total - target) <= RELATIVE_TOLERANCE * max(abs(total), abs(target)):
             continue
+        carried_id = parent.ids[at]
         folder = os.path.dirname(parent.file)
         parts = []
-        for (child, indicator), value in zip(children, values, strict=True):
+        for (child, own), value in zip(children, values, strict=True):
             name = _relative(child.file, folder)
-            label = name if indicator.id == carried.id else f"{name} {indicator.id}"
+            own_id = child.ids[own]
+            label = name if own_id == carried_id else f"{name} {own_id}"
             parts.append(f"{label}: {fmt(value)}")
         yield (
             parent,
             Finding(
-                (*carried.path, "target"),
-                f"{carried.id}: children's targets add up to {fmt(total)}, not the parent's "
+                (*parent.paths[at], "target"),
+                f"{carried_id}: children's targets add up to {fmt(total)}, not the parent's "
                 f"target {fmt(target)} (" + ", ".join(parts) + ")",
                 f"the children are {fmt(abs(total - target))} "
                 f"{'over' if total > target else 'under'} the target; change their targets "
@@ -121,7 +150,20 @@ def cascade_sum(index: Index) -> TreeFindings:
     "A cascaded_from names the contract's parent and one of the parent's indicators.",
 )
 def cascaded_from(index: Index) -> TreeFindings:
+    last: ContractSummary | None = None
+    table: Positions = {}
     for child in index.contracts:
+        links = child.cascaded
+        if not any(links):
+            continue  # nothing cascaded (a pair is never empty, so it is true)
+        # Most children are well formed: every link names the parent and one of
+        # its indicators. Find that in one pass of lookups, and skip the child.
+        parent = _parent(index, child)
+        if parent is not None:
+            if parent is not last:
+                last, table = parent, _positions(parent)
+            if all(map(table.__contains__, filter(None, links))):
+                continue
         # Columns, not indicator objects: this runs over every indicator in the tree.
         for own_id, link, own_path in zip(child.ids, child.cascaded, child.paths, strict=True):
             if link is None:
@@ -164,14 +206,17 @@ def cascaded_from(index: Index) -> TreeFindings:
     "A cascaded indicator has the same kind as the parent's indicator.",
 )
 def cascade_kind(index: Index) -> TreeFindings:
-    for child, indicator, parent, carried in _links(index):
-        if indicator.kind != carried.kind:
+    for child, parent, carried in _links(index):
+        parent_kinds = parent.kinds
+        for own, (kind, at) in enumerate(zip(child.kinds, carried, strict=True)):
+            if at is None or kind == parent_kinds[at]:
+                continue
             yield (
                 child,
                 Finding(
-                    (*indicator.path, "kind"),
-                    f"{indicator.id} has kind {indicator.kind}, but the parent's {carried.id} "
-                    f"in '{parent.id}' has kind {carried.kind}",
+                    (*child.paths[own], "kind"),
+                    f"{child.ids[own]} has kind {kind}, but the parent's {parent.ids[at]} "
+                    f"in '{parent.id}' has kind {parent_kinds[at]}",
                     "a cascaded indicator measures the same thing, so it keeps its kind",
                 ),
             )
@@ -185,8 +230,9 @@ def cascade_kind(index: Index) -> TreeFindings:
 )
 def cascade_coverage(index: Index) -> TreeFindings:
     carried_ids: dict[str, set[str]] = defaultdict(set)
-    for _, _, parent, carried in _links(index):
-        carried_ids[parent.file].add(carried.id)
+    for _, parent, carried in _links(index):
+        parent_ids = parent.ids
+        carried_ids[parent.file].update(parent_ids[at] for at in carried if at is not None)
     for parent in index.contracts:
         children = index.children.get(parent.id, [])
         if not children or index.contract(parent.id) is not parent:
@@ -197,13 +243,14 @@ def cascade_coverage(index: Index) -> TreeFindings:
             who = "the child contract " + _relative(children[0].file, os.path.dirname(parent.file))
         else:
             who = f"any of the {len(children)} child contracts"
-        for indicator in parent.indicators:
-            if indicator.id not in carried_ids[parent.file]:
+        carried_here = carried_ids[parent.file]
+        for indicator_id, path in zip(parent.ids, parent.paths, strict=True):
+            if indicator_id not in carried_here:
                 yield (
                     parent,
                     Finding(
-                        (*indicator.path, "id"),
-                        f"{indicator.id} is not carried by {who}",
+                        (*path, "id"),
+                        f"{indicator_id} is not carried by {who}",
                         "add it to a unit in the cascade plan, or to a child contract with "
                         "cascaded_from",
                     ),
