@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -57,11 +58,19 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def measure(commands: dict[str, list[str]], repeat: int, cwd: Path) -> dict[str, tuple[float, int]]:
+def measure(
+    commands: dict[str, list[str]],
+    repeat: int,
+    cwd: Path,
+    before: dict[str, Callable[[int], None]] | None = None,
+) -> dict[str, tuple[float, int]]:
+    """``before``: by command name, what to do (untimed) before each of its runs."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     rss: dict[str, int] = dict.fromkeys(commands, 0)
-    for _ in range(repeat):
+    for round_number in range(repeat):
         for name, command in commands.items():
+            if before and name in before:
+                before[name](round_number)
             elapsed, peak, code = run(command, cwd)
             if code not in (0, 1):
                 raise SystemExit(f"{name} failed with exit code {code}: {' '.join(command)}")
@@ -114,6 +123,13 @@ def main() -> None:
             str(cache),
             str(contracts),
         ],
+        "pcontract validate (warm, one file edited)": [
+            pcontract,
+            "validate",
+            "--cache-dir",
+            str(cache),
+            str(contracts),
+        ],
         "plain CSafeLoader + jsonschema": [python, "-c", PLAIN, str(schema), str(contracts)],
     }
     checker = shutil.which("check-jsonschema")
@@ -122,7 +138,27 @@ def main() -> None:
         commands["check-jsonschema"] = [checker, "--schemafile", str(schema), *files]
     else:
         print("check-jsonschema is not installed: skipped (pip install check-jsonschema)\n")
-    results = measure(commands, args.repeat, work)
+    # A different edit each round, undone before the next command: that file
+    # misses the cache and the cross-file rules run again over every summary.
+    edited = sorted(contracts.glob("*/*/*.yaml"))[0]  # a department contract
+    original = edited.read_bytes()
+
+    def edit(round_number: int) -> None:
+        edited.write_bytes(original + f"# edit {round_number} {time.time()}\n".encode())
+
+    def restore(_: int) -> None:
+        edited.write_bytes(original)
+
+    results = measure(
+        commands,
+        args.repeat,
+        work,
+        before={
+            "pcontract validate (warm, one file edited)": edit,
+            "plain CSafeLoader + jsonschema": restore,
+        },
+    )
+    edited.write_bytes(original)
 
     tree = work / "tree"
     if not tree.exists():
@@ -182,6 +218,8 @@ def main() -> None:
     if "check-jsonschema" in results:
         print(f"  check-jsonschema / pcontract cold: {results['check-jsonschema'][0] / cold:.2f}x")
     print(f"  warm / cold: {results['pcontract validate (warm cache)'][0] / cold:.1%}")
+    edited_run = results["pcontract validate (warm, one file edited)"][0]
+    print(f"  warm, one file edited / cold: {edited_run / cold:.1%}")
     print(
         "  --version / python -c pass: "
         f"{results['pcontract --version'][0] / results['python -c pass'][0]:.2f}x"

@@ -251,3 +251,30 @@ def test_a_run_is_keyed_by_paths_not_only_bytes(tree: Path, tmp_path: Path) -> N
     assert [p.file for p in problems(moved, cache_dir=cache)] == [str(moved / "contract.yaml")]
     with sqlite3.connect(cache / DB) as db:
         assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+
+
+def test_old_runs_are_dropped_and_runs_in_use_are_kept(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pcontract import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "RUNS_KEPT", 2)
+    cache = tmp_path / "cache"
+    a, b, c = (
+        tree / "valid" / name
+        for name in ("minimal-contract", "pc31-cascade-tree", "results-annual-and-q2")
+    )
+    problems(a, cache_dir=cache)
+    problems(b, cache_dir=cache)
+    with sqlite3.connect(cache / DB) as db:
+        db.execute("UPDATE runs SET at = 0")  # both last used long ago
+    problems(a, cache_dir=cache)  # reused: marked as in use again
+    problems(c, cache_dir=cache)  # a third run: the least recently used one goes
+    with monkeypatch.context() as patch:
+        _forbid(patch, "check_tree")
+        problems(a, cache_dir=cache)
+        problems(c, cache_dir=cache)
+        with pytest.raises(AssertionError, match="check_tree ran"):
+            problems(b, cache_dir=cache)
+    with sqlite3.connect(cache / DB) as db:
+        assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 2

@@ -39,6 +39,9 @@ DIRNAME = ".pcontract-cache"
 FORMAT = 2
 # Whole runs kept: one per set of paths validated, so a few suffice.
 RUNS_KEPT = 16
+# A run reused is marked as recently used, but at most once an hour: a warm run
+# should not have to write.
+REFRESH_AFTER = 3600.0
 
 
 def default_dir(start: Path | None = None) -> Path:
@@ -76,6 +79,7 @@ class Cache:
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str]] = []
         self._pending_runs: list[tuple[str, str, float]] = []
+        self._touched: list[tuple[float, str]] = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
             database = folder / f"validate-v{FORMAT}.sqlite"
@@ -130,12 +134,16 @@ class Cache:
         if self._db is None:
             return None
         try:
-            row = self._db.execute("SELECT value FROM runs WHERE key = ?", (key,)).fetchone()
+            query = "SELECT value, at FROM runs WHERE key = ?"
+            row = self._db.execute(query, (key,)).fetchone()
             if row is None:
                 return None
             value: dict[str, Any] = json.loads(row[0])
         except (sqlite3.Error, ValueError):
             return None
+        now = time.time()
+        if not isinstance(row[1], float | int) or now - row[1] > REFRESH_AFTER:
+            self._touched.append((now, key))  # in use: keep it from being dropped
         return value
 
     def put_run(self, key: str, value: dict[str, Any]) -> None:
@@ -160,6 +168,7 @@ class Cache:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO files (key, value) VALUES (?, ?)", self._pending
                 )
+                self._db.executemany("UPDATE runs SET at = ? WHERE key = ?", self._touched)
                 if self._pending_runs:
                     self._db.executemany(
                         "INSERT OR REPLACE INTO runs (key, value, at) VALUES (?, ?, ?)",
