@@ -266,8 +266,10 @@ def test_old_runs_are_dropped_and_runs_in_use_are_kept(
     )
     problems(a, cache_dir=cache)
     problems(b, cache_dir=cache)
-    with sqlite3.connect(cache / DB) as db:
-        db.execute("UPDATE runs SET at = 0")  # both last used long ago
+    with sqlite3.connect(cache / DB) as db:  # both last used long ago, a first
+        db.execute("UPDATE runs SET at = 1")
+        runs = [key for (key,) in db.execute("SELECT key FROM runs ORDER BY rowid")]
+        db.execute("UPDATE runs SET at = 0 WHERE key = ?", (runs[0],))
     problems(a, cache_dir=cache)  # reused: marked as in use again
     problems(c, cache_dir=cache)  # a third run: the least recently used one goes
     with monkeypatch.context() as patch:
