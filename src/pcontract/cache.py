@@ -63,10 +63,11 @@ def _code_fingerprint() -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
-    from pcontract.schema import KINDS, schema_text
+    from pcontract.schema import schema_dir
 
-    for kind in sorted(KINDS):
-        digest.update(schema_text(kind).encode())
+    for path in sorted(schema_dir().glob("*.schema.json")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -98,8 +99,11 @@ class Cache:
         except (OSError, sqlite3.Error):
             self._db = None  # a read-only checkout, say: validate works, only slower
 
-    def key(self, data: bytes) -> str:
-        return hashlib.sha256(self.salt + data).hexdigest()
+    def key(self, data: bytes, suffix: bytes = b"") -> str:
+        digest = hashlib.sha256(self.salt)
+        digest.update(data)  # no copy of a file's bytes, as concatenating would make
+        digest.update(suffix)
+        return digest.hexdigest()
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         """The stored entries among ``keys``, as text, in a few queries rather

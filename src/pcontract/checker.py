@@ -358,7 +358,7 @@ def _load_context_guidelines(index: Index, options: Options) -> None:
         index.context_guidelines[source] = summary
 
 
-def check_tree(index: Index) -> list[Problem]:
+def check_tree(index: Index, limits: Limits | None = None) -> list[Problem]:
     """Run the cross-file rules; positions are looked up afterwards, lazily."""
     from pcontract.rules import tree_rules
 
@@ -380,10 +380,10 @@ def check_tree(index: Index) -> list[Problem]:
                     finding.at_key,
                 )
             )
-    return locate_all(problems)
+    return locate_all(problems, limits or Limits())
 
 
-def locate_all(problems: list[Problem]) -> list[Problem]:
+def locate_all(problems: list[Problem], limits: Limits | None = None) -> list[Problem]:
     """Fill in line and column by composing each file that has a problem, once."""
     from pcontract import loader
 
@@ -394,7 +394,7 @@ def locate_all(problems: list[Problem]) -> list[Problem]:
     for file, items in by_file.items():
         node = None
         try:
-            node = loader.compose(Path(file).read_bytes())
+            node = loader.compose(read_limited(Path(file), limits or Limits()))
         except Exception:
             node = None
         for problem in items:
@@ -417,7 +417,7 @@ def check_paths(paths: Sequence[str], options: Options | None = None) -> Report:
     targets = discover(paths)
     if options.cache_dir is None:
         files = check_files(targets, options)
-        return finish(files, check_tree(build_index(files, options)), options)
+        return finish(files, check_tree(build_index(files, options), options.limits), options)
     from pcontract.cache import Cache, salt_for
 
     store = Cache(options.cache_dir, salt_for(options.limits))
@@ -471,8 +471,7 @@ def _read_all(targets: list[Target], limits: Limits, store: Cache) -> list[Read]
             state = f"{error.message}\0{store.key(head) if head is not None else ''}"
             read.append(Read(None, None, state))  # the loader reports it, afresh each time
             continue
-        suffix = b"\0explicit" if target.explicit else b"\0found"
-        read.append(Read(data, store.key(data + suffix)))
+        read.append(Read(data, store.key(data, b"\0explicit" if target.explicit else b"\0found")))
     return read
 
 
@@ -539,7 +538,7 @@ def _check_paths_cached(targets: list[Target], options: Options, store: Cache) -
             return finish(files, reused[1], options)
     files = _check_cached(targets, read, options, store)
     index = build_index(files, options)
-    tree = check_tree(index)
+    tree = check_tree(index, options.limits)
     store.put_run(run_key, encode_run(files, tree, index, store, options.limits))
     return finish(files, tree, options)
 

@@ -89,9 +89,18 @@ def _open_regular(path: Path) -> tuple[int, os.stat_result]:
     return fd, info
 
 
-def _read_fd(fd: int, most: int) -> bytes:
-    chunks: list[bytes] = []
-    left = most
+def _read_fd(fd: int, most: int, expected: int = -1) -> bytes:
+    """Up to ``most`` bytes. A file still of the ``expected`` size is read in one
+    call: asked for one byte more, it comes back short, so the end is reached."""
+    if 0 <= expected < most:
+        first = os.read(fd, expected + 1)
+        if len(first) == expected:
+            return first
+        chunks = [first]  # it grew or shrank meanwhile: read on to the end
+        left = most - len(first)
+    else:
+        chunks = []
+        left = most
     while left > 0:
         chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
@@ -108,7 +117,7 @@ def read_limited(path: Path, limits: Limits = Limits()) -> bytes:
     try:
         if info.st_size > limits.max_bytes:
             raise _too_big(f"{info.st_size:,}", limits)
-        data = _read_fd(fd, limits.max_bytes + 1)
+        data = _read_fd(fd, limits.max_bytes + 1, info.st_size)
     except OSError as error:
         raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
     finally:

@@ -7,7 +7,6 @@ import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,19 +26,20 @@ KINDS = {
 API_VERSION = "pcontract/v1"
 
 
-def _schema_dir() -> Path:
-    packaged = resources.files("pcontract") / "schemas"
+def schema_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    packaged = here / "schemas"  # an installed wheel
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     # A source checkout, or an editable install: schemas/ sits at the top level.
-    return Path(__file__).resolve().parents[2] / "schemas"
+    return here.parents[1] / "schemas"
 
 
 def schema_path(kind: str) -> Path:
     name = KINDS.get(kind) or {k.lower(): v for k, v in KINDS.items()}.get(kind.lower())
     if name is None:
         raise UsageError(f"unknown kind '{kind}'; choose one of: {', '.join(KINDS)}")
-    return _schema_dir() / f"{name}.schema.json"
+    return schema_dir() / f"{name}.schema.json"
 
 
 @cache
