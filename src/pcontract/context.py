@@ -41,7 +41,7 @@ def check_with_context(
     files = check_files(chosen, options)
     context_files = check_files(around, options)
     names = {f.file for f in files}
-    together = check_tree(build_index([*files, *context_files], options))
-    without = set(check_tree(build_index(context_files, options)))
+    together = check_tree(build_index([*files, *context_files], options), options.limits)
+    without = set(check_tree(build_index(context_files, options), options.limits))
     kept = [p for p in together if p.file in names or p not in without]
     return finish(files, kept, options)

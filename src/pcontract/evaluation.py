@@ -47,7 +47,7 @@ class Loaded:
 def _load(targets: list[Target], options: Options, ignore: frozenset[str] = frozenset()) -> Loaded:
     files = [check_file(t, options, keep_document=True) for t in targets]
     index = build_index(files, options)
-    report = finish(files, check_tree(index), options)
+    report = finish(files, check_tree(index, options.limits), options)
     problems = [p for p in report.problems if p.code not in ignore]
     errors = [p for p in problems if p.is_error]
     if errors:

@@ -87,42 +87,72 @@ def _summary(report: Report) -> str:
     return text
 
 
+Segment = tuple[str, str]  # (text, rich style)
+
+
+def _styled(out: IO[str]) -> bool:
+    """Whether rich would style the output: a terminal, or one forced by the
+    environment as rich allows. Elsewhere (CI logs, pipes, pre-commit) the text is
+    written directly, without importing rich: the same characters, sooner."""
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+        return True
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class TextReporter(Reporter):
     name = "text"
 
     def report(self, report: Report, out: IO[str]) -> None:
+        lines = self.lines(report)
+        if not _styled(out):
+            # What rich writes unstyled: each line as it is, tabs expanded to 8.
+            out.write("".join("".join(t for t, _ in line).expandtabs(8) + "\n" for line in lines))
+            return
         from rich.console import Console
         from rich.text import Text
 
         console = Console(file=out, soft_wrap=True, highlight=False)
+        for line in lines:
+            text = Text()
+            for part, style in line:
+                text.append(part, style=style or None)
+            console.print(text)
+
+    @staticmethod
+    def lines(report: Report) -> list[list[Segment]]:
+        lines: list[list[Segment]] = []
         current = None
         for problem in report.problems:
             if problem.file != current:
                 if current is not None:
-                    console.print()
-                console.print(Text(safe_text(problem.file), style="bold underline"))
+                    lines.append([])
+                lines.append([(safe_text(problem.file), "bold underline")])
                 current = problem.file
             where = f"{problem.line}:{problem.column}" if problem.line else "-"
-            style = "red" if problem.is_error else "yellow"
-            line = Text("  ")
-            line.append(f"{where:<8} ", style="dim")
-            line.append(f"{problem.severity.value:<8}", style=style)
-            line.append(f"{problem.code}  ", style="cyan")
-            line.append(safe_text(problem.message))
-            console.print(line)
+            lines.append(
+                [
+                    ("  ", ""),
+                    (f"{where:<8} ", "dim"),
+                    (f"{problem.severity.value:<8}", "red" if problem.is_error else "yellow"),
+                    (f"{problem.code}  ", "cyan"),
+                    (safe_text(problem.message), ""),
+                ]
+            )
             if problem.hint:
-                console.print(Text(" " * 25 + "hint: " + safe_text(problem.hint), style="dim"))
+                lines.append([(" " * 25 + "hint: " + safe_text(problem.hint), "dim")])
         if report.problems:
-            console.print()
+            lines.append([])
         errors, _ = report.counts
         mark, style = ("✖", "bold red") if errors else ("✔", "bold green")
-        summary = Text(f"{mark} {_summary(report)}", style=style)
+        summary = [(f"{mark} {_summary(report)}", style)]
         if report.skipped:
-            summary.append(
-                f" ({len(report.skipped)} YAML file(s) without apiVersion/kind skipped)",
-                style="dim",
-            )
-        console.print(summary)
+            skipped = f" ({len(report.skipped)} YAML file(s) without apiVersion/kind skipped)"
+            summary.append((skipped, "dim"))
+        lines.append(summary)
+        return lines
 
 
 class JsonReporter(Reporter):
