@@ -58,7 +58,8 @@ def _links(index: Index) -> list[CascadeLink]:
     Three rules need these, so they are worked out once per index and kept on it.
     They hold positions in the summaries' columns rather than indicator objects: a
     national tree has millions of indicators, and the rules look at a few columns
-    of each. Kept, they cost one tuple slot per child indicator.
+    of each. Siblings mostly carry the same positions, so equal tuples are kept
+    once: 100,000 children of 40 indicators would otherwise hold 37 MB of them.
     """
     if index.cascade_links is not None:
         return index.cascade_links
@@ -67,6 +68,7 @@ def _links(index: Index) -> list[CascadeLink]:
     # hand: one table at a time, never one per parent.
     last: ContractSummary | None = None
     table: Positions = {}
+    shared: dict[tuple[int | None, ...], tuple[int | None, ...]] = {}
     for child in index.contracts:
         parent = _parent(index, child)
         if parent is None:
@@ -77,7 +79,7 @@ def _links(index: Index) -> list[CascadeLink]:
         # pair's first half is not this parent's id), or an indicator it lacks.
         carried = tuple(map(table.get, child.cascaded))
         if carried.count(None) < len(carried):
-            links.append((child, parent, carried))
+            links.append((child, parent, shared.setdefault(carried, carried)))
     index.cascade_links = links
     return links
 
