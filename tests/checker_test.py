@@ -280,3 +280,19 @@ def test_old_runs_are_dropped_and_runs_in_use_are_kept(
             problems(b, cache_dir=cache)
     with sqlite3.connect(cache / DB) as db:
         assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+
+
+def test_summaries_from_workers_share_equal_columns(tree: Path) -> None:
+    from pcontract.checker import check_files, discover
+    from pcontract.index import ContractSummary
+
+    reports = check_files(discover([str(tree)]), Options(jobs=2))
+    contracts = [r.summary for r in reports if isinstance(r.summary, ContractSummary)]
+    for column in ("ids", "kinds", "paths"):
+        groups: dict[object, set[int]] = {}
+        for contract in contracts:
+            value = getattr(contract, column)
+            groups.setdefault(value, set()).add(id(value))
+        assert len(groups) < len(contracts) / 2  # many cases copy the same contract
+        # One tuple for all equal columns, though each was pickled from a worker.
+        assert all(len(objects) == 1 for objects in groups.values()), column

@@ -441,8 +441,14 @@ def _check_many(
         return [_check_one(item) for item in items]
     from concurrent.futures import ProcessPoolExecutor
 
+    from pcontract.index import shared
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_check_one, items, chunksize=max(1, len(items) // (jobs * 16))))
+        reports = list(pool.map(_check_one, items, chunksize=max(1, len(items) // (jobs * 16))))
+    for report in reports:
+        if report.summary is not None:
+            report.summary = shared(report.summary)  # copies from the workers
+    return reports
 
 
 # -- the cache ---------------------------------------------------------------------

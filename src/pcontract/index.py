@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
@@ -162,6 +162,32 @@ def _shared(path: JsonPath) -> JsonPath:
     return _PATHS.setdefault(path, path)
 
 
+_COLUMNS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
+def _column(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """One tuple per distinct column: siblings cascaded from one parent mostly have
+    the same ids, kinds, aggregations, links and paths."""
+    return _COLUMNS.setdefault(values, values)
+
+
+def shared(summary: Summary) -> Summary:
+    """``summary`` with its columns shared with equal ones already seen. Summaries
+    made in worker processes arrive as copies, each with its own tuples; a national
+    tree holds a hundred thousand of them."""
+    if not isinstance(summary, ContractSummary):
+        return summary
+    return replace(
+        summary,
+        ids=_column(summary.ids),
+        kinds=_column(summary.kinds),
+        aggregations=_column(summary.aggregations),
+        cascaded=_column(summary.cascaded),
+        paths=_column(summary.paths),
+        category_weights=_column(summary.category_weights),
+    )
+
+
 def _pair(contract: str, indicator: str) -> tuple[str, str]:
     """One tuple per parent indicator, shared by all the siblings that carry it."""
     pair = (intern(contract), intern(indicator))
@@ -188,18 +214,22 @@ def summarize(document: object, file: str, source: str) -> Summary:
             agent=str(document.agent) if document.agent else "",
             guidelines=document.guidelines,
             guidelines_source=guidelines_source,
-            ids=tuple(intern(i.id) for i in indicators),
-            kinds=tuple(intern(i.kind) for i in indicators),
+            ids=_column(tuple(intern(i.id) for i in indicators)),
+            kinds=_column(tuple(intern(i.kind) for i in indicators)),
             targets=tuple(i.target for i in indicators),
-            aggregations=tuple(intern(i.aggregation) for i in indicators),
-            cascaded=tuple(
-                _pair(i.cascaded_from.contract, i.cascaded_from.indicator)
-                if i.cascaded_from
-                else None
-                for i in indicators
+            aggregations=_column(tuple(intern(i.aggregation) for i in indicators)),
+            cascaded=_column(
+                tuple(
+                    _pair(i.cascaded_from.contract, i.cascaded_from.indicator)
+                    if i.cascaded_from
+                    else None
+                    for i in indicators
+                )
             ),
-            paths=tuple(_shared(i.path) for i in indicators),
-            category_weights=tuple((c.id, str(c.weight), c.path) for c in document.criteria),
+            paths=_column(tuple(_shared(i.path) for i in indicators)),
+            category_weights=_column(
+                tuple((c.id, str(c.weight), c.path) for c in document.criteria)
+            ),
         )
     if isinstance(document, Results):
         entries = list(document.achievements.values())
@@ -332,15 +362,17 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
             guidelines_source=real(os.path.join(os.path.dirname(source), guidelines))
             if guidelines
             else None,
-            ids=tuple(map(intern, data["ids"])),
-            kinds=tuple(map(intern, data["kinds"])),
+            ids=_column(tuple(map(intern, data["ids"]))),
+            kinds=_column(tuple(map(intern, data["kinds"]))),
             targets=tuple(data["targets"]),
-            aggregations=tuple(map(intern, data["aggregations"])),
-            cascaded=tuple(_pair(*c) if c else None for c in data["cascaded"]),
-            paths=tuple(_shared(tuple(p)) for p in data["paths"]),
-            category_weights=tuple(
-                (cid, weight, _shared(tuple(path)))
-                for cid, weight, path in data["category_weights"]
+            aggregations=_column(tuple(map(intern, data["aggregations"]))),
+            cascaded=_column(tuple(_pair(*c) if c else None for c in data["cascaded"])),
+            paths=_column(tuple(_shared(tuple(p)) for p in data["paths"])),
+            category_weights=_column(
+                tuple(
+                    (cid, weight, _shared(tuple(path)))
+                    for cid, weight, path in data["category_weights"]
+                )
             ),
         )
     if kind == "ResultsSummary":
