@@ -296,3 +296,28 @@ def test_summaries_from_workers_share_equal_columns(tree: Path) -> None:
         assert len(groups) < len(contracts) / 2  # many cases copy the same contract
         # One tuple for all equal columns, though each was pickled from a worker.
         assert all(len(objects) == 1 for objects in groups.values()), column
+
+
+def test_a_file_edited_while_it_is_checked_is_not_cached_under_its_old_bytes(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    case = tree / "invalid" / "pc310-children-over-target"
+    parent = case / "contract.yaml"
+    original = parent.read_text()
+    real_read_all = checker._read_all
+
+    def edit_after_hashing(*args: object, **kwargs: object) -> object:
+        read = real_read_all(*args, **kwargs)  # type: ignore[arg-type]
+        # The children add up to 550000: the edit fixes PC310.
+        parent.write_text(original.replace("target: 500000", "target: 550000", 1))
+        return read
+
+    with monkeypatch.context() as patch:
+        patch.setattr(checker, "_read_all", edit_after_hashing)
+        assert problems(case, cache_dir=cache) == []  # what was checked: the edit
+    with sqlite3.connect(cache / DB) as db:
+        assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+    parent.write_text(original)  # back to the bytes that were hashed
+    assert [p.code for p in problems(case, cache_dir=cache)] == ["PC310"]
+    assert [p.code for p in problems(case, cache_dir=cache)] == ["PC310"]

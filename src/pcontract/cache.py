@@ -71,6 +71,14 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def entry_key(salt: bytes, data: bytes, suffix: bytes = b"") -> str:
+    """The key of a file's entry (also made in worker processes, from the salt)."""
+    digest = hashlib.sha256(salt)
+    digest.update(data)  # no copy of a file's bytes, as concatenating would make
+    digest.update(suffix)
+    return digest.hexdigest()
+
+
 class Cache:
     """Lookups and stores of per-file results; a no-op when it cannot be opened."""
 
@@ -100,10 +108,7 @@ class Cache:
             self._db = None  # a read-only checkout, say: validate works, only slower
 
     def key(self, data: bytes, suffix: bytes = b"") -> str:
-        digest = hashlib.sha256(self.salt)
-        digest.update(data)  # no copy of a file's bytes, as concatenating would make
-        digest.update(suffix)
-        return digest.hexdigest()
+        return entry_key(self.salt, data, suffix)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         """The stored entries among ``keys``, as text, in a few queries rather

@@ -427,15 +427,25 @@ def check_paths(paths: Sequence[str], options: Options | None = None) -> Report:
         store.close()
 
 
-def _check_one(item: tuple[Target, Options, bytes | None]) -> FileReport:
-    target, options, content = item
-    return check_file(target, options, content=content)
+def _check_one(item: tuple[Target, Options, bytes | None]) -> tuple[FileReport, str | None]:
+    """Check one file; given the cache's salt, also the entry key of the very bytes
+    checked, so that an edit made meanwhile is never stored under the old key."""
+    target, options, salt = item
+    if salt is None:
+        return check_file(target, options), None
+    try:
+        data = read_limited(target.path, options.limits)
+    except UnreadableFile:
+        return check_file(target, options), None  # the loader reports why
+    from pcontract.cache import entry_key
+
+    return check_file(target, options, content=data), entry_key(salt, data, _suffix(target))
 
 
 def _check_many(
-    targets: list[Target], options: Options, datas: list[bytes | None]
-) -> list[FileReport]:
-    items = list(zip(targets, [options] * len(targets), datas, strict=True))
+    targets: list[Target], options: Options, salt: bytes | None = None
+) -> list[tuple[FileReport, str | None]]:
+    items = [(target, options, salt) for target in targets]
     jobs = min(options.jobs, len(items) // (PARALLEL_MIN // 2) or 1)
     if jobs <= 1 or len(items) < PARALLEL_MIN:
         return [_check_one(item) for item in items]
@@ -444,11 +454,11 @@ def _check_many(
     from pcontract.index import shared
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        reports = list(pool.map(_check_one, items, chunksize=max(1, len(items) // (jobs * 16))))
-    for report in reports:
+        done = list(pool.map(_check_one, items, chunksize=max(1, len(items) // (jobs * 16))))
+    for report, _ in done:
         if report.summary is not None:
             report.summary = shared(report.summary)  # copies from the workers
-    return reports
+    return done
 
 
 # -- the cache ---------------------------------------------------------------------
@@ -459,12 +469,17 @@ def _check_many(
 
 @dataclass(frozen=True, slots=True)
 class Read:
-    """A target's bytes and entry key; or, when it cannot be read, what stands
-    for it in a run's key: why, and the head that its identity is guessed from."""
+    """A target's entry key; or, when it cannot be read, what stands for it in a
+    run's key: why, and the head that its identity is guessed from. The bytes are
+    not kept: a national tree's would not fit in memory."""
 
-    data: bytes | None
     key: str | None
     unreadable: str = ""
+
+
+def _suffix(target: Target) -> bytes:
+    # A file found in a folder without apiVersion or kind is skipped; one named is not.
+    return b"\0explicit" if target.explicit else b"\0found"
 
 
 def _read_all(targets: list[Target], limits: Limits, store: Cache) -> list[Read]:
@@ -475,9 +490,9 @@ def _read_all(targets: list[Target], limits: Limits, store: Cache) -> list[Read]
         except UnreadableFile as error:
             head = read_head(target.path, 64 * 1024)  # see _guess_identity
             state = f"{error.message}\0{store.key(head) if head is not None else ''}"
-            read.append(Read(None, None, state))  # the loader reports it, afresh each time
+            read.append(Read(None, state))  # the loader reports it, afresh each time
             continue
-        read.append(Read(data, store.key(data, b"\0explicit" if target.explicit else b"\0found")))
+        read.append(Read(store.key(data, _suffix(target))))
     return read
 
 
@@ -485,19 +500,21 @@ def check_files(targets: list[Target], options: Options) -> list[FileReport]:
     """Check each file on its own, from the cache where it can, in worker processes
     where there are enough to be worth it. The order of ``targets`` is kept."""
     if options.cache_dir is None:
-        return _check_many(targets, options, [None] * len(targets))
+        return [report for report, _ in _check_many(targets, options)]
     from pcontract.cache import Cache, salt_for
 
     store = Cache(options.cache_dir, salt_for(options.limits))
     try:
-        return _check_cached(targets, _read_all(targets, options.limits, store), options, store)
+        read = _read_all(targets, options.limits, store)
+        return _check_cached(targets, read, options, store)[0]
     finally:
         store.close()
 
 
 def _check_cached(
     targets: list[Target], read: list[Read], options: Options, store: Cache
-) -> list[FileReport]:
+) -> tuple[list[FileReport], bool]:
+    """The reports, and whether every file checked was still as it was hashed."""
     from pcontract.cache import decode, encode
 
     stored = store.get_many([r.key for r in read if r.key is not None])
@@ -510,13 +527,14 @@ def _check_cached(
             misses.append(position)
         else:
             reports[position] = FileReport(target.display, target.real, **fields)
-    checked = _check_many([targets[p] for p in misses], options, [read[p].data for p in misses])
-    for position, report in zip(misses, checked, strict=True):
+    unchanged = True
+    checked = _check_many([targets[p] for p in misses], options, store.salt)
+    for position, (report, key) in zip(misses, checked, strict=True):
         reports[position] = report
-        key = read[position].key
         if key is not None:
             store.put(key, encode(report))
-    return [r for r in reports if r is not None]
+        unchanged = unchanged and key == read[position].key
+    return [r for r in reports if r is not None], unchanged
 
 
 def _run_key(targets: list[Target], read: list[Read], store: Cache) -> str:
@@ -542,10 +560,11 @@ def _check_paths_cached(targets: list[Target], options: Options, store: Cache) -
                 for t, fields in zip(targets, reused[0], strict=True)
             ]
             return finish(files, reused[1], options)
-    files = _check_cached(targets, read, options, store)
+    files, unchanged = _check_cached(targets, read, options, store)
     index = build_index(files, options)
     tree = check_tree(index, options.limits)
-    store.put_run(run_key, encode_run(files, tree, index, store, options.limits))
+    if unchanged:  # else a file was edited while it was checked: not this run's key
+        store.put_run(run_key, encode_run(files, tree, index, store, options.limits))
     return finish(files, tree, options)
 
 
