@@ -250,8 +250,10 @@ def encode_run(
     """A whole run: each file's verdict, the cross-file problems, and what those
     rules read outside the files: the Guidelines read as context (by their state
     now) and where each contract's guidelines path led."""
+    from pcontract.index import guidelines_path
+
     resolved = {
-        os.path.join(os.path.dirname(c.source), c.guidelines): c.guidelines_source
+        guidelines_path(c.source, c.guidelines): c.guidelines_source
         for c in index.contracts
         if c.guidelines
     }

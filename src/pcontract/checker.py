@@ -117,7 +117,7 @@ def discover(paths: Sequence[str]) -> list[Target]:
         if not os.path.lexists(given):
             raise UsageError(f"path does not exist: {given}")
         if os.path.isdir(given):
-            _walk(given, seen, targets, set())
+            _walk(given, seen, targets)
         else:
             key = real(given)
             if key not in seen:
@@ -126,10 +126,11 @@ def discover(paths: Sequence[str]) -> list[Target]:
     return targets
 
 
-def _walk(root: str, seen: set[str], found: list[Target], visited: set[tuple[int, int]]) -> None:
+def _walk(root: str, seen: set[str], found: list[Target]) -> None:
     """A folder's own YAML files, sorted, then each subfolder's, sorted: the order
     of ``os.walk``. One ``scandir`` per folder answers "file or folder?" and "a
     link?" for every entry without a system call of its own."""
+    visited: set[tuple[int, int]] = set()
     # (folder, its real path): a subfolder that is not a link is its parent's real
     # path plus its name, so only links are resolved.
     stack = [(root, os.path.realpath(root))]

@@ -162,6 +162,12 @@ def _shared(path: JsonPath) -> JsonPath:
     return _PATHS.setdefault(path, path)
 
 
+def guidelines_path(source: str, guidelines: str) -> str:
+    """A contract's ``guidelines:`` path joined to its folder, not yet resolved:
+    relative to the contract's real path, as written."""
+    return os.path.join(os.path.dirname(source), guidelines)
+
+
 _COLUMNS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
@@ -201,7 +207,7 @@ def summarize(document: object, file: str, source: str) -> Summary:
         indicators = document.indicators
         guidelines_source = None
         if document.guidelines:
-            guidelines_source = real(os.path.join(os.path.dirname(source), document.guidelines))
+            guidelines_source = real(guidelines_path(source, document.guidelines))
         return ContractSummary(
             file=file,
             source=source,
@@ -359,9 +365,7 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
             status=intern(data["status"]),
             agent=data["agent"],
             guidelines=guidelines,
-            guidelines_source=real(os.path.join(os.path.dirname(source), guidelines))
-            if guidelines
-            else None,
+            guidelines_source=real(guidelines_path(source, guidelines)) if guidelines else None,
             ids=_column(tuple(map(intern, data["ids"]))),
             kinds=_column(tuple(map(intern, data["kinds"]))),
             targets=tuple(data["targets"]),
