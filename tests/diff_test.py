@@ -205,6 +205,20 @@ def test_git_head_against_the_working_tree(repo: Path) -> None:
     assert "File: ministry/contract.yaml · status: negotiated" in out
 
 
+def test_git_working_tree_pipe_is_refused_not_waited_on(repo: Path) -> None:
+    """A named pipe in place of a contract is PC008, as validate says, not a removal."""
+    contract = repo / "ministry" / "contract.yaml"
+    contract.unlink()
+    os.mkfifo(contract)
+    code, out = run("diff", "--git", "HEAD", "ministry/contract.yaml", "--format", "json")
+    assert code == 1, out
+    report = json.loads(out)
+    assert [(p["code"], p["message"]) for p in report["problems"]] == [
+        ("PC008", "not a regular file: it is a named pipe")
+    ]
+    assert [c["state"] for c in report["contracts"]] == []
+
+
 # -- git -----------------------------------------------------------------------------
 
 
@@ -431,6 +445,26 @@ def test_folders_are_matched_by_contract_id(tmp_path: Path) -> None:
         "warnings": 0,
         "ok": True,
     }
+
+
+def test_diff_reads_files_as_validate_does(tmp_path: Path) -> None:
+    """One reader: an oversize file is refused by the size limit, with validate's
+    code and message."""
+    for side in ("old", "new"):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "guidelines.yaml").write_text(GUIDELINES)
+        (tmp_path / side / "a.yaml").write_text(CONTRACT)
+    with (tmp_path / "new" / "big.yaml").open("wb") as big:
+        big.truncate(51 * 1024 * 1024)  # sparse: over the 50 MiB default, no disk used
+    code, out = run("diff", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
+    assert code == 1, out
+    problems = [
+        (Path(p["file"]).name, p["code"], p["message"]) for p in json.loads(out)["problems"]
+    ]
+    message = "the file is 53,477,376 bytes, over the limit of 52,428,800"
+    assert problems == [("big.yaml", "PC008", message)]
+    _, validated = run("validate", "--no-cache", str(tmp_path / "new"))
+    assert "PC008  " + message in validated
 
 
 def test_projected_composite_with_results(pair: tuple[Path, Path]) -> None:

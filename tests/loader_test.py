@@ -136,15 +136,57 @@ def test_invalid_utf8_has_a_position() -> None:
     assert "UTF-8" in message or "utf-8" in message
 
 
-@pytest.mark.parametrize(
-    "text",
-    [b"[" * 100_000 + b"]" * 100_000, b"- " * 100_000 + b"x", b"{a: " * 200 + b"1" + b"}" * 200],
-    ids=["flow-100k", "block-100k", "mapping-200"],
-)
-def test_deep_nesting_is_refused_without_crashing(text: bytes) -> None:
-    code, line, _, message = problem(text)
-    assert (code, line) == ("PC006", 1)
-    assert "more than 100 levels" in message
+def _flow_sequence(levels: int) -> bytes:
+    return b"[" * levels + b"]" * levels
+
+
+def _flow_mapping(levels: int) -> bytes:
+    return b"{a: " * levels + b"1" + b"}" * levels
+
+
+def _block_sequence(levels: int) -> bytes:
+    return b"- " * levels + b"x"
+
+
+def _block_mapping(levels: int) -> bytes:
+    inner = levels - 1
+    return b"".join(b" " * level + b"a:\n" for level in range(inner)) + b" " * inner + b"b: 1\n"
+
+
+# Where level 101, the first past the default --max-depth of 100, opens.
+_SHAPES = {
+    "flow-sequence": (_flow_sequence, (1, 101)),
+    "flow-mapping": (_flow_mapping, (1, 401)),
+    "block-sequence": (_block_sequence, (1, 201)),
+    "block-mapping": (_block_mapping, (101, 101)),
+}
+
+
+@pytest.mark.parametrize("levels", [101, 1_001, 100_000])
+@pytest.mark.parametrize("shape", sorted(_SHAPES))
+def test_deep_nesting_is_pcontracts_own_limit(shape: str, levels: int) -> None:
+    """PC006 at the first level past --max-depth, whatever libyaml's own nesting
+    limit (1,000 levels in libyaml 0.2.6, none in 0.2.5) says first."""
+    build, where = _SHAPES[shape]
+    if shape == "block-mapping" and levels > 1_001:
+        levels = 3_000  # indentation grows with depth: 100k levels would be 5 GB
+    code, line, column, message = problem(build(levels))
+    assert (code, (line, column)) == ("PC006", where)
+    assert message == "the document is nested more than 100 levels deep"
+
+
+@pytest.mark.parametrize("shape", sorted(_SHAPES))
+def test_depth_ceiling_is_pcontracts_past_libyamls_limit(shape: str) -> None:
+    build, _ = _SHAPES[shape]
+    levels = 3_000 if shape == "block-mapping" else 100_000
+    code, _, _, message = problem(build(levels), Limits(max_depth=1_000_000))
+    assert code == "PC006"
+    assert "more than 500 levels deep, the most pcontract can read" in message
+
+
+def test_shallow_nesting_under_the_limit_loads() -> None:
+    for build, _ in _SHAPES.values():
+        assert load_bytes(build(100), "f.yaml").problem is None
 
 
 def test_depth_limit_can_be_raised() -> None:

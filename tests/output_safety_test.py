@@ -363,3 +363,12 @@ def test_reporters_always_write_valid_output(file: str, message: str, hint: str)
             assert "\x1b" not in output
         else:
             assert "\x1b" not in output
+
+
+def test_sarif_keeps_a_backslash_in_a_file_name() -> None:
+    """On POSIX a backslash is part of the name, not a folder separator."""
+    from pcontract.reporters import sarif_uri
+
+    assert sarif_uri("dir/a\\b.yaml") == ("dir/a%5Cb.yaml" if os.sep == "/" else "dir/a/b.yaml")
+    assert sarif_uri("caf\u00e9 x.yaml") == "caf%C3%A9%20x.yaml"
+    assert sarif_uri("\ud800.yaml") == "%ED%A0%80.yaml"

@@ -732,9 +732,10 @@ def _pair(
     pairs: list[tuple[Version | None, Version | None]] = []
     for contract_id in sorted(sides[0].keys() | sides[1].keys()):
         before, after = sides[0].get(contract_id), sides[1].get(contract_id)
-        if before is None and contract_id in broken[0]:
-            continue  # the old version is unreadable: reported as a problem
-        if after is None and contract_id in broken[1]:
+        # A version that cannot be read is reported as a problem, not as a change.
+        if before is None and after is not None and broken[0] & {contract_id, after.location}:
+            continue
+        if after is None and before is not None and broken[1] & {contract_id, before.location}:
             continue
         pairs.append((before, after))
     return pairs

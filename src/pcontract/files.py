@@ -58,7 +58,7 @@ class UnreadableFile(PcontractError):
         self.hint = hint
 
 
-def _too_big(size: str, limits: Limits) -> UnreadableFile:
+def too_big(size: str, limits: Limits) -> UnreadableFile:
     return UnreadableFile(
         f"the file is {size} bytes, over the limit of {limits.max_bytes:,}",
         "split the file, or raise --max-bytes",
@@ -116,14 +116,14 @@ def read_limited(path: Path, limits: Limits = Limits()) -> bytes:
     fd, info = _open_regular(path)
     try:
         if info.st_size > limits.max_bytes:
-            raise _too_big(f"{info.st_size:,}", limits)
+            raise too_big(f"{info.st_size:,}", limits)
         data = _read_fd(fd, limits.max_bytes + 1, info.st_size)
     except OSError as error:
         raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
     finally:
         os.close(fd)
     if len(data) > limits.max_bytes:  # it grew while being read
-        raise _too_big(f"over {limits.max_bytes:,}", limits)
+        raise too_big(f"over {limits.max_bytes:,}", limits)
     return data
 
 

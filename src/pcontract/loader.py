@@ -236,10 +236,15 @@ def _depth_bound(data: bytes) -> int:
     return data.count(b"[") + data.count(b"{") + 2 * longest + 2
 
 
-def _check_events(loader: SafeLoader, limits: Limits) -> int:
+def _check_events(loader: yaml.SafeLoader | SafeLoader, limits: Limits) -> int:
     """Exact depth, size and alias checks on the event stream, which libyaml
     produces without recursing or building anything, and which knows where each
-    alias is used. Returns the number of aliases."""
+    alias is used. Returns the number of aliases.
+
+    The pure-Python loader gives the same events, and reads only as far ahead as a
+    simple key can reach (1,024 characters), so it finds the first level past the
+    limit where libyaml's scanner gives up first. It stops at the first limit
+    passed, so its work is bounded by the limits too."""
     depth = 0
     aliases = 0
     values = 0
@@ -388,6 +393,29 @@ def compose(data: bytes, limits: Limits = Limits()) -> Node | None:
 def _compose(data: bytes, limits: Limits, check_depth: bool) -> tuple[Node | None, int]:
     """The node tree and the number of aliases in it. Without ``check_depth``, the
     caller enforces the depth limit itself (the converter does, as it goes)."""
+    try:
+        return _compose_with_libyaml(data, limits, check_depth)
+    except yaml.MarkedYAMLError as error:
+        if not _is_libyaml_nesting_error(error):
+            raise
+        # libyaml 0.2.6 (PyYAML 6.0.4 wheels) stops at its own nesting level of
+        # 1,000, and its scanner can read that far ahead of the last event it gave.
+        # The depth limit is pcontract's: find where the document first goes past it.
+        scanner = yaml.SafeLoader(data)
+        try:
+            _check_events(scanner, limits)
+        finally:
+            scanner.dispose()
+        raise  # not reached while pcontract's ceiling is below libyaml's level
+
+
+def _is_libyaml_nesting_error(error: yaml.MarkedYAMLError) -> bool:
+    return "maximum nesting depth" in str(error.problem or "")
+
+
+def _compose_with_libyaml(
+    data: bytes, limits: Limits, check_depth: bool
+) -> tuple[Node | None, int]:
     # The event scan checks every limit exactly, without building anything. It is
     # skipped for the usual small file: one without an alias (which needs a '*'),
     # too short to hold more values than allowed (YAML needs a byte for every two),
@@ -602,11 +630,13 @@ def load(path: Path, display: str | None = None, limits: Limits = Limits()) -> L
     try:
         data = read_limited(path, limits)
     except UnreadableFile as error:
-        return Loaded(
-            file,
-            problem=Problem(file, 0, 0, "PC008", Severity.ERROR, error.message, hint=error.hint),
-        )
+        return Loaded(file, problem=unreadable(file, error))
     return load_bytes(data, file, limits)
+
+
+def unreadable(file: str, error: UnreadableFile) -> Problem:
+    """The problem for a file that cannot be read (PC008), whoever reads it."""
+    return Problem(file, 0, 0, "PC008", Severity.ERROR, error.message, hint=error.hint)
 
 
 def yaml11_boolean_hint(value: object) -> str:

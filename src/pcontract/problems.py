@@ -20,6 +20,12 @@ class Severity(enum.Enum):
     def __str__(self) -> str:
         return self.value
 
+    def __lt__(self, other: object) -> bool:
+        """Errors sort before warnings."""
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self is Severity.ERROR and other is Severity.WARNING
+
 
 def render_path(path: Sequence[PathPart]) -> str:
     """Render a path as JSONPath: ``$.criteria[0].indicators[2].weight``."""
@@ -34,9 +40,10 @@ def render_path(path: Sequence[PathPart]) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
-    """One finding about one file. Sorts by file, then position, then rule."""
+    """One finding about one file. Sorts by file, then position, then rule, then
+    severity (errors first), then message and path."""
 
     file: str
     line: int  # 1-based; 0 when the problem has no line (the whole file)
@@ -49,6 +56,24 @@ class Problem:
     # Set for problems found after the file was parsed, whose position is looked up
     # lazily; ``at_key`` points at the key rather than the value.
     at_key: bool = False
+
+    def _order(self) -> tuple[object, ...]:
+        # A list index and a key at the same place of two paths would not compare
+        # as themselves: indexes sort first, by number.
+        path = tuple((1, 0, p) if isinstance(p, str) else (0, p, "") for p in self.path)
+        return (
+            self.file,
+            self.line,
+            self.column,
+            self.code,
+            self.severity is not Severity.ERROR,
+            self.message,
+            path,
+            self.hint,
+        )
+
+    def __lt__(self, other: Problem) -> bool:
+        return self._order() < other._order()
 
     @property
     def json_path(self) -> str:

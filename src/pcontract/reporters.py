@@ -59,8 +59,15 @@ def json_safe(value: object) -> object:
 
 def sarif_uri(file: str) -> str:
     """A file's path as the relative URI reference SARIF expects: forward slashes,
-    and anything else percent-encoded from the file name's bytes."""
-    return quote(os.fsencode(file.replace("\\", "/")), safe="/")
+    and anything else percent-encoded from the file name's bytes. A backslash
+    separates folders only on Windows; elsewhere it is part of a name (``%5C``)."""
+    if os.sep == "\\":
+        file = file.replace("\\", "/")
+    try:
+        raw = os.fsencode(file)
+    except UnicodeEncodeError:  # a lone surrogate no file system would have given
+        raw = file.encode("utf-8", "surrogatepass")
+    return quote(raw, safe="/")
 
 
 class Reporter(ABC):

@@ -14,9 +14,10 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Final
 
-from pcontract import gitrev, loader, schema
+from pcontract import files, gitrev, loader, schema
 from pcontract.errors import InputError, UsageError
 from pcontract.loader import Limits
 from pcontract.model import Contract, Document, Guidelines, Results, build
@@ -65,14 +66,7 @@ class Source(ABC):
 
 
 def _too_big(file: str, size: int, limits: Limits) -> Problem:
-    return Problem(
-        file,
-        0,
-        0,
-        "PC008",
-        Severity.ERROR,
-        f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,}",
-    )
+    return loader.unreadable(file, files.too_big(f"{size:,}", limits))
 
 
 class FileSource(Source):
@@ -80,18 +74,13 @@ class FileSource(Source):
         self.label = label
 
     def read(self, path: str, limits: Limits) -> bytes | Problem | None:
-        if not os.path.isfile(path):
+        # The reader validate uses: its limits, and no waiting on a pipe or device.
+        if not os.path.lexists(path):
             return None
         try:
-            size = os.path.getsize(path)
-            if size > limits.max_bytes:
-                return _too_big(path, size, limits)
-            with open(path, "rb") as handle:
-                return handle.read(limits.max_bytes + 1)
-        except OSError as error:
-            return Problem(
-                path, 0, 0, "PC008", Severity.ERROR, f"cannot read the file: {error.strerror}"
-            )
+            return files.read_limited(Path(path), limits)
+        except files.UnreadableFile as error:
+            return loader.unreadable(path, error)
 
     def display(self, path: str) -> str:
         return path
@@ -272,7 +261,8 @@ class Reader:
         self, source: Source, paths: Iterable[str], side: str
     ) -> tuple[list[Version], list[Problem], set[str]]:
         """Every Contract among ``paths``, the problems of those that cannot be read,
-        and the ids of broken contracts (so they are not reported as removed)."""
+        and what names the broken ones (so they are not reported as removed): the
+        contract id where it could be read, and the file's location always."""
         versions: list[Version] = []
         problems: list[Problem] = []
         broken: set[str] = set()
@@ -282,10 +272,12 @@ class Reader:
                 continue
             if isinstance(data, Problem):
                 problems.append(data)
+                broken.add(source.locate(path))
                 continue
             parsed = parse(data, source.display(path), self.limits, explicit=False)
             if parsed.problems:
                 problems.extend(parsed.problems)
+                broken.add(source.locate(path))
                 if parsed.contract_id:
                     broken.add(parsed.contract_id)
             elif isinstance(parsed.document, Contract):
@@ -303,11 +295,11 @@ def load_results(
     """Results files by the contract they report on; each must be valid on its own."""
     found: dict[str, tuple[str, Results]] = {}
     for path in paths:
-        if not os.path.isfile(path):
-            raise UsageError(f"not a file: {path}")
         data = FileSource().read(path, limits)
-        if not isinstance(data, bytes):
-            raise InputError(f"cannot read {path}", [data] if data else [])
+        if data is None:
+            raise UsageError(f"not a file: {path}")
+        if isinstance(data, Problem):
+            raise InputError(f"cannot read {path}", [data])
         parsed = parse(data, path, limits)
         if parsed.problems:
             raise InputError(
