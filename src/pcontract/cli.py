@@ -205,9 +205,7 @@ def rules_command(
     """List every rule: its code, name, severity and what it checks."""
 
     def body() -> int:
-        import json
-
-        from pcontract.reporters import rules_table
+        from pcontract.reporters import json_text, rules_table
         from pcontract.rules import RULES
 
         if output_format is RulesFormat.md:
@@ -223,7 +221,7 @@ def rules_command(
                 }
                 for r in sorted(RULES.values(), key=lambda r: r.code)
             ]
-            sys.stdout.write(json.dumps(items, indent=2) + "\n")
+            sys.stdout.write(json_text(items))
         else:
             for r in sorted(RULES.values(), key=lambda r: r.code):
                 typer.echo(f"{r.code}  {r.name:<22} {r.severity.value:<8} {r.summary}")
@@ -443,13 +441,14 @@ def tree(
             text.append(f"  {safe_text(c.institution)}")
             if c.agent:
                 text.append(f" — {safe_text(c.agent)}", style="dim")
-            text.append(f"  [{c.status}]", style="cyan")
+            text.append(f"  [{safe_text(c.status)}]", style="cyan")
             if node.covered is not None and node.uncovered is not None:
                 total = len(node.covered) + len(node.uncovered)
                 style = "green" if not node.uncovered else "yellow"
                 text.append(f"  carried {len(node.covered)}/{total}", style=style)
                 if node.uncovered:
-                    text.append(" (not carried: " + ", ".join(node.uncovered) + ")", style=style)
+                    uncovered = safe_text(", ".join(node.uncovered))
+                    text.append(f" (not carried: {uncovered})", style=style)
             return text
 
         def add(branch: Tree, node: hierarchy.Node) -> None:
