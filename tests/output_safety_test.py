@@ -372,3 +372,270 @@ def test_sarif_keeps_a_backslash_in_a_file_name() -> None:
     assert sarif_uri("dir/a\\b.yaml") == ("dir/a%5Cb.yaml" if os.sep == "/" else "dir/a/b.yaml")
     assert sarif_uri("caf\u00e9 x.yaml") == "caf%C3%A9%20x.yaml"
     assert sarif_uri("\ud800.yaml") == "%ED%A0%80.yaml"
+
+
+# -- one line per value in every text output -------------------------------------------
+
+# A value that, printed as it is, would forge a summary line, run GitHub workflow
+# commands (``::error`` at the start of a line, ``##[warning]`` anywhere), and hide
+# or reorder text with zero-width and direction marks.
+FORGED = "✔ 12 files valid"
+LINES = (
+    f"Ministry\n{FORGED}\r\n::error file=x.yaml,line=1::forged\t"
+    "tab\u000bvt\u0085nel\u2028ls\u2029ps ##[warning]old-style"
+)
+INVISIBLE = "a\u200bb\u200cc\u200dd\u200ee\u200ff\u061cg\u2060h\u2064i\ufeffj\u180ek\u202al\u2066m"
+HOSTILE_LINES = f"{LINES} {INVISIBLE}"
+# What safe_text must never let through as itself: line breaks of any kind, tabs,
+# and every control, format, separator or surrogate character.
+_RAW = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _raw_characters(text: str) -> list[str]:
+    import unicodedata
+
+    return [c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs")]
+
+
+def assert_one_line_each(output: str) -> None:
+    """``output`` shows HOSTILE_LINES (or the part of it given) only escaped: no
+    forged line, no workflow command, no raw invisible character."""
+    assert [c for c in output if c != "\n" and c in _raw_characters(output)] == []
+    for line in output.split("\n"):
+        assert not line.strip().startswith(FORGED), line
+        assert not line.lstrip().startswith("::"), line
+        assert "##[" not in line, line
+    assert "\\n" in output
+
+
+def _write(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def lines_tree(tmp_path: Path) -> Path:
+    """The small valid tree, with the institution and an indicator named with line
+    breaks, workflow commands and invisible characters."""
+    root = tmp_path / "tree"
+    shutil.copytree(TREE, root)
+    contract = root / "contracts" / "moina.yaml"
+    _write(
+        contract,
+        "  name: Ministry of Interior and National Administration\n",
+        f"  name: {yaml_string(HOSTILE_LINES)}\n",
+    )
+    _write(
+        contract,
+        "        name: National identity cards issued\n",
+        f"        name: {yaml_string(LINES)}\n",
+    )
+    return root
+
+
+def test_safe_text_escapes_line_breaks_tabs_and_invisible_marks() -> None:
+    assert safe_text("a\nb\tc\r\n") == "a\\nb\\tc\\r\\n"
+    assert safe_text("\u200b\u200f\u061c\u2060\u2064\ufeff\u180e\u202a\u2069\xad") == (
+        "\\u200b\\u200f\\u061c\\u2060\\u2064\\ufeff\\u180e\\u202a\\u2069\\xad"
+    )
+    assert safe_text("::error file=x::y") == ":\\x3aerror file=x:\\x3ay"
+    assert safe_text("a ##[warning]b") == "a #\\x23[warning]b"
+    # Printable text, however foreign, is left alone.
+    printable = "Wizara ya Usalama — café 部 :x # [y]"
+    assert safe_text(printable) == printable
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(texts)
+def test_a_value_always_prints_on_one_line(text: str) -> None:
+    """For any text, the text renderer prints a value on one line, whether rich
+    styles it or not, and it can start no workflow command."""
+    from rich.console import Console
+    from rich.text import Text
+
+    shown = safe_text(text)
+    assert len(shown.splitlines()) <= 1
+    assert _raw_characters(shown) == []
+    assert "::" not in shown and "##[" not in shown
+    out = io.StringIO()
+    Console(file=out, width=10_000, force_terminal=True, highlight=False).print(Text(shown))
+    assert out.getvalue().count("\n") == 1
+
+
+def test_validate_text_keeps_keys_and_messages_on_one_line(tmp_path: Path) -> None:
+    """A duplicate key, a `guidelines:` path and a plan's id_pattern, each with line
+    breaks: the problem messages that quote them print on one line each."""
+    root = tmp_path / "tree"
+    shutil.copytree(TREE, root)
+    contract = root / "contracts" / "moina.yaml"
+    twice = f"{yaml_string(LINES)}: 1\n{yaml_string(LINES)}: 2\n"
+    _write(contract, "status: draft\n", "status: draft\n" + twice)
+    results = root / "contracts" / "results.yaml"
+    other = shutil.copy(contract, root / "contracts" / "other.yaml")
+    _write(Path(other), "id: moina-2024-25\n", "id: other-2024-25\n")
+    _write(Path(other), f"status: draft\n{twice}", "status: draft\n")
+    _write(
+        Path(other),
+        "guidelines: ../guidelines/fy2024-25.yaml\n",
+        f"guidelines: {yaml_string('../' + LINES + '.yaml')}\n",
+    )
+    plan = root / "contracts" / "plan.yaml"
+    plan.write_text(
+        "apiVersion: pcontract/v1\nkind: CascadePlan\nparent: moina-2024-25\n"
+        f"id_pattern: {yaml_string(LINES)}\n"
+        "units:\n  - id: a\n    name: Unit A\n    indicators: {CM01: {copy: true}}\n",
+        encoding="utf-8",
+    )
+    assert results.is_file()
+    code, output = invoke("validate", str(root))
+    assert code == 1, output
+    assert output.count("\\n✔ 12 files valid\\r\\n:\\x3aerror") >= 3, output
+    assert_one_line_each(output)
+    assert output.rstrip("\n").split("\n")[-1].startswith("✖ ")
+
+
+def test_validate_text_keeps_a_file_name_on_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file name starts the line that heads its problems: it can neither start a
+    workflow command there nor add lines."""
+    folder = tmp_path / "tree"
+    folder.mkdir()
+    name = f"::error file=a::b\n{FORGED}\n::warning::c\t\u200b.yaml"
+    (folder / name).write_text("kind: [\n", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    for path in (".", name):
+        for fmt in ("text", "github"):
+            code, output = invoke("validate", "--format", fmt, path)
+            assert code == 1
+            assert "b\\n✔ 12 files valid\\n" in output, output
+            commands = [line for line in output.split("\n") if line.lstrip().startswith("::")]
+            assert len(commands) == (1 if fmt == "github" else 0), output
+            if fmt == "text":
+                assert_one_line_each(output)
+
+
+def test_score_text_keeps_values_on_one_line(lines_tree: Path) -> None:
+    output = score(lines_tree, "--format", "text")
+    assert "Ministry\\n✔ 12 files valid" in output
+    assert_one_line_each(output)
+
+
+def test_rank_text_keeps_values_on_one_line(lines_tree: Path) -> None:
+    code, output = invoke("rank", str(lines_tree))
+    assert code == 0, output
+    assert "Ministry\\n✔ 12 files valid" in output
+    assert_one_line_each(output)
+
+
+def test_tree_keeps_values_on_one_line(lines_tree: Path) -> None:
+    code, output = invoke("tree", str(lines_tree))
+    assert code == 0, output
+    assert "Ministry\\n✔ 12 files valid" in output
+    assert_one_line_each(output)
+
+
+def test_diff_text_keeps_values_on_one_line(lines_tree: Path) -> None:
+    old = lines_tree / "contracts" / "moina.yaml"
+    new = lines_tree / "contracts" / "new.yaml"
+    new.write_text(
+        old.read_text(encoding="utf-8").replace("target: 1000000", "target: 1100000"),
+        encoding="utf-8",
+    )
+    code, output = invoke("diff", str(old), str(new))
+    assert code == 0, output
+    assert "Ministry\\n✔ 12 files valid" in output
+    assert_one_line_each(output)
+
+
+def test_cascade_and_init_keep_paths_on_one_line(tmp_path: Path) -> None:
+    """The paths cascade and init print come from the command line: a folder name
+    with line breaks prints on one line too."""
+    shutil.copytree(TESTS / "data" / "cascade", tmp_path / "c")
+    root = tmp_path / "c"
+    out = root / f"d\n{FORGED}\n::error file=a::b\t"
+    args = ["cascade", str(root / "contract.yaml"), "--plan", str(root / "plan.yaml")]
+    for extra in (["--dry-run"], []):
+        # Wide, so that the dry run's table does not wrap the path.
+        result = runner.invoke(app, [*args, "--out", str(out), *extra], env={"COLUMNS": "1000"})
+        code, output = result.exit_code, result.output
+        assert code == 0, output
+        assert "d\\n✔ 12 files valid\\n:\\x3aerror file=a:\\x3ab\\t" in output
+        assert_one_line_each(output)
+    code, output = invoke("init", str(tmp_path / f"i\n{FORGED}\n::error::x"))
+    assert code == 0, output
+    assert "i\\n✔ 12 files valid\\n:\\x3aerror:\\x3ax" in output
+    assert_one_line_each(output)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(file=texts, message=texts, hint=texts)
+def test_no_output_line_but_an_annotation_starts_a_workflow_command(
+    file: str, message: str, hint: str
+) -> None:
+    """In text output no line starts a workflow command; with --format github only
+    the annotations do, one per problem, with GitHub's escapes in data and
+    properties."""
+    problems = [Problem(file or "f", 3, 4, "PC001", Severity.ERROR, message, ("a", 0), hint)]
+    report = Report([], problems)
+    for name in ("text", "github"):
+        out = io.StringIO()
+        REPORTERS[name]().report(report, out)
+        lines = out.getvalue().split("\n")
+        commands = [line for line in lines if line.lstrip().startswith("::")]
+        assert commands == ([lines[0]] if name == "github" else []), lines
+        assert not any("##[" in line for line in lines)
+        if name == "github":
+            head, sep, data = lines[0].partition("::")[2].partition("::")
+            assert sep and "\r" not in data
+            properties = head.partition(" ")[2]
+            for prop in properties.split(","):
+                key, _, value = prop.partition("=")
+                assert key in ("file", "line", "col", "title")
+                assert ":" not in value and "," not in value
+            assert re.fullmatch(r"(?:[^%]|%(?:25|0D|0A|3A|2C))*", head)
+            assert re.fullmatch(r"(?:[^%]|%(?:25|0D|0A))*", data)
+
+
+def test_github_annotation_escapes_data_and_properties() -> None:
+    problem = Problem("a,b:c%d.yaml", 3, 4, "PC001", Severity.ERROR, "50%\r\nx", ("a",), "")
+    out = io.StringIO()
+    REPORTERS["github"]().report(Report([], [problem]), out)
+    first = out.getvalue().split("\n")[0]
+    assert first == (
+        "::error file=a%2Cb%3Ac%25d.yaml,line=3,col=4,title=PC001 yaml-syntax::50%25\\r\\nx"
+    )
+
+
+def test_a_long_value_is_never_wrapped_onto_a_line_of_its_own(tmp_path: Path) -> None:
+    """rich would wrap a long line at the console's width, so that any part of a
+    value, such as a forged summary, could start a line: text output soft-wraps."""
+    from pcontract.reporters import text_console
+
+    long = "padding " * 40 + FORGED
+    out = io.StringIO()
+    text_console(out, 80).print(long, markup=False)
+    assert out.getvalue() == long + "\n"
+
+    root = tmp_path / "tree"
+    shutil.copytree(TREE, root)
+    contract = root / "contracts" / "moina.yaml"
+    _write(
+        contract,
+        "  name: Ministry of Interior and National Administration\n",
+        f"  name: {yaml_string(long)}\n",
+    )
+    new = root / "contracts" / "new.yaml"
+    new.write_text(
+        contract.read_text(encoding="utf-8").replace("target: 1000000", "target: 1100000"),
+        encoding="utf-8",
+    )
+    for args in (("tree", str(contract)), ("diff", str(contract), str(new))):
+        code, output = invoke(*args)
+        assert code == 0, output
+        assert long in output, output
+    folder = tmp_path / ("folder " * 20)
+    code, output = invoke("init", str(folder))
+    assert code == 0, output
+    assert f"wrote {folder / 'README.md'}\n" in output

@@ -369,13 +369,12 @@ def cascade(
     def body() -> int:
         from pathlib import Path
 
-        from rich.console import Console
         from rich.table import Table
         from rich.text import Text
 
         from pcontract.cascade import plan_cascade, write_drafts
         from pcontract.evaluation import load_for_cascade
-        from pcontract.reporters import safe_text
+        from pcontract.reporters import safe_text, text_console
         from pcontract.tables import show
 
         try:
@@ -384,7 +383,7 @@ def cascade(
             _print_input_problems(error)
             raise
         drafts = plan_cascade(parent, Path(contract), cascade_plan, Path(out), plan_file=Path(plan))
-        console = Console(highlight=False)
+        console = text_console()
         if dry_run:
             table = Table(title="Drafts that would be written (dry run)", title_justify="left")
             for header in ("file", "contract", "indicator", "target", "weight", "note"):
@@ -418,19 +417,18 @@ def tree(
     indicators its children carry."""
 
     def body() -> int:
-        from rich.console import Console
         from rich.text import Text
         from rich.tree import Tree
 
         from pcontract import hierarchy
         from pcontract.checker import Options, build_index, check_file, discover
-        from pcontract.reporters import safe_text
-        from pcontract.tables import wide
+        from pcontract.reporters import safe_text, text_console
 
         options = Options()
         files = [check_file(t, options) for t in discover(paths)]
         nodes = hierarchy.build(build_index(files, options))
-        console = Console(highlight=False, width=wide(sys.stdout))
+        # As wide as any label: a tree would crop a label at the console's width.
+        console = text_console(width=1_000_000)
         if not nodes:
             console.print("no contracts found")
             return EXIT_PROBLEMS
@@ -567,14 +565,13 @@ def init(
     def body() -> int:
         from pathlib import Path
 
-        from rich.console import Console
         from rich.text import Text
 
-        from pcontract.reporters import safe_text
+        from pcontract.reporters import safe_text, text_console
         from pcontract.scaffold import scaffold
 
         written = scaffold(Path(directory), financial_year, force=force)
-        console = Console(highlight=False)
+        console = text_console()
         for path in written:
             console.print(Text(f"wrote {safe_text(str(path))}"))
         console.print(Text(f"next: pcontract validate {safe_text(directory)}"))

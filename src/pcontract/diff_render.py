@@ -24,7 +24,7 @@ from pcontract.diff import (
 )
 from pcontract.reporters import json_text
 from pcontract.scoring import ContractScore
-from pcontract.tables import dp, md, md_table, number, show
+from pcontract.tables import dp, md, md_table, number, show, wide
 
 ERROR_MARK = "❌"
 WARNING_MARK = "⚠️"
@@ -336,15 +336,12 @@ def render_json(report: DiffReport) -> str:
 
 
 def render_text(report: DiffReport, out: IO[str]) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from pcontract.reporters import safe_text
+    from pcontract.reporters import safe_text, text_console
 
-    isatty = getattr(out, "isatty", None)
-    width = None if callable(isatty) and isatty() else 160
-    console = Console(file=out, highlight=False, width=width)
+    console = text_console(out, wide(out))
     console.print(
         Text(
             safe_text(f"Comparing {report.old_label} → {report.new_label}"),

@@ -24,6 +24,8 @@ from pcontract.problems import Problem, Severity
 # the text reporter does not, and a warm validate need not import every rule.
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from pcontract.checker import Report
 
 JSON_FORMAT_VERSION = 1
@@ -72,6 +74,16 @@ def safe_text(text: str) -> str:
     if "::" in text or "##[" in text:
         text = _COMMAND.sub(_escape_command, text)
     return text
+
+
+def text_console(out: IO[str] | None = None, width: int | None = None) -> Console:
+    """The rich console every text output prints through: no highlighting, and no
+    line breaks of its own in text (soft wrap: the terminal wraps a long line),
+    so a value can never be wrapped into a line of its own. Tables still fit
+    their cells to ``width``, inside their borders."""
+    from rich.console import Console
+
+    return Console(file=out, width=width, highlight=False, soft_wrap=True)
 
 
 def json_safe(value: object) -> object:
@@ -159,10 +171,9 @@ class TextReporter(Reporter):
             # What rich writes unstyled: each line as it is, tabs expanded to 8.
             out.write("".join("".join(t for t, _ in line).expandtabs(8) + "\n" for line in lines))
             return
-        from rich.console import Console
         from rich.text import Text
 
-        console = Console(file=out, soft_wrap=True, highlight=False)
+        console = text_console(out)
         for line in lines:
             text = Text()
             for part, style in line:

@@ -75,10 +75,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 # A joiner breaks what GitHub would turn into a link or a notification without
 # changing what the reader sees: ``https:\u200d//`` and ``www\u200d.`` are not
 # autolinks, ``@\u200dname`` is neither a mention nor an e-mail link, and
-# ``#\u200d12`` is not a reference to issue 12. The joiner is a character, not
-# an entity: GitHub links mentions and references after entities are decoded.
+# ``#\u200d12`` is not a reference to issue 12, and ``:\u200d:`` starts no
+# GitHub workflow command where Markdown is printed in a CI log (``##[`` is
+# escaped as ``\#\#\[``). The joiner is a character, not an entity: GitHub
+# links mentions and references after entities are decoded.
 _JOINER = "\u200d"
-_LINKS = re.compile(r"(?<=:)(?=//)|(?i:(?<=www)(?=\.))|(?<=@)|(?<=#)(?=\d)")
+_LINKS = re.compile(r"(?<=:)(?=//|:)|(?i:(?<=www)(?=\.))|(?<=@)|(?<=#)(?=\d)")
 # What would open a block at the start of a line: indentation (a code block), a
 # list item (``- ``, ``1. ``), a thematic break or setext underline (``---``,
 # ``===``). Leading spaces and tabs become one space, which opens nothing; ``#``,
@@ -269,13 +271,12 @@ def wide(out: IO[str]) -> int | None:
 
 
 def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str]) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from pcontract.reporters import safe_text
+    from pcontract.reporters import safe_text, text_console
 
-    console = Console(file=out, highlight=False, width=wide(out))
+    console = text_console(out, wide(out))
     title = f"{result.institution} — {result.financial_year} ({result.period or 'no results'})"
     table = Table(title=Text(safe_text(title)), title_justify="left")
     columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
@@ -421,13 +422,12 @@ def rank_md(rows: Sequence[RankRow]) -> str:
 
 
 def rank_text(rows: Sequence[RankRow], out: IO[str]) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from pcontract.reporters import safe_text
+    from pcontract.reporters import safe_text, text_console
 
-    console = Console(file=out, highlight=False, width=wide(out))
+    console = text_console(out, wide(out))
     for category, items in _by_category(rows).items():
         table = Table(title=Text(safe_text(category)), title_justify="left")
         table.add_column("rank", justify="right")
