@@ -14,6 +14,7 @@ import csv
 import importlib.util
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -238,6 +239,10 @@ def test_markdown_card_escapes_names(hostile_tree: Path) -> None:
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
         ("\t=1", "'\t=1"),
         ("\r=1", "'\r'=1"),
+        ("a\n=1\r\n-2\r@x", "a\n'=1\r\n-2\r'@x"),
+        ("-inf", "'-inf"),
+        ("+1_000", "'+1_000"),
+        ("-1.5e3", "-1.5e3"),
         ("-2", "-2"),
         ("+1.5", "+1.5"),
         ("3.0209", "3.0209"),
@@ -431,6 +436,11 @@ def lines_tree(tmp_path: Path) -> Path:
         "        name: National identity cards issued\n",
         f"        name: {yaml_string(LINES)}\n",
     )
+    _write(
+        root / "guidelines" / "fy2024-25.yaml",
+        "{grade: Good, max: 3.60}",
+        f"{{grade: {yaml_string('Good' + LINES)}, max: 3.60}}",
+    )
     return root
 
 
@@ -519,6 +529,7 @@ def test_validate_text_keeps_a_file_name_on_one_line(
 def test_score_text_keeps_values_on_one_line(lines_tree: Path) -> None:
     output = score(lines_tree, "--format", "text")
     assert "Ministry\\n✔ 12 files valid" in output
+    assert "Composite score 3.3200: GoodMinistry\\n✔ 12 files valid" in output
     assert_one_line_each(output)
 
 
@@ -639,3 +650,320 @@ def test_a_long_value_is_never_wrapped_onto_a_line_of_its_own(tmp_path: Path) ->
     code, output = invoke("init", str(folder))
     assert code == 0, output
     assert f"wrote {folder / 'README.md'}\n" in output
+
+
+# -- Markdown: no link, mention or block from a value -----------------------------------
+
+# What GitHub would turn into a link or a notification, looked for in the text a
+# reader sees (entities decoded): bare URLs and www. autolinks, e-mail links and
+# mentions, issue references; and in the Markdown itself, workflow commands.
+_GFM_LINK = re.compile(r"(?i:(?:https?|ftp)://|www\.)|@[A-Za-z0-9]|#\d|::")
+_COMMAND_START = re.compile(r"::|##\[")
+MD_HOSTILE = [
+    "- @alice see https://evil.example/x and www.evil.example",
+    "1. [x](https://e.com) mail planning@ministry.example",
+    "    # not code ::error::x",
+    "> quote #12 HTTPS://E.COM WWW.E.COM",
+    "---",
+    "===",
+    "\t+ item",
+    "2) step &#64;bob &#58;// www&#46;e.com",
+    "* * *",
+    "```fence",
+    "<https://e.com> [y]: https://e.com",
+]
+
+
+def _markdown() -> object:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _tokens(text: str) -> list[object]:
+    return _markdown().parse(text)  # type: ignore[attr-defined, no-any-return]
+
+
+def _shown_text(tokens: list[object]) -> str:
+    """The text of every inline token, entities decoded, as a reader sees it."""
+    parts = []
+    for token in tokens:
+        for child in getattr(token, "children", None) or []:
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+    return "\n".join(parts)
+
+
+def _inline_types(tokens: list[object]) -> set[str]:
+    return {
+        child.type
+        for token in tokens
+        for child in getattr(token, "children", None) or []
+        if child.type not in ("text", "softbreak")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://e.com", "https:\u200d//e.com"),
+        ("www.e.com and WWW.E.COM", "www\u200d.e.com and WWW\u200d.E.COM"),
+        ("@alice and a@b.org", "@\u200dalice and a@\u200db.org"),
+        ("#12", "\\#\u200d12"),
+        ("::error::x", ":\u200d:error:\u200d:x"),
+        ("- item", "\\- item"),
+        ("---", "\\---"),
+        ("=== x", "\\=== x"),
+        ("1. item", "1\\. item"),
+        ("    code", " code"),
+        ("\t- item", " \\- item"),
+        ("-2.5", "-2.5"),
+        ("3.0209", "3.0209"),
+        (" was", " was"),
+    ],
+)
+def test_md_breaks_links_mentions_and_block_starts(text: str, expected: str) -> None:
+    assert tables.md(text) == expected
+
+
+_md_pieces = st.sampled_from(
+    [
+        "https://", "http://", "HTTPS://", "ftp://", "www.", "WWW.", "@", "a@b", "#1",
+        "- ", "-", "1. ", "2) ", "    ", "\t", "> ", "#", "##[", "::", "[x]", "(", ")",
+        "!", "a", "w", " ", "\n", "\r", "&#64;", "&#58;", "&", ";", "---", "===", "*",
+        "_", "`", "~", "<", "|", "\\", "e.com", "9", ".",
+    ]
+)  # fmt: skip
+md_texts = st.one_of(st.lists(_md_pieces, max_size=12).map("".join), st.text(max_size=30))
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(md_texts)
+def test_md_never_yields_a_link_a_mention_or_a_block(text: str) -> None:
+    """Wherever a value lands, a paragraph, a heading, a list item or a table cell,
+    it is inline text only, with nothing GitHub would link or notify."""
+    cell = tables.md(text)
+    assert not _COMMAND_START.search(cell), cell
+    for context, blocks in (
+        ("{}", ["paragraph_open", "inline", "paragraph_close"]),
+        ("## {}", ["heading_open", "inline", "heading_close"]),
+        (
+            "- {}",
+            [
+                *("bullet_list_open", "list_item_open", "paragraph_open", "inline"),
+                *("paragraph_close", "list_item_close", "bullet_list_close"),
+            ],
+        ),
+    ):
+        tokens = _tokens(context.format(cell))
+        shape = [t.type for t in tokens]  # type: ignore[attr-defined]
+        if context == "{}" and not cell.strip():
+            assert shape == [], cell
+        elif context == "- {}" and not cell.strip():
+            continue  # an empty list item
+        else:
+            assert shape == blocks, (context, cell)
+        assert _inline_types(tokens) <= {"hardbreak"} or _inline_types(tokens) == set(), cell
+        assert not _GFM_LINK.search(_shown_text(tokens)), (context, cell)
+    table = _tokens(f"| a |\n| --- |\n| {cell} |\n")
+    assert [t.type for t in table].count("td_open") == 1  # type: ignore[attr-defined]
+
+
+def _md_tree(tmp_path: Path, value: str) -> Path:
+    """The small tree with the institution, the title and an indicator named
+    ``value``, and a new version of the contract with one target changed."""
+    root = tmp_path / "tree"
+    shutil.copytree(TREE, root)
+    contract = root / "contracts" / "moina.yaml"
+    for old, indent in (
+        ("  name: Ministry of Interior and National Administration\n", "  "),
+        ("        name: National identity cards issued\n", "        "),
+    ):
+        _write(contract, old, f"{indent}name: {yaml_string(value)}\n")
+    _write(
+        contract,
+        "title: Performance Contract — Ministry of Interior and National Administration\n",
+        f"title: {yaml_string(value)}\n",
+    )
+    new = root / "contracts" / "new.yaml.txt"
+    new.write_text(
+        contract.read_text(encoding="utf-8").replace("target: 1000000", "target: 1100000"),
+        encoding="utf-8",
+    )
+    return root
+
+
+def _md_outputs(root: Path) -> dict[str, str]:
+    contract = str(root / "contracts" / "moina.yaml")
+    results = str(root / "contracts" / "results.yaml")
+    outputs = {}
+    for name, args in {
+        "report": ("report", contract, "--results", results, "--format", "md"),
+        "score": ("score", contract, "--results", results, "--format", "md"),
+        "rank": ("rank", str(root), "--format", "md"),
+        "diff": ("diff", contract, str(root / "contracts" / "new.yaml.txt"), "--format", "md"),
+    }.items():
+        code, output = invoke(*args)
+        assert code == 0, output
+        outputs[name] = output
+    return outputs
+
+
+@pytest.mark.parametrize("value", MD_HOSTILE)
+def test_markdown_outputs_keep_a_value_inline(tmp_path: Path, value: str) -> None:
+    """report, score, rank and diff in Markdown: with a hostile name the document
+    has the same blocks as with a plain one, no link and nothing GitHub links."""
+    plain = _md_outputs(_md_tree(tmp_path / "plain", "Ministry"))
+    hostile = _md_outputs(_md_tree(tmp_path / "hostile", value))
+    for name, output in hostile.items():
+        tokens = _tokens(output)
+        assert [t.type for t in tokens] == [t.type for t in _tokens(plain[name])], name  # type: ignore[attr-defined]
+        assert "link_open" not in _inline_types(tokens), name
+        assert not _GFM_LINK.search(_shown_text(tokens)), (name, _shown_text(tokens))
+        assert not _COMMAND_START.search(output), name
+
+
+# -- CSV: one record per contract, no formula -------------------------------------------
+
+CSV_NAMES = [
+    "Ministry\r=1+1",
+    "County\n=2+2",
+    "Agency\r\n@SUM(A1)",
+    "-1+2",
+    '+cmd|" /C calc"!A0',
+    'Board, "quoted"\r-3\r\n\t=4',
+]
+
+
+def _assert_no_formula(cell: str) -> None:
+    for line in re.split(r"\r\n|\r|\n", cell):
+        if line[:1] in ("=", "+", "-", "@", "\t"):
+            assert re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", line), cell
+
+
+def test_rank_csv_gives_one_record_per_contract(tmp_path: Path) -> None:
+    """Six contracts named with carriage returns, line feeds, quotes, commas and
+    formulas: seven records (the header and six), each name whole and inert."""
+    root = tmp_path / "tree"
+    shutil.copytree(TREE, root)
+    contract = root / "contracts" / "moina.yaml"
+    text = contract.read_text(encoding="utf-8")
+    contract.unlink()
+    for number, name in enumerate(CSV_NAMES):
+        other = text.replace("id: moina-2024-25\n", f"id: c{number}-2024-25\n").replace(
+            "  name: Ministry of Interior and National Administration\n",
+            f"  name: {yaml_string(name)}\n",
+        )
+        (root / "contracts" / f"c{number}.yaml").write_text(other, encoding="utf-8")
+    (root / "contracts" / "results.yaml").unlink()
+    result = runner.invoke(app, ["rank", "--format", "csv", str(root)])
+    assert result.exit_code == 0, result.output
+    output = result.stdout_bytes.decode("utf-8")  # .output would turn CRLF into LF
+    records = list(csv.reader(io.StringIO(output, newline="")))
+    assert len(records) == 1 + len(CSV_NAMES), records
+    assert records[0] == [
+        "category",
+        "rank",
+        "contract",
+        "institution",
+        "composite",
+        "grade",
+        "flags",
+    ]
+    assert {r[3] for r in records[1:]} == {tables.csv_cell(name) for name in CSV_NAMES}
+    for record in records:
+        assert len(record) == 7
+        for cell in record:
+            _assert_no_formula(cell)
+    assert "Ministry\r'=1+1" in {r[3] for r in records}
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.tuples(texts, texts, texts, texts), min_size=1, max_size=5))
+def test_rank_csv_is_one_record_per_row_for_any_text(
+    rows: list[tuple[str, str, str, str]],
+) -> None:
+    from decimal import Decimal
+
+    from pcontract.ranking import RankRow
+
+    ranked = [
+        RankRow(n + 1, contract, institution, category, None, Decimal("2.5"), grade, (grade,))
+        for n, (contract, institution, category, grade) in enumerate(rows)
+    ]
+    text = tables.rank_csv(ranked)
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(records) == 1 + len(rows)
+    for record, row in zip(records[1:], ranked, strict=True):
+        assert record[2:4] == [tables.csv_cell(row.contract), tables.csv_cell(row.institution)]
+        for cell in record:
+            _assert_no_formula(cell)
+
+
+# -- JSON: strict everywhere -------------------------------------------------------------
+
+
+def _strict(text: str) -> object:
+    return json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
+
+
+def test_json_text_writes_null_for_what_is_not_finite() -> None:
+    from pcontract.reporters import json_text
+
+    text = json_text({"a": math.nan, "b": [math.inf, -math.inf, 1.5], "c": "\ud800"})
+    assert _strict(text) == {"a": None, "b": [None, None, 1.5], "c": "\\ud800"}
+
+
+def test_diff_json_is_strict_for_a_change_beyond_any_float(tmp_path: Path) -> None:
+    """A target changed from 1 to 10^400: the percentage is null, not Infinity."""
+    root = tmp_path / "tree"
+    shutil.copytree(TREE, root)
+    old = root / "contracts" / "moina.yaml"
+    text = old.read_text(encoding="utf-8")
+    criteria = "          excellent: 1200000\n          poor: 600000\n"
+    for path, target in ((old, 1), (new := root / "contracts" / "new.yaml.txt", 10**400)):
+        path.write_text(
+            text.replace("        target: 1000000\n", f"        target: {target}\n")
+            .replace(criteria, f"          excellent: {2 * target}\n          poor: 0\n")
+            .replace("quarterly_targets: [250000, 500000, 750000, 1000000]", "")
+            .replace("aggregation: sum", ""),
+            encoding="utf-8",
+        )
+    code, output = invoke("diff", "--format", "json", str(old), str(new))
+    assert "Infinity" not in output and "NaN" not in output
+    payload = _strict(output)
+    assert isinstance(payload, dict)
+    [contract] = payload["contracts"]
+    [change] = [c for c in contract["changes"] if c["field"] == "target"]
+    assert change["new"] == 10**400
+    assert change["change_pct"] is None
+    assert code in (0, 1)
+
+
+def test_every_json_writer_is_strict(tmp_path: Path) -> None:
+    """validate, score, rank, rules and diff: huge figures never give NaN or Infinity."""
+    root = tmp_path / "tree"
+    shutil.copytree(TREE, root)
+    results = root / "contracts" / "results.yaml"
+    _write(results, "actual: 1020000", "actual: 1e300")
+    contract = str(root / "contracts" / "moina.yaml")
+    for args in (
+        ("validate", "--format", "json", str(root)),
+        ("validate", "--format", "sarif", str(root)),
+        ("score", contract, "--results", str(results), "--format", "json"),
+        ("rank", str(root), "--format", "json"),
+        ("rules", "--format", "json"),
+        ("diff", "--format", "json", contract, contract),
+    ):
+        code, output = invoke(*args)
+        assert code == 0, (args, output)
+        assert _strict(output), args
+
+
+def test_diff_json_values_that_are_not_finite_are_null() -> None:
+    from decimal import Decimal
+
+    from pcontract.diff_render import _json_value
+
+    assert _json_value([Decimal("Infinity"), Decimal("-Infinity"), Decimal("NaN")]) == [None] * 3
+    assert _json_value(Decimal(10) ** 400) == 10**400
