@@ -612,12 +612,13 @@ def test_no_output_line_but_an_annotation_starts_a_workflow_command(
 
 
 def test_github_annotation_escapes_data_and_properties() -> None:
-    problem = Problem("a,b:c%d.yaml", 3, 4, "PC001", Severity.ERROR, "50%\r\nx", ("a",), "")
+    problem = Problem("a,b::c%d.yaml", 3, 4, "PC001", Severity.ERROR, "50%\r\nx", ("a",), "")
     out = io.StringIO()
     REPORTERS["github"]().report(Report([], [problem]), out)
     first = out.getvalue().split("\n")[0]
+    # The file name exactly, percent-encoded as GitHub decodes it.
     assert first == (
-        "::error file=a%2Cb%3Ac%25d.yaml,line=3,col=4,title=PC001 yaml-syntax::50%25\\r\\nx"
+        "::error file=a%2Cb%3A%3Ac%25d.yaml,line=3,col=4,title=PC001 yaml-syntax::50%25\\r\\nx"
     )
 
 

@@ -69,11 +69,18 @@ def safe_text(text: str) -> str:
     passes each value from input through here; the layout's own line breaks are
     added around the values, never taken from them.
     """
-    if not text.isprintable():  # the common case, printable text, costs one scan
-        text = "".join(map(_escape_char, text))
+    text = visible_text(text)
     if "::" in text or "##[" in text:
         text = _COMMAND.sub(_escape_command, text)
     return text
+
+
+def visible_text(text: str) -> str:
+    """:func:`safe_text` without the workflow-command escapes, for where the
+    format itself escapes every ``:`` (a GitHub annotation's properties)."""
+    if text.isprintable():  # the common case costs one scan
+        return text
+    return "".join(map(_escape_char, text))
 
 
 def text_console(out: IO[str] | None = None, width: int | None = None) -> Console:
@@ -262,7 +269,9 @@ class GithubReporter(Reporter):
 
         for problem in report.problems:
             level = "error" if problem.is_error else "warning"
-            props = [f"file={_gh_property(safe_text(problem.file))}"]
+            # The file name exactly, so that GitHub can attach the annotation to it:
+            # the property escapes ':' and ',', so '::' in a name starts nothing.
+            props = [f"file={_gh_property(visible_text(problem.file))}"]
             if problem.line:
                 props.append(f"line={problem.line}")
                 props.append(f"col={problem.column}")
