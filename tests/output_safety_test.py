@@ -1,11 +1,17 @@
 """Output safety: text from YAML files is shown, never interpreted.
 
-- terminal output: rich markup and ANSI escapes in names print literally;
-- Markdown: no table breaks, no HTML, no formatting from names;
+- terminal output: rich markup and ANSI escapes in names print literally, and
+  every value prints on one line (line breaks, tabs, invisible marks and the
+  starts of workflow commands escaped) in validate, score, rank, tree, diff,
+  cascade and init;
+- GitHub annotations: GitHub's escapes, one line per problem, no other command;
+- Markdown: no table breaks, no HTML, no formatting, no link, mention or block
+  from names;
 - HTML: autoescaped;
-- CSV: spreadsheet formulas neutralised;
-- JSON and SARIF: always valid JSON and valid UTF-8, even with control characters
-  in the input or a file name that is not UTF-8.
+- CSV: one record per row, spreadsheet formulas neutralised on every line;
+- JSON and SARIF: always strict, valid JSON and valid UTF-8, even with control
+  characters in the input, a file name that is not UTF-8, or a figure beyond any
+  float.
 """
 
 from __future__ import annotations
