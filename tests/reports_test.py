@@ -239,7 +239,9 @@ def test_markdown_escapes_names_and_evidence(hostile: Path) -> None:
     assert "<script" not in text
     assert "<img" not in text
     assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt; cards \\| issued \\*\\*now\\*\\*" in text
-    assert "\\[link\\]\\(http://example.com\\)" in text
+    # The link text stays text, and the URL is no bare autolink either.
+    assert "\\[link\\]\\(http:\u200d//example.com\\)" in text
+    assert "http://" not in text
     assert "&lt;img src=x onerror=alert\\(1\\)&gt;" in text
     # The escaped pipe does not add a column to the indicator table.
     row = next(line for line in text.splitlines() if line.startswith("| CM01 |"))

@@ -25,7 +25,7 @@ def _report() -> Report:
             "PC402",
             Severity.WARNING,
             "id 'x\ty' has\ta tab, ünïcode and a \x1b[31mcolour\x1b[0m escape",
-            hint="tabs\tare expanded",
+            hint="tabs\tare escaped",
         ),
         Problem("b/results.yaml", 0, 0, "PC008", Severity.ERROR, "cannot read the file"),
     ]
@@ -62,10 +62,11 @@ def test_plain_text_by_hand() -> None:
     assert out.getvalue().splitlines() == [
         "a/contract.yaml",
         "  3:5      error   PC201  weights add up to 95",
-        # The tab after "x" is at column 31: one space to 32. After "has", two to 40.
-        "  9:1      warning PC402  id 'x y' has  a tab, ünïcode and a "
+        # A tab from input is shown as an escape, like every control character:
+        # expanded, it would lay the line out as the input says.
+        "  9:1      warning PC402  id 'x\\ty' has\\ta tab, ünïcode and a "
         "\\x1b[31mcolour\\x1b[0m escape",
-        "                         hint: tabs     are expanded",  # 35 -> 40
+        "                         hint: tabs\\tare escaped",
         "",
         "b/results.yaml",
         "  -        error   PC008  cannot read the file",

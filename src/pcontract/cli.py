@@ -205,9 +205,7 @@ def rules_command(
     """List every rule: its code, name, severity and what it checks."""
 
     def body() -> int:
-        import json
-
-        from pcontract.reporters import rules_table
+        from pcontract.reporters import json_text, rules_table
         from pcontract.rules import RULES
 
         if output_format is RulesFormat.md:
@@ -223,7 +221,7 @@ def rules_command(
                 }
                 for r in sorted(RULES.values(), key=lambda r: r.code)
             ]
-            sys.stdout.write(json.dumps(items, indent=2) + "\n")
+            sys.stdout.write(json_text(items))
         else:
             for r in sorted(RULES.values(), key=lambda r: r.code):
                 typer.echo(f"{r.code}  {r.name:<22} {r.severity.value:<8} {r.summary}")
@@ -371,13 +369,12 @@ def cascade(
     def body() -> int:
         from pathlib import Path
 
-        from rich.console import Console
         from rich.table import Table
         from rich.text import Text
 
         from pcontract.cascade import plan_cascade, write_drafts
         from pcontract.evaluation import load_for_cascade
-        from pcontract.reporters import safe_text
+        from pcontract.reporters import safe_text, text_console
         from pcontract.tables import show
 
         try:
@@ -386,7 +383,7 @@ def cascade(
             _print_input_problems(error)
             raise
         drafts = plan_cascade(parent, Path(contract), cascade_plan, Path(out), plan_file=Path(plan))
-        console = Console(highlight=False)
+        console = text_console()
         if dry_run:
             table = Table(title="Drafts that would be written (dry run)", title_justify="left")
             for header in ("file", "contract", "indicator", "target", "weight", "note"):
@@ -420,19 +417,18 @@ def tree(
     indicators its children carry."""
 
     def body() -> int:
-        from rich.console import Console
         from rich.text import Text
         from rich.tree import Tree
 
         from pcontract import hierarchy
         from pcontract.checker import Options, build_index, check_file, discover
-        from pcontract.reporters import safe_text
-        from pcontract.tables import wide
+        from pcontract.reporters import safe_text, text_console
 
         options = Options()
         files = [check_file(t, options) for t in discover(paths)]
         nodes = hierarchy.build(build_index(files, options))
-        console = Console(highlight=False, width=wide(sys.stdout))
+        # As wide as any label: a tree would crop a label at the console's width.
+        console = text_console(width=1_000_000)
         if not nodes:
             console.print("no contracts found")
             return EXIT_PROBLEMS
@@ -443,13 +439,14 @@ def tree(
             text.append(f"  {safe_text(c.institution)}")
             if c.agent:
                 text.append(f" — {safe_text(c.agent)}", style="dim")
-            text.append(f"  [{c.status}]", style="cyan")
+            text.append(f"  [{safe_text(c.status)}]", style="cyan")
             if node.covered is not None and node.uncovered is not None:
                 total = len(node.covered) + len(node.uncovered)
                 style = "green" if not node.uncovered else "yellow"
                 text.append(f"  carried {len(node.covered)}/{total}", style=style)
                 if node.uncovered:
-                    text.append(" (not carried: " + ", ".join(node.uncovered) + ")", style=style)
+                    uncovered = safe_text(", ".join(node.uncovered))
+                    text.append(f" (not carried: {uncovered})", style=style)
             return text
 
         def add(branch: Tree, node: hierarchy.Node) -> None:
@@ -568,14 +565,13 @@ def init(
     def body() -> int:
         from pathlib import Path
 
-        from rich.console import Console
         from rich.text import Text
 
-        from pcontract.reporters import safe_text
+        from pcontract.reporters import safe_text, text_console
         from pcontract.scaffold import scaffold
 
         written = scaffold(Path(directory), financial_year, force=force)
-        console = Console(highlight=False)
+        console = text_console()
         for path in written:
             console.print(Text(f"wrote {safe_text(str(path))}"))
         console.print(Text(f"next: pcontract validate {safe_text(directory)}"))

@@ -7,7 +7,6 @@ the terminal with :func:`reporters.safe_text` (and rich markup is never parsed).
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import IO, Any
 
@@ -23,8 +22,9 @@ from pcontract.diff import (
     Flag,
     Projection,
 )
+from pcontract.reporters import json_text
 from pcontract.scoring import ContractScore
-from pcontract.tables import dp, md, md_table, show
+from pcontract.tables import dp, md, md_table, number, show, wide
 
 ERROR_MARK = "❌"
 WARNING_MARK = "⚠️"
@@ -240,6 +240,8 @@ def _contract_md(diff: ContractDiff) -> list[str]:
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None  # strict JSON has no NaN or Infinity
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, list | tuple):
         return [_json_value(v) for v in value]
@@ -252,7 +254,7 @@ def _json_score(scored: ContractScore | None) -> dict[str, Any] | None:
     if scored is None:
         return None
     return {
-        "composite": float(dp(scored.composite, 4)) if scored.composite is not None else None,
+        "composite": number(scored.composite, 4),
         "grade": scored.grade,
     }
 
@@ -278,7 +280,7 @@ def _json_contract(diff: ContractDiff) -> dict[str, Any]:
                 "new": _json_value(c.new),
                 "change": _json_value(c.delta),
                 "change_unit": c.delta_unit or None,
-                "change_pct": float(dp(c.pct, 2)) if c.pct is not None else None,
+                "change_pct": number(c.pct, 2),
                 "direction": c.direction,
                 "flags": [f.code for f in diff.flags_for(c)],
             }
@@ -327,22 +329,19 @@ def render_json(report: DiffReport) -> str:
         "problems": [p.as_dict() for p in report.problems],
         "contracts": [_json_contract(d) for d in report.contracts],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_text(payload)
 
 
 # -- text (rich) -----------------------------------------------------------------------
 
 
 def render_text(report: DiffReport, out: IO[str]) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from pcontract.reporters import safe_text
+    from pcontract.reporters import safe_text, text_console
 
-    isatty = getattr(out, "isatty", None)
-    width = None if callable(isatty) and isatty() else 160
-    console = Console(file=out, highlight=False, width=width)
+    console = text_console(out, wide(out))
     console.print(
         Text(
             safe_text(f"Comparing {report.old_label} → {report.new_label}"),

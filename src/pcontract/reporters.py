@@ -8,8 +8,10 @@ markup is not parsed, and control characters are shown as escapes.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, ClassVar
@@ -22,16 +24,23 @@ from pcontract.problems import Problem, Severity
 # the text reporter does not, and a warm validate need not import every rule.
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from pcontract.checker import Report
 
 JSON_FORMAT_VERSION = 1
-# Control characters (ANSI escapes included), line separators and bidirectional
-# overrides that change how a terminal lays text out, and lone surrogates: a file
-# name that is not valid UTF-8 reaches Python with them, and they cannot be
-# written as UTF-8.
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+# What a value from a file or a path may not print as itself, because it would
+# change how the output reads: control characters (line breaks, tabs and ANSI
+# escapes included: Cc), invisible format characters (zero-width spaces and
+# joiners, direction marks and overrides, the BOM: Cf), line and paragraph
+# separators (Zl, Zp), and lone surrogates (Cs), which stand for the bytes of a
+# file name that is not UTF-8 and cannot be written as UTF-8.
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# The starts of GitHub Actions workflow commands: ``::command::`` at the start
+# of a line, and the older ``##[command]`` anywhere in one. Escaping the second
+# character of each in every value means no value, wherever a line is wrapped,
+# can make a step's log run a command.
+_COMMAND = re.compile(r"(?<=:):|(?<=#)#(?=\[)")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -39,22 +48,73 @@ def _escape(match: re.Match[str]) -> str:
     return repr(match.group())[1:-1]
 
 
+def _escape_char(char: str) -> str:
+    if unicodedata.category(char) in _ESCAPED_CATEGORIES:
+        return repr(char)[1:-1]  # \n, \t, \x1b, \u200b, \u202e, \udcff
+    return char
+
+
+def _escape_command(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
+
+
 def safe_text(text: str) -> str:
-    """Show control characters (ANSI escapes included), bidirectional overrides and
-    lone surrogates as visible escapes."""
-    return _CONTROL.sub(_escape, text)
+    """``text`` (a value from a file, or a path) as it may be printed: on one line,
+    laid out as written.
+
+    Line breaks, tabs and other control characters (ANSI escapes included),
+    zero-width and direction marks, line separators and lone surrogates are shown
+    as visible escapes (``\\n``, ``\\x1b``, ``\\u200b``, ``\\udcff``); so are the
+    starts of GitHub workflow commands (``:\\x3a``, ``#\\x23[``). Every text output
+    passes each value from input through here; the layout's own line breaks are
+    added around the values, never taken from them.
+    """
+    text = visible_text(text)
+    if "::" in text or "##[" in text:
+        text = _COMMAND.sub(_escape_command, text)
+    return text
+
+
+def visible_text(text: str) -> str:
+    """:func:`safe_text` without the workflow-command escapes, for where the
+    format itself escapes every ``:`` (a GitHub annotation's properties)."""
+    if text.isprintable():  # the common case costs one scan
+        return text
+    return "".join(map(_escape_char, text))
+
+
+def text_console(out: IO[str] | None = None, width: int | None = None) -> Console:
+    """The rich console every text output prints through: no highlighting, and no
+    line breaks of its own in text (soft wrap: the terminal wraps a long line),
+    so a value can never be wrapped into a line of its own. Tables still fit
+    their cells to ``width``, inside their borders."""
+    from rich.console import Console
+
+    return Console(file=out, width=width, highlight=False, soft_wrap=True)
 
 
 def json_safe(value: object) -> object:
-    """``value`` with every lone surrogate in its strings shown as an escape, so
-    that the JSON written is valid UTF-8 (json escapes control characters itself)."""
+    """``value`` as strict JSON can hold it: every lone surrogate in its strings
+    shown as an escape, so that the JSON is valid UTF-8 (json escapes control
+    characters itself), and every float that is not finite (NaN, an overflow to
+    infinity) as None: JSON has no such numbers, and a figure that cannot be
+    written is undefined."""
     if isinstance(value, str):
         return _SURROGATE.sub(_escape, value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {json_safe(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
     return value
+
+
+def json_text(payload: object) -> str:
+    """The one JSON writer for every command's output: strict JSON (``allow_nan``
+    off, so a stray NaN or Infinity is a bug, not a file other tools refuse),
+    valid UTF-8, indented, ending with a newline."""
+    return json.dumps(json_safe(payload), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def sarif_uri(file: str) -> str:
@@ -118,10 +178,9 @@ class TextReporter(Reporter):
             # What rich writes unstyled: each line as it is, tabs expanded to 8.
             out.write("".join("".join(t for t, _ in line).expandtabs(8) + "\n" for line in lines))
             return
-        from rich.console import Console
         from rich.text import Text
 
-        console = Console(file=out, soft_wrap=True, highlight=False)
+        console = text_console(out)
         for line in lines:
             text = Text()
             for part, style in line:
@@ -189,8 +248,7 @@ class JsonReporter(Reporter):
                 for p in report.problems
             ],
         }
-        json.dump(json_safe(payload), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_text(payload))
 
 
 def _gh_data(text: str) -> str:
@@ -211,7 +269,9 @@ class GithubReporter(Reporter):
 
         for problem in report.problems:
             level = "error" if problem.is_error else "warning"
-            props = [f"file={_gh_property(safe_text(problem.file))}"]
+            # The file name exactly, so that GitHub can attach the annotation to it:
+            # the property escapes ':' and ',', so '::' in a name starts nothing.
+            props = [f"file={_gh_property(visible_text(problem.file))}"]
             if problem.line:
                 props.append(f"line={problem.line}")
                 props.append(f"col={problem.column}")
@@ -261,8 +321,7 @@ class SarifReporter(Reporter):
                 }
             ],
         }
-        json.dump(json_safe(payload), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_text(payload))
 
 
 def _sarif_result(problem: Problem) -> dict[str, object]:

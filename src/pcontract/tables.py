@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -19,6 +18,7 @@ from typing import IO, Any, Literal
 from pcontract.model import Value
 from pcontract.problems import Problem
 from pcontract.ranking import RankRow
+from pcontract.reporters import json_text
 from pcontract.scoring import ContractScore, IndicatorScore
 
 SCORE_FORMAT_VERSION = 1
@@ -72,14 +72,36 @@ def json_value(value: Value | None) -> Any:
 # -- Markdown escaping ------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+# A joiner breaks what GitHub would turn into a link or a notification without
+# changing what the reader sees: ``https:\u200d//`` and ``www\u200d.`` are not
+# autolinks, ``@\u200dname`` is neither a mention nor an e-mail link, and
+# ``#\u200d12`` is not a reference to issue 12, and ``:\u200d:`` starts no
+# GitHub workflow command where Markdown is printed in a CI log (``##[`` is
+# escaped as ``\#\#\[``). The joiner is a character, not an entity: GitHub
+# links mentions and references after entities are decoded.
+_JOINER = "\u200d"
+_LINKS = re.compile(r"(?<=:)(?=//|:)|(?i:(?<=www)(?=\.))|(?<=@)|(?<=#)(?=\d)")
+# What would open a block at the start of a line: indentation (a code block), a
+# list item (``- ``, ``1. ``), a thematic break or setext underline (``---``,
+# ``===``). Leading spaces and tabs become one space, which opens nothing; ``#``,
+# ``>``, ``+``, ``*``, fences and ``|`` are escaped everywhere.
+_MD_INDENT = re.compile(r"^[ \t]+")
+_MD_DASH = re.compile(r"^( ?)(?=[-=](?!\d))")
+_MD_ORDERED = re.compile(r"^( ?\d+)\.(?=[ \t]|$)")
 
 
 def md(text: object) -> str:
-    """Text safe inside a GitHub-flavoured Markdown table cell: no table breaks, no
-    HTML, no Markdown formatting."""
+    """Text safe anywhere in GitHub-flavoured Markdown, in a table cell, a heading
+    or a paragraph: one line, no table breaks, no HTML, no formatting, no link
+    (bare URLs and ``www.`` included), no mention, no issue reference, and no list,
+    heading, quote or code block opened by how it starts."""
     raw = str(text).replace("\r", " ").replace("\n", " ")
+    raw = _MD_INDENT.sub(" ", raw, count=1)
+    raw = _LINKS.sub(_JOINER, raw)
     raw = raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", raw)
+    raw = _MD_SPECIAL.sub(r"\\\1", raw)
+    raw = _MD_ORDERED.sub(r"\1\\.", raw, count=1)
+    return _MD_DASH.sub(r"\1\\", raw, count=1)
 
 
 def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: str = "") -> str:
@@ -90,16 +112,40 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: st
     return "\n".join(lines) + "\n"
 
 
+# -- CSV ----------------------------------------------------------------------------
+
+# A number a spreadsheet reads as a number, so a leading sign is not a formula.
+_CSV_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_CSV_FORMULA_START = ("=", "+", "-", "@", "\t")
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
+def _csv_line(line: str) -> str:
+    if line[:1] in _CSV_FORMULA_START and not _CSV_NUMBER.fullmatch(line):
+        return "'" + line
+    return line
+
+
 def csv_cell(value: object) -> str:
-    """Neutralise spreadsheet formula injection: a cell starting with = + - @ (or a
-    tab or carriage return) gets a leading apostrophe, unless it is a number."""
+    """Neutralise spreadsheet formula injection: a cell, and each line inside a
+    cell, starting with = + - @ or a tab gets a leading apostrophe, unless it is
+    a number; so does a cell starting with a line break. (Quoting is the
+    writer's: see :func:`csv_text`.)"""
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
+    parts = _LINE_BREAK.split(text)
+    parts[::2] = [_csv_line(line) for line in parts[::2]]
+    cell = "".join(parts)
+    return "'" + cell if cell[:1] in ("\r", "\n") else cell
+
+
+def csv_text(rows: Iterable[Sequence[object]]) -> str:
+    """The one CSV writer: every cell through :func:`csv_cell`, and RFC 4180
+    records, so a cell holding a comma, a quote, a carriage return or a line feed
+    is quoted and one row is always one record."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
 
 
 # -- score --------------------------------------------------------------------------
@@ -170,7 +216,7 @@ def score_json(result: ContractScore, warnings: Sequence[Problem] = ()) -> str:
         ],
         "warnings": list(result.warnings) + [p.message for p in warnings],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_text(payload)
 
 
 def _actual_cell(item: IndicatorScore) -> str:
@@ -225,13 +271,12 @@ def wide(out: IO[str]) -> int | None:
 
 
 def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str]) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from pcontract.reporters import safe_text
+    from pcontract.reporters import safe_text, text_console
 
-    console = Console(file=out, highlight=False, width=wide(out))
+    console = text_console(out, wide(out))
     title = f"{result.institution} — {result.financial_year} ({result.period or 'no results'})"
     table = Table(title=Text(safe_text(title)), title_justify="left")
     columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
@@ -290,10 +335,14 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
         console.print(Text("warning: " + safe_text(warning), style="yellow"))
     if result.composite is not None:
         console.print(
-            Text(f"Composite score {dp(result.composite, 4)}: {result.grade}", style="bold")
+            Text(
+                f"Composite score {dp(result.composite, 4)}: {safe_text(result.grade or '—')}",
+                style="bold",
+            )
         )
     else:
-        console.print(Text(f"{result.period} progress: no grade before the annual result"))
+        period = safe_text(result.period or "no results")
+        console.print(Text(f"{period} progress: no grade before the annual result"))
 
 
 # -- rank -------------------------------------------------------------------------
@@ -317,26 +366,28 @@ def rank_records(rows: Sequence[RankRow]) -> list[dict[str, Any]]:
 
 
 def rank_json(rows: Sequence[RankRow]) -> str:
-    return json.dumps(rank_records(rows), indent=2, ensure_ascii=False) + "\n"
+    return json_text(rank_records(rows))
 
 
 def rank_csv(rows: Sequence[RankRow]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["category", "rank", "contract", "institution", "composite", "grade", "flags"])
-    for row in rows:
-        writer.writerow(
-            [
-                csv_cell(row.category),
-                row.rank,
-                csv_cell(row.contract),
-                csv_cell(row.institution),
-                "" if row.composite_display is None else str(row.composite_display),
-                csv_cell(row.grade),
-                csv_cell("; ".join(row.flags)),
-            ]
-        )
-    return buffer.getvalue()
+    header = ["category", "rank", "contract", "institution", "composite", "grade", "flags"]
+    return csv_text(
+        [
+            header,
+            *(
+                [
+                    row.category,
+                    row.rank,
+                    row.contract,
+                    row.institution,
+                    "" if row.composite_display is None else str(row.composite_display),
+                    row.grade,
+                    "; ".join(row.flags),
+                ]
+                for row in rows
+            ),
+        ]
+    )
 
 
 def _by_category(rows: Sequence[RankRow]) -> dict[str, list[RankRow]]:
@@ -371,13 +422,12 @@ def rank_md(rows: Sequence[RankRow]) -> str:
 
 
 def rank_text(rows: Sequence[RankRow], out: IO[str]) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from pcontract.reporters import safe_text
+    from pcontract.reporters import safe_text, text_console
 
-    console = Console(file=out, highlight=False, width=wide(out))
+    console = text_console(out, wide(out))
     for category, items in _by_category(rows).items():
         table = Table(title=Text(safe_text(category)), title_justify="left")
         table.add_column("rank", justify="right")
