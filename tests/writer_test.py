@@ -71,7 +71,7 @@ def test_a_failed_overwrite_keeps_the_old_file_and_leaves_no_temporary(
     target.write_bytes(OLD)
     monkeypatch.setattr(os, step, _raise(OSError(errno.EIO, "Input/output error")))
     with pytest.raises(PcontractError, match=r"cannot write .*draft\.yaml: Input/output error"):
-        write_files([(target, NEW)], force=True, root=out)
+        write_files([(target, NEW)], force=True, root=out, inputs=())
     monkeypatch.undo()
     assert target.read_bytes() == OLD
     assert listing(out) == ["draft.yaml"]
@@ -104,7 +104,7 @@ def test_a_full_disk_keeps_the_old_file(out: Path, monkeypatch: pytest.MonkeyPat
     real_fdopen = os.fdopen
     monkeypatch.setattr(os, "fdopen", lambda *a, **k: _FullDisk(real_fdopen(*a, **k)))
     with pytest.raises(PcontractError, match="No space left on device"):
-        write_files([(target, NEW)], force=True, root=out)
+        write_files([(target, NEW)], force=True, root=out, inputs=())
     monkeypatch.undo()
     assert target.read_bytes() == OLD
     assert listing(out) == ["draft.yaml"]
@@ -118,7 +118,7 @@ def test_an_interrupted_write_keeps_the_old_file(
     target.write_bytes(OLD)
     monkeypatch.setattr(os, "fsync", _raise(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
-        write_files([(target, NEW)], force=True, root=out)
+        write_files([(target, NEW)], force=True, root=out, inputs=())
     monkeypatch.undo()
     assert target.read_bytes() == OLD
     assert listing(out) == ["draft.yaml"]
@@ -127,7 +127,7 @@ def test_an_interrupted_write_keeps_the_old_file(
 def test_a_failed_new_file_leaves_nothing(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "fsync", _raise(OSError(errno.EIO, "Input/output error")))
     with pytest.raises(PcontractError):
-        write_files([(out / "draft.yaml", NEW)], root=out)
+        write_files([(out / "draft.yaml", NEW)], root=out, inputs=())
     monkeypatch.undo()
     assert listing(out) == []
 
@@ -146,7 +146,7 @@ def test_a_failure_part_way_names_what_was_written(
 
     monkeypatch.setattr(os, "fsync", second_fails)
     with pytest.raises(PcontractError, match=r"cannot write .*b.yaml.*already written: .*a.yaml"):
-        write_files([(out / "a.yaml", NEW), (out / "b.yaml", NEW)], root=out)
+        write_files([(out / "a.yaml", NEW), (out / "b.yaml", NEW)], root=out, inputs=())
     monkeypatch.undo()
     assert listing(out) == ["a.yaml"]
     assert (out / "a.yaml").read_bytes() == NEW
@@ -156,7 +156,7 @@ def test_a_successful_write_leaves_no_temporary_and_keeps_permissions(out: Path)
     target = out / "draft.yaml"
     target.write_bytes(OLD)
     target.chmod(0o600)
-    assert write_files([(target, NEW)], force=True, root=out) == [target]
+    assert write_files([(target, NEW)], force=True, root=out, inputs=()) == [target]
     assert target.read_bytes() == NEW
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert listing(out) == ["draft.yaml"]
@@ -168,7 +168,7 @@ def test_a_successful_write_leaves_no_temporary_and_keeps_permissions(out: Path)
 def test_an_existing_file_needs_force_and_nothing_is_written(out: Path) -> None:
     (out / "b.yaml").write_bytes(OLD)
     with pytest.raises(WriteRefused, match=r"1 file exists already: .*b.yaml; use --force"):
-        write_files([(out / "a.yaml", NEW), (out / "b.yaml", NEW)], root=out)
+        write_files([(out / "a.yaml", NEW), (out / "b.yaml", NEW)], root=out, inputs=())
     assert listing(out) == ["b.yaml"]
     assert (out / "b.yaml").read_bytes() == OLD
 
@@ -187,7 +187,7 @@ def test_a_file_that_appears_while_writing_is_not_overwritten(
 
     monkeypatch.setattr(os, "link", racing_link)
     with pytest.raises(WriteRefused, match="appeared while writing"):
-        write_files([(target, NEW)], root=out)
+        write_files([(target, NEW)], root=out, inputs=())
     monkeypatch.undo()
     assert target.read_bytes() == OLD
     assert listing(out) == ["draft.yaml"]
@@ -196,7 +196,7 @@ def test_a_file_that_appears_while_writing_is_not_overwritten(
 def test_a_folder_in_the_way_is_refused(out: Path) -> None:
     (out / "draft.yaml").mkdir()
     with pytest.raises(WriteRefused, match="a folder is in the way"):
-        write_files([(out / "draft.yaml", NEW)], force=True, root=out)
+        write_files([(out / "draft.yaml", NEW)], force=True, root=out, inputs=())
 
 
 # -- never outside the output folder, never through a link ----------------------------
@@ -204,7 +204,9 @@ def test_a_folder_in_the_way_is_refused(out: Path) -> None:
 
 def test_dot_dot_cannot_leave_the_folder(out: Path, outside: Path) -> None:
     with pytest.raises(WriteRefused, match="refusing to write outside"):
-        write_files([(out / ".." / "outside" / "precious.yaml", NEW)], force=True, root=out)
+        write_files(
+            [(out / ".." / "outside" / "precious.yaml", NEW)], force=True, root=out, inputs=()
+        )
     assert_untouched(outside)
 
 
@@ -212,7 +214,7 @@ def test_a_symlinked_subfolder_cannot_lead_outside(out: Path, outside: Path) -> 
     (out / "cards").symlink_to(outside, target_is_directory=True)
     for name in ("cards/precious.yaml", "cards/new.yaml", "cards/deeper/new.yaml"):
         with pytest.raises(WriteRefused, match="refusing to write outside"):
-            write_files([(out / name, NEW)], force=True, root=out)
+            write_files([(out / name, NEW)], force=True, root=out, inputs=())
     assert_untouched(outside)
 
 
@@ -222,7 +224,7 @@ def test_a_symlink_in_a_files_place_is_never_followed(
 ) -> None:
     (out / "draft.yaml").symlink_to(outside / "precious.yaml")
     with pytest.raises(WriteRefused, match="symbolic link"):
-        write_files([(out / "draft.yaml", NEW)], force=force, root=out)
+        write_files([(out / "draft.yaml", NEW)], force=force, root=out, inputs=())
     assert_untouched(outside)
     assert (out / "draft.yaml").is_symlink()
 
@@ -236,7 +238,7 @@ def test_a_dangling_or_inside_symlink_is_not_followed(
     (tmp_path / "outside").mkdir(exist_ok=True)
     (out / "draft.yaml").symlink_to(tmp_path / target)
     with pytest.raises(WriteRefused, match="symbolic link"):
-        write_files([(out / "draft.yaml", NEW)], force=True, root=out)
+        write_files([(out / "draft.yaml", NEW)], force=True, root=out, inputs=())
     assert not (tmp_path / target).exists()
 
 
@@ -253,7 +255,7 @@ def test_a_link_that_appears_while_writing_is_not_followed(
 
     monkeypatch.setattr(tempfile, "mkstemp", racing_mkstemp)
     with pytest.raises(WriteRefused, match="symbolic link"):
-        write_files([(target, NEW)], force=True, root=out)
+        write_files([(target, NEW)], force=True, root=out, inputs=())
     monkeypatch.undo()
     assert_untouched(outside)
     assert listing(out) == ["draft.yaml"]
@@ -263,5 +265,5 @@ def test_a_link_that_appears_while_writing_is_not_followed(
 def test_without_a_root_links_are_still_refused(out: Path, outside: Path) -> None:
     (out / "draft.yaml").symlink_to(outside / "precious.yaml")
     with pytest.raises(WriteRefused, match="symbolic link"):
-        write_files([(out / "draft.yaml", NEW)], force=True)
+        write_files([(out / "draft.yaml", NEW)], force=True, inputs=())
     assert_untouched(outside)
