@@ -448,6 +448,7 @@ def test_a_stale_temporary_is_removed_and_foreign_files_are_kept(out: Path, forc
         (out / name).write_bytes(OLD)
     (out / ".draft.yaml.abcdefgh.pcontract-tmp").mkdir()  # a folder of that name
     (out / ".draft.yaml.linkedto.pcontract-tmp").symlink_to(out / "notes.txt")
+    os.mkfifo(out / ".draft.yaml.fifo_now.pcontract-tmp")
     write_files([(out / "draft.yaml", NEW)], force=force, root=out, inputs=())
     assert (out / "draft.yaml").read_bytes() == NEW
     assert not (out / STALE).exists()
@@ -457,6 +458,7 @@ def test_a_stale_temporary_is_removed_and_foreign_files_are_kept(out: Path, forc
             "draft.yaml",
             ".draft.yaml.abcdefgh.pcontract-tmp",
             ".draft.yaml.linkedto.pcontract-tmp",
+            ".draft.yaml.fifo_now.pcontract-tmp",
         ]
     )
     assert all((out / name).read_bytes() == OLD for name in FOREIGN)
