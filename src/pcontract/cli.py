@@ -614,7 +614,13 @@ def report(
         typer.Option("--format", "-f", help="md or html (default: from the -o suffix, else md)."),
     ] = None,
     out: Annotated[
-        str | None, typer.Option("--out", "-o", help="The file to write; stdout without it.")
+        str | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The file to write; a folder (ending in /, or existing) gets "
+            "<contract-id>.md or .html; stdout without it.",
+        ),
     ] = None,
     template: Annotated[
         str | None,
