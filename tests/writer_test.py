@@ -514,3 +514,18 @@ def test_a_temporary_swept_away_before_it_is_locked_is_made_again(
     assert len(calls) == 2
     assert (out / "draft.yaml").read_bytes() == NEW
     assert listing(out) == ["draft.yaml"]
+
+
+def test_without_file_locks_writes_go_on_and_temporaries_are_kept(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a file system without locks, nothing tells a stale temporary from one in
+    use: the write still works, and no temporary is removed."""
+    import fcntl
+
+    (out / STALE).write_bytes(NEW[:10])
+    monkeypatch.setattr(fcntl, "flock", _raise(OSError(errno.ENOLCK, "No locks available")))
+    assert write_files([(out / "draft.yaml", NEW)], root=out, inputs=()) == [out / "draft.yaml"]
+    monkeypatch.undo()
+    assert (out / "draft.yaml").read_bytes() == NEW
+    assert listing(out) == sorted([STALE, "draft.yaml"])

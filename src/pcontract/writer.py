@@ -259,24 +259,30 @@ def _new_temp(path: Path) -> tuple[int, int, str]:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
         if sys.platform == "win32":
             return fd, -1, temp
-        lock = os.dup(fd)
+        lock = -1
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            lock = os.dup(fd)
+            with contextlib.suppress(OSError):  # no locks on this file system: go without
+                fcntl.flock(lock, fcntl.LOCK_EX)
             mine, there = os.fstat(lock), os.lstat(temp)
         except FileNotFoundError:
             pass
         except BaseException:
-            os.close(lock)
-            os.close(fd)
+            _close(lock, fd)
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
         else:
             if (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino):
                 return fd, lock, temp
-        os.close(lock)
-        os.close(fd)
+        _close(lock, fd)
     raise PcontractError(f"cannot write {path}: its temporary file kept disappearing")
+
+
+def _close(*fds: int) -> None:
+    for fd in fds:
+        if fd >= 0:
+            os.close(fd)
 
 
 def _write_atomic(path: Path, data: bytes, overwrite: bool, inputs: Inputs) -> None:
@@ -299,8 +305,7 @@ def _write_atomic(path: Path, data: bytes, overwrite: bool, inputs: Inputs) -> N
     finally:
         if os.path.lexists(temp):
             os.unlink(temp)
-        if lock >= 0:
-            os.close(lock)
+        _close(lock)
     _sync_folder(path.parent)
 
 
