@@ -412,10 +412,10 @@ def plan_cascade(
     if blocking is not None:
         where, info = blocking
         what = f"{where} is {what_is(info.st_mode)}, not a folder"
-        problem = what if where == out_dir else f"--out {out_dir} cannot be made: {what}"
+        problem = f"--out {what}" if where == out_dir else f"--out {out_dir} cannot be made: {what}"
         raise PcontractError(
-            f"{'--out ' if where == out_dir else ''}{problem}; name a folder to write the "
-            "drafts into with --out (it is created if it does not exist)"
+            f"{problem}; name a folder to write the drafts into with --out "
+            "(it is created if it does not exist)"
         )
     drafts: list[Draft] = []
     seen: dict[str, str] = {}
