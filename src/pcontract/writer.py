@@ -48,29 +48,30 @@ def inside(root: Path, path: Path) -> bool:
 
 
 class Inputs:
-    """The files a command read, by device and inode and by real path."""
+    """The files a command read: by device and inode, which catches hard links,
+    links on the way and ``./x`` for ``x``; by real path those that cannot be
+    examined any more."""
 
     def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
         self._by_id: dict[tuple[int, int], str] = {}
         self._by_real: dict[str, str] = {}
-        for path in paths:
-            shown = os.fspath(path)
-            self._by_real.setdefault(os.path.realpath(shown), shown)
+        for shown in dict.fromkeys(os.fspath(p) for p in paths):
             try:
                 info = os.stat(shown)
             except OSError:
+                self._by_real.setdefault(os.path.realpath(shown), shown)
                 continue
             self._by_id.setdefault((info.st_dev, info.st_ino), shown)
 
     def holding(self, path: Path, info: os.stat_result | None = None) -> str | None:
         """The input that ``path`` (whose ``lstat`` is ``info``) is, if any."""
         if info is None:
-            try:
+            with contextlib.suppress(OSError):
                 info = os.stat(path)
-            except OSError:
-                return self._by_real.get(os.path.realpath(path))
-        found = self._by_id.get((info.st_dev, info.st_ino))
-        return found if found is not None else self._by_real.get(os.path.realpath(path))
+        found = None if info is None else self._by_id.get((info.st_dev, info.st_ino))
+        if found is None and self._by_real:
+            found = self._by_real.get(os.path.realpath(path))
+        return found
 
 
 def _lstat(path: Path) -> os.stat_result | None:
