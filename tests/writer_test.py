@@ -110,6 +110,19 @@ def test_a_full_disk_keeps_the_old_file(out: Path, monkeypatch: pytest.MonkeyPat
     assert listing(out) == ["draft.yaml"]
 
 
+def test_a_read_only_folder_keeps_the_old_file_and_says_so(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = out / "draft.yaml"
+    target.write_bytes(OLD)
+    monkeypatch.setattr(tempfile, "mkstemp", _raise(OSError(errno.EROFS, "Read-only file system")))
+    with pytest.raises(PcontractError, match=r"cannot write .*draft\.yaml: Read-only file system"):
+        write_files([(target, NEW)], force=True, root=out, inputs=())
+    monkeypatch.undo()
+    assert target.read_bytes() == OLD
+    assert listing(out) == ["draft.yaml"]
+
+
 def test_an_interrupted_write_keeps_the_old_file(
     out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
