@@ -483,7 +483,9 @@ def test_a_draft_never_replaces_the_parent_contract(tree: Path) -> None:
     with pytest.raises(PcontractError) as refused:
         cascade(tree, plan, out="contracts")
     assert str(refused.value) == (
-        f"unit 'ministry' would overwrite an input: {tree / 'contracts' / 'ministry.yaml'}"
+        f"unit 'ministry' would overwrite an input: {tree / 'contracts' / 'ministry.yaml'}; "
+        "an input is never overwritten (even with --force): choose another --out, or another "
+        "unit id or id_pattern"
     )
     assert (tree / "contracts" / "ministry.yaml").read_text(encoding="utf-8") == MINISTRY
 

@@ -219,7 +219,7 @@ def test_html_site_escapes_names(hostile_tree: Path) -> None:
     from pcontract import reports
 
     files = reports.render_site(reports.load_site([str(hostile_tree)]))
-    assert [name for name, _ in files] == ["index.html", "cards/moina-2024-25.html"]
+    assert [name for name, _ in files] == ["cards/moina-2024-25.html", "index.html"]
     for name, html in files:
         assert SCRIPT not in html, name
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, name

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from pcontract.errors import PcontractError, WriteRefused
-from pcontract.writer import write_files
+from pcontract.writer import remove_stale_temporaries, temp_pattern, write_files
 
 OLD = b"apiVersion: pcontract/v1\n# the planning officer's edits\n"
 NEW = b"apiVersion: pcontract/v1\n# a fresh draft\n"
@@ -71,7 +71,7 @@ def test_a_failed_overwrite_keeps_the_old_file_and_leaves_no_temporary(
     target.write_bytes(OLD)
     monkeypatch.setattr(os, step, _raise(OSError(errno.EIO, "Input/output error")))
     with pytest.raises(PcontractError, match=r"cannot write .*draft\.yaml: Input/output error"):
-        write_files([(target, NEW)], force=True, root=out)
+        write_files([(target, NEW)], force=True, root=out, inputs=())
     monkeypatch.undo()
     assert target.read_bytes() == OLD
     assert listing(out) == ["draft.yaml"]
@@ -104,7 +104,20 @@ def test_a_full_disk_keeps_the_old_file(out: Path, monkeypatch: pytest.MonkeyPat
     real_fdopen = os.fdopen
     monkeypatch.setattr(os, "fdopen", lambda *a, **k: _FullDisk(real_fdopen(*a, **k)))
     with pytest.raises(PcontractError, match="No space left on device"):
-        write_files([(target, NEW)], force=True, root=out)
+        write_files([(target, NEW)], force=True, root=out, inputs=())
+    monkeypatch.undo()
+    assert target.read_bytes() == OLD
+    assert listing(out) == ["draft.yaml"]
+
+
+def test_a_read_only_folder_keeps_the_old_file_and_says_so(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = out / "draft.yaml"
+    target.write_bytes(OLD)
+    monkeypatch.setattr(tempfile, "mkstemp", _raise(OSError(errno.EROFS, "Read-only file system")))
+    with pytest.raises(PcontractError, match=r"cannot write .*draft\.yaml: Read-only file system"):
+        write_files([(target, NEW)], force=True, root=out, inputs=())
     monkeypatch.undo()
     assert target.read_bytes() == OLD
     assert listing(out) == ["draft.yaml"]
@@ -118,7 +131,7 @@ def test_an_interrupted_write_keeps_the_old_file(
     target.write_bytes(OLD)
     monkeypatch.setattr(os, "fsync", _raise(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
-        write_files([(target, NEW)], force=True, root=out)
+        write_files([(target, NEW)], force=True, root=out, inputs=())
     monkeypatch.undo()
     assert target.read_bytes() == OLD
     assert listing(out) == ["draft.yaml"]
@@ -127,7 +140,7 @@ def test_an_interrupted_write_keeps_the_old_file(
 def test_a_failed_new_file_leaves_nothing(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "fsync", _raise(OSError(errno.EIO, "Input/output error")))
     with pytest.raises(PcontractError):
-        write_files([(out / "draft.yaml", NEW)], root=out)
+        write_files([(out / "draft.yaml", NEW)], root=out, inputs=())
     monkeypatch.undo()
     assert listing(out) == []
 
@@ -146,7 +159,7 @@ def test_a_failure_part_way_names_what_was_written(
 
     monkeypatch.setattr(os, "fsync", second_fails)
     with pytest.raises(PcontractError, match=r"cannot write .*b.yaml.*already written: .*a.yaml"):
-        write_files([(out / "a.yaml", NEW), (out / "b.yaml", NEW)], root=out)
+        write_files([(out / "a.yaml", NEW), (out / "b.yaml", NEW)], root=out, inputs=())
     monkeypatch.undo()
     assert listing(out) == ["a.yaml"]
     assert (out / "a.yaml").read_bytes() == NEW
@@ -156,7 +169,7 @@ def test_a_successful_write_leaves_no_temporary_and_keeps_permissions(out: Path)
     target = out / "draft.yaml"
     target.write_bytes(OLD)
     target.chmod(0o600)
-    assert write_files([(target, NEW)], force=True, root=out) == [target]
+    assert write_files([(target, NEW)], force=True, root=out, inputs=()) == [target]
     assert target.read_bytes() == NEW
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert listing(out) == ["draft.yaml"]
@@ -168,7 +181,7 @@ def test_a_successful_write_leaves_no_temporary_and_keeps_permissions(out: Path)
 def test_an_existing_file_needs_force_and_nothing_is_written(out: Path) -> None:
     (out / "b.yaml").write_bytes(OLD)
     with pytest.raises(WriteRefused, match=r"1 file exists already: .*b.yaml; use --force"):
-        write_files([(out / "a.yaml", NEW), (out / "b.yaml", NEW)], root=out)
+        write_files([(out / "a.yaml", NEW), (out / "b.yaml", NEW)], root=out, inputs=())
     assert listing(out) == ["b.yaml"]
     assert (out / "b.yaml").read_bytes() == OLD
 
@@ -187,7 +200,7 @@ def test_a_file_that_appears_while_writing_is_not_overwritten(
 
     monkeypatch.setattr(os, "link", racing_link)
     with pytest.raises(WriteRefused, match="appeared while writing"):
-        write_files([(target, NEW)], root=out)
+        write_files([(target, NEW)], root=out, inputs=())
     monkeypatch.undo()
     assert target.read_bytes() == OLD
     assert listing(out) == ["draft.yaml"]
@@ -196,7 +209,7 @@ def test_a_file_that_appears_while_writing_is_not_overwritten(
 def test_a_folder_in_the_way_is_refused(out: Path) -> None:
     (out / "draft.yaml").mkdir()
     with pytest.raises(WriteRefused, match="a folder is in the way"):
-        write_files([(out / "draft.yaml", NEW)], force=True, root=out)
+        write_files([(out / "draft.yaml", NEW)], force=True, root=out, inputs=())
 
 
 # -- never outside the output folder, never through a link ----------------------------
@@ -204,7 +217,9 @@ def test_a_folder_in_the_way_is_refused(out: Path) -> None:
 
 def test_dot_dot_cannot_leave_the_folder(out: Path, outside: Path) -> None:
     with pytest.raises(WriteRefused, match="refusing to write outside"):
-        write_files([(out / ".." / "outside" / "precious.yaml", NEW)], force=True, root=out)
+        write_files(
+            [(out / ".." / "outside" / "precious.yaml", NEW)], force=True, root=out, inputs=()
+        )
     assert_untouched(outside)
 
 
@@ -212,7 +227,7 @@ def test_a_symlinked_subfolder_cannot_lead_outside(out: Path, outside: Path) -> 
     (out / "cards").symlink_to(outside, target_is_directory=True)
     for name in ("cards/precious.yaml", "cards/new.yaml", "cards/deeper/new.yaml"):
         with pytest.raises(WriteRefused, match="refusing to write outside"):
-            write_files([(out / name, NEW)], force=True, root=out)
+            write_files([(out / name, NEW)], force=True, root=out, inputs=())
     assert_untouched(outside)
 
 
@@ -222,7 +237,7 @@ def test_a_symlink_in_a_files_place_is_never_followed(
 ) -> None:
     (out / "draft.yaml").symlink_to(outside / "precious.yaml")
     with pytest.raises(WriteRefused, match="symbolic link"):
-        write_files([(out / "draft.yaml", NEW)], force=force, root=out)
+        write_files([(out / "draft.yaml", NEW)], force=force, root=out, inputs=())
     assert_untouched(outside)
     assert (out / "draft.yaml").is_symlink()
 
@@ -236,7 +251,7 @@ def test_a_dangling_or_inside_symlink_is_not_followed(
     (tmp_path / "outside").mkdir(exist_ok=True)
     (out / "draft.yaml").symlink_to(tmp_path / target)
     with pytest.raises(WriteRefused, match="symbolic link"):
-        write_files([(out / "draft.yaml", NEW)], force=True, root=out)
+        write_files([(out / "draft.yaml", NEW)], force=True, root=out, inputs=())
     assert not (tmp_path / target).exists()
 
 
@@ -253,7 +268,7 @@ def test_a_link_that_appears_while_writing_is_not_followed(
 
     monkeypatch.setattr(tempfile, "mkstemp", racing_mkstemp)
     with pytest.raises(WriteRefused, match="symbolic link"):
-        write_files([(target, NEW)], force=True, root=out)
+        write_files([(target, NEW)], force=True, root=out, inputs=())
     monkeypatch.undo()
     assert_untouched(outside)
     assert listing(out) == ["draft.yaml"]
@@ -263,5 +278,267 @@ def test_a_link_that_appears_while_writing_is_not_followed(
 def test_without_a_root_links_are_still_refused(out: Path, outside: Path) -> None:
     (out / "draft.yaml").symlink_to(outside / "precious.yaml")
     with pytest.raises(WriteRefused, match="symbolic link"):
-        write_files([(out / "draft.yaml", NEW)], force=True)
+        write_files([(out / "draft.yaml", NEW)], force=True, inputs=())
     assert_untouched(outside)
+
+
+# -- never over a device, a named pipe or a socket --------------------------------------
+
+
+def _special(kind: str, path: Path) -> None:
+    """Make a character device, a named pipe or a socket at ``path``."""
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        import socket
+
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(str(path))
+    else:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a /dev/null of our own
+
+
+SPECIAL = {"fifo": "a named pipe", "socket": "a socket", "device": "a character device"}
+
+
+@pytest.mark.parametrize("force", [False, True])
+@pytest.mark.parametrize("kind", sorted(SPECIAL))
+def test_a_device_pipe_or_socket_is_never_replaced(out: Path, kind: str, force: bool) -> None:
+    node = out / "card.md"
+    _special(kind, node)
+    before = os.lstat(node)
+    with pytest.raises(WriteRefused) as refused:
+        write_files([(out / "a.md", NEW), (node, NEW)], force=force, root=out, inputs=())
+    assert str(refused.value) == (
+        f"refusing to replace {node}: it is {SPECIAL[kind]}, not a regular file, and is "
+        "never replaced (even with --force); choose another output file"
+    )
+    after = os.lstat(node)
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert not (out / "a.md").exists()  # checked before anything was written
+
+
+def test_a_pipe_that_appears_before_the_rename_is_not_replaced(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = out / "card.md"
+    real_mkstemp = tempfile.mkstemp
+
+    def racing_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        made: tuple[int, str] = real_mkstemp(*args, **kwargs)
+        os.mkfifo(target)
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", racing_mkstemp)
+    with pytest.raises(WriteRefused, match="it is a named pipe, not a regular file"):
+        write_files([(target, NEW)], force=True, root=out, inputs=())
+    monkeypatch.undo()
+    assert stat.S_ISFIFO(os.lstat(target).st_mode)
+    assert listing(out) == ["card.md"]
+
+
+# -- never over an input ------------------------------------------------------------------
+
+
+def _same_file(out: Path, how: str) -> tuple[Path, Path]:
+    """An input file and a target that is the same file, reached ``how``."""
+    real = out / "real"
+    real.mkdir()
+    source = real / "contract.yaml"
+    source.write_bytes(OLD)
+    if how == "same path":
+        return source, source
+    if how == "relative path":
+        return source, Path(os.path.relpath(source, Path.cwd()))
+    if how == "hard link":
+        os.link(source, out / "card.md")
+        return source, out / "card.md"
+    (out / "linked").symlink_to(real, target_is_directory=True)  # through a linked folder
+    return source, out / "linked" / "contract.yaml"
+
+
+@pytest.mark.parametrize("force", [False, True])
+@pytest.mark.parametrize("how", ["same path", "relative path", "hard link", "linked folder"])
+def test_an_input_is_never_written_over(out: Path, how: str, force: bool) -> None:
+    source, target = _same_file(out, how)
+    with pytest.raises(WriteRefused, match=r"an input is never overwritten \(even with --force\)"):
+        write_files([(out / "a.md", NEW), (target, NEW)], force=force, root=out, inputs=[source])
+    assert source.read_bytes() == OLD
+    assert not (out / "a.md").exists()  # checked before anything was written
+
+
+def test_the_refusal_names_the_input(out: Path) -> None:
+    source, target = _same_file(out, "hard link")
+    with pytest.raises(WriteRefused) as refused:
+        write_files([(target, NEW)], force=True, root=out, inputs=[source])
+    assert str(refused.value) == (
+        f"refusing to write over {target}: it is the same file as the input {source}, and an "
+        "input is never overwritten (even with --force); choose another output file"
+    )
+
+
+def test_an_input_linked_in_before_the_rename_is_not_replaced(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = out / "contract.yaml"
+    source.write_bytes(OLD)
+    target = out / "card.md"
+    real_mkstemp = tempfile.mkstemp
+
+    def racing_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        made: tuple[int, str] = real_mkstemp(*args, **kwargs)
+        os.link(source, target)
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", racing_mkstemp)
+    with pytest.raises(WriteRefused, match="same file as the input"):
+        write_files([(target, NEW)], force=True, root=out, inputs=[source])
+    monkeypatch.undo()
+    assert source.read_bytes() == OLD
+    assert listing(out) == ["card.md", "contract.yaml"]
+
+
+def test_other_files_are_still_overwritten_with_force(out: Path) -> None:
+    source = out / "contract.yaml"
+    source.write_bytes(OLD)
+    (out / "card.md").write_bytes(OLD)
+    write_files([(out / "card.md", NEW)], force=True, root=out, inputs=[source])
+    assert (out / "card.md").read_bytes() == NEW
+    assert source.read_bytes() == OLD
+
+
+# -- a file where a folder should be ----------------------------------------------------
+
+
+def test_a_file_in_a_folders_place_is_named(out: Path) -> None:
+    (out / "cards").write_bytes(OLD)
+    with pytest.raises(WriteRefused) as refused:
+        write_files(
+            [(out / "index.html", NEW), (out / "cards" / "deeper" / "a.html", NEW)],
+            root=out,
+            inputs=(),
+        )
+    assert str(refused.value) == (
+        f"cannot write {out / 'cards' / 'deeper' / 'a.html'}: {out / 'cards'} is a regular "
+        "file, not a folder; choose an output path whose folders are folders"
+    )
+    assert listing(out) == ["cards"]
+
+
+# -- temporaries that an interrupted run left ------------------------------------------
+
+
+def test_temporaries_carry_the_writers_own_name(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real_fsync = os.fsync
+
+    def look(fd: int) -> None:
+        seen.extend(name for name in os.listdir(out) if name.startswith("."))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", look)
+    write_files([(out / "draft.yaml", NEW)], root=out, inputs=())
+    monkeypatch.undo()
+    assert seen
+    assert all(temp_pattern("draft.yaml").fullmatch(name) for name in seen), seen
+
+
+STALE = ".draft.yaml.k2j4h5_x.pcontract-tmp"
+FOREIGN = [
+    ".draft.yaml.k2j4h5_x.tmp",  # no marker: another program's, or an older pcontract's
+    ".other.yaml.k2j4h5_x.pcontract-tmp",  # not a file being written
+    ".draft.yaml.K2J4H5_X.pcontract-tmp",  # not tempfile's alphabet
+    ".draft.yaml.k2j4h5.pcontract-tmp",  # not tempfile's length
+    "draft.yaml.pcontract-tmp",
+    "notes.txt",
+]
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_stale_temporary_is_removed_and_foreign_files_are_kept(out: Path, force: bool) -> None:
+    (out / STALE).write_bytes(NEW[:10])
+    for name in FOREIGN:
+        (out / name).write_bytes(OLD)
+    (out / ".draft.yaml.abcdefgh.pcontract-tmp").mkdir()  # a folder of that name
+    (out / ".draft.yaml.linkedto.pcontract-tmp").symlink_to(out / "notes.txt")
+    os.mkfifo(out / ".draft.yaml.fifo_now.pcontract-tmp")
+    write_files([(out / "draft.yaml", NEW)], force=force, root=out, inputs=())
+    assert (out / "draft.yaml").read_bytes() == NEW
+    assert not (out / STALE).exists()
+    assert listing(out) == sorted(
+        [
+            *FOREIGN,
+            "draft.yaml",
+            ".draft.yaml.abcdefgh.pcontract-tmp",
+            ".draft.yaml.linkedto.pcontract-tmp",
+            ".draft.yaml.fifo_now.pcontract-tmp",
+        ]
+    )
+    assert all((out / name).read_bytes() == OLD for name in FOREIGN)
+
+
+def test_a_temporary_in_use_by_another_writer_is_kept(out: Path) -> None:
+    import fcntl
+
+    busy = out / STALE
+    busy.write_bytes(NEW[:10])
+    with open(busy, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        write_files([(out / "draft.yaml", NEW)], root=out, inputs=())
+        assert busy.exists()
+    assert remove_stale_temporaries([out / "draft.yaml"]) == [busy]  # once let go
+    assert not busy.exists()
+
+
+def test_a_writers_own_temporary_is_locked_while_it_writes(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another run cleaning up in the middle of this write leaves its temporary alone."""
+    swept: list[Path] = []
+    real_fsync = os.fsync
+
+    def sweep(fd: int) -> None:
+        swept.extend(remove_stale_temporaries([out / "draft.yaml"]))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", sweep)
+    assert write_files([(out / "draft.yaml", NEW)], root=out, inputs=()) == [out / "draft.yaml"]
+    monkeypatch.undo()
+    assert swept == []
+    assert (out / "draft.yaml").read_bytes() == NEW
+
+
+def test_a_temporary_swept_away_before_it_is_locked_is_made_again(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_mkstemp = tempfile.mkstemp
+    calls: list[str] = []
+
+    def swept_at_once(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        fd, name = real_mkstemp(*args, **kwargs)
+        calls.append(name)
+        if len(calls) == 1:
+            os.unlink(name)  # another run's clean-up, in the instant before the lock
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", swept_at_once)
+    write_files([(out / "draft.yaml", NEW)], root=out, inputs=())
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert (out / "draft.yaml").read_bytes() == NEW
+    assert listing(out) == ["draft.yaml"]
+
+
+def test_without_file_locks_writes_go_on_and_temporaries_are_kept(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a file system without locks, nothing tells a stale temporary from one in
+    use: the write still works, and no temporary is removed."""
+    import fcntl
+
+    (out / STALE).write_bytes(NEW[:10])
+    monkeypatch.setattr(fcntl, "flock", _raise(OSError(errno.ENOLCK, "No locks available")))
+    assert write_files([(out / "draft.yaml", NEW)], root=out, inputs=()) == [out / "draft.yaml"]
+    monkeypatch.undo()
+    assert (out / "draft.yaml").read_bytes() == NEW
+    assert listing(out) == sorted([STALE, "draft.yaml"])

@@ -21,6 +21,7 @@ import yaml
 
 from pcontract import loader
 from pcontract.errors import PcontractError
+from pcontract.files import what_is
 from pcontract.model import (
     KIND_BINARY,
     KIND_MILESTONE,
@@ -36,7 +37,7 @@ from pcontract.model import (
     fits_target,
     is_number,
 )
-from pcontract.writer import write_files
+from pcontract.writer import Inputs, not_a_folder, write_files
 
 __all__ = ["Draft", "emit_yaml", "plan_cascade", "rescale_weights", "write_drafts"]
 
@@ -407,12 +408,19 @@ def plan_cascade(
         raise PcontractError(
             f"the plan is for contract '{plan.parent}', not '{contract.id}'",
         )
+    blocking = not_a_folder(out_dir)
+    if blocking is not None:
+        where, info = blocking
+        what = f"{where} is {what_is(info.st_mode)}, not a folder"
+        problem = f"--out {what}" if where == out_dir else f"--out {out_dir} cannot be made: {what}"
+        raise PcontractError(
+            f"{problem}; name a folder to write the drafts into with --out "
+            "(it is created if it does not exist)"
+        )
     drafts: list[Draft] = []
     seen: dict[str, str] = {}
     # Inputs a unit's file must never replace, even with force.
-    inputs = {os.path.realpath(contract_file)}
-    if plan_file is not None:
-        inputs.add(os.path.realpath(plan_file))
+    inputs = Inputs(cascade_inputs(contract, contract_file, plan_file))
     for unit in plan.units:
         draft = _draft(contract, contract_file, plan, unit, out_dir, plan_file)
         # Case-folded, so that two units cannot share a file on macOS or Windows.
@@ -422,8 +430,12 @@ def plan_cascade(
                 f"units '{seen[key]}' and '{unit.id}' would both write {draft.path}"
             )
         seen[key] = unit.id
-        if os.path.realpath(draft.path) in inputs:
-            raise PcontractError(f"unit '{unit.id}' would overwrite an input: {draft.path}")
+        if inputs.holding(draft.path) is not None:
+            raise PcontractError(
+                f"unit '{unit.id}' would overwrite an input: {draft.path}; an input is never "
+                "overwritten (even with --force): choose another --out, or another unit id "
+                "or id_pattern"
+            )
         drafts.append(draft)
     return drafts
 
@@ -431,12 +443,28 @@ def plan_cascade(
 # -- writing ---------------------------------------------------------------------
 
 
-def write_drafts(drafts: Iterable[Draft], force: bool = False) -> list[Path]:
-    """Write the drafts atomically; returns the paths written. See
+def cascade_inputs(contract: Contract, contract_file: Path, plan_file: Path | None) -> list[Path]:
+    """The files a cascade stands on, which no draft may ever replace: the parent
+    contract, the plan, and the guidelines the parent names (which the drafts name
+    too)."""
+    inputs = [contract_file] + ([plan_file] if plan_file is not None else [])
+    if contract.guidelines:
+        folder = os.path.dirname(os.path.realpath(contract_file))
+        inputs.append(Path(os.path.realpath(os.path.join(folder, contract.guidelines))))
+    return inputs
+
+
+def write_drafts(
+    drafts: Iterable[Draft], force: bool = False, inputs: Iterable[Path] = ()
+) -> list[Path]:
+    """Write the drafts atomically; returns the paths written. ``inputs`` are the
+    files the command read (see :func:`cascade_inputs`); see
     :func:`pcontract.writer.write_files` for what is refused."""
     drafts = list(drafts)
     root = drafts[0].path.parent if drafts else None  # every draft goes into --out
-    return write_files([(d.path, d.text.encode("utf-8")) for d in drafts], force=force, root=root)
+    return write_files(
+        [(d.path, d.text.encode("utf-8")) for d in drafts], force=force, root=root, inputs=inputs
+    )
 
 
 # -- YAML output -----------------------------------------------------------------

@@ -372,17 +372,20 @@ def cascade(
         from rich.table import Table
         from rich.text import Text
 
-        from pcontract.cascade import plan_cascade, write_drafts
+        from pcontract.cascade import cascade_inputs, plan_cascade, write_drafts
         from pcontract.evaluation import load_for_cascade
+        from pcontract.files import recording_reads
         from pcontract.reporters import safe_text, text_console
         from pcontract.tables import show
 
         try:
-            parent, cascade_plan = load_for_cascade(contract, plan)
+            with recording_reads() as read:
+                parent, cascade_plan = load_for_cascade(contract, plan)
         except InputError as error:
             _print_input_problems(error)
             raise
         drafts = plan_cascade(parent, Path(contract), cascade_plan, Path(out), plan_file=Path(plan))
+        inputs = [*read, *cascade_inputs(parent, Path(contract), Path(plan))]
         console = text_console()
         if dry_run:
             table = Table(title="Drafts that would be written (dry run)", title_justify="left")
@@ -402,7 +405,7 @@ def cascade(
                     note = ""
             console.print(table)
             return EXIT_OK
-        for path in write_drafts(drafts, force=force):
+        for path in write_drafts(drafts, force=force, inputs=inputs):
             console.print(Text(f"wrote {safe_text(str(path))}"))
         return EXIT_OK
 
@@ -607,7 +610,13 @@ def report(
         typer.Option("--format", "-f", help="md or html (default: from the -o suffix, else md)."),
     ] = None,
     out: Annotated[
-        str | None, typer.Option("--out", "-o", help="The file to write; stdout without it.")
+        str | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The file to write; a folder (ending in /, or existing) gets "
+            "<contract-id>.md or .html; stdout without it.",
+        ),
     ] = None,
     template: Annotated[
         str | None,
@@ -632,25 +641,36 @@ def report(
         from pathlib import Path
 
         from pcontract import reports
+        from pcontract.files import recording_reads
         from pcontract.writer import write_files
 
+        folder = out is not None and reports.names_a_folder(out)
         fmt = output_format.value if output_format is not None else None
         if fmt is None:
-            suffix = Path(out).suffix.lower() if out else ""
+            suffix = Path(out).suffix.lower() if out and not folder else ""
             fmt = "html" if suffix in (".html", ".htm") else "md"
-        templates = reports.Templates(template)
-        try:
-            inputs = reports.load_card(contract, results, quarterly, guidelines)
-        except InputError as error:
-            _print_input_problems(error)
-            raise
-        text = reports.render_card(inputs, fmt, templates, _generated(timestamp))
+        with recording_reads() as read:
+            templates = reports.Templates(template)
+            try:
+                inputs = reports.load_card(contract, results, quarterly, guidelines)
+            except InputError as error:
+                _print_input_problems(error)
+                raise
+            text = reports.render_card(inputs, fmt, templates, _generated(timestamp))
         if out is None:
             sys.stdout.write(text)
             return EXIT_OK
         target = Path(out)
-        write_files([(target, text.encode("utf-8"))], force=force, root=target.parent)
-        _err(f"wrote {out}")
+        if folder:
+            target = target / reports.card_file_name(inputs.contract.id, fmt)
+        named = [contract, results, quarterly, guidelines]
+        write_files(
+            [(target, text.encode("utf-8"))],
+            force=force,
+            root=target.parent,
+            inputs=[*read, *(Path(p) for p in named if p is not None)],
+        )
+        _err(f"wrote {target}")
         return EXIT_OK
 
     _run(body)
@@ -685,20 +705,25 @@ def site(
         from pathlib import Path
 
         from pcontract import reports
+        from pcontract.files import recording_reads
         from pcontract.writer import write_files
 
-        templates = reports.Templates(template)
-        try:
-            inputs = _with_progress(
-                lambda tick: reports.load_site(paths, guidelines, on_progress=tick)
-            )
-        except InputError as error:
-            _print_input_problems(error)
-            raise
+        with recording_reads() as read:
+            templates = reports.Templates(template)
+            try:
+                inputs = _with_progress(
+                    lambda tick: reports.load_site(paths, guidelines, on_progress=tick)
+                )
+            except InputError as error:
+                _print_input_problems(error)
+                raise
+            files = reports.render_site(inputs, templates, _generated(timestamp))
         root = Path(out)
-        files = reports.render_site(inputs, templates, _generated(timestamp))
         written = write_files(
-            [(root / name, text.encode("utf-8")) for name, text in files], force=force, root=root
+            [(root / name, text.encode("utf-8")) for name, text in files],
+            force=force,
+            root=root,
+            inputs=[*read, *([Path(guidelines)] if guidelines else [])],
         )
         _err(f"wrote {len(written)} files to {out}")
         return EXIT_OK

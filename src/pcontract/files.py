@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -86,6 +89,7 @@ def _open_regular(path: Path) -> tuple[int, os.stat_result]:
         raise UnreadableFile(
             f"not a regular file: it is {what}", "name a YAML file, or a folder to walk"
         )
+    note_read(path)
     return fd, info
 
 
@@ -159,3 +163,41 @@ def real(path: str) -> str:
 def forget_folders() -> None:
     """Drop the folder cache: a new run may see links changed since the last one."""
     _real_folder.cache_clear()
+
+
+# -- what a run has read ------------------------------------------------------------
+#
+# A command that writes must never write over a file it read (its contract, results,
+# guidelines, plan or templates). Every read goes through ``_open_regular``, which
+# notes the file here while a command records its reads; the command hands the list
+# to ``writer.write_files``.
+
+_reads: ContextVar[list[Path] | None] = ContextVar("pcontract_reads", default=None)
+
+
+@contextmanager
+def recording_reads() -> Iterator[list[Path]]:
+    """Collect every file read (through this module, or noted with ``note_read``)
+    inside the ``with`` block, in the list it yields."""
+    log: list[Path] = []
+    token = _reads.set(log)
+    try:
+        yield log
+    finally:
+        _reads.reset(token)
+
+
+def note_read(path: str | os.PathLike[str]) -> None:
+    """Note that ``path`` was read, when a command is recording its reads."""
+    log = _reads.get()
+    if log is not None:
+        log.append(Path(path))
+
+
+def what_is(mode: int) -> str:
+    """What a file of this ``st_mode`` is, in words: "a folder", "a named pipe"..."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return next((name for test, name in _FILE_TYPES if test(mode)), "a special file")

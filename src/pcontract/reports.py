@@ -737,6 +737,17 @@ def card_href(contract_id: str) -> str:
     return f"{CARDS_FOLDER}/{slug(contract_id)}.html"
 
 
+def card_file_name(contract_id: str, fmt: str) -> str:
+    """The file a card is written to when ``report -o`` names a folder:
+    ``<contract-id>.md`` or ``<contract-id>.html``, as the site names its cards."""
+    return f"{slug(contract_id)}.{fmt}"
+
+
+def names_a_folder(out: str) -> bool:
+    """Whether ``report -o OUT`` means a folder: it ends with a slash, or it is one."""
+    return out.endswith(("/", os.sep)) or os.path.isdir(out)
+
+
 def index_view(site: SiteInputs, generated: str | None = None) -> dict[str, Any]:
     """The league tables and the grade distribution as plain data for a template."""
     by_contract = {card.contract.id: card for card in site.cards}
@@ -824,6 +835,7 @@ def _confined_loader(folder: Path) -> BaseLoader:
     from jinja2 import FileSystemLoader
     from jinja2.exceptions import TemplateNotFound
 
+    from pcontract.files import note_read
     from pcontract.writer import inside
 
     class ConfinedLoader(FileSystemLoader):
@@ -833,6 +845,7 @@ def _confined_loader(folder: Path) -> BaseLoader:
             source, filename, uptodate = super().get_source(environment, template)
             if not inside(folder, Path(filename)):
                 raise TemplateNotFound(template)
+            note_read(filename)  # a template is an input: never written over
             return source, filename, uptodate
 
     return ConfinedLoader(str(folder))
@@ -934,10 +947,13 @@ def render_card(
 def render_site(
     site: SiteInputs, templates: Templates | None = None, generated: str | None = None
 ) -> list[tuple[str, str]]:
-    """The site's files as (relative path, text): index.html, then one card each."""
+    """The site's files as (relative path, text), in the order to write them: one
+    card each, then index.html last, so that an interrupted write never leaves an
+    index linking to cards that are not there."""
     templates = templates or Templates()
-    files = [(INDEX_TEMPLATE, templates.render(INDEX_TEMPLATE, index_view(site, generated)))]
+    files = []
     for card in site.cards:
         text = render_card(card, "html", templates, generated, index_href="../index.html")
         files.append((card_href(card.contract.id), text))
+    files.append((INDEX_TEMPLATE, templates.render(INDEX_TEMPLATE, index_view(site, generated))))
     return files

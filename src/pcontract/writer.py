@@ -1,22 +1,43 @@
 """Writing files safely: every writer (cascade, report, site, init) goes through here.
 
 - Everything is checked before anything is written.
-- An existing file needs ``force``; a symbolic link or a folder in a file's place
-  is always refused, and so is a path that leaves the output folder, even through
-  a symlinked folder.
+- An existing file needs ``force``. Always refused, ``force`` or not: a symbolic
+  link, a folder, a device, a named pipe or a socket in a file's place; a file
+  whose folder is in fact a file; a path that leaves the output folder, even
+  through a symlinked folder; and any of the command's own input files, by
+  device and inode, so hard links, symbolic links and ``./x`` are caught too.
 - Each file is written to a temporary file beside it, synced, then renamed into
-  place, so a reader (or an interrupted run) never leaves half a file.
+  place, so a reader (or an interrupted run) never leaves half a file. A run
+  killed part way leaves its temporary behind; the next write of that file
+  removes it (see :func:`remove_stale_temporaries`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import stat
+import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from pcontract.errors import PcontractError, WriteRefused
+from pcontract.files import what_is
+
+if sys.platform != "win32":
+    import fcntl
+
+# A temporary file is ".NAME.XXXXXXXX.pcontract-tmp" beside NAME: tempfile's eight
+# random characters, then a suffix of pcontract's own, so that no other program's
+# file ever matches.
+TEMP_SUFFIX = ".pcontract-tmp"
+_RANDOM = "[a-z0-9_]{8}"
+# Where a temporary cannot be locked (Windows), it counts as stale only this old.
+UNLOCKED_STALE_AFTER = 24 * 3600.0
+_TEMP_ATTEMPTS = 5
 
 
 def inside(root: Path, path: Path) -> bool:
@@ -26,11 +47,98 @@ def inside(root: Path, path: Path) -> bool:
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
+class Inputs:
+    """The files a command read: by device and inode, which catches hard links,
+    links on the way and ``./x`` for ``x``; by real path those that cannot be
+    examined any more."""
+
+    def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        self._by_id: dict[tuple[int, int], str] = {}
+        self._by_real: dict[str, str] = {}
+        for shown in dict.fromkeys(os.fspath(p) for p in paths):
+            try:
+                info = os.stat(shown)
+            except OSError:
+                self._by_real.setdefault(os.path.realpath(shown), shown)
+                continue
+            self._by_id.setdefault((info.st_dev, info.st_ino), shown)
+
+    def holding(self, path: Path, info: os.stat_result | None = None) -> str | None:
+        """The input that ``path`` (whose ``lstat`` is ``info``) is, if any."""
+        if info is None:
+            with contextlib.suppress(OSError):
+                info = os.stat(path)
+        found = None if info is None else self._by_id.get((info.st_dev, info.st_ino))
+        if found is None and self._by_real:
+            found = self._by_real.get(os.path.realpath(path))
+        return found
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    """``lstat``, or None when nothing is there. Raises ``PcontractError`` when the
+    path cannot be examined (a folder on the way that cannot be searched)."""
+    try:
+        return os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        raise PcontractError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _in_the_way(path: Path, info: os.stat_result, inputs: Inputs) -> str | None:
+    """Why the existing ``path`` must never be replaced, even with force; or None."""
+    if stat.S_ISLNK(info.st_mode):
+        return f"refusing to write through a symbolic link: {path}"
+    if stat.S_ISDIR(info.st_mode):
+        return f"a folder is in the way of: {path}"
+    if not stat.S_ISREG(info.st_mode):
+        return (
+            f"refusing to replace {path}: it is {what_is(info.st_mode)}, not a regular "
+            "file, and is never replaced (even with --force); choose another output file"
+        )
+    source = inputs.holding(path, info)
+    if source is None:
+        return None
+    what = (
+        "one of this command's input files"
+        if os.path.realpath(source) == os.path.realpath(path)
+        else f"the same file as the input {source}"
+    )
+    return (
+        f"refusing to write over {path}: it is {what}, and an input is never "
+        "overwritten (even with --force); choose another output file"
+    )
+
+
+def not_a_folder(folder: Path) -> tuple[Path, os.stat_result] | None:
+    """Where ``folder`` cannot be a folder: the nearest of it and its parents that
+    exists, with its ``lstat``, when that is not a folder (nor a link to one)."""
+    for place in (folder, *folder.parents):
+        info = _lstat(place)
+        if info is None:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            return None
+        if stat.S_ISLNK(info.st_mode) and os.path.isdir(place):
+            return None  # a link to a folder; `inside` judges where it leads
+        return place, info
+    return None
+
+
 def write_files(
-    files: Iterable[tuple[Path, bytes]], force: bool = False, root: Path | None = None
+    files: Iterable[tuple[Path, bytes]],
+    force: bool = False,
+    root: Path | None = None,
+    *,
+    inputs: Iterable[str | os.PathLike[str]],
 ) -> list[Path]:
-    """Write each (path, bytes) atomically; returns the paths written."""
+    """Write each (path, bytes) atomically; returns the paths written.
+
+    ``inputs`` are every file the command read: none of them is ever written over.
+    Raises ``WriteRefused`` (nothing written) when any target is refused.
+    """
     files = list(files)
+    protected = Inputs(inputs)
     links = [p for p, _ in files if os.path.islink(p)]
     if links:
         raise WriteRefused(
@@ -40,10 +148,26 @@ def write_files(
         outside = [p for p, _ in files if not inside(root, p)]
         if outside:
             raise WriteRefused(f"refusing to write outside {root}: " + ", ".join(map(str, outside)))
+    for path, _ in files:
+        blocking = not_a_folder(path.parent)
+        if blocking is not None:
+            folder, kind = blocking[0], what_is(blocking[1].st_mode)
+            raise WriteRefused(
+                f"cannot write {path}: {folder} is {kind}, not a folder; "
+                "choose an output path whose folders are folders"
+            )
     folders = [p for p, _ in files if os.path.isdir(p)]
     if folders:
         raise WriteRefused("a folder is in the way of: " + ", ".join(map(str, folders)))
-    existing = [p for p, _ in files if os.path.lexists(p)]
+    existing: list[Path] = []
+    for path, _ in files:
+        found = _lstat(path)
+        if found is None:
+            continue
+        reason = _in_the_way(path, found, protected)
+        if reason is not None:
+            raise WriteRefused(reason)
+        existing.append(path)
     if existing and not force:
         noun = "file exists" if len(existing) == 1 else "files exist"
         raise WriteRefused(
@@ -51,13 +175,14 @@ def write_files(
             + ", ".join(map(str, existing))
             + "; use --force to overwrite"
         )
+    remove_stale_temporaries(path for path, _ in files)
     written: list[Path] = []
     for path, data in files:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if root is not None and not inside(root, path):  # a link appeared meanwhile
                 raise WriteRefused(f"refusing to write outside {root}: {path}")
-            _write_atomic(path, data, overwrite=force)
+            _write_atomic(path, data, overwrite=force, inputs=protected)
         except OSError as error:
             done = f" (already written: {', '.join(map(str, written))})" if written else ""
             raise PcontractError(f"cannot write {path}: {error.strerror or error}{done}") from error
@@ -65,16 +190,114 @@ def write_files(
     return written
 
 
-def _write_atomic(path: Path, data: bytes, overwrite: bool) -> None:
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+# -- temporaries ------------------------------------------------------------------
+
+
+def temp_pattern(name: str) -> re.Pattern[str]:
+    """The names of the writer's own temporary files for a file called ``name``."""
+    return re.compile(re.escape(f".{name}.") + _RANDOM + re.escape(TEMP_SUFFIX))
+
+
+def remove_stale_temporaries(targets: Iterable[Path]) -> list[Path]:
+    """Remove the temporaries that an interrupted run left beside ``targets``.
+
+    Only the writer's own names for these targets are considered
+    (``.NAME.XXXXXXXX.pcontract-tmp``), only regular files, and only those that no
+    running writer holds: a writer keeps its temporary locked until it is renamed.
+    Returns what was removed; a file that cannot be examined is left alone.
+    """
+    by_folder: dict[Path, list[re.Pattern[str]]] = {}
+    for target in targets:
+        by_folder.setdefault(target.parent, []).append(temp_pattern(target.name))
+    removed: list[Path] = []
+    for folder, patterns in by_folder.items():
+        try:
+            names = [e.name for e in os.scandir(folder)]
+        except OSError:
+            continue
+        for name in names:
+            if any(p.fullmatch(name) for p in patterns) and _remove_if_stale(folder / name):
+                removed.append(folder / name)
+    return removed
+
+
+def _remove_if_stale(path: Path) -> bool:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        if sys.platform == "win32":
+            if time.time() - info.st_mtime < UNLOCKED_STALE_AFTER:
+                return False
+        else:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return False  # a writer is using it
+        now = os.lstat(path)
+        if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+            return False
+        os.unlink(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _new_temp(path: Path) -> tuple[int, int, str]:
+    """A new temporary beside ``path``: (descriptor, lock descriptor, name).
+
+    The lock, held until the file is renamed into place, tells another run that
+    the temporary is in use. Another run may remove it in the instant before it is
+    locked; then a new one is made."""
+    for _ in range(_TEMP_ATTEMPTS):
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+        if sys.platform == "win32":
+            return fd, -1, temp
+        lock = -1
+        try:
+            lock = os.dup(fd)
+            with contextlib.suppress(OSError):  # no locks on this file system: go without
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            mine, there = os.fstat(lock), os.lstat(temp)
+        except FileNotFoundError:
+            pass
+        except BaseException:
+            _close(lock, fd)
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+        else:
+            if (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino):
+                return fd, lock, temp
+        _close(lock, fd)
+    raise PcontractError(f"cannot write {path}: its temporary file kept disappearing")
+
+
+def _close(*fds: int) -> None:
+    for fd in fds:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _write_atomic(path: Path, data: bytes, overwrite: bool, inputs: Inputs) -> None:
+    fd, lock, temp = _new_temp(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, _mode_for(path))
-        if os.path.islink(path):  # appeared since the check
-            raise WriteRefused(f"refusing to write through a symbolic link: {path}")
+        info = _lstat(path)  # something may have appeared since the check
+        reason = None if info is None else _in_the_way(path, info, inputs)
+        if reason is not None:
+            raise WriteRefused(reason)
         if overwrite:
             # rename replaces a link itself, never its target
             os.replace(temp, path)
@@ -83,6 +306,7 @@ def _write_atomic(path: Path, data: bytes, overwrite: bool) -> None:
     finally:
         if os.path.lexists(temp):
             os.unlink(temp)
+        _close(lock)
     _sync_folder(path.parent)
 
 

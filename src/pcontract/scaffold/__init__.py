@@ -121,8 +121,20 @@ def scaffold(
         if financial_year is not None
         else financial_year_on(today or dt.date.today())
     )
-    if directory.exists() and not directory.is_dir():
-        raise UsageError(f"{directory} exists and is not a folder")
-    if directory.is_dir() and any(directory.iterdir()) and not force:
-        raise WriteRefused(f"{directory} is not empty; use --force to write into it anyway")
-    return write_files(plan(directory, year), force=force, root=directory)
+    try:
+        if directory.exists() and not directory.is_dir():
+            raise UsageError(f"{directory} exists and is not a folder")
+        if directory.is_dir() and any(directory.iterdir()) and not force:
+            raise WriteRefused(f"{directory} is not empty; use --force to write into it anyway")
+    except OSError as error:
+        raise WriteRefused(
+            f"cannot read the folder {error.filename or directory}: "
+            f"{error.strerror or error}; check its permissions, or choose another folder"
+        ) from None
+    return write_files(plan(directory, year), force=force, root=directory, inputs=sources())
+
+
+def sources() -> list[Path]:
+    """The scaffold's own template files, where they are files on disk."""
+    folder = resources.files(__name__) / "templates"
+    return [Path(str(folder / name)) for name, _ in FILES]
