@@ -48,6 +48,7 @@ from pcontract.scoring import (
     ContractScore,
     IndicatorScore,
     fraction,
+    neutral_score,
     round4,
 )
 from pcontract.tables import dp, md, show
@@ -587,9 +588,13 @@ def _methodology(guidelines: Guidelines) -> dict[str, Any]:
             "reason) are left out, and the remaining weights are rescaled to add up to 100."
         )
     else:
+        neutral = show(neutral_score(guidelines))
+        if guidelines.method == METHOD_PERCENTAGE:
+            neutral += "%"
         not_applicable = (
             "Indicators marked not applicable (an exogenous factor, with a documented "
-            "reason) are left out; the remaining weights are kept as they are."
+            "reason) keep their weight and score as if their target were met exactly "
+            f"({neutral}); the other weights are kept as they are."
         )
     return {
         "id": guidelines.id,
