@@ -622,7 +622,9 @@ def score(contract: Contract, guidelines: Guidelines, results: Results | None) -
     )
 
     excluded = {
-        i.id for i in contract.indicators if i.id in achievements and achievements[i.id].not_applicable
+        i.id
+        for i in contract.indicators
+        if i.id in achievements and achievements[i.id].not_applicable
     }
     remaining = sum(
         (fraction(i.weight) for i in contract.indicators if i.id not in excluded), Fraction(0)
@@ -695,7 +697,6 @@ def score(contract: Contract, guidelines: Guidelines, results: Results | None) -
     if all_excluded:
         # Nothing to score, and nothing to rank it on: reported as such.
         not_scored = NOT_SCORED_ALL_NA
-        warnings.append(f"{contract.id}: {NOT_SCORED_ALL_NA}")
     elif quarter is not None:
         # No grade before the annual result: a quarter shows progress only.
         progress = tuple(

@@ -145,6 +145,7 @@ def score_json(result: ContractScore, warnings: Sequence[Problem] = ()) -> str:
         "guidelines": result.guidelines_id,
         "composite": number(result.composite, 4),
         "grade": result.grade,
+        "not_scored": result.not_scored,
         "categories": [
             {
                 "id": c.id,
@@ -187,6 +188,8 @@ def score_md(result: ContractScore) -> str:
     out = [f"## {md(result.institution)} — {md(result.financial_year)}", ""]
     if result.composite is not None:
         out.append(f"**Composite score:** {dp(result.composite, 4)} — **{md(result.grade)}**")
+    elif result.not_scored is not None:
+        out.append(f"**{md(result.not_scored.capitalize())}** (no composite, no grade, no rank)")
     else:
         out.append(f"**Period:** {md(result.period)} (no grade before the annual result)")
     out.append("")
@@ -292,6 +295,8 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
         console.print(
             Text(f"Composite score {dp(result.composite, 4)}: {result.grade}", style="bold")
         )
+    elif result.not_scored is not None:
+        console.print(Text(f"{result.not_scored.capitalize()}: no composite, no grade, no rank"))
     else:
         console.print(Text(f"{result.period} progress: no grade before the annual result"))
 
@@ -355,7 +360,7 @@ def rank_md(rows: Sequence[RankRow]) -> str:
                 ["rank", "institution", "contract", "composite", "grade", "flags"],
                 [
                     [
-                        r.rank,
+                        "—" if r.rank is None else r.rank,
                         r.institution,
                         r.contract,
                         "—" if r.composite_display is None else str(r.composite_display),
@@ -387,7 +392,7 @@ def rank_text(rows: Sequence[RankRow], out: IO[str]) -> None:
         table.add_column("flags")
         for r in items:
             table.add_row(
-                str(r.rank),
+                "—" if r.rank is None else str(r.rank),
                 Text(safe_text(r.institution)),
                 "—" if r.composite_display is None else str(r.composite_display),
                 Text(safe_text(r.grade or "—")),
