@@ -328,9 +328,9 @@ def test_a_file_edited_while_it_is_checked_is_not_cached_under_its_old_bytes(
 # -- the cache stays bounded -----------------------------------------------------------
 
 
-def _count(cache: Path, table: str = "files") -> int:
+def _count(cache: Path) -> int:
     with sqlite3.connect(cache / DB) as db:
-        count: int = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+        count: int = db.execute("SELECT count(*) FROM files").fetchone()[0]
     return count
 
 
