@@ -322,7 +322,9 @@ def rank(
     """Rank institutions within each category, from number 1 to last.
 
     Lower composites rank first; equal composites share a rank; a contract with no
-    annual results ranks last, flagged "no results submitted".
+    annual results ranks last, flagged "no results submitted"; one whose results
+    mark every indicator not applicable is listed without a rank, flagged "not
+    scored: every indicator not applicable".
     """
 
     def body() -> int:
