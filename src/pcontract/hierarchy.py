@@ -11,7 +11,6 @@ no recursion.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -138,8 +137,3 @@ def lines(index: Index) -> list[Line]:
         ordered = loop[at:] + loop[:at]
         draw(start, (*(c.id for c in ordered), start.id))
     return out
-
-
-def walk(found: list[Line]) -> Iterator[ContractSummary]:
-    """The contracts drawn, once each (repeated leaves left out)."""
-    return (line.contract for line in found if line.repeat is None)
