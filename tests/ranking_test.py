@@ -387,6 +387,8 @@ def test_score_reports_an_all_not_applicable_contract_as_not_scored(with_unscore
     code, text = run("score", contract, "--results", results)
     assert code == 0, text
     assert "Not scored: every indicator not applicable: no composite, no grade" in text
+    core = next(line for line in text.splitlines() if "Core Mandate" in line)
+    assert core.split("│")[-2].strip() == "—"  # no weighted score, not 0.0000
     code, md = run("score", contract, "--results", results, "--format", "md")
     assert code == 0, md
     assert "**Not scored: every indicator not applicable**" in md

@@ -261,7 +261,8 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
             "",
             "",
             "",
-            Text(dp(category.weighted_score, 4), style="bold"),
+            # Not scored: no weighted score at all, rather than a misleading 0.
+            Text(dp(None if result.not_scored else category.weighted_score, 4), style="bold"),
         )
         for item in by_category.get(category.id, []):
             table.add_row(
