@@ -400,9 +400,11 @@ def test_the_database_is_bounded_in_bytes(
             "SELECT sum(length(key) + length(CAST(value AS BLOB)) + 64) FROM files"
         ).fetchone()[0]
         newest = db.execute("SELECT count(*) FROM files WHERE at > 1").fetchone()[0]
+        runs = db.execute("SELECT count(*) FROM runs").fetchone()[0]
     assert used <= 12 * 1024
     assert 0 < _count(cache) < full
     assert newest >= 1  # the entry just made is kept
+    assert runs == 1  # two runs would not fit: the older goes, the newest stays
 
 
 def test_a_reused_run_marks_its_file_entries_as_in_use(tree: Path, tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ Entries live in one SQLite file under ``.pcontract-cache/`` at the repository ro
 worst give wrong diagnostics, never run code.
 
 The cache is bounded: at most ``FILES_KEPT`` file entries and ``RUNS_KEPT`` runs,
-and about ``CACHE_BYTES`` in all; the least recently used go first. Nothing is
+and about ``CACHE_BYTES`` in all; the least recently used go first (runs, then
+file entries, when it comes to bytes). Nothing is
 stored without a per-user key that outlasts the run (see ``_secret``): entries no
 later run could find would only pile up.
 """
@@ -228,7 +229,7 @@ class Cache:
                         "(SELECT key FROM runs ORDER BY at DESC LIMIT ?)",
                         (RUNS_KEPT,),
                     )
-                if self._pending:
+                if self._pending or self._pending_runs:
                     _prune(self._db)
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs time next run
@@ -237,26 +238,46 @@ class Cache:
             self._db = None
 
 
+_ROW_BYTES = 64  # what a row costs besides its key and value, roughly
+
+
+def _used_bytes(db: sqlite3.Connection) -> int:
+    (page_size,) = db.execute("PRAGMA page_size").fetchone()
+    (pages,) = db.execute("PRAGMA page_count").fetchone()
+    (free,) = db.execute("PRAGMA freelist_count").fetchone()
+    return int((pages - free) * page_size)
+
+
+def _runs_bytes(db: sqlite3.Connection) -> int:
+    query = "SELECT COALESCE(SUM(LENGTH(CAST(value AS BLOB)) + ?), 0) FROM runs"
+    return int(db.execute(query, (_ROW_BYTES,)).fetchone()[0])
+
+
 def _prune(db: sqlite3.Connection) -> None:
-    """Drop the least recently used file entries beyond ``FILES_KEPT``, and while
-    the database holds more than ``CACHE_BYTES``, until the values stored fit in
-    three quarters of it. Run only after new entries were added."""
+    """Drop the least recently used file entries beyond ``FILES_KEPT``; and while
+    the database holds more than ``CACHE_BYTES``, the least recently used runs
+    (the newest always stays) until they fit in half of three quarters of it, then
+    file entries until everything does. Run only after something was written."""
     db.execute(
         "DELETE FROM files WHERE key IN "
         "(SELECT key FROM files ORDER BY at DESC, key LIMIT -1 OFFSET ?)",
         (FILES_KEPT,),
     )
-    (page_size,) = db.execute("PRAGMA page_size").fetchone()
-    (pages,) = db.execute("PRAGMA page_count").fetchone()
-    (free,) = db.execute("PRAGMA freelist_count").fetchone()
-    if (pages - free) * page_size <= CACHE_BYTES:
+    if _used_bytes(db) <= CACHE_BYTES:
         return
     # Freed pages are reused by later writes, so the file stops growing here.
+    budget = CACHE_BYTES * 3 // 4
+    runs = _runs_bytes(db)
+    while runs > budget // 2 and db.execute("SELECT count(*) FROM runs").fetchone()[0] > 1:
+        db.execute(
+            "DELETE FROM runs WHERE key = (SELECT key FROM runs ORDER BY at ASC, key LIMIT 1)"
+        )
+        runs = _runs_bytes(db)
     db.execute(
         "DELETE FROM files WHERE key IN (SELECT key FROM (SELECT key, SUM(LENGTH(key) + "
-        "LENGTH(CAST(value AS BLOB)) + 64) OVER (ORDER BY at DESC, key) AS used FROM files) "
+        "LENGTH(CAST(value AS BLOB)) + ?) OVER (ORDER BY at DESC, key) AS used FROM files) "
         "WHERE used > ?)",
-        (CACHE_BYTES * 3 // 4,),
+        (_ROW_BYTES, max(budget - runs, 0)),
     )
 
 
