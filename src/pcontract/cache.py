@@ -124,7 +124,7 @@ class Cache:
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(files)")}
             if "at" not in columns:  # a cache written before entries were dated
                 self._db.execute("ALTER TABLE files ADD COLUMN at REAL")
-            self._db.execute("CREATE INDEX IF NOT EXISTS files_at ON files (at)")
+            self._db.execute("CREATE INDEX IF NOT EXISTS files_used ON files (at, key)")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value TEXT, at REAL)"
             )
@@ -260,7 +260,7 @@ def _prune(db: sqlite3.Connection) -> None:
     file entries until everything does. Run only after something was written."""
     db.execute(
         "DELETE FROM files WHERE key IN "
-        "(SELECT key FROM files ORDER BY at DESC, key LIMIT -1 OFFSET ?)",
+        "(SELECT key FROM files ORDER BY at DESC, key DESC LIMIT -1 OFFSET ?)",
         (FILES_KEPT,),
     )
     if _used_bytes(db) <= CACHE_BYTES:
@@ -275,7 +275,7 @@ def _prune(db: sqlite3.Connection) -> None:
         runs = _runs_bytes(db)
     db.execute(
         "DELETE FROM files WHERE key IN (SELECT key FROM (SELECT key, SUM(LENGTH(key) + "
-        "LENGTH(CAST(value AS BLOB)) + ?) OVER (ORDER BY at DESC, key) AS used FROM files) "
+        "LENGTH(CAST(value AS BLOB)) + ?) OVER (ORDER BY at DESC, key DESC) AS used FROM files) "
         "WHERE used > ?)",
         (_ROW_BYTES, max(budget - runs, 0)),
     )
