@@ -122,7 +122,9 @@ def test_a_committed_cache_cannot_vouch_for_a_file(
         value = db.execute("SELECT value FROM files LIMIT 1").fetchone()[0]
         store = cache_module.Cache(shared, cache_module.salt_for(Options().limits))
         broken = (case / "contract.yaml").read_bytes() + b"\0found"
-        db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (store.key(broken), value))
+        db.execute(
+            "INSERT OR REPLACE INTO files (key, value) VALUES (?, ?)", (store.key(broken), value)
+        )
     # The victim's run has its own key: the planted entry is never looked up.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "victim-home"))
     cache_module._secret.cache_clear()
@@ -321,3 +323,98 @@ def test_a_file_edited_while_it_is_checked_is_not_cached_under_its_old_bytes(
     parent.write_text(original)  # back to the bytes that were hashed
     assert [p.code for p in problems(case, cache_dir=cache)] == ["PC310"]
     assert [p.code for p in problems(case, cache_dir=cache)] == ["PC310"]
+
+
+# -- the cache stays bounded -----------------------------------------------------------
+
+
+def _count(cache: Path) -> int:
+    with sqlite3.connect(cache / DB) as db:
+        count: int = db.execute("SELECT count(*) FROM files").fetchone()[0]
+    return count
+
+
+def test_without_a_per_user_key_nothing_is_stored(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pcontract import cache as cache_module
+
+    # A home where no key can be kept: its cache folder is a file.
+    home = tmp_path / "home-unwritable"
+    home.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    cache_module._secret.cache_clear()
+    try:
+        assert cache_module.salt_for(Options().limits) is None
+        cache = tmp_path / "cache"
+        expected = problems(tree)
+        for _ in range(3):  # every run would miss; none may add entries
+            assert problems(tree, cache_dir=cache) == expected
+        assert not cache.exists()
+    finally:
+        cache_module._secret.cache_clear()
+
+
+def test_file_entries_are_bounded_least_recently_used_first(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pcontract import cache as cache_module
+
+    cases = sorted((tree / "valid").iterdir())[:6]
+    sizes = [sum(1 for p in case.rglob("*.yaml")) for case in cases]
+    monkeypatch.setattr(cache_module, "FILES_KEPT", max(sizes))
+    cache = tmp_path / "cache"
+    for case in cases:
+        problems(case, cache_dir=cache)
+        assert _count(cache) <= max(sizes)
+    # The entries of the last run are the ones kept.
+    last = cases[-1]
+    expected = problems(last)
+    with sqlite3.connect(cache / DB) as db:
+        db.execute("DELETE FROM runs")  # so the per-file entries must serve
+    with monkeypatch.context() as patch:
+        _forbid(patch, "check_file")  # every file of the last case is a hit
+        assert problems(last, cache_dir=cache) == expected
+
+
+def test_the_database_is_bounded_in_bytes(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pcontract import cache as cache_module
+
+    cache = tmp_path / "cache"
+    problems(tree, cache_dir=cache)
+    full = _count(cache)
+    assert full > 50
+    # Past the byte bound, old entries go until the values fit in 3/4 of it.
+    monkeypatch.setattr(cache_module, "CACHE_BYTES", 16 * 1024)
+    with sqlite3.connect(cache / DB) as db:
+        db.execute("UPDATE files SET at = 1")
+    case = tree / "invalid" / "pc201-weights-off-by-5"
+    (case / "contract.yaml").write_text(
+        (case / "contract.yaml").read_text() + "# edited\n", encoding="utf-8"
+    )
+    problems(case, cache_dir=cache)  # one new entry: the cache is pruned
+    with sqlite3.connect(cache / DB) as db:
+        used = db.execute(
+            "SELECT sum(length(key) + length(CAST(value AS BLOB)) + 64) FROM files"
+        ).fetchone()[0]
+        newest = db.execute("SELECT count(*) FROM files WHERE at > 1").fetchone()[0]
+        runs = db.execute("SELECT count(*) FROM runs").fetchone()[0]
+    assert used <= 12 * 1024
+    assert 0 < _count(cache) < full
+    assert newest >= 1  # the entry just made is kept
+    assert runs == 1  # two runs would not fit: the older goes, the newest stays
+
+
+def test_a_reused_run_marks_its_file_entries_as_in_use(tree: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    case = tree / "valid" / "minimal-contract"
+    problems(case, cache_dir=cache)
+    with sqlite3.connect(cache / DB) as db:
+        db.execute("UPDATE files SET at = 1")
+        db.execute("UPDATE runs SET at = 1")
+    problems(case, cache_dir=cache)  # the whole run is reused, long after its use
+    with sqlite3.connect(cache / DB) as db:
+        stale = db.execute("SELECT count(*) FROM files WHERE at = 1").fetchone()[0]
+    assert stale == 0

@@ -179,3 +179,130 @@ def test_internal_error_exits_3_without_traceback(monkeypatch: pytest.MonkeyPatc
     assert code == 3
     assert "internal error: RuntimeError: kaboom" in output
     assert "Traceback" not in output
+
+
+# -- tree: every contract appears ------------------------------------------------------
+
+
+def _chain_contract(id: str, parent: str | None) -> str:
+    return (
+        "apiVersion: pcontract/v1\n"
+        "kind: Contract\n"
+        f"id: {id}\n"
+        f"title: Contract {id}\n"
+        "financial_year: 2024/2025\n"
+        "period: {start: 2024-07-01, end: 2025-06-30}\n"
+        f"institution: {{name: Unit {id}, category: department}}\n"
+        "parties:\n"
+        "  principal: {title: Director, name: A. Principal}\n"
+        "  agent: {title: Head, name: An Agent}\n"
+        f"parent: {parent if parent else 'null'}\n"
+        "status: draft\n"
+        "criteria:\n"
+        "  - id: core-mandate\n"
+        "    name: Core Mandate\n"
+        "    weight: 100\n"
+        "    indicators:\n"
+        "      - {id: CM01, name: Output, weight: 100, kind: increase, target: 10}\n"
+    )
+
+
+def _write_chain(folder: Path, depth: int) -> list[str]:
+    """A cascade ``depth`` levels deep: l0000 signs with nobody, each next level
+    with the one before."""
+    folder.mkdir()
+    ids = [f"l{level:04d}" for level in range(depth)]
+    for level, key in enumerate(ids):
+        parent = ids[level - 1] if level else None
+        (folder / f"{key}.yaml").write_text(_chain_contract(key, parent), encoding="utf-8")
+    return ids
+
+
+def _tree_ids(output: str) -> list[str]:
+    """The contract id on each line of ``pcontract tree`` output, in order."""
+    found = []
+    for line in output.splitlines():
+        words = line.replace("│", " ").replace("├──", " ").replace("└──", " ").split()
+        if words and words[0] != "↻":
+            found.append(words[0])
+        elif len(words) > 1:
+            found.append("↻" + words[1])
+    return found
+
+
+@pytest.mark.parametrize("width", [None, 40, 80, 200])
+def test_tree_shows_every_level_of_a_deep_cascade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int | None
+) -> None:
+    ids = _write_chain(tmp_path / "deep", 50)
+    if width is not None:  # a terminal that wide; None: piped (not a terminal)
+        monkeypatch.setattr("pcontract.tables.wide", lambda out: width)
+    code, output = run("tree", str(tmp_path / "deep"))
+    assert code == 0, output
+    lines = output.splitlines()
+    assert _tree_ids(output) == ids  # one line each, in order, none cut or folded
+    assert (
+        lines[0] == "l0000  Unit l0000 — Head, An Agent  [draft]  carried 0/1 (not carried: CM01)"
+    )
+    # Level 49 sits under 48 levels of guides, and its line is whole.
+    assert lines[49] == " " * 4 * 48 + "└── l0049  Unit l0049 — Head, An Agent  [draft]"
+
+
+def test_tree_at_depth_1000_needs_no_recursion(tmp_path: Path) -> None:
+    ids = _write_chain(tmp_path / "deeper", 1000)
+    code, output = run("tree", str(tmp_path / "deeper"))
+    assert code == 0, output
+    assert _tree_ids(output) == ids
+
+
+def test_tree_shows_contracts_in_a_parent_cycle_once_and_marked(tmp_path: Path) -> None:
+    folder = tmp_path / "cycle"
+    folder.mkdir()
+    (folder / "b.yaml").write_text(_chain_contract("b", "a"), encoding="utf-8")
+    (folder / "a.yaml").write_text(_chain_contract("a", "b"), encoding="utf-8")
+    code, output = run("tree", str(folder))
+    assert code == 0, output
+    assert "no contracts found" not in output
+    assert _tree_ids(output) == ["a", "b", "↻a"]
+    lines = output.splitlines()
+    assert lines[0].startswith("a  Unit a — Head, An Agent  [draft]")
+    assert lines[0].endswith("↻ parent cycle: a → b → a")
+    assert lines[1].startswith("└── b  Unit b — Head, An Agent  [draft]")
+    assert lines[2] == "    └── ↻ a  (cycle)"
+
+
+def test_tree_shows_a_cycle_beside_a_normal_cascade_and_its_children(tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    contracts = {
+        "root": None,
+        "root-a": "root",
+        "x": "z",  # x → z → y → x, and w hangs off the cycle
+        "y": "x",
+        "z": "y",
+        "w": "y",
+        "self": "self",
+    }
+    for key, parent in contracts.items():
+        (folder / f"{key}.yaml").write_text(_chain_contract(key, parent), encoding="utf-8")
+    code, output = run("tree", str(folder))
+    assert code == 0, output
+    shown = _tree_ids(output)
+    assert sorted(i for i in shown if not i.startswith("↻")) == sorted(contracts)
+    assert shown == ["root", "root-a", "self", "↻self", "x", "y", "w", "z", "↻x"]
+    assert "↻ parent cycle: self → self" in output
+    assert "↻ parent cycle: x → z → y → x" in output
+
+
+def test_tree_draws_a_child_of_a_duplicated_id_once(tmp_path: Path) -> None:
+    folder = tmp_path / "dup"
+    folder.mkdir()
+    (folder / "p1.yaml").write_text(_chain_contract("p", None), encoding="utf-8")
+    (folder / "p2.yaml").write_text(_chain_contract("p", None), encoding="utf-8")
+    (folder / "c.yaml").write_text(_chain_contract("c", "p"), encoding="utf-8")
+    code, output = run("tree", str(folder))
+    assert code == 0, output
+    lines = output.splitlines()
+    assert _tree_ids(output) == ["p", "c", "p", "c"]
+    assert lines[1].startswith("└── c  Unit c")
+    assert lines[3] == "└── c  (shown above)"

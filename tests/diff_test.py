@@ -486,6 +486,30 @@ def test_projected_composite_with_results(pair: tuple[Path, Path]) -> None:
     assert "-0.1500, better" in out
 
 
+def test_projection_of_all_not_applicable_results_says_not_scored(
+    pair: tuple[Path, Path],
+) -> None:
+    old, new = pair
+    results = old.parent / "results.yaml"
+    na = "{status: not-applicable, reason: Funds not released}"
+    results.write_text(
+        RESULTS.split("achievements:")[0]
+        + "achievements:\n"
+        + "".join(f"  {key}: {na}\n" for key in ("CM01", "CM02", "SD01", "CC01"))
+    )
+    new.write_text(edited(CONTRACT, ("target: 500000", "target: 450000")))
+    code, out = run("diff", str(old), str(new), "--results", str(results), "--format", "json")
+    assert code == 0, out
+    (contract,) = json.loads(out)["contracts"]
+    projection = contract["projection"]
+    assert projection["old"] == {"composite": None, "grade": None}
+    assert projection["new"] == {"composite": None, "grade": None}
+    assert projection["note"] == (
+        "the old version is not scored: every indicator not applicable; "
+        "the new version is not scored: every indicator not applicable"
+    )
+
+
 def test_results_for_another_contract_are_a_usage_error(pair: tuple[Path, Path]) -> None:
     old, new = pair
     results = old.parent / "results.yaml"

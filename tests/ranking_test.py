@@ -7,8 +7,14 @@ actual 110 → 3 - 2 × 10 / 20 = 2; 100 → 3; 90 → 3 + 2 × 10 / 40 = 3.5.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+import shutil
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from random import Random
 from typing import Any
 
@@ -20,6 +26,7 @@ from pcontract.errors import PcontractError
 from pcontract.model import Contract, Guidelines, Results
 from pcontract.ranking import RankRow, rank
 from pcontract.scoring import ContractScore, score
+from tests.conftest import EXAMPLES, run
 from tests.scoring_test import KENYA, SPAS_RAW
 
 
@@ -52,27 +59,32 @@ def contract(id: str, category: str) -> Contract:
     )
 
 
+NA = "not-applicable"
+
+
 def scored(
     id: str,
-    actual: float | None,
+    actual: float | str | None,
     category: str = "ministry",
     guidelines: Guidelines = KENYA,
     period: str = "annual",
 ) -> ContractScore:
-    """The contract's score; ``actual=None`` means no results were submitted."""
+    """The contract's score; ``actual=None`` means no results were submitted, and
+    ``actual=NA`` that its one indicator is not applicable."""
     results = None
     if actual is not None:
+        entry = {"status": NA, "reason": "exogenous"} if actual == NA else {"actual": actual}
         raw: dict[str, Any] = {
             "contract": id,
             "period": period,
             "as_of": "2025-06-30",
-            "achievements": {"CM01": {"actual": actual}},
+            "achievements": {"CM01": entry},
         }
         results = Results.from_raw(raw)
     return score(contract(id, category), guidelines, results)
 
 
-def table(rows: list[RankRow]) -> list[tuple[str, int, str, str | None, str | None]]:
+def table(rows: list[RankRow]) -> list[tuple[str, int | None, str, str | None, str | None]]:
     """Rows as (category, rank, contract, composite, grade) for compact asserts."""
     return [
         (
@@ -198,15 +210,40 @@ def test_a_contract_scored_twice_is_an_error() -> None:
         rank([scored("alpha", 100), scored("alpha", 110)])
 
 
+def test_an_all_not_applicable_contract_is_listed_unranked_and_the_others_ranked() -> None:
+    rows = rank(
+        [scored("alpha", NA), scored("bravo", 90), scored("charlie", None), scored("delta", 110)]
+    )
+    # delta 2.0000 first, bravo 3.5000 second, charlie (no results) last at 3;
+    # alpha has nothing to score: no rank, no composite, no grade, flagged.
+    assert table(rows) == [
+        ("ministry", 1, "delta", "2.0000", "Excellent"),
+        ("ministry", 2, "bravo", "3.5000", "Good"),
+        ("ministry", 3, "charlie", "5.0000", "Poor"),
+        ("ministry", None, "alpha", None, None),
+    ]
+    assert rows[-1].flags == ("not scored: every indicator not applicable",)
+    assert rows[-1].composite is None
+
+
+def test_a_category_of_only_unscored_contracts_has_no_ranks() -> None:
+    rows = rank([scored("bravo", NA), scored("alpha", NA), scored("zulu", 100, "county")])
+    assert table(rows) == [
+        ("county", 1, "zulu", "3.0000", "Very Good"),
+        ("ministry", None, "alpha", None, None),
+        ("ministry", None, "bravo", None, None),
+    ]
+
+
 def test_no_scores_no_rows() -> None:
     assert rank([]) == []
 
 
 # Scoring is the slow part, so each (actual, category) is scored once and shared.
-_CACHE: dict[tuple[str, float | None, str], ContractScore] = {}
+_CACHE: dict[tuple[str, float | str | None, str], ContractScore] = {}
 
 
-def _cached(id: str, actual: float | None, category: str) -> ContractScore:
+def _cached(id: str, actual: float | str | None, category: str) -> ContractScore:
     key = (id, actual, category)
     if key not in _CACHE:
         _CACHE[key] = scored(id, actual, category)
@@ -219,7 +256,7 @@ def score_lists(draw: st.DrawFn) -> list[ContractScore]:
     entries = draw(
         st.lists(
             st.tuples(
-                st.sampled_from([None, 0, 60, 90, 99.9992, 100, 110, 130]),
+                st.sampled_from([None, NA, 0, 60, 90, 99.9992, 100, 110, 130]),
                 st.sampled_from(["county", "ministry", "tertiary"]),
             ),
             max_size=12,
@@ -244,9 +281,17 @@ def test_ranks_follow_standard_competition_ranking(scores: list[ContractScore]) 
     rows = rank(scores)
     for row in rows:
         peers = [other for other in rows if other.category == row.category]
+        if row.composite is None:
+            # Not scored: no rank, after every ranked contract of its category.
+            assert row.rank is None and row.grade is None
+            assert all(other.rank is None for other in peers[peers.index(row) :])
+            continue
+        assert row.rank is not None
         if row.flags:
             # Last, after every contract that reported.
-            assert row.rank == 1 + sum(1 for other in peers if not other.flags)
+            assert row.rank == 1 + sum(
+                1 for other in peers if not other.flags and other.composite is not None
+            )
         else:
             assert row.composite_display is not None
             better = [
@@ -257,3 +302,121 @@ def test_ranks_follow_standard_competition_ranking(scores: list[ContractScore]) 
                 and other.composite_display < row.composite_display
             ]
             assert row.rank == 1 + len(better)
+
+
+# -- an all-not-applicable institution on the command line ----------------------------
+
+
+@pytest.fixture
+def with_unscored(tmp_path: Path) -> Path:
+    """The examples, plus a second county contract whose results mark every
+    indicator not applicable."""
+    tree = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, tree)
+    bomet = tree / "bomet"
+    text = (bomet / "county-health-2023-24.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: bomet-health-2023-24", "id: other-health-2023-24", 1)
+    text = text.replace("name: County Government of Bomet", "name: County Government of Other")
+    (bomet / "other-health-2023-24.yaml").write_text(text, encoding="utf-8")
+    ids = re.findall(r"^      - id: (\S+)$", text, flags=re.MULTILINE)
+    assert len(ids) == 12
+    lines = [
+        "apiVersion: pcontract/v1",
+        "kind: Results",
+        "contract: other-health-2023-24",
+        "period: annual",
+        "as_of: 2024-06-30",
+        "achievements:",
+        *(f"  {key}: {{status: not-applicable, reason: County offices closed}}" for key in ids),
+    ]
+    (bomet / "other-results-2023-24.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tree
+
+
+UNSCORED = "not scored: every indicator not applicable"
+
+
+def test_rank_lists_an_unscored_institution_and_ranks_the_others(with_unscored: Path) -> None:
+    code, output = run("rank", str(with_unscored), "--format", "json")
+    assert code == 0, output
+    rows = {row["contract"]: row for row in json.loads(output)}
+    assert rows["bomet-health-2023-24"]["rank"] == 1
+    assert rows["bomet-health-2023-24"]["composite"] == 3.0562
+    assert rows["moina-2024-25"]["rank"] == 1
+    assert rows["other-health-2023-24"] == {
+        "rank": None,
+        "contract": "other-health-2023-24",
+        "institution": "County Government of Other — Department of Health Services",
+        "category": "county",
+        "composite": None,
+        "grade": None,
+        "flags": [UNSCORED],
+    }
+
+
+def test_rank_text_md_and_csv_say_not_scored(with_unscored: Path) -> None:
+    code, text = run("rank", str(with_unscored))
+    assert code == 0, text
+    line = next(line for line in text.splitlines() if "Other" in line)
+    assert line.split("│")[1].strip() == "—"  # no rank
+    assert UNSCORED in line and "None" not in line
+    assert any(line.split("│")[1].strip() == "1" for line in text.splitlines() if "Bomet" in line)
+    code, md = run("rank", str(with_unscored), "--format", "md")
+    assert code == 0, md
+    assert (
+        "| — | County Government of Other — Department of Health Services "
+        "| other-health-2023-24 | — | — | not scored: every indicator not applicable |"
+    ) in md
+    assert "| 1 | County Government of Bomet" in md
+    code, csv_text = run("rank", str(with_unscored), "--format", "csv")
+    assert code == 0, csv_text
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    assert rows[1][:3] == ["county", "1", "bomet-health-2023-24"]
+    other = next(row for row in rows if row[2] == "other-health-2023-24")
+    assert other[1] == "" and other[4] == "" and other[5] == "" and other[6] == UNSCORED
+
+
+def test_score_reports_an_all_not_applicable_contract_as_not_scored(with_unscored: Path) -> None:
+    contract = str(with_unscored / "bomet" / "other-health-2023-24.yaml")
+    results = str(with_unscored / "bomet" / "other-results-2023-24.yaml")
+    code, output = run("score", contract, "--results", results, "--format", "json")
+    assert code == 0, output
+    payload = json.loads(output)
+    assert payload["composite"] is None and payload["grade"] is None
+    assert payload["not_scored"] == UNSCORED
+    code, text = run("score", contract, "--results", results)
+    assert code == 0, text
+    assert "Not scored: every indicator not applicable: no composite, no grade" in text
+    core = next(line for line in text.splitlines() if "Core Mandate" in line)
+    assert core.split("│")[-2].strip() == "—"  # no weighted score, not 0.0000
+    code, md = run("score", contract, "--results", results, "--format", "md")
+    assert code == 0, md
+    assert "**Not scored: every indicator not applicable**" in md
+    # A scored contract says nothing of the kind.
+    bomet = str(with_unscored / "bomet" / "county-health-2023-24.yaml")
+    bomet_results = str(with_unscored / "bomet" / "results-2023-24.yaml")
+    code, output = run("score", bomet, "--results", bomet_results, "--format", "json")
+    assert code == 0 and json.loads(output)["not_scored"] is None
+
+
+def test_site_and_report_show_an_unscored_institution(with_unscored: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    code, output = run("site", str(with_unscored), "-o", str(out))
+    assert code == 0, output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    county = index.split("Category: county", 1)[1].split("Category: ministry", 1)[0]
+    assert county.index("bomet-health-2023-24") < county.index("other-health-2023-24")
+    row = county.split('data-contract="other-health-2023-24"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num rank" data-label="Rank">—</td>' in row
+    assert f'<span class="flag">{UNSCORED}</span>' in row
+    page = (out / "cards" / "other-health-2023-24.html").read_text(encoding="utf-8")
+    assert '<span class="flag">Not scored</span> Not scored: every indicator not applicable' in page
+    assert "not ranked: not scored" in page
+    # Bomet is first of the one ranked county, not of two.
+    bomet_page = (out / "cards" / "bomet-health-2023-24.html").read_text(encoding="utf-8")
+    assert '<span class="stat-value">1 <small>of 1</small></span>' in bomet_page
+    contract = str(with_unscored / "bomet" / "other-health-2023-24.yaml")
+    results = str(with_unscored / "bomet" / "other-results-2023-24.yaml")
+    code, card = run("report", contract, "--results", results, "--format", "md")
+    assert code == 0, card
+    assert "> **Not scored.** Not scored: every indicator not applicable" in card

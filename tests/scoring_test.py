@@ -617,13 +617,39 @@ def test_all_four_kinds_figures() -> None:
 def test_exclude_without_rescale_keeps_the_weights() -> None:
     keep = guidelines(KENYA_RAW, not_applicable="exclude-without-rescale")
     result = score(FOUR_KINDS, keep, FOUR_KINDS_RESULTS)
-    # Same raw scores, weights as written: Σ raw × weight / 100 = (820/3) / 100
-    # = 41/15 = 2.7333…: Very Good.
-    assert by_id(result)["CM01"].effective_weight == Fraction(30)
-    assert by_id(result)["CC02"].effective_weight == Fraction(0)
-    assert result.composite == Fraction(41, 15)
-    assert result.composite_display == Decimal("2.7333")
-    assert result.grade == "Very Good"
+    # Same raw scores, weights as written, and CC02 (not applicable, weight 15)
+    # scores the target score 3, as if met exactly: weighted 3 × 15 / 100 = 9/20.
+    # Σ raw × weight / 100 = (820/3 + 45) / 100 = (955/3) / 100 = 191/60
+    # = 3.18333…: Good.
+    items = by_id(result)
+    assert items["CM01"].effective_weight == Fraction(30)
+    assert items["CC02"].effective_weight == Fraction(15)
+    assert items["CC02"].status == "not-applicable"
+    assert items["CC02"].raw_score == Fraction(3)
+    assert items["CC02"].weighted_score == Fraction(9, 20)
+    assert result.composite == Fraction(191, 60)
+    assert result.composite_display == Decimal("3.1833")
+    assert result.grade == "Good"
+
+
+def test_exclude_without_rescale_one_poor_rest_not_applicable_stays_poor_side() -> None:
+    # One Poor indicator (weight 10) and everything else not applicable: the old
+    # reading (weights kept, N/A left out) gave 5 × 10 / 100 = 0.5, below the best
+    # score 1. Now the N/A weight 90 scores 3: (5 × 10 + 3 × 90) / 100 = 320/100
+    # = 3.2: Good, between best 1 and worst 5.
+    keep = guidelines(KENYA_RAW, not_applicable="exclude-without-rescale")
+    two = contract(
+        (
+            "core-mandate",
+            [indicator("A", "increase", 100, 10), indicator("B", "increase", 100, 90)],
+        )
+    )
+    result = score(
+        two, keep, results({"A": {"actual": 0}, "B": {"status": "not-applicable", "reason": "x"}})
+    )
+    assert by_id(result)["A"].raw_score == Fraction(5)
+    assert result.composite == Fraction(16, 5)
+    assert result.grade == "Good"
 
 
 def test_no_results_at_all_scores_worst() -> None:
@@ -649,9 +675,28 @@ def test_unknown_result_ids_are_ignored_with_a_warning() -> None:
     assert result.warnings == ("ZZ9 is in the results but not in the contract: ignored",)
 
 
-def test_nothing_applicable_is_an_error() -> None:
-    with pytest.raises(PcontractError, match="no indicator is applicable"):
-        score(SINGLE, KENYA, results({"CM01": {"status": "not-applicable", "reason": "x"}}))
+@pytest.mark.parametrize("option", ["rescale", "exclude-without-rescale"])
+@pytest.mark.parametrize("base", [KENYA_RAW, SPAS_RAW])
+def test_nothing_applicable_is_not_scored(base: dict[str, Any], option: str) -> None:
+    chosen = guidelines(base, not_applicable=option)
+    result = score(
+        FOUR_KINDS,
+        chosen,
+        results({i.id: {"status": "not-applicable", "reason": "x"} for i in FOUR_KINDS.indicators}),
+    )
+    assert result.not_scored == "not scored: every indicator not applicable"
+    assert result.composite is None
+    assert result.composite_display is None
+    assert result.grade is None
+    assert result.period == "annual"
+    assert {item.status for item in result.indicators} == {"not-applicable"}
+    assert all(item.weighted_score is None for item in result.indicators)
+    assert result.warnings == ()
+
+
+def test_a_scored_contract_has_no_not_scored_reason() -> None:
+    assert score(FOUR_KINDS, KENYA, FOUR_KINDS_RESULTS).not_scored is None
+    assert score(FOUR_KINDS, KENYA, None).not_scored is None
 
 
 # -- percentage method (SPAS) --------------------------------------------------------
@@ -719,7 +764,7 @@ def test_percentage_boundary_above_100(actual: float, grade: str) -> None:
     assert result.grade == grade
 
 
-def test_percentage_exclude_without_rescale_is_a_weighted_mean() -> None:
+def test_percentage_exclude_without_rescale_scores_na_as_met() -> None:
     keep = guidelines(SPAS_RAW, not_applicable="exclude-without-rescale")
     three = contract(
         (
@@ -736,14 +781,29 @@ def test_percentage_exclude_without_rescale_is_a_weighted_mean() -> None:
         keep,
         results({"A": {"actual": 90}, "B": {"status": "not-applicable", "reason": "x"}}),
     )
-    # A 90%, B left out, C not reported 0%; the weights in play are 50 + 20 = 70:
-    # (90 × 50 + 0 × 20) / 70 = 450/7 = 64.2857…: Fair.
-    assert by_id(result)["A"].weighted_score == Fraction(450, 7)
+    # A 90%, B not applicable keeps its weight 30 and scores 100% (target met),
+    # C not reported 0%: (90 × 50 + 100 × 30 + 0 × 20) / 100 = 7500/100 = 75: Fair.
+    assert by_id(result)["A"].weighted_score == Fraction(45)
+    assert by_id(result)["B"].raw_score == Fraction(100)
+    assert by_id(result)["B"].weighted_score == Fraction(30)
     assert by_id(result)["C"].raw_score == Fraction(0)
-    assert result.composite == Fraction(450, 7)
-    assert result.composite_display == Decimal("64.2857")
+    assert result.composite == Fraction(75)
+    assert result.composite_display == Decimal("75.0000")
     assert result.grade == "Fair"
     assert result.warnings == ("C not reported: scored 0%",)
+
+
+def test_percentage_exclude_without_rescale_na_scores_the_cap_when_below_100() -> None:
+    keep = guidelines(SPAS_RAW, not_applicable="exclude-without-rescale", percentage_cap=90)
+    two = contract(
+        ("duties", [indicator("A", "increase", 100, 50), indicator("B", "increase", 100, 50)])
+    )
+    result = score(
+        two, keep, results({"A": {"actual": 80}, "B": {"status": "not-applicable", "reason": "x"}})
+    )
+    # B scores 100% capped at 90: (80 × 50 + 90 × 50) / 100 = 85.
+    assert by_id(result)["B"].raw_score == Fraction(90)
+    assert result.composite == Fraction(85)
 
 
 # -- quarterly progress --------------------------------------------------------------
@@ -964,3 +1024,61 @@ def test_composite_is_the_sum_of_weighted_scores(
     if rescale:
         total = sum((item.effective_weight for item in result.indicators), Fraction(0))
         assert total == 100
+
+
+@st.composite
+def any_guidelines(draw: st.DrawFn) -> Guidelines:
+    """Five-point guidelines on any scale (ascending or descending, binary scores on
+    the scale, as PC230 requires) or percentage guidelines with or without a cap,
+    under either not_applicable option."""
+    option = draw(st.sampled_from(["rescale", "exclude-without-rescale"]))
+    if draw(st.booleans()):
+        cap = draw(st.none() | st.integers(50, 200))
+        return guidelines(SPAS_RAW, not_applicable=option, percentage_cap=cap)
+    low = draw(st.integers(-5, 5))
+    high = low + draw(st.integers(2, 10))
+    target = draw(st.integers(low + 1, high - 1))
+    best, worst = (low, high) if draw(st.booleans()) else (high, low)
+    achieved, not_achieved = sorted(draw(st.lists(st.integers(low, high), min_size=2, max_size=2)))
+    if best > worst:
+        achieved, not_achieved = not_achieved, achieved
+    return guidelines(
+        KENYA_RAW,
+        not_applicable=option,
+        scale={"best": best, "target": target, "worst": worst},
+        default_criteria_values={
+            **KENYA_RAW["default_criteria_values"],
+            "binary": {"achieved": achieved, "not_achieved": not_achieved},
+        },
+    )
+
+
+@given(scored_contracts(), any_guidelines())
+def test_the_composite_lies_on_the_scale(
+    case: tuple[Contract, Results], chosen: Guidelines
+) -> None:
+    built, reported = case
+    result = score(built, chosen, reported)
+    in_play = [i for i in result.indicators if i.effective_weight]
+    if not in_play:
+        # Every indicator not applicable: reported as not scored, never a number.
+        assert result.not_scored is not None and result.composite is None
+        assert result.grade is None
+        return
+    assert result.composite is not None and result.not_scored is None
+    # A weighted mean: never beyond the scores that went into it ...
+    raws = [i.raw_score for i in in_play]
+    assert all(raw is not None for raw in raws)
+    assert min(r for r in raws if r is not None) <= result.composite
+    assert result.composite <= max(r for r in raws if r is not None)
+    assert sum((i.effective_weight for i in result.indicators), Fraction(0)) == 100
+    # ... so never beyond the scale.
+    if chosen.method == "five-point":
+        low, high = sorted((chosen.best, chosen.worst))
+        assert Fraction(low) <= result.composite <= Fraction(high)
+        assert result.composite_display is not None
+        assert low <= result.composite_display <= high
+    else:
+        assert result.composite >= 0
+        if chosen.percentage_cap is not None:
+            assert result.composite <= Fraction(chosen.percentage_cap)

@@ -441,7 +441,7 @@ GUIDELINES = document(
         },
         "not_applicable": {
             "enum": ["rescale", "exclude-without-rescale"],
-            "description": "rescale: leave not-applicable indicators out and rescale the remaining weights to 100; exclude-without-rescale: leave them out and keep the weights.",
+            "description": "rescale: leave not-applicable indicators out and rescale the remaining weights to 100; exclude-without-rescale: keep every weight, and score a not-applicable indicator as if its target were met exactly (the scale's target score, or 100%). Either way the composite stays on the scale.",
         },
         "not_reported": {
             "enum": ["worst"],

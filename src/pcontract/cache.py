@@ -17,6 +17,12 @@ are used and the cross-file rules run again.
 Entries live in one SQLite file under ``.pcontract-cache/`` at the repository root
 (or ``--cache-dir``). Values are JSON, never pickle, so a tampered cache can at
 worst give wrong diagnostics, never run code.
+
+The cache is bounded: at most ``FILES_KEPT`` file entries and ``RUNS_KEPT`` runs,
+and about ``CACHE_BYTES`` in all; the least recently used go first (runs, then
+file entries, when it comes to bytes). Nothing is
+stored without a per-user key that outlasts the run (see ``_secret``): entries no
+later run could find would only pile up.
 """
 
 from __future__ import annotations
@@ -39,6 +45,12 @@ DIRNAME = ".pcontract-cache"
 FORMAT = 2
 # Whole runs kept: one per set of paths validated, so a few suffice.
 RUNS_KEPT = 16
+# File entries kept: a national tree with its cascades and results, several times
+# over (a new pcontract or an edit makes new keys; the old entries age out).
+FILES_KEPT = 100_000
+# About this many bytes of database in all; past it, the least recently used file
+# entries are dropped until the stored values fit in three quarters of it.
+CACHE_BYTES = 256 * 1024 * 1024
 # A run reused is marked as recently used, but at most once an hour: a warm run
 # should not have to write.
 REFRESH_AFTER = 3600.0
@@ -82,13 +94,19 @@ def entry_key(salt: bytes, data: bytes, suffix: bytes = b"") -> str:
 class Cache:
     """Lookups and stores of per-file results; a no-op when it cannot be opened."""
 
-    def __init__(self, folder: Path, salt: str) -> None:
+    def __init__(self, folder: Path, salt: str | None) -> None:
+        """``salt`` None: no stable per-user key (see ``salt_for``), so the cache is
+        neither read nor written; keys are still made, from a key for this run."""
         self.folder = folder
-        self.salt = (_code_fingerprint() + salt).encode()
+        self.salt = (_code_fingerprint() + (salt or _one_run_salt())).encode()
         self._db: sqlite3.Connection | None = None
-        self._pending: list[tuple[str, str]] = []
+        self._pending: list[tuple[str, str, float]] = []
         self._pending_runs: list[tuple[str, str, float]] = []
         self._touched: list[tuple[float, str]] = []
+        self._touched_files: list[tuple[float, str]] = []
+        self._hits: list[str] = []
+        if salt is None:
+            return
         try:
             folder.mkdir(parents=True, exist_ok=True)
             database = folder / f"validate-v{FORMAT}.sqlite"
@@ -100,7 +118,13 @@ class Cache:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     handle.write("# pcontract's cache; safe to delete\n*\n")
             self._db = sqlite3.connect(database)
-            self._db.execute("CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, value TEXT)")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, value TEXT, at REAL)"
+            )
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(files)")}
+            if "at" not in columns:  # a cache written before entries were dated
+                self._db.execute("ALTER TABLE files ADD COLUMN at REAL")
+            self._db.execute("CREATE INDEX IF NOT EXISTS files_used ON files (at, key)")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value TEXT, at REAL)"
             )
@@ -117,20 +141,27 @@ class Cache:
         if self._db is None:
             return found
         step = 500  # under SQLite's limit on bound parameters
+        now = time.time()
+        stale: list[tuple[float, str]] = []
         try:
             for start in range(0, len(keys), step):
                 chunk = keys[start : start + step]
                 marks = ",".join("?" * len(chunk))
                 # Only the placeholders are formatted in; the keys are bound.
-                query = f"SELECT key, value FROM files WHERE key IN ({marks})"
-                found.update(self._db.execute(query, chunk).fetchall())
+                query = f"SELECT key, value, at FROM files WHERE key IN ({marks})"
+                for key, value, at in self._db.execute(query, chunk):
+                    found[key] = value
+                    self._hits.append(key)
+                    if not isinstance(at, float | int) or now - at > REFRESH_AFTER:
+                        stale.append((now, key))  # in use: keep it from being dropped
         except sqlite3.Error:
             return {}
+        self._touched_files.extend(stale)
         return found
 
     def put(self, key: str, value: dict[str, Any]) -> None:
         if self._db is not None:
-            self._pending.append((key, json.dumps(value, ensure_ascii=False)))
+            self._pending.append((key, json.dumps(value, ensure_ascii=False), time.time()))
 
     def run_key(self, parts: Iterable[str]) -> str:
         """The key of a whole run, from its files' keys, paths and options."""
@@ -139,7 +170,9 @@ class Cache:
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         return digest.hexdigest()
 
-    def get_run(self, key: str) -> dict[str, Any] | None:
+    def get_run(self, key: str, file_keys: Sequence[str] = ()) -> dict[str, Any] | None:
+        """A stored run; when it is marked as in use, so are ``file_keys``, the
+        entries of its files (a warm run reads only the run)."""
         if self._db is None:
             return None
         try:
@@ -153,6 +186,7 @@ class Cache:
         now = time.time()
         if not isinstance(row[1], float | int) or now - row[1] > REFRESH_AFTER:
             self._touched.append((now, key))  # in use: keep it from being dropped
+            self._touched_files.extend((now, k) for k in file_keys)
         return value
 
     def put_run(self, key: str, value: dict[str, Any]) -> None:
@@ -172,11 +206,18 @@ class Cache:
     def close(self) -> None:
         if self._db is None:
             return
+        if self._pending:
+            # A run that writes anyway, and may prune: every entry it used is
+            # marked as just used, so pruning never drops what this run needed.
+            now = time.time()
+            self._touched_files = [(now, key) for key in self._hits]
         try:
             with self._db:
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO files (key, value) VALUES (?, ?)", self._pending
+                    "INSERT OR REPLACE INTO files (key, value, at) VALUES (?, ?, ?)",
+                    self._pending,
                 )
+                self._db.executemany("UPDATE files SET at = ? WHERE key = ?", self._touched_files)
                 self._db.executemany("UPDATE runs SET at = ? WHERE key = ?", self._touched)
                 if self._pending_runs:
                     self._db.executemany(
@@ -188,11 +229,56 @@ class Cache:
                         "(SELECT key FROM runs ORDER BY at DESC LIMIT ?)",
                         (RUNS_KEPT,),
                     )
+                if self._pending or self._pending_runs:
+                    _prune(self._db)
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs time next run
         finally:
             self._db.close()
             self._db = None
+
+
+_ROW_BYTES = 64  # what a row costs besides its key and value, roughly
+
+
+def _used_bytes(db: sqlite3.Connection) -> int:
+    (page_size,) = db.execute("PRAGMA page_size").fetchone()
+    (pages,) = db.execute("PRAGMA page_count").fetchone()
+    (free,) = db.execute("PRAGMA freelist_count").fetchone()
+    return int((pages - free) * page_size)
+
+
+def _runs_bytes(db: sqlite3.Connection) -> int:
+    query = "SELECT COALESCE(SUM(LENGTH(CAST(value AS BLOB)) + ?), 0) FROM runs"
+    return int(db.execute(query, (_ROW_BYTES,)).fetchone()[0])
+
+
+def _prune(db: sqlite3.Connection) -> None:
+    """Drop the least recently used file entries beyond ``FILES_KEPT``; and while
+    the database holds more than ``CACHE_BYTES``, the least recently used runs
+    (the newest always stays) until they fit in half of three quarters of it, then
+    file entries until everything does. Run only after something was written."""
+    db.execute(
+        "DELETE FROM files WHERE key IN "
+        "(SELECT key FROM files ORDER BY at DESC, key DESC LIMIT -1 OFFSET ?)",
+        (FILES_KEPT,),
+    )
+    if _used_bytes(db) <= CACHE_BYTES:
+        return
+    # Freed pages are reused by later writes, so the file stops growing here.
+    budget = CACHE_BYTES * 3 // 4
+    runs = _runs_bytes(db)
+    while runs > budget // 2 and db.execute("SELECT count(*) FROM runs").fetchone()[0] > 1:
+        db.execute(
+            "DELETE FROM runs WHERE key = (SELECT key FROM runs ORDER BY at ASC, key LIMIT 1)"
+        )
+        runs = _runs_bytes(db)
+    db.execute(
+        "DELETE FROM files WHERE key IN (SELECT key FROM (SELECT key, SUM(LENGTH(key) + "
+        "LENGTH(CAST(value AS BLOB)) + ?) OVER (ORDER BY at DESC, key DESC) AS used FROM files) "
+        "WHERE used > ?)",
+        (_ROW_BYTES, max(budget - runs, 0)),
+    )
 
 
 def _problem_row(p: Problem) -> list[Any]:
@@ -296,21 +382,32 @@ def decode_run(
     return files, tree
 
 
-def salt_for(limits: Any) -> str:
+def salt_for(limits: Any) -> str | None:
+    """What a cache key mixes in besides the file: the limits and the per-user key;
+    None when no per-user key can be kept (the cache is then not used)."""
+    secret = _secret()
+    if secret is None:
+        return None
     return (
         f"|{limits.max_bytes}|{limits.max_depth}|{limits.max_aliases}|{limits.max_values}"
-        f"|{os.sep}|{_secret()}"
+        f"|{os.sep}|{secret}"
     )
 
 
 @cache
-def _secret() -> str:
+def _one_run_salt() -> str:
+    return secrets.token_hex(32)
+
+
+@cache
+def _secret() -> str | None:
     """A per-user key kept outside the checkout and mixed into every cache key.
 
     Without it, keys follow from public code and a file's bytes, so a cache file
     committed to a pull request could say that a broken contract is valid. With it,
-    such a file only misses. Where no key can be kept, a fresh one is used, and
-    the cache only lasts for this run."""
+    such a file only misses. Where no key can be kept (an unwritable home, say),
+    None: entries made with a key for this run alone could never be found again,
+    so nothing is stored."""
     home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = Path(home) / "pcontract" / "cache-key"
     try:
@@ -325,4 +422,4 @@ def _secret() -> str:
             handle.write(key + "\n")
         return key
     except (OSError, UnicodeDecodeError):
-        return secrets.token_hex(32)
+        return None

@@ -552,7 +552,7 @@ def _check_paths_cached(targets: list[Target], options: Options, store: Cache) -
 
     read = _read_all(targets, options.limits, store)
     run_key = _run_key(targets, read, store)
-    run = store.get_run(run_key)
+    run = store.get_run(run_key, [r.key for r in read if r.key is not None])
     if run is not None:
         reused = decode_run(run, targets, store, options.limits)
         if reused is not None:

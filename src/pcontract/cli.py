@@ -320,7 +320,9 @@ def rank(
     """Rank institutions within each category, from number 1 to last.
 
     Lower composites rank first; equal composites share a rank; a contract with no
-    annual results ranks last, flagged "no results submitted".
+    annual results ranks last, flagged "no results submitted"; one whose results
+    mark every indicator not applicable is listed without a rank, flagged "not
+    scored: every indicator not applicable".
     """
 
     def body() -> int:
@@ -421,45 +423,49 @@ def tree(
 
     def body() -> int:
         from rich.text import Text
-        from rich.tree import Tree
 
         from pcontract import hierarchy
         from pcontract.checker import Options, build_index, check_file, discover
         from pcontract.reporters import safe_text, text_console
+        from pcontract.tables import wide
 
         options = Options()
         files = [check_file(t, options) for t in discover(paths)]
-        nodes = hierarchy.build(build_index(files, options))
-        # As wide as any label: a tree would crop a label at the console's width.
-        console = text_console(width=1_000_000)
-        if not nodes:
+        found = hierarchy.lines(build_index(files, options))
+        console = text_console(width=wide(sys.stdout))
+        if not found:
             console.print("no contracts found")
             return EXIT_PROBLEMS
 
-        def label(node: hierarchy.Node) -> Text:
-            c = node.contract
-            text = Text(safe_text(c.id), style="bold")
+        def label(line: hierarchy.Line) -> Text:
+            c = line.contract
+            text = Text(line.guides(), style="dim")
+            if line.repeat is not None:
+                mark = "↻ " if line.repeat == hierarchy.REPEAT_CYCLE else ""
+                text.append(f"{mark}{safe_text(c.id)}", style="bold")
+                text.append(f"  ({line.repeat})", style="yellow")
+                return text
+            text.append(safe_text(c.id), style="bold")
             text.append(f"  {safe_text(c.institution)}")
             if c.agent:
                 text.append(f" — {safe_text(c.agent)}", style="dim")
             text.append(f"  [{safe_text(c.status)}]", style="cyan")
-            if node.covered is not None and node.uncovered is not None:
-                total = len(node.covered) + len(node.uncovered)
-                style = "green" if not node.uncovered else "yellow"
-                text.append(f"  carried {len(node.covered)}/{total}", style=style)
-                if node.uncovered:
-                    uncovered = safe_text(", ".join(node.uncovered))
-                    text.append(f" (not carried: {uncovered})", style=style)
+            if line.covered is not None and line.uncovered is not None:
+                total = len(line.covered) + len(line.uncovered)
+                style = "green" if not line.uncovered else "yellow"
+                text.append(f"  carried {len(line.covered)}/{total}", style=style)
+                if line.uncovered:
+                    missing = ", ".join(safe_text(i) for i in line.uncovered)
+                    text.append(f" (not carried: {missing})", style=style)
+            if line.cycle is not None:
+                loop = " → ".join(safe_text(i) for i in line.cycle)
+                text.append(f"  ↻ parent cycle: {loop}", style="yellow")
             return text
 
-        def add(branch: Tree, node: hierarchy.Node) -> None:
-            for child in node.children:
-                add(branch.add(label(child)), child)
-
-        for root in nodes:
-            top = Tree(label(root))
-            add(top, root)
-            console.print(top)
+        # One contract a line, never cut or folded by the console: a deep cascade
+        # is as wide as it is deep, and a pipe or a narrow terminal still gets all.
+        for line in found:
+            console.print(label(line), soft_wrap=True)
         broken = sum(1 for f in files if f.has_errors)
         if broken:
             console.print(

@@ -661,7 +661,10 @@ def project(diff: ContractDiff, results_file: str, results: Results) -> Projecti
             notes.append(f"the {which} version has errors that stop it being scored")
         else:
             try:
-                scores.append(score(version.contract, guidelines, results))
+                scored = score(version.contract, guidelines, results)
+                scores.append(scored)
+                if scored.not_scored is not None:
+                    notes.append(f"the {which} version is {scored.not_scored}")
             except PcontractError as error:
                 scores.append(None)
                 notes.append(f"the {which} version cannot be scored: {error}")

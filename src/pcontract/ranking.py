@@ -3,7 +3,10 @@
 Pure: no I/O. Contracts are ranked "from number 1 to last" within their category on
 the published (4-decimal) composite, with standard competition ranking for ties
 ("1, 1, 3"). A contract whose institution submitted no results ranks last in its
-category, flagged, with the worst grade.
+category, flagged, with the worst grade. A contract whose results mark every
+indicator not applicable is not scored: it is listed after the ranked ones with no
+rank, flagged "not scored: every indicator not applicable", and the others are
+ranked without it.
 """
 
 from __future__ import annotations
@@ -15,16 +18,17 @@ from fractions import Fraction
 from typing import Final
 
 from pcontract.errors import PcontractError
-from pcontract.scoring import NO_RESULTS, ContractScore
+from pcontract.scoring import NO_RESULTS, NOT_SCORED_ALL_NA, ContractScore
 
 NO_RESULTS_FLAG: Final = NO_RESULTS
+NOT_SCORED_FLAG: Final = NOT_SCORED_ALL_NA
 
 
 @dataclass(frozen=True, slots=True)
 class RankRow:
-    """One line of a league table."""
+    """One line of a league table; ``rank`` is None for a contract not scored."""
 
-    rank: int
+    rank: int | None
     contract: str
     institution: str
     category: str
@@ -34,7 +38,7 @@ class RankRow:
     flags: tuple[str, ...] = ()
 
 
-def _row(rank: int, score: ContractScore, flags: tuple[str, ...] = ()) -> RankRow:
+def _row(rank: int | None, score: ContractScore, flags: tuple[str, ...] = ()) -> RankRow:
     return RankRow(
         rank=rank,
         contract=score.contract,
@@ -64,7 +68,10 @@ def _rank_category(scores: list[ContractScore]) -> list[RankRow]:
             f"cannot rank category '{scores[0].category}': it mixes five-point and "
             f"percentage scores ({', '.join(sorted(s.contract for s in scores))})"
         )
-    submitted = [score for score in scores if score.period is not None]
+    unscored = sorted(
+        (score for score in scores if score.not_scored is not None), key=lambda s: s.contract
+    )
+    submitted = [score for score in scores if score.period is not None and score.not_scored is None]
     missing = sorted((score for score in scores if score.period is None), key=lambda s: s.contract)
 
     def key(score: ContractScore) -> tuple[Decimal, str]:
@@ -83,6 +90,7 @@ def _rank_category(scores: list[ContractScore]) -> list[RankRow]:
         rows.append(_row(rank, score))
     last = len(submitted) + 1
     rows.extend(_row(last, score, (NO_RESULTS_FLAG,)) for score in missing)
+    rows.extend(_row(None, score, (score.not_scored or NOT_SCORED_FLAG,)) for score in unscored)
     return rows
 
 

@@ -42,12 +42,15 @@ from pcontract.ranking import RankRow
 from pcontract.scoring import (
     METHOD_PERCENTAGE,
     NO_RESULTS,
+    NOT_SCORED_ALL_NA,
+    QUARTERS,
     STATUS_MODERATED,
     STATUS_NOT_APPLICABLE,
     STATUS_NOT_REPORTED,
     ContractScore,
     IndicatorScore,
     fraction,
+    neutral_score,
     round4,
 )
 from pcontract.tables import dp, md, show
@@ -97,9 +100,10 @@ class TemplateError(PcontractError):
 
 @dataclass(frozen=True, slots=True)
 class RankInfo:
-    """Where a contract stands in its category's league table."""
+    """Where a contract stands in its category's league table (``rank`` None: not
+    ranked, because it was not scored)."""
 
-    rank: int
+    rank: int | None
     of: int
     category: str
     flags: tuple[str, ...] = ()
@@ -183,7 +187,7 @@ def load_card(
     from pcontract.evaluation import score_files
 
     annual = score_files(contract_path, results_path, guidelines_path).score
-    if annual.composite is None:
+    if annual.period in QUARTERS:
         raise UsageError(
             f"{results_path} holds {annual.period} results; --results needs the annual "
             "results (pass a quarter's results with --quarterly)"
@@ -192,7 +196,7 @@ def load_card(
     quarterly_results = None
     if quarterly_path is not None:
         quarterly = score_files(contract_path, quarterly_path, guidelines_path).score
-        if quarterly.composite is not None:
+        if quarterly.period not in QUARTERS:
             raise UsageError(
                 f"{quarterly_path} holds annual results; --quarterly needs a quarter's results"
             )
@@ -234,7 +238,8 @@ def load_site(
     scores = {s.contract: s for s in ranked.scores}
     sizes: dict[str, int] = {}
     for row in ranked.rows:
-        sizes[row.category] = sizes.get(row.category, 0) + 1
+        if row.rank is not None:  # "of" counts the ranked contracts only
+            sizes[row.category] = sizes.get(row.category, 0) + 1
     cards = []
     for row in ranked.rows:
         path, contract = contracts[row.contract]
@@ -244,7 +249,7 @@ def load_site(
                 contract=contract,
                 guidelines=cache.for_contract(path, contract),
                 results=annual.get(row.contract),
-                rank=RankInfo(row.rank, sizes[row.category], row.category, row.flags),
+                rank=RankInfo(row.rank, sizes.get(row.category, 0), row.category, row.flags),
             )
         )
     return SiteInputs(ranked.rows, cards)
@@ -587,9 +592,13 @@ def _methodology(guidelines: Guidelines) -> dict[str, Any]:
             "reason) are left out, and the remaining weights are rescaled to add up to 100."
         )
     else:
+        neutral = show(neutral_score(guidelines))
+        if guidelines.method == METHOD_PERCENTAGE:
+            neutral += "%"
         not_applicable = (
             "Indicators marked not applicable (an exogenous factor, with a documented "
-            "reason) are left out; the remaining weights are kept as they are."
+            "reason) keep their weight and score as if their target were met exactly "
+            f"({neutral}); the other weights are kept as they are."
         )
     return {
         "id": guidelines.id,
@@ -667,8 +676,12 @@ def card_view(
     no_results = inputs.results is None or score.period is None
     indicator_names = {item.id: item.name for item in score.indicators}
     grade_names = [band.grade for band in guidelines.grades]
-    # The card says "no results submitted" once, not again as a league-table flag.
-    flags = [f for f in rank.flags if not (no_results and f == NO_RESULTS)] if rank else []
+    # The card says "no results submitted" (or "not scored") once, not again as a
+    # league-table flag.
+    said = {NO_RESULTS} if no_results else set()
+    if score.not_scored is not None:
+        said |= {score.not_scored, NOT_SCORED_ALL_NA}
+    flags = [f for f in rank.flags if f not in said] if rank else []
     return {
         "generated": generated,
         "index_href": index_href,
@@ -689,6 +702,7 @@ def card_view(
             "as_of": inputs.results.as_of if inputs.results is not None else "",
         },
         "no_results": no_results,
+        "not_scored": score.not_scored,
         "method": score.method,
         "lower_is_better": score.lower_is_better,
         "composite": dp(score.composite, 4) if score.composite is not None else "—",
@@ -704,7 +718,7 @@ def card_view(
             "category": rank.category,
             "flags": flags,
         }
-        if rank is not None
+        if rank is not None and rank.rank is not None
         else None,
         "gauge": _gauge(score, guidelines, scale),
         "target_label": scale.label(scale.target),
@@ -758,7 +772,7 @@ def index_view(site: SiteInputs, generated: str | None = None) -> dict[str, Any]
         card = by_contract[row.contract]
         tables[-1]["rows"].append(
             {
-                "rank": row.rank,
+                "rank": row.rank if row.rank is not None else "—",
                 "contract": row.contract,
                 "institution": row.institution,
                 "financial_year": card.contract.financial_year,

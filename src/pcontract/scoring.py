@@ -53,6 +53,12 @@ PROGRESS_AT_RISK: Final = "at-risk"
 PROGRESS_OFF_TRACK: Final = "off-track"
 
 NO_RESULTS: Final = "no results submitted"
+# Results that mark every indicator not applicable leave nothing to score: such a
+# contract gets no composite and no grade, and is listed unranked.
+NOT_SCORED_ALL_NA: Final = "not scored: every indicator not applicable"
+
+NA_RESCALE: Final = "rescale"
+NA_KEEP: Final = "exclude-without-rescale"
 
 QUARTERS: Final = {"Q1": 1, "Q2": 2, "Q3": 3, "Q4": 4}
 
@@ -171,6 +177,8 @@ class ContractScore:
     # Which way composites rank: five-point on the usual scale (best 1 < worst 5)
     # is lower-is-better, percentages are higher-is-better.
     lower_is_better: bool = True
+    # Why an annual result has no composite (NOT_SCORED_ALL_NA), else None.
+    not_scored: str | None = None
 
     @property
     def composite_display(self) -> Decimal | None:
@@ -418,6 +426,16 @@ def _not_reported_score(guidelines: Guidelines) -> Fraction:
     return fraction(guidelines.worst)
 
 
+def neutral_score(guidelines: Guidelines) -> Fraction:
+    """The score of meeting the target exactly: the scale's target score, or 100%
+    (capped) under the percentage method. Under ``exclude-without-rescale`` a
+    not-applicable indicator keeps its weight and scores this, so the composite
+    stays a weighted mean of scores on the scale."""
+    if guidelines.method == METHOD_PERCENTAGE:
+        return _capped_pct(HUNDRED, guidelines)
+    return fraction(guidelines.target)
+
+
 def _lower_is_better(guidelines: Guidelines) -> bool:
     return guidelines.method != METHOD_PERCENTAGE and guidelines.best < guidelines.worst
 
@@ -518,13 +536,18 @@ def _indicator_score(
     effective_weight: Fraction,
     weight_base: Fraction,
 ) -> IndicatorScore:
-    """Score one indicator; weighted = score × effective weight / ``weight_base``."""
+    """Score one indicator; weighted = score × effective weight / ``weight_base``.
+
+    A not-applicable indicator with a weight in play (``exclude-without-rescale``)
+    scores :func:`neutral_score`; with none (``rescale``) it has no score."""
     actual: Value | None = None
     pct: Fraction | None = None
     raw: Fraction | None = None
     shortfall: Fraction | None = None
     if achievement is not None and achievement.not_applicable:
         status = STATUS_NOT_APPLICABLE
+        if effective_weight:
+            raw = neutral_score(guidelines)
     else:
         actual = achievement.effective if achievement is not None else None
         if actual is None:
@@ -598,26 +621,32 @@ def score(contract: Contract, guidelines: Guidelines, results: Results | None) -
         if key not in known
     )
 
-    excluded = {key for key, item in achievements.items() if item.not_applicable}
+    excluded = {
+        i.id
+        for i in contract.indicators
+        if i.id in achievements and achievements[i.id].not_applicable
+    }
     remaining = sum(
         (fraction(i.weight) for i in contract.indicators if i.id not in excluded), Fraction(0)
     )
-    if remaining == 0 and quarter is None:
-        raise PcontractError(
-            f"{contract.id}: no indicator is applicable, so there is nothing to score"
-        )
-    rescale = bool(excluded & known) and guidelines.not_applicable == "rescale" and remaining > 0
+    all_excluded = remaining == 0 and quarter is None
+    # rescale: the applicable weights are scaled up to 100. exclude-without-rescale:
+    # every weight stays, and a not-applicable one scores as if its target were met
+    # exactly (neutral_score). Either way the composite is a weighted mean of scores
+    # on the scale, so it lies between the best and the worst score.
+    rescale = guidelines.not_applicable == NA_RESCALE or all_excluded
 
     def effective(indicator: Indicator) -> Fraction:
-        if indicator.id in excluded:
-            return Fraction(0)
         weight = fraction(indicator.weight)
-        return weight * HUNDRED / remaining if rescale else weight
+        if not excluded:
+            return weight
+        if indicator.id in excluded:
+            return Fraction(0) if rescale else weight
+        return weight * HUNDRED / remaining if rescale and remaining else weight
 
     effective_weights = {i.id: effective(i) for i in contract.indicators}
     # five-point weights are out of 100; a percentage composite is a weighted mean,
-    # so it divides by the weights actually in play (100 unless some keep their
-    # weight under exclude-without-rescale).
+    # so it divides by the weights in play (100, unless none is).
     weight_base = sum(effective_weights.values(), Fraction(0)) if percentage else HUNDRED
 
     items: list[IndicatorScore] = []
@@ -664,7 +693,11 @@ def score(contract: Contract, guidelines: Guidelines, results: Results | None) -
     composite: Fraction | None = None
     grade: str | None = None
     progress: tuple[QuarterProgress, ...] = ()
-    if quarter is not None:
+    not_scored: str | None = None
+    if all_excluded:
+        # Nothing to score, and nothing to rank it on: reported as such.
+        not_scored = NOT_SCORED_ALL_NA
+    elif quarter is not None:
         # No grade before the annual result: a quarter shows progress only.
         progress = tuple(
             _progress(item, indicator, guidelines, quarter)
@@ -696,4 +729,5 @@ def score(contract: Contract, guidelines: Guidelines, results: Results | None) -
         warnings=tuple(warnings),
         progress=progress,
         lower_is_better=_lower_is_better(guidelines),
+        not_scored=not_scored,
     )

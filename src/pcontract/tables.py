@@ -191,6 +191,7 @@ def score_json(result: ContractScore, warnings: Sequence[Problem] = ()) -> str:
         "guidelines": result.guidelines_id,
         "composite": number(result.composite, 4),
         "grade": result.grade,
+        "not_scored": result.not_scored,
         "categories": [
             {
                 "id": c.id,
@@ -233,6 +234,8 @@ def score_md(result: ContractScore) -> str:
     out = [f"## {md(result.institution)} — {md(result.financial_year)}", ""]
     if result.composite is not None:
         out.append(f"**Composite score:** {dp(result.composite, 4)} — **{md(result.grade)}**")
+    elif result.not_scored is not None:
+        out.append(f"**{md(result.not_scored.capitalize())}** (no composite, no grade, no rank)")
     else:
         out.append(f"**Period:** {md(result.period)} (no grade before the annual result)")
     out.append("")
@@ -303,7 +306,8 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
             "",
             "",
             "",
-            Text(dp(category.weighted_score, 4), style="bold"),
+            # Not scored: no weighted score at all, rather than a misleading 0.
+            Text(dp(None if result.not_scored else category.weighted_score, 4), style="bold"),
         )
         for item in by_category.get(category.id, []):
             table.add_row(
@@ -340,6 +344,8 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
                 style="bold",
             )
         )
+    elif result.not_scored is not None:
+        console.print(Text(f"{result.not_scored.capitalize()}: no composite, no grade, no rank"))
     else:
         period = safe_text(result.period or "no results")
         console.print(Text(f"{period} progress: no grade before the annual result"))
@@ -406,7 +412,7 @@ def rank_md(rows: Sequence[RankRow]) -> str:
                 ["rank", "institution", "contract", "composite", "grade", "flags"],
                 [
                     [
-                        r.rank,
+                        "—" if r.rank is None else r.rank,
                         r.institution,
                         r.contract,
                         "—" if r.composite_display is None else str(r.composite_display),
@@ -437,7 +443,7 @@ def rank_text(rows: Sequence[RankRow], out: IO[str]) -> None:
         table.add_column("flags")
         for r in items:
             table.add_row(
-                str(r.rank),
+                "—" if r.rank is None else str(r.rank),
                 Text(safe_text(r.institution)),
                 "—" if r.composite_display is None else str(r.composite_display),
                 Text(safe_text(r.grade or "—")),

@@ -48,7 +48,8 @@ def result_entry(results: Results) -> Iterator[Finding]:
 @rule(
     "PC230",
     "scale-order",
-    "The target score lies strictly between the best and the worst score.",
+    "The target score lies strictly between the best and the worst score, and binary "
+    "scores lie on the scale.",
     kinds=("Guidelines",),
 )
 def scale_order(guidelines: Guidelines) -> Iterator[Finding]:
@@ -60,6 +61,19 @@ def scale_order(guidelines: Guidelines) -> Iterator[Finding]:
             f"{fmt(guidelines.best)} and worst {fmt(guidelines.worst)}",
             at_key=True,
         )
+    if guidelines.method != "five-point":
+        return
+    # Every raw score lies on the scale, so the composite (a weighted mean) does too.
+    binary = guidelines.default_criteria_values.get("binary", {})
+    for name in ("achieved", "not_achieved"):
+        value = binary.get(name)
+        if value is not None and not low <= value <= high:
+            yield Finding(
+                ("default_criteria_values", "binary", name),
+                f"binary {name} score {fmt(value)} lies off the scale "
+                f"(best {fmt(guidelines.best)}, worst {fmt(guidelines.worst)})",
+                f"give a raw score from {fmt(low)} to {fmt(high)}",
+            )
 
 
 @rule(
