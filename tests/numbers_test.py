@@ -391,3 +391,31 @@ def test_a_float_near_the_bound_is_shown_as_written(tmp_path: Path) -> None:
     )
     _, output = run("diff", str(tmp_path / "min.yaml"), str(tmp_path / ".v2" / "min.yaml"))
     assert "999,999,999,999,999.9 " in output and ".875" not in output, output
+
+
+@pytest.mark.parametrize("how", ["mean", "sum"])
+def test_rollup_refuses_a_childs_actual_beyond_the_bound_with_its_place(
+    tmp_path: Path, how: str
+) -> None:
+    """Children reporting 10^400 and 1: the mean used to overflow a float
+    (OverflowError, exit 3); now the child's figure is refused where it is written."""
+    _tree(
+        tmp_path,
+        target="100",
+        baseline="5",
+        excellent="120",
+        poor="60",
+        quarter="25",
+        child_target="50",
+        actuals=("1" + "0" * 400, "1"),
+        parent_actual="1",
+        share="60%",
+        how=how,
+    )
+    for args in (
+        ["score", f"{tmp_path}/min.yaml", "-r", f"{tmp_path}/min-results.yaml", "--rollup"],
+        ["rank", "--rollup"],
+    ):
+        code, output = run(*args, str(tmp_path))
+        assert code == 1, (args, output)
+        assert "a-results.yaml\n  7:16 " in output and "PC009" in output, output
