@@ -31,6 +31,7 @@ OUTSIDE = [
     ("10000000000000001", "is larger than pcontract can compute with"),
     ("-10000000000000001", "is larger than pcontract can compute with"),
     ("1" + "0" * 400, "is larger than pcontract can compute with"),
+    ("-" + "9" * 5000, "is larger than pcontract can compute with"),  # past int()'s digits
     ("0x38D7EA4C68001", "is larger than pcontract can compute with"),  # 10^15 + 1
     ("1e308", "is larger than pcontract can compute with"),
     ("1.0000000000000002e15", "is larger than pcontract can compute with"),

@@ -156,6 +156,8 @@ def _construct_int(loader: SafeLoader, node: ScalarNode) -> int:
     try:
         value = int(text, 0) if text.startswith(("0o", "0x")) else int(text, 10)
     except ValueError:
+        if text.lstrip("+-").isdigit():  # past Python's 4,300 digits: far too large anyway
+            _check_policy(text, numbers.MAX_MAGNITUDE + 1, node)
         raise _Refused("PC004", f"'{text}' is not a whole number", node.start_mark) from None
     _check_policy(text, value, node)
     return value
