@@ -923,12 +923,14 @@ class Templates:
                     sandbox.check_size_estimate(
                         "the sum", sandbox.size_of(left) + sandbox.size_of(right)
                     )
+                if operator == "%":  # printf-style formatting: '%9999999999s' % 1
+                    sandbox.check_printf(left, right)
                 return super().call_binop(context, operator, left, right)
 
         class BoundedSandbox(Sandbox):
             """For templates from --template: every call and filter is guarded."""
 
-            intercepted_binops = frozenset({"*", "**", "+"})
+            intercepted_binops = frozenset({"*", "**", "+", "%"})
 
             def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
                 sandbox.check_call(__obj, args, kwargs)
