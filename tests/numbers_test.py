@@ -439,3 +439,21 @@ def test_rollup_refuses_a_childs_actual_beyond_the_bound_with_its_place(
         code, output = run(*args, str(tmp_path))
         assert code == 1, (args, output)
         assert "a-results.yaml\n  7:16 " in output and "PC009" in output, output
+
+
+def test_cascade_of_a_31_digit_baseline_is_refused_where_it_is_written(tmp_path: Path) -> None:
+    """The case from the issue: a 31-digit baseline split by share: 60% used to end
+    in decimal's InvalidOperation (exit 3)."""
+    shutil.copytree(TESTS / "data" / "cascade", tmp_path / "c")
+    contract = tmp_path / "c" / "contract.yaml"
+    text = contract.read_text(encoding="utf-8")
+    old = "baseline: {2023/2024: 450000}"
+    assert old in text
+    contract.write_text(text.replace(old, "baseline: {2023/2024: " + "9" * 31 + "}"), "utf-8")
+    row = text[: text.index(old)].count("\n") + 1
+    column = text.splitlines()[row - 1].index(old) + len("baseline: {2023/2024: ") + 1
+    c = tmp_path / "c"
+    code, output = run("cascade", str(contract), "--plan", str(c / "plan.yaml"), "--out", str(c))
+    assert code == 1, output
+    assert f"  {row}:{column}  " in output and "PC009" in output, output
+    assert not list(c.glob("min-2024-25-*.yaml"))  # nothing drafted
