@@ -20,9 +20,13 @@ from hypothesis import strategies as st
 
 from pcontract import numbers
 from pcontract.loader import load_bytes
-from tests.conftest import TESTS, run
+from tests.conftest import EXAMPLES, TESTS, run
 
 GUIDELINES = TESTS / "data" / "tree" / "guidelines" / "fy2024-25.yaml"
+# Percentage scoring with no cap: achievements of up to 10^23 % reach the card.
+PERCENTAGE = (EXAMPLES / "guidelines" / "spas-fy2024-25.yaml").read_text(encoding="utf-8")
+PERCENTAGE = PERCENTAGE.replace("percentage_cap: 120\n", "")
+assert "percentage_cap" not in PERCENTAGE
 
 
 # -- the loader refuses numbers outside the policy, where they are written ---------
@@ -103,12 +107,15 @@ def _tree(
     parent_actual: str,
     share: str,
     how: str,
+    percentage: bool = False,
 ) -> None:
     """A ministry, two departments carrying its CM01 (aggregated by ``how``), their
     annual results, a cascade plan, and (in ``.v2/``) a second version of the
     ministry's contract for diff."""
     (root / "guidelines").mkdir(parents=True)
     shutil.copy(GUIDELINES, root / "guidelines" / "g.yaml")
+    if percentage:
+        (root / "guidelines" / "g.yaml").write_text(PERCENTAGE, encoding="utf-8")
     head = (
         "apiVersion: pcontract/v1\nkind: Contract\nid: {id}\ntitle: T\n"
         "financial_year: 2024/2025\nperiod: {{start: 2024-07-01, end: 2025-06-30}}\n"
@@ -226,6 +233,7 @@ SHARE = st.sampled_from(["60%", "100%", "0.000001%", "99.999999%", "33.333333%",
     parent_actual=EDGE,
     share=SHARE,
     how=st.sampled_from(["sum", "mean", "min", "max"]),
+    percentage=st.booleans(),
 )
 def test_every_command_handles_numbers_at_the_bound(
     tmp_path_factory: pytest.TempPathFactory,
@@ -239,6 +247,7 @@ def test_every_command_handles_numbers_at_the_bound(
     parent_actual: str,
     share: str,
     how: str,
+    percentage: bool,
 ) -> None:
     root = tmp_path_factory.mktemp("edge")
     _tree(
@@ -253,6 +262,7 @@ def test_every_command_handles_numbers_at_the_bound(
         parent_actual=parent_actual,
         share=share,
         how=how,
+        percentage=percentage,
     )
     _check_every_command(root)
 

@@ -273,3 +273,11 @@ def test_a_template_that_is_not_utf8_is_an_error(tmp_path: Path) -> None:
     code, output = _report(tmp_path)
     assert code == 1, output
     assert "template card.md: tpl/card.md is not UTF-8 text" in output
+
+
+def test_a_template_over_4_mb_is_an_error(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {})
+    (folder / "card.md").write_bytes(b"x" * (4 * 1024 * 1024 + 1))
+    code, output = _report(tmp_path)
+    assert code == 1, output
+    assert "template card.md: tpl/card.md: the file is 4,194,305 bytes, over the limit" in output

@@ -252,6 +252,8 @@ def render_in_child(jobs: Sequence[tuple[str, Callable[[], str]]]) -> list[str]:
     """Run each ``(name, render)`` in one forked child, bounded in memory and, per
     file, in wall-clock time. A ``TemplateError`` or ``Refused`` in the child, a
     MemoryError or any crash comes back as a TemplateError naming the file."""
+    if not jobs:
+        return []
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; its work is checked by the parent
