@@ -161,6 +161,12 @@ def _tree(
         f"  CC02: {{actual: {parent_actual}}}\n",
         encoding="utf-8",
     )
+    (root / "min-q2.yaml").write_text(
+        "apiVersion: pcontract/v1\nkind: Results\ncontract: min\nperiod: Q2\n"
+        f"as_of: 2024-12-31\nachievements:\n  CM01: {{actual: {actuals[0]}}}\n"
+        f"  CC02: {{actual: {actuals[1]}}}\n",
+        encoding="utf-8",
+    )
     (root / "plan.yaml").write_text(
         "apiVersion: pcontract/v1\nkind: CascadePlan\nparent: min\nunits:\n"
         f"  - id: u1\n    name: U1\n    indicators:\n      CM01: {{share: {share}}}\n"
@@ -179,6 +185,7 @@ def _commands(root: Path) -> list[list[str]]:
         ["rank", r, "--format", "csv"],
         ["rank", r, "--rollup", "--format", "md"],
         ["report", f"{r}/min.yaml", "-r", f"{r}/min-results.yaml", "--format", "html"],
+        ["report", f"{r}/min.yaml", "-r", f"{r}/min-results.yaml", "-q", f"{r}/min-q2.yaml"],
         ["diff", f"{r}/min.yaml", f"{r}/.v2/min.yaml", "--format", "json"],
         ["diff", f"{r}/min.yaml", f"{r}/.v2/min.yaml", "--results", f"{r}/min-results.yaml"],
         ["cascade", f"{r}/min.yaml", "--plan", f"{r}/plan.yaml", "--out", f"{r}/out"],
