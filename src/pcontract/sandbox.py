@@ -172,6 +172,8 @@ def guard_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         parameters = params[1:]
         if name in _SIZED_FILTERS:
             check_widths(f"the {name} filter's result", (*parameters, *kwargs.values()))
+            if params and name in ("indent", "wordwrap"):
+                _check_inserted(name, str(params[0]), parameters, kwargs)
         elif name == "format" and params:
             check_printf(params[0], tuple(parameters) or kwargs)
         elif name == "join" and params:
@@ -186,6 +188,22 @@ def guard_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         return check_size(f"the {name} filter's result", function(*args, **kwargs))
 
     return guarded
+
+
+def _check_inserted(
+    name: str, text: str, parameters: Sequence[Any], kwargs: dict[str, Any]
+) -> None:
+    """indent and wordwrap insert a string at every line: estimate the result."""
+    if name == "indent":
+        width = parameters[0] if parameters else kwargs.get("width", 4)
+        inserted = len(width) if isinstance(width, str) else _number(width)
+        lines = text.count("\n") + 1
+    else:
+        width = _number(parameters[0] if parameters else kwargs.get("width", 79)) or 1
+        wrap = parameters[2] if len(parameters) > 2 else kwargs.get("wrapstring")
+        inserted = len(wrap) if isinstance(wrap, str) else 1
+        lines = len(text) // width + text.count("\n") + 1
+    check_size_estimate(f"the {name} filter's result", len(text) + lines * inserted)
 
 
 def _is_jinja_internal(value: Any) -> bool:
