@@ -174,7 +174,13 @@ def results_unknown_indicator(root: Path) -> None:
 
 
 def huge_actual(root: Path) -> None:
-    """A valid actual of 1e300 cards: an achievement of 1e296 %."""
+    """The largest actual validate accepts, 10^15 cards: an achievement of 10^11 %."""
+    tree()(root)
+    replace(root / "tree" / "contracts" / "results.yaml", "actual: 1020000", "actual: 1e15")
+
+
+def too_large_actual(root: Path) -> None:
+    """An actual of 1e300 cards: beyond the numbers pcontract computes with."""
     tree()(root)
     replace(root / "tree" / "contracts" / "results.yaml", "actual: 1020000", "actual: 1e300")
 
@@ -527,6 +533,15 @@ CORPUS = [
         "Composite score",
         args=("score", "tree/contracts/moina.yaml", "-r", "tree/contracts/results.yaml"),
         build=huge_actual,
+    ),
+    Case(
+        "score-actual-beyond-the-bound",
+        1,
+        "'1e300' is larger than pcontract can compute with",
+        args=("score", "tree/contracts/moina.yaml", "-r", "tree/contracts/results.yaml"),
+        at="7:18",
+        file="tree/contracts/results.yaml",
+        build=too_large_actual,
     ),
     Case(
         "rank-two-contracts-one-id",

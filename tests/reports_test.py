@@ -474,7 +474,8 @@ def test_a_template_linked_from_outside_the_folder_is_not_read(tmp_path: Path) -
     code, output = run("report", str(MOINA), "-r", str(MOINA_ANNUAL), "--template", str(mine))
     assert code == 1
     assert "TOP SECRET" not in output
-    assert "template not found: leak.txt" in output
+    # Named, not skipped: the link is an error rather than a silent fall-back.
+    assert f"template leak.txt: {mine / 'leak.txt'} is a link that leads out of" in output
 
 
 def test_template_folder_must_exist(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from pcontract import loader
+from pcontract import loader, numbers
 from pcontract.errors import PcontractError
 from pcontract.files import what_is
 from pcontract.model import (
@@ -176,30 +176,46 @@ def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
         )
     if not 0 < entry.share <= HUNDRED:
         raise PcontractError(f"{where}: share {_fmt(entry.share)}% is not between 0 and 100")
-    return _number(entry.share * dec(indicator.target) / HUNDRED)  # type: ignore[arg-type]
+    exact = Fraction(entry.share) * Fraction(dec(indicator.target)) / 100  # type: ignore[arg-type]
+    return _number(numbers.rounded(exact))
 
 
 # -- building one draft ----------------------------------------------------------
 
 
 def _baseline(
-    baseline: dict[str, Value], indicator: Indicator, entry: PlanEntry, target: Value
+    baseline: dict[str, Value],
+    unit: PlanUnit,
+    indicator: Indicator,
+    entry: PlanEntry,
+    target: Value,
 ) -> dict[str, Value]:
     """A split target gets the parent's baseline scaled by the same proportion, so
     that the draft is not flagged "below baseline" against the whole institution's
     figure; a copied target keeps the baseline as it is."""
     if entry.copy or not (is_number(target) and is_number(indicator.target)):
         return baseline
-    parent = dec(indicator.target)  # type: ignore[arg-type]
+    parent = Fraction(dec(indicator.target))  # type: ignore[arg-type]
     if parent == 0:
         return baseline
-    ratio = dec(target) / parent  # type: ignore[arg-type]
-    return {
-        year: _number((dec(value) * ratio).quantize(Decimal("0.01")))  # type: ignore[arg-type]
-        if is_number(value)
-        else value
-        for year, value in baseline.items()
-    }
+    # Exact: a decimal context would round the ratio, and refuse to quantize a
+    # product wider than its 28 digits.
+    ratio = Fraction(dec(target)) / parent  # type: ignore[arg-type]
+    scaled: dict[str, Value] = {}
+    for year, value in baseline.items():
+        if not is_number(value):
+            scaled[year] = value
+            continue
+        figure = Fraction(dec(value)) * ratio  # type: ignore[arg-type]
+        if not numbers.in_range(figure):
+            raise PcontractError(
+                f"unit '{unit.id}', indicator {indicator.id}: the {year} baseline scaled to "
+                f"the unit's target would be {_fmt(numbers.rounded(figure, 0))}, beyond "
+                f"the {numbers.MAX_MAGNITUDE:,} pcontract can compute with; "
+                "give the unit a smaller amount, or a baseline by copy"
+            )
+        scaled[year] = _number(numbers.rounded(figure, 2))
+    return scaled
 
 
 def _person(title: str, name: str = "") -> dict[str, str]:
@@ -207,7 +223,12 @@ def _person(title: str, name: str = "") -> dict[str, str]:
 
 
 def _indicator(
-    contract: Contract, indicator: Indicator, entry: PlanEntry, target: Value, weight: Decimal
+    contract: Contract,
+    unit: PlanUnit,
+    indicator: Indicator,
+    entry: PlanEntry,
+    target: Value,
+    weight: Decimal,
 ) -> dict[str, Any]:
     raw = indicator.raw
     out: dict[str, Any] = {"id": indicator.id, "name": indicator.name}
@@ -216,7 +237,7 @@ def _indicator(
     out["weight"] = _number(weight)
     out["kind"] = indicator.kind
     if raw.get("baseline") is not None:
-        out["baseline"] = _baseline(raw["baseline"], indicator, entry, target)
+        out["baseline"] = _baseline(raw["baseline"], unit, indicator, entry, target)
     out["target"] = target
     # Criteria values and quarterly targets are set for the parent's target; they
     # still fit only when the target is carried unchanged.
@@ -326,7 +347,7 @@ def _draft(
     totals: dict[str, Decimal] = {}
     for (indicator, entry), target, weight in zip(carried, targets, weights, strict=True):
         by_category.setdefault(indicator.category, []).append(
-            _indicator(contract, indicator, entry, target, weight)
+            _indicator(contract, unit, indicator, entry, target, weight)
         )
         totals[indicator.category] = totals.get(indicator.category, Decimal(0)) + weight
     criteria = [

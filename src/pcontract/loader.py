@@ -7,6 +7,7 @@ A subclass of libyaml's safe loader with a YAML 1.2-like core schema:
 - mapping keys are always the key's text, never a number or a boolean;
 - duplicate keys, non-scalar keys, merge keys and tags other than the core ones are
   refused, and so are ``.inf``/``.nan`` and numbers too large for a float;
+- every number is within the range pcontract computes with (:mod:`pcontract.numbers`);
 - aliases are refused unless a cap is given; when allowed, an alias may not refer
   to a node that contains it, and the document with its aliases expanded must stay
   within the value and depth limits (no "billion laughs");
@@ -32,6 +33,7 @@ from typing import Any, ClassVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from pcontract import numbers
 from pcontract.files import (
     DEFAULT_MAX_ALIASES,
     DEFAULT_MAX_BYTES,
@@ -152,11 +154,13 @@ def _construct_null(loader: SafeLoader, node: ScalarNode) -> None:
 def _construct_int(loader: SafeLoader, node: ScalarNode) -> int:
     text = str(node.value)
     try:
-        if text.startswith(("0o", "0x")):
-            return int(text, 0)
-        return int(text, 10)
+        value = int(text, 0) if text.startswith(("0o", "0x")) else int(text, 10)
     except ValueError:
+        if text.lstrip("+-").isdigit():  # past Python's 4,300 digits: far too large anyway
+            _check_policy(text, numbers.MAX_MAGNITUDE + 1, node)
         raise _Refused("PC004", f"'{text}' is not a whole number", node.start_mark) from None
+    _check_policy(text, value, node)
+    return value
 
 
 def _construct_float(loader: SafeLoader, node: ScalarNode) -> float:
@@ -172,7 +176,15 @@ def _construct_float(loader: SafeLoader, node: ScalarNode) -> float:
             node.start_mark,
             "numbers must be finite: .inf, .nan and values beyond 1e308 are not allowed",
         )
+    _check_policy(text, value, node)
     return value
+
+
+def _check_policy(text: str, value: int | float, node: ScalarNode) -> None:
+    """Refuse a number outside the range pcontract computes with (see numbers)."""
+    refused = numbers.refusal(text, value)
+    if refused is not None:
+        raise _Refused("PC009", refused[0], node.start_mark, refused[1])
 
 
 def _construct_str(loader: SafeLoader, node: ScalarNode) -> str:

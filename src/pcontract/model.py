@@ -391,6 +391,7 @@ class PlanEntry:
     copy: bool = False
     weight: Decimal | None = None
     owner: str = ""
+    share_text: str | None = None  # a share written as text, such as "60%", without the %
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,6 +439,9 @@ class CascadePlan:
                         copy=bool(entry.get("copy", False)),
                         weight=dec(entry["weight"]) if "weight" in entry else None,
                         owner=entry.get("owner", ""),
+                        share_text=entry["share"].rstrip("%")
+                        if isinstance(entry.get("share"), str)
+                        else None,
                     )
                 )
             units.append(

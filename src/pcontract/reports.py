@@ -19,8 +19,10 @@ is deterministic: the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,7 +31,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from pcontract.errors import PcontractError, UsageError
+from pcontract import sandbox
+from pcontract.errors import UsageError
 from pcontract.model import (
     KIND_BINARY,
     KIND_DECREASE,
@@ -39,6 +42,7 @@ from pcontract.model import (
     Results,
 )
 from pcontract.ranking import RankRow
+from pcontract.sandbox import TemplateError
 from pcontract.scoring import (
     METHOD_PERCENTAGE,
     NO_RESULTS,
@@ -84,14 +88,8 @@ PROGRESS_LABELS: Final = {
 
 BAR_CELLS: Final = 10
 _SLUG = re.compile(r"[^A-Za-z0-9._-]")
-# The largest string or list a template may build with * (a sandbox guard
-# against memory exhaustion) and the largest exponent it may use with **.
-_MAX_REPEAT: Final = 1_000_000
-_MAX_EXPONENT: Final = 100
-
-
-class TemplateError(PcontractError):
-    """A template is missing, malformed or refused by the sandbox."""
+# The largest template file read from a --template folder.
+_MAX_TEMPLATE_BYTES: Final = 4 * 1024 * 1024
 
 
 # ---------------------------------------------------------------------------
@@ -865,8 +863,52 @@ def _confined_loader(folder: Path) -> BaseLoader:
     return ConfinedLoader(str(folder))
 
 
+def _user_loader(folder: Path) -> BaseLoader:
+    """The ``--template`` folder. A file there is used or refused, never skipped:
+    a link that leads out of the folder, a named pipe, a device or a sub-folder in
+    a template's place is an error naming it (a pipe is never waited on). Only a
+    name with no file at all falls back to the shipped template."""
+    from jinja2 import BaseLoader
+    from jinja2.exceptions import TemplateNotFound
+    from jinja2.loaders import split_template_path
+
+    from pcontract.files import Limits, UnreadableFile, read_limited
+    from pcontract.writer import inside
+
+    class UserLoader(BaseLoader):
+        def get_source(
+            self, environment: Environment, template: str
+        ) -> tuple[str, str, Callable[[], bool]]:
+            path = folder.joinpath(*split_template_path(template))
+            if not os.path.lexists(path):
+                raise TemplateNotFound(template)
+            if not inside(folder, path):
+                raise TemplateError(
+                    f"template {template}: {path} is a link that leads out of the template "
+                    f"folder {folder}; copy the file into the folder"
+                )
+            try:
+                data = read_limited(path, Limits(max_bytes=_MAX_TEMPLATE_BYTES))
+                source = data.decode("utf-8")
+            except UnreadableFile as error:
+                raise TemplateError(f"template {template}: {path}: {error.message}") from None
+            except UnicodeDecodeError as error:
+                raise TemplateError(
+                    f"template {template}: {path} is not UTF-8 text ({error.reason} at byte "
+                    f"{error.start})"
+                ) from None
+            return source, str(path), lambda: True
+
+    return UserLoader()
+
+
 class Templates:
-    """The report templates: ``folder`` (if given) first, then the defaults."""
+    """The report templates: ``folder`` (if given) first, then the defaults.
+
+    Templates from ``folder`` are bounded (see :mod:`pcontract.sandbox`): guarded
+    in the sandbox, streamed with an output limit, and rendered in a child process
+    with a memory cap and a time limit per file. The shipped templates are trusted
+    and rendered in-process."""
 
     def __init__(self, folder: str | None = None) -> None:
         if folder is not None and not os.path.isdir(folder):
@@ -886,21 +928,42 @@ class Templates:
 
         loaders = [_confined_loader(default_template_dir())]
         if self.folder is not None:
-            loaders.insert(0, _confined_loader(Path(self.folder)))
+            loaders.insert(0, _user_loader(Path(self.folder)))
 
         class Sandbox(ImmutableSandboxedEnvironment):
             # Refuse the two operators that can exhaust memory from a one-line template.
             intercepted_binops = frozenset({"*", "**"})
 
             def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-                if operator == "**" and isinstance(right, int) and abs(right) > _MAX_EXPONENT:
+                if (
+                    operator == "**"
+                    and isinstance(right, int)
+                    and abs(right) > sandbox.MAX_EXPONENT
+                ):
                     raise SecurityError(f"exponent {right} is too large")
                 if operator == "*":
                     for a, b in ((left, right), (right, left)):
                         sized = isinstance(a, str | list | tuple) and isinstance(b, int)
-                        if sized and len(a) * b > _MAX_REPEAT:
+                        if sized and len(a) * b > sandbox.MAX_SIZE:
                             raise SecurityError("the repeated text or list is too long")
+                if operator == "+":
+                    sandbox.check_size_estimate(
+                        "the sum", sandbox.size_of(left) + sandbox.size_of(right)
+                    )
+                if operator == "%":  # printf-style formatting: '%9999999999s' % 1
+                    sandbox.check_printf(left, right)
                 return super().call_binop(context, operator, left, right)
+
+        class BoundedSandbox(Sandbox):
+            """For templates from --template: every call and filter is guarded."""
+
+            intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+            def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+                sandbox.check_call(__obj, args, kwargs)
+                return sandbox.check_size(
+                    "the result of a call", super().call(__context, __obj, *args, **kwargs)
+                )
 
         common: dict[str, Any] = {
             "loader": ChoiceLoader(loaders),
@@ -909,24 +972,46 @@ class Templates:
             "trim_blocks": True,
             "lstrip_blocks": True,
         }
+        kind = Sandbox if self.folder is None else BoundedSandbox
         if markdown:
-            env = Sandbox(autoescape=False, finalize=md_escape, **common)
+            env = kind(autoescape=False, finalize=md_escape, **common)
         else:
-            env = Sandbox(autoescape=True, **common)
+            env = kind(autoescape=True, **common)
         env.filters["md"] = md_escape
+        if self.folder is not None:
+            for name, function in list(env.filters.items()):
+                env.filters[name] = sandbox.guard_filter(name, function)
+            env.globals["lipsum"] = sandbox.lipsum
+            env.globals["namespace"] = sandbox.namespace_class()
         return env
 
     def render(self, name: str, view: Mapping[str, Any]) -> str:
         """Render template ``name`` (``.md``: Markdown rules, else HTML) with ``view``."""
+        return self.render_all([(name, view)])[0]
+
+    def render_all(self, jobs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
+        """Render each ``(template name, view)``; user templates in one bounded child."""
+        if self.folder is None or not sandbox.can_fork():
+            return [self._render(name, view) for name, view in jobs]
+        return sandbox.render_in_child(
+            [(name, functools.partial(self._render, name, view)) for name, view in jobs]
+        )
+
+    def _render(self, name: str, view: Mapping[str, Any]) -> str:
         from jinja2 import TemplateError as JinjaError
         from jinja2 import TemplateNotFound, TemplateSyntaxError
         from jinja2.exceptions import SecurityError
 
         try:
             template = self._environment(name.endswith(".md")).get_template(name)
-            return template.render(**view)
+            if self.folder is None:
+                return template.render(**view)
+            deadline = time.monotonic() + sandbox.MAX_SECONDS
+            return sandbox.render_stream(template.generate(**view), deadline)
         except SecurityError as error:
             raise TemplateError(f"template {name}: refused by the sandbox: {error}") from None
+        except sandbox.Refused as error:
+            raise TemplateError(f"template {name}: refused: {error}") from None
         except TemplateSyntaxError as error:
             where = error.filename or error.name or name
             raise TemplateError(f"{where}:{error.lineno}: {error.message}") from None
@@ -934,6 +1019,13 @@ class Templates:
             raise TemplateError(f"template not found: {error.name}") from None
         except JinjaError as error:
             raise TemplateError(f"template {name}: {error}") from None
+        except RecursionError:
+            if self.folder is None:
+                raise  # a bug in the default templates
+            raise TemplateError(
+                f"template {name}: too deeply nested: a macro calls itself, or a template "
+                "includes or extends itself, without end"
+            ) from None
         except (ArithmeticError, LookupError, TypeError, ValueError) as error:
             if self.folder is None:
                 raise  # a bug in the default templates
@@ -965,9 +1057,12 @@ def render_site(
     card each, then index.html last, so that an interrupted write never leaves an
     index linking to cards that are not there."""
     templates = templates or Templates()
-    files = []
+    paths: list[str] = []
+    jobs: list[tuple[str, dict[str, Any]]] = []
     for card in site.cards:
-        text = render_card(card, "html", templates, generated, index_href="../index.html")
-        files.append((card_href(card.contract.id), text))
-    files.append((INDEX_TEMPLATE, templates.render(INDEX_TEMPLATE, index_view(site, generated))))
-    return files
+        paths.append(card_href(card.contract.id))
+        jobs.append((CARD_TEMPLATES["html"], card_view(card, generated, "../index.html")))
+    paths.append(INDEX_TEMPLATE)
+    jobs.append((INDEX_TEMPLATE, index_view(site, generated)))
+    # One batch, so that user templates render in a single bounded child process.
+    return list(zip(paths, templates.render_all(jobs), strict=True))

@@ -15,6 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import IO, Any, Literal
 
+from pcontract import numbers
 from pcontract.model import Value
 from pcontract.problems import Problem
 from pcontract.ranking import RankRow
@@ -53,15 +54,14 @@ def show(value: Value | Fraction | None) -> str:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, Fraction):
-        try:
-            value = float(value)
-        except OverflowError:  # beyond 1e308: whole units are precise enough
-            value = round(value)
+    if isinstance(value, Fraction) and value.denominator == 1:
+        value = value.numerator
     if isinstance(value, int):
         return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, float) and math.isfinite(value):
+        value = Fraction(Decimal(repr(value)))  # the number as written, not its binary value
+    if isinstance(value, Fraction):
+        return f"{numbers.rounded(value, 4):,f}".rstrip("0").rstrip(".")
     return str(value)
 
 

@@ -113,6 +113,13 @@ declare("PC006", "nesting-depth", E, "Nesting stays within --max-depth levels.",
 declare("PC007", "empty-file", E, "The file holds a document, not only comments.", STAGE_LOAD)
 declare("PC008", "readable-file", E, "The file can be read and is within --max-bytes.", STAGE_LOAD)
 declare(
+    "PC009",
+    "number-range",
+    E,
+    "Numbers lie within ±10^15, with at most 6 decimal places, exactly as written.",
+    STAGE_LOAD,
+)
+declare(
     "PC010",
     "document-kind",
     E,

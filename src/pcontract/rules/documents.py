@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from itertools import pairwise
 
+from pcontract import numbers
 from pcontract.model import CascadePlan, Guidelines, Results
 from pcontract.rules.base import Finding, rule
 from pcontract.rules.contract import fmt
@@ -245,3 +246,24 @@ def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
                 "ids are up to 64 letters, digits, '.', '_' or '-', starting with a letter "
                 "or digit",
             )
+
+
+@rule(
+    "PC243",
+    "plan-share-number",
+    "A share written as a percentage such as 60% is a number pcontract can use (see PC009).",
+    kinds=("CascadePlan",),
+)
+def plan_share_number(plan: CascadePlan) -> Iterator[Finding]:
+    for unit in plan.units:
+        for entry in unit.entries:
+            written = entry.share_text
+            if entry.share is None or written is None:
+                continue
+            refused = numbers.refusal(written, entry.share)
+            if refused is not None:
+                yield Finding(
+                    (*entry.path, "share"),
+                    f"unit '{unit.id}', indicator {entry.indicator}: share {refused[0]}",
+                    refused[1],
+                )
