@@ -919,27 +919,39 @@ def test_json_text_writes_null_for_what_is_not_finite() -> None:
 
 
 def test_diff_json_is_strict_for_a_change_beyond_any_float(tmp_path: Path) -> None:
-    """A target changed from 1 to 10^400: the percentage is null, not Infinity."""
+    """A target changed from 1 to 10^400 is refused where it is written (the numeric
+    policy, PC009), never printed as Infinity; a change from 0, whose percentage is
+    undefined, is null in strict JSON."""
     root = tmp_path / "tree"
     shutil.copytree(TREE, root)
     old = root / "contracts" / "moina.yaml"
     text = old.read_text(encoding="utf-8")
     criteria = "          excellent: 1200000\n          poor: 600000\n"
-    for path, target in ((old, 1), (new := root / "contracts" / "new.yaml.txt", 10**400)):
+
+    def write(path: Path, target: int, excellent: int) -> None:
         path.write_text(
             text.replace("        target: 1000000\n", f"        target: {target}\n")
-            .replace(criteria, f"          excellent: {2 * target}\n          poor: 0\n")
+            .replace(criteria, f"          excellent: {excellent}\n          poor: 0\n")
             .replace("quarterly_targets: [250000, 500000, 750000, 1000000]", "")
             .replace("aggregation: sum", ""),
             encoding="utf-8",
         )
+
+    new = root / "contracts" / "new.yaml.txt"
+    write(old, 1, 2)
+    write(new, 10**400, 2)
+    code, output = invoke("diff", "--format", "json", str(old), str(new))
+    assert code == 1 and "Infinity" not in output and "NaN" not in output
+    assert "PC009" in output and "larger than pcontract can compute with" in output
+    write(old, 0, 10**15)
+    write(new, 10**15 - 1, 10**15)
     code, output = invoke("diff", "--format", "json", str(old), str(new))
     assert "Infinity" not in output and "NaN" not in output
     payload = _strict(output)
     assert isinstance(payload, dict)
     [contract] = payload["contracts"]
     [change] = [c for c in contract["changes"] if c["field"] == "target"]
-    assert change["new"] == 10**400
+    assert change["new"] == 10**15 - 1
     assert change["change_pct"] is None
     assert code in (0, 1)
 
@@ -949,7 +961,7 @@ def test_every_json_writer_is_strict(tmp_path: Path) -> None:
     root = tmp_path / "tree"
     shutil.copytree(TREE, root)
     results = root / "contracts" / "results.yaml"
-    _write(results, "actual: 1020000", "actual: 1e300")
+    _write(results, "actual: 1020000", "actual: 999999999999999")  # the policy's largest
     contract = str(root / "contracts" / "moina.yaml")
     for args in (
         ("validate", "--format", "json", str(root)),

@@ -902,6 +902,15 @@ def _user_loader(folder: Path) -> BaseLoader:
     return UserLoader()
 
 
+def _note_template_files(folder: Path) -> None:
+    from pcontract.files import note_read
+
+    for parent, folders, names in os.walk(folder):
+        folders[:] = [f for f in folders if not os.path.islink(os.path.join(parent, f))]
+        for name in names:
+            note_read(os.path.join(parent, name))
+
+
 class Templates:
     """The report templates: ``folder`` (if given) first, then the defaults.
 
@@ -991,6 +1000,10 @@ class Templates:
 
     def render_all(self, jobs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
         """Render each ``(template name, view)``; user templates in one bounded child."""
+        if self.folder is not None:
+            # The child's reads are not seen here: every file of the folder is an
+            # input, so that no command writes over a template, used or not.
+            _note_template_files(Path(self.folder))
         if self.folder is None or not sandbox.can_fork():
             return [self._render(name, view) for name, view in jobs]
         return sandbox.render_in_child(
