@@ -381,7 +381,7 @@ def test_a_share_with_more_decimal_places_than_the_policy_is_refused(tmp_path: P
     )
     code, output = run("validate", str(tmp_path / "plan.yaml"))
     assert code == 1, output
-    assert "PC245" in output and "more than 6 decimal places" in output, output
+    assert "PC246" in output and "more than 6 decimal places" in output, output
     code, output = run(*_commands(tmp_path)[-1])
     assert code == 1 and "internal error" not in output, output
 

@@ -249,7 +249,7 @@ def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
 
 
 @rule(
-    "PC245",
+    "PC246",
     "plan-share-number",
     "A share written as a percentage such as 60% is a number pcontract can use (see PC009).",
     kinds=("CascadePlan",),
