@@ -321,3 +321,85 @@ def test_a_file_edited_while_it_is_checked_is_not_cached_under_its_old_bytes(
     parent.write_text(original)  # back to the bytes that were hashed
     assert [p.code for p in problems(case, cache_dir=cache)] == ["PC310"]
     assert [p.code for p in problems(case, cache_dir=cache)] == ["PC310"]
+
+
+# -- folders that cannot be read, folders with nothing in them, named files ---------
+
+
+def _refuse_listing(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:
+    """As if ``refused`` were chmod 000: root can list anything, so os.scandir is
+    made to raise for that one folder."""
+    real_scandir = checker.os.scandir
+
+    def scandir(path: str) -> object:
+        if Path(path).resolve() == refused.resolve():
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(checker.os, "scandir", scandir)
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_an_unreadable_subfolder_is_reported_not_skipped(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    case = tree / "valid" / "minimal-contract"
+    (case / "units").mkdir()
+    _refuse_listing(monkeypatch, case / "units")
+    cache = tmp_path / "cache" if cached else None
+    report = check_paths([str(case)], Options(cache_dir=cache))
+    assert not report.ok
+    assert [(p.file, p.line, p.code, p.message) for p in report.problems] == [
+        (str(case / "units"), 0, "PC008", "cannot read the folder: Permission denied")
+    ]
+
+
+def test_an_unreadable_folder_given_is_reported(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = tree / "valid" / "minimal-contract"
+    _refuse_listing(monkeypatch, case)
+    report = check_paths([str(case)])
+    assert [(p.file, p.code) for p in report.problems] == [(str(case), "PC008")]
+    assert not report.ok
+
+
+def test_a_folder_with_no_documents_is_an_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    report = check_paths([str(empty), str(other)])
+    assert [(p.file, p.code, p.message) for p in report.problems] == [
+        (
+            str(empty),
+            "PC011",
+            "no pcontract documents found in the folder: it holds no .yaml or .yml files",
+        ),
+        (
+            str(other),
+            "PC011",
+            "no pcontract documents found in the folder: its 1 YAML "
+            "file(s) have neither apiVersion nor kind",
+        ),
+    ]
+    assert not report.ok
+
+
+def test_a_folder_inside_another_given_is_not_empty(tree: Path) -> None:
+    case = tree / "valid" / "minimal-contract"
+    assert (
+        check_paths([str(tree / "valid"), str(case)]).problems
+        == check_paths([str(tree / "valid")]).problems
+    )
+
+
+def test_a_named_file_is_checked_even_when_a_folder_reached_it_first(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("site_name: not a document\n", encoding="utf-8")
+    for paths in ([str(tmp_path), str(tmp_path / "a.yaml")], [str(tmp_path / "a.yaml")]):
+        report = check_paths(paths)
+        assert [(p.file, p.code) for p in report.problems] == [
+            (str(tmp_path / "a.yaml"), "PC010")
+        ], paths
+        assert report.skipped == []

@@ -179,3 +179,36 @@ def test_internal_error_exits_3_without_traceback(monkeypatch: pytest.MonkeyPatc
     assert code == 3
     assert "internal error: RuntimeError: kaboom" in output
     assert "Traceback" not in output
+
+
+def test_an_unreadable_folder_fails_the_run(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pcontract import checker
+
+    real_scandir = checker.os.scandir
+    refused = tree / "contracts"
+
+    def scandir(path: str) -> object:
+        if Path(path).resolve() == refused.resolve():
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(checker.os, "scandir", scandir)
+    code, output = run("validate", "--no-cache", str(tree))
+    assert code == 1
+    assert str(refused) in output
+    assert "PC008  cannot read the folder: Permission denied" in output
+    assert "files valid" not in output
+
+
+def test_an_empty_folder_fails_the_run(tmp_path: Path) -> None:
+    code, output = run("validate", "--no-cache", "--format", "github", str(tmp_path))
+    assert code == 1
+    assert "PC011" in output and "no pcontract documents found in the folder" in output
+
+
+def test_a_named_file_is_checked_after_its_folder(tree: Path) -> None:
+    other = tree / "a.yaml"
+    other.write_text("site_name: Contracts\n", encoding="utf-8")
+    code, output = run("validate", "--no-cache", str(tree), str(other))
+    assert code == 1
+    assert "missing kind" in output
