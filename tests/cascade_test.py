@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pcontract import loader
 from pcontract.cascade import Draft, emit_yaml, plan_cascade, rescale_weights, write_drafts
 from pcontract.checker import Report, check_paths
 from pcontract.errors import PcontractError, WriteRefused
+from pcontract.evaluation import load_for_cascade
 from pcontract.model import CascadePlan, Contract, build
 
 GUIDELINES = """\
@@ -664,3 +666,110 @@ def test_pc314_a_child_is_for_its_parents_year(tree: Path, cascaded: Path) -> No
             "the contract is for 2025/2026, but its parent 'moina-2024-25' is for 2024/2025",
         )
     ]
+
+
+# -- one set of plan rules: a plan that validates cascades, and its drafts validate --
+
+
+def _share() -> st.SearchStrategy[object]:
+    return st.one_of(
+        st.sampled_from(["50%", "60%", "40%", "100%", "70%", 50, "33.333%", "0.001%"]),
+        st.sampled_from(["50%", "60%", "40%", "30%", 20, 80]),
+        st.decimals(min_value=0, max_value=150, places=3).map(lambda d: f"{d.normalize():f}%"),
+    )
+
+
+_amounts = st.one_of(
+    st.sampled_from([200000, 250000, 300000, 500000, 10, 1.5, True, False]),
+    st.sampled_from(["2025-03-31", "1999-01-01", -10, 0]),
+    st.integers(min_value=-10, max_value=600000),
+)
+
+
+def _entry() -> st.SearchStrategy[dict[str, object]]:
+    how = st.one_of(
+        st.builds(lambda s: {"share": s}, _share()),
+        st.builds(lambda s: {"share": s}, _share()),
+        st.builds(lambda a: {"amount": a}, _amounts),
+        st.builds(lambda a: {"amount": a}, _amounts),
+        st.just({"copy": True}),
+        st.just({"copy": True}),
+        st.sampled_from([{"share": "50%", "amount": 1}, {"share": "50%", "copy": True}]),
+    )
+    weight = st.one_of(
+        st.sampled_from([None] * 12 + [30, 50, 100, 0.01, 12.345, 40.5]),
+        st.sampled_from([None] * 6 + [Decimal("0.001")]).map(lambda d: d and float(d)),
+    )
+    return st.builds(lambda h, w: {**h, **({"weight": w} if w is not None else {})}, how, weight)
+
+
+_units = st.lists(
+    st.fixed_dictionaries(
+        {
+            "id": st.sampled_from(["a", "b", "c", "A"]),
+            "indicators": st.dictionaries(
+                st.sampled_from(["CM01", "SD01", "CC01"]), _entry(), min_size=1, max_size=3
+            ),
+        }
+    ),
+    min_size=1,
+    max_size=3,
+    unique_by=lambda u: str(u["id"]),
+)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(_units)
+def test_a_plan_that_validates_cascades_into_drafts_that_validate(
+    units: list[dict[str, Any]],
+) -> None:
+    plan = emit_yaml(
+        {
+            "apiVersion": "pcontract/v1",
+            "kind": "CascadePlan",
+            "parent": "moina-2024-25",
+            "units": [{"id": u["id"], "name": f"Unit {u['id']}", **u} for u in units],
+        }
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write(root / "guidelines" / "fy2024-25.yaml", GUIDELINES)
+        parent = write(root / "contracts" / "ministry.yaml", MINISTRY)
+        plan_file = write(root / "plans" / "units.yaml", plan)
+        before = check_paths([str(root)])
+        if errors(before):
+            # What validate rejects, cascade refuses: the plan on its own, or on its parent.
+            with pytest.raises(PcontractError):
+                contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
+                plan_cascade(contract, parent, cascade_plan, root / "contracts")
+            return
+        contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
+        write_drafts(plan_cascade(contract, parent, cascade_plan, root / "contracts"))
+        after = check_paths([str(root)])
+        assert errors(after) == [], plan
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("CM01: {share: 60%}", "CM01: {share: 70%}", "PC244"),  # 70% + 200000 > target
+        ("CC01: {copy: true}", "CC01: {amount: false}", "PC244"),
+        ("SD01: {copy: true}", "SD01: {share: 50%}", "PC244"),  # aggregated by max
+        ("SD01: {copy: true}", "SD01: {copy: true, weight: 27.275}", "PC243"),
+        ("id: b\n", "id: A\n", "PC240"),
+    ],
+)
+def test_validate_reports_what_cascade_refuses(tree: Path, old: str, new: str, code: str) -> None:
+    assert old in PLAN
+    plan = PLAN.replace(old, new)
+    write(tree / "plans" / "units.yaml", plan)
+    report = check_paths([str(tree)])
+    found = [p for p in report.problems if p.is_error]
+    assert [(p.file, p.code) for p in found] == [(str(tree / "plans" / "units.yaml"), code)]
+    with pytest.raises(PcontractError) as refused:
+        load_for_cascade(
+            str(tree / "contracts" / "ministry.yaml"), str(tree / "plans" / "units.yaml")
+        )
+        cascade(tree, plan)
+    if code == "PC244":  # the plan is fine on its own: cascade refuses it with validate's words
+        assert str(refused.value) == found[0].message

@@ -3,6 +3,7 @@ the cache never hides a change."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -329,14 +330,14 @@ def test_a_file_edited_while_it_is_checked_is_not_cached_under_its_old_bytes(
 def _refuse_listing(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:
     """As if ``refused`` were chmod 000: root can list anything, so os.scandir is
     made to raise for that one folder."""
-    real_scandir = checker.os.scandir
+    real_scandir = os.scandir
 
     def scandir(path: str) -> object:
         if Path(path).resolve() == refused.resolve():
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(checker.os, "scandir", scandir)
+    monkeypatch.setattr(os, "scandir", scandir)
 
 
 @pytest.mark.parametrize("cached", [False, True])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -182,9 +183,7 @@ def test_internal_error_exits_3_without_traceback(monkeypatch: pytest.MonkeyPatc
 
 
 def test_an_unreadable_folder_fails_the_run(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pcontract import checker
-
-    real_scandir = checker.os.scandir
+    real_scandir = os.scandir
     refused = tree / "contracts"
 
     def scandir(path: str) -> object:
@@ -192,7 +191,7 @@ def test_an_unreadable_folder_fails_the_run(tree: Path, monkeypatch: pytest.Monk
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(checker.os, "scandir", scandir)
+    monkeypatch.setattr(os, "scandir", scandir)
     code, output = run("validate", "--no-cache", str(tree))
     assert code == 1
     assert str(refused) in output

@@ -353,7 +353,7 @@ def check_file(
 def build_index(reports: Iterable[FileReport], options: Options) -> Index:
     from pcontract.index import Index
 
-    index = Index()
+    index = Index(limits=options.limits)
     for report in reports:
         if report.summary is not None:
             index.add(report.summary)

@@ -15,6 +15,7 @@ from sys import intern
 from typing import TYPE_CHECKING, Any
 
 # Where real paths are made; kept importable from here.
+from pcontract.files import Limits
 from pcontract.files import forget_folders as forget_folders
 from pcontract.files import real as real
 from pcontract.problems import JsonPath
@@ -290,6 +291,8 @@ class Index:
     # Derived by the cascade rules on first use, so that the three that need it
     # walk the tree once; finish() drops it along with the other lookups.
     cascade_links: list[CascadeLink] | None = field(default=None, repr=False, compare=False)
+    # The loader's limits, for the rules that read a document again (PC244).
+    limits: Limits = field(default_factory=Limits, repr=False, compare=False)
 
     def add(self, summary: Summary) -> None:
         if isinstance(summary, ContractSummary):
