@@ -404,3 +404,42 @@ def test_a_named_file_is_checked_even_when_a_folder_reached_it_first(tmp_path: P
             (str(tmp_path / "a.yaml"), "PC010")
         ], paths
         assert report.skipped == []
+
+
+# -- results sanity: quarters, as_of, milestones ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "period", "first", "last"),
+    [
+        ("2024-07-01", "Q1", "2024-07-01", "2024-09-30"),
+        ("2024-07-01", "Q2", "2024-10-01", "2024-12-31"),
+        ("2024-07-01", "Q3", "2025-01-01", "2025-03-31"),
+        ("2024-07-01", "Q4", "2025-04-01", "2025-06-30"),
+        ("2024-01-31", "Q1", "2024-01-31", "2024-04-29"),
+        ("2024-01-01", "Q4", "2024-10-01", "2024-12-31"),
+    ],
+)
+def test_quarters_run_from_the_contract_period_start(
+    start: str, period: str, first: str, last: str
+) -> None:
+    import datetime as dt
+
+    from pcontract.rules.tree import quarter_dates
+
+    got = quarter_dates(dt.date.fromisoformat(start), period)
+    assert (got[0].isoformat(), got[1].isoformat()) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "warned"),
+    [("2024-10-01", False), ("2024-12-31", False), ("2024-09-30", True), ("2025-01-01", True)],
+)
+def test_a_quarter_s_results_are_as_of_a_day_in_that_quarter(
+    tree: Path, as_of: str, warned: bool
+) -> None:
+    case = tree / "valid" / "results-annual-and-q2"
+    q2 = case / "results-q2.yaml"
+    q2.write_text(q2.read_text().replace("as_of: 2024-12-31", f"as_of: {as_of}"))
+    found = [(p.file, p.code) for p in problems(case)]
+    assert found == ([(str(q2), "PC321")] if warned else [])

@@ -36,7 +36,7 @@ from pcontract import __version__
 from pcontract.problems import Problem, Severity
 
 DIRNAME = ".pcontract-cache"
-FORMAT = 2
+FORMAT = 3
 # Whole runs kept: one per set of paths validated, so a few suffice.
 RUNS_KEPT = 16
 # A run reused is marked as recently used, but at most once an hour: a warm run

@@ -57,6 +57,7 @@ class ContractSummary:
     cascaded: tuple[tuple[str, str] | None, ...]
     paths: tuple[JsonPath, ...]
     category_weights: tuple[tuple[str, str, JsonPath], ...]  # (id, weight, path)
+    period: tuple[str, str] = ("", "")  # (start, end), as written
 
     @property
     def indicators(self) -> tuple[IndicatorSummary, ...]:
@@ -106,6 +107,7 @@ class ResultsSummary:
     types: str
     texts: tuple[str, ...]
     flags: str
+    as_of: str = ""
 
     @property
     def achievements(self) -> Iterator[tuple[str, str, str | None, bool, bool]]:
@@ -237,6 +239,7 @@ def summarize(document: object, file: str, source: str) -> Summary:
             category_weights=_column(
                 tuple((c.id, str(c.weight), c.path) for c in document.criteria)
             ),
+            period=(document.period_start, document.period_end),
         )
     if isinstance(document, Results):
         entries = list(document.achievements.values())
@@ -252,6 +255,7 @@ def summarize(document: object, file: str, source: str) -> Summary:
                 "a" if a.not_applicable else "m" if a.moderation is not None else "-"
                 for a in entries
             ),
+            document.as_of,
         )
     if isinstance(document, Guidelines):
         return GuidelinesSummary(
@@ -381,6 +385,7 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
                     for cid, weight, path in data["category_weights"]
                 )
             ),
+            period=(data["period"][0], data["period"][1]),
         )
     if kind == "ResultsSummary":
         return ResultsSummary(
@@ -392,6 +397,7 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
             data["types"],
             tuple(data["texts"]),
             data["flags"],
+            data["as_of"],
         )
     fields = {k: _tuple(v) for k, v in data.items() if k != "type"}
     cls = {"GuidelinesSummary": GuidelinesSummary, "PlanSummary": PlanSummary}[kind]

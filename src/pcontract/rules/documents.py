@@ -47,6 +47,37 @@ def result_entry(results: Results) -> Iterator[Finding]:
 
 
 @rule(
+    "PC221",
+    "moderation-accountable",
+    "A moderation says who moderated the figure (by) and why (reason).",
+    kinds=("Results",),
+)
+def moderation_accountable(results: Results) -> Iterator[Finding]:
+    # The moderated figure is the one scored: a change nobody owns or explains
+    # cannot be verified.
+    for achievement in results.achievements.values():
+        moderation = achievement.moderation
+        if moderation is None:
+            continue
+        missing = [
+            what
+            for what, given in (
+                ("who moderated (by:)", moderation.by),
+                ("why (reason:)", moderation.reason),
+            )
+            if not str(given).strip()
+        ]
+        if missing:
+            yield Finding(
+                (*achievement.path, "moderation"),
+                f"{achievement.id}: the moderation does not say {' or '.join(missing)}",
+                "add by: (who moderated, e.g. Evaluation panel) and reason: (why the "
+                "figure changed)",
+                at_key=True,
+            )
+
+
+@rule(
     "PC230",
     "scale-order",
     "The target score lies strictly between the best and the worst score.",
