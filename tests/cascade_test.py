@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from decimal import Decimal
 from fractions import Fraction
@@ -681,7 +682,7 @@ def _share() -> st.SearchStrategy[object]:
 
 _amounts = st.one_of(
     st.sampled_from([200000, 250000, 300000, 500000, 10, 1.5, True, False]),
-    st.sampled_from(["2025-03-31", "1999-01-01", -10, 0]),
+    st.sampled_from(["2025-03-31", "1999-01-01", -10, 0, 1150000, 650000, 6250, 170]),
     st.integers(min_value=-10, max_value=600000),
 )
 
@@ -703,19 +704,49 @@ def _entry() -> st.SearchStrategy[dict[str, object]]:
     return st.builds(lambda h, w: {**h, **({"weight": w} if w is not None else {})}, how, weight)
 
 
-_units = st.lists(
-    st.fixed_dictionaries(
+def _units_over(indicators: list[str]) -> st.SearchStrategy[list[dict[str, Any]]]:
+    return st.lists(
+        st.fixed_dictionaries(
+            {
+                "id": st.sampled_from(["a", "b", "c", "A"]),
+                "indicators": st.dictionaries(
+                    st.sampled_from(indicators), _entry(), min_size=1, max_size=3
+                ),
+            }
+        ),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda u: str(u["id"]),
+    )
+
+
+_units = _units_over(["CM01", "SD01", "CC01"])
+
+
+def _plan_text(parent: str, units: list[dict[str, Any]]) -> str:
+    return emit_yaml(
         {
-            "id": st.sampled_from(["a", "b", "c", "A"]),
-            "indicators": st.dictionaries(
-                st.sampled_from(["CM01", "SD01", "CC01"]), _entry(), min_size=1, max_size=3
-            ),
+            "apiVersion": "pcontract/v1",
+            "kind": "CascadePlan",
+            "parent": parent,
+            "units": [{"id": u["id"], "name": f"Unit {u['id']}", **u} for u in units],
         }
-    ),
-    min_size=1,
-    max_size=3,
-    unique_by=lambda u: str(u["id"]),
-)
+    )
+
+
+def _validates_then_cascades(root: Path, parent: Path, plan_file: Path) -> None:
+    """Either validate reports an error and cascade refuses the plan, or cascade
+    writes drafts and the tree with them validates."""
+    before = check_paths([str(root)])
+    if errors(before):
+        with pytest.raises(PcontractError):
+            contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
+            plan_cascade(contract, parent, cascade_plan, parent.parent / "units")
+        return
+    contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
+    write_drafts(plan_cascade(contract, parent, cascade_plan, parent.parent / "units"))
+    after = check_paths([str(root)])
+    assert errors(after) == [], plan_file.read_text()
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
@@ -723,30 +754,27 @@ _units = st.lists(
 def test_a_plan_that_validates_cascades_into_drafts_that_validate(
     units: list[dict[str, Any]],
 ) -> None:
-    plan = emit_yaml(
-        {
-            "apiVersion": "pcontract/v1",
-            "kind": "CascadePlan",
-            "parent": "moina-2024-25",
-            "units": [{"id": u["id"], "name": f"Unit {u['id']}", **u} for u in units],
-        }
-    )
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         write(root / "guidelines" / "fy2024-25.yaml", GUIDELINES)
         parent = write(root / "contracts" / "ministry.yaml", MINISTRY)
-        plan_file = write(root / "plans" / "units.yaml", plan)
-        before = check_paths([str(root)])
-        if errors(before):
-            # What validate rejects, cascade refuses: the plan on its own, or on its parent.
-            with pytest.raises(PcontractError):
-                contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
-                plan_cascade(contract, parent, cascade_plan, root / "contracts")
-            return
-        contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
-        write_drafts(plan_cascade(contract, parent, cascade_plan, root / "contracts"))
-        after = check_paths([str(root)])
-        assert errors(after) == [], plan
+        plan_file = write(root / "plans" / "units.yaml", _plan_text("moina-2024-25", units))
+        _validates_then_cascades(root, parent, plan_file)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(_units_over(["CM01", "CM03", "CM04", "CM05", "FS03", "CC02"]))
+def test_plans_over_the_shipped_example_ministry_agree_too(units: list[dict[str, Any]]) -> None:
+    from tests.conftest import EXAMPLES
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        shutil.copytree(EXAMPLES / "guidelines", root / "guidelines")
+        (root / "moina").mkdir()
+        parent = root / "moina" / "contract.yaml"
+        shutil.copyfile(EXAMPLES / "moina" / "contract.yaml", parent)
+        plan_file = write(root / "moina" / "plan.yaml", _plan_text("moina-2024-25", units))
+        _validates_then_cascades(root, parent, plan_file)
 
 
 @pytest.mark.parametrize(
