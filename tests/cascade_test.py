@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pcontract import loader
@@ -764,6 +764,8 @@ def test_a_plan_that_validates_cascades_into_drafts_that_validate(
 
 @settings(max_examples=100, deadline=None, derandomize=True)
 @given(_units_over(["CM01", "CM03", "CM04", "CM05", "FS03", "CC02"]))
+# A milestone set outside the period: its draft would fail PC205.
+@example([{"id": "a", "indicators": {"CM04": {"amount": "1999-01-01"}}}])
 def test_plans_over_the_shipped_example_ministry_agree_too(units: list[dict[str, Any]]) -> None:
     from tests.conftest import EXAMPLES
 
