@@ -285,6 +285,29 @@ def cascade_year(index: Index) -> TreeFindings:
 
 
 @tree_rule(
+    "PC245",
+    "plan-parent",
+    "A cascade plan's parent is a contract in the tree.",
+)
+def plan_parent(index: Index) -> TreeFindings:
+    # As for Results (PC305): a plan checked without its contract could pass here and
+    # then be refused by cascade, so validate the folder that holds the contract too.
+    for summary in index.plans:
+        if index.contract(summary.parent) is None and not index.is_broken(
+            "Contract", summary.parent
+        ):
+            yield (
+                summary,
+                Finding(
+                    ("parent",),
+                    f"contract '{summary.parent}' was not found, so the plan cannot be "
+                    "checked against it",
+                    "validate the folder that holds the contract too, or fix the id",
+                ),
+            )
+
+
+@tree_rule(
     "PC244",
     "plan-fits-parent",
     "A cascade plan fits its parent contract, and every draft it makes validates.",
