@@ -223,5 +223,5 @@ def test_every_init_that_succeeds_validates(start: int) -> None:
             assert not repo.exists()
             return
         report = check_paths([str(repo)])
-        assert [p for p in report.problems if p.is_error] == [], year
+        assert report.problems == [], year  # not even a vetting warning
         assert report.checked == 3
