@@ -337,7 +337,7 @@ def results_as_of(index: Index) -> TreeFindings:
                 Finding(
                     ("as_of",),
                     f"as_of {results.as_of} is outside the contract period "
-                    f"{contract.period[0]} to {contract.period[1]}",  # type: ignore[union-attr]
+                    f"{start.isoformat()} to {end.isoformat()}",
                     "give the day the figures stand at, inside the contract's period",
                 ),
             )
