@@ -81,3 +81,21 @@ def test_tree_shows_hierarchy_and_coverage(tmp_path: Path) -> None:
     assert "carried 2/3 (not carried: CC01)" in lines[0]
     assert "min-2024-25-a  Unit A — Head, Unit A  [draft]" in lines[1]
     assert "min-2024-25-b  Unit B — Head, Unit B  [draft]" in lines[2]
+
+
+def test_a_plan_that_does_not_fit_is_refused_as_validate_reports_it(tmp_path: Path) -> None:
+    shutil.copytree(TESTS / "cases" / "invalid" / "pc244-shares-over-the-target", tmp_path / "c")
+    root = tmp_path / "c"
+    validated = runner.invoke(app, ["validate", "--no-cache", str(root)])
+    assert validated.exit_code == 1
+    out = root / "drafts"
+    args = ["cascade", str(root / "contract.yaml"), "--plan", str(root / "plan.yaml")]
+    for extra in ([], ["--dry-run"]):
+        result = runner.invoke(app, [*args, "--out", str(out), *extra])
+        assert result.exit_code == 1, result.output
+        assert (
+            f"{root / 'plan.yaml'}\n  12:7     error   PC244  CM01: the units' targets add up to"
+            in (result.output)
+        )
+        assert not out.exists()
+    assert "12:7     error   PC244  CM01: the units' targets add up to 1400000" in validated.output

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pcontract import loader
 from pcontract.cascade import Draft, emit_yaml, plan_cascade, rescale_weights, write_drafts
 from pcontract.checker import Report, check_paths
-from pcontract.errors import PcontractError, WriteRefused
+from pcontract.errors import InputError, PcontractError, WriteRefused
+from pcontract.evaluation import load_for_cascade
 from pcontract.model import CascadePlan, Contract, build
 
 GUIDELINES = """\
@@ -667,3 +670,144 @@ def test_pc314_a_child_is_for_its_parents_year(tree: Path, cascaded: Path) -> No
             "the contract is for 2025/2026, but its parent 'moina-2024-25' is for 2024/2025",
         )
     ]
+
+
+# -- one set of plan rules: a plan that validates cascades, and its drafts validate --
+
+
+def _share() -> st.SearchStrategy[object]:
+    return st.one_of(
+        st.sampled_from(["50%", "60%", "40%", "100%", "70%", 50, "33.333%", "0.001%"]),
+        st.sampled_from(["50%", "60%", "40%", "30%", 20, 80]),
+        st.decimals(min_value=0, max_value=150, places=3).map(lambda d: f"{d.normalize():f}%"),
+    )
+
+
+_amounts = st.one_of(
+    st.sampled_from([200000, 250000, 300000, 500000, 10, 1.5, True, False]),
+    st.sampled_from(["2025-03-31", "1999-01-01", -10, 0, 1150000, 650000, 6250, 170]),
+    st.integers(min_value=-10, max_value=600000),
+)
+
+
+def _entry() -> st.SearchStrategy[dict[str, object]]:
+    how = st.one_of(
+        st.builds(lambda s: {"share": s}, _share()),
+        st.builds(lambda s: {"share": s}, _share()),
+        st.builds(lambda a: {"amount": a}, _amounts),
+        st.builds(lambda a: {"amount": a}, _amounts),
+        st.just({"copy": True}),
+        st.just({"copy": True}),
+        st.sampled_from([{"share": "50%", "amount": 1}, {"share": "50%", "copy": True}]),
+    )
+    weight = st.one_of(
+        st.sampled_from([None] * 12 + [30, 50, 100, 0.01, 12.345, 40.5]),
+        st.sampled_from([None] * 6 + [Decimal("0.001")]).map(lambda d: d and float(d)),
+    )
+    return st.builds(lambda h, w: {**h, **({"weight": w} if w is not None else {})}, how, weight)
+
+
+def _units_over(indicators: list[str]) -> st.SearchStrategy[list[dict[str, Any]]]:
+    return st.lists(
+        st.fixed_dictionaries(
+            {
+                "id": st.sampled_from(["a", "b", "c", "A"]),
+                "indicators": st.dictionaries(
+                    st.sampled_from(indicators), _entry(), min_size=1, max_size=3
+                ),
+            }
+        ),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda u: str(u["id"]),
+    )
+
+
+_units = _units_over(["CM01", "SD01", "CC01"])
+
+
+def _plan_text(parent: str, units: list[dict[str, Any]]) -> str:
+    return emit_yaml(
+        {
+            "apiVersion": "pcontract/v1",
+            "kind": "CascadePlan",
+            "parent": parent,
+            "units": [{"id": u["id"], "name": f"Unit {u['id']}", **u} for u in units],
+        }
+    )
+
+
+def _validates_then_cascades(root: Path, parent: Path, plan_file: Path) -> None:
+    """Either validate reports an error and cascade refuses the plan, or cascade
+    writes drafts and the tree with them validates."""
+    before = check_paths([str(root)])
+    if errors(before):
+        with pytest.raises(PcontractError):
+            contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
+            plan_cascade(contract, parent, cascade_plan, parent.parent / "units")
+        return
+    contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
+    write_drafts(plan_cascade(contract, parent, cascade_plan, parent.parent / "units"))
+    after = check_paths([str(root)])
+    assert errors(after) == [], plan_file.read_text()
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(_units)
+def test_a_plan_that_validates_cascades_into_drafts_that_validate(
+    units: list[dict[str, Any]],
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write(root / "guidelines" / "fy2024-25.yaml", GUIDELINES)
+        parent = write(root / "contracts" / "ministry.yaml", MINISTRY)
+        plan_file = write(root / "plans" / "units.yaml", _plan_text("moina-2024-25", units))
+        _validates_then_cascades(root, parent, plan_file)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(_units_over(["CM01", "CM03", "CM04", "CM05", "FS03", "CC02"]))
+# A milestone set outside the period: its draft would fail PC205.
+@example([{"id": "a", "indicators": {"CM04": {"amount": "1999-01-01"}}}])
+def test_plans_over_the_shipped_example_ministry_agree_too(units: list[dict[str, Any]]) -> None:
+    from tests.conftest import EXAMPLES
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        shutil.copytree(EXAMPLES / "guidelines", root / "guidelines")
+        (root / "moina").mkdir()
+        parent = root / "moina" / "contract.yaml"
+        shutil.copyfile(EXAMPLES / "moina" / "contract.yaml", parent)
+        plan_file = write(root / "moina" / "plan.yaml", _plan_text("moina-2024-25", units))
+        _validates_then_cascades(root, parent, plan_file)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("CM01: {share: 60%}", "CM01: {share: 70%}", "PC244"),  # 70% + 200000 > target
+        ("CC01: {copy: true}", "CC01: {amount: false}", "PC244"),
+        ("SD01: {copy: true}", "SD01: {share: 50%}", "PC244"),  # aggregated by max
+        ("SD01: {copy: true}", "SD01: {copy: true, weight: 27.275}", "PC243"),
+        ("id: b\n", "id: A\n", "PC240"),
+    ],
+)
+def test_validate_reports_what_cascade_refuses(tree: Path, old: str, new: str, code: str) -> None:
+    assert old in PLAN
+    plan = PLAN.replace(old, new)
+    write(tree / "plans" / "units.yaml", plan)
+    report = check_paths([str(tree)])
+    found = [p for p in report.problems if p.is_error]
+    assert [(p.file, p.code) for p in found] == [(str(tree / "plans" / "units.yaml"), code)]
+    with pytest.raises(InputError) as refused:
+        load_for_cascade(
+            str(tree / "contracts" / "ministry.yaml"), str(tree / "plans" / "units.yaml")
+        )
+    assert [
+        (p.code, p.message, p.line)  # type: ignore[attr-defined]
+        for p in refused.value.problems
+    ] == [(p.code, p.message, p.line) for p in found]
+    if code in ("PC243", "PC244"):  # the core refuses it too, in validate's words
+        with pytest.raises(PcontractError) as direct:
+            cascade(tree, plan)
+        assert str(direct.value) == found[0].message

@@ -3,6 +3,7 @@ the cache never hides a change."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -418,3 +419,124 @@ def test_a_reused_run_marks_its_file_entries_as_in_use(tree: Path, tmp_path: Pat
     with sqlite3.connect(cache / DB) as db:
         stale = db.execute("SELECT count(*) FROM files WHERE at = 1").fetchone()[0]
     assert stale == 0
+
+
+# -- folders that cannot be read, folders with nothing in them, named files ---------
+
+
+def _refuse_listing(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:
+    """As if ``refused`` were chmod 000: root can list anything, so os.scandir is
+    made to raise for that one folder."""
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if Path(path).resolve() == refused.resolve():
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_an_unreadable_subfolder_is_reported_not_skipped(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    case = tree / "valid" / "minimal-contract"
+    (case / "units").mkdir()
+    _refuse_listing(monkeypatch, case / "units")
+    cache = tmp_path / "cache" if cached else None
+    report = check_paths([str(case)], Options(cache_dir=cache))
+    assert not report.ok
+    assert [(p.file, p.line, p.code, p.message) for p in report.problems] == [
+        (str(case / "units"), 0, "PC008", "cannot read the folder: Permission denied")
+    ]
+
+
+def test_an_unreadable_folder_given_is_reported(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = tree / "valid" / "minimal-contract"
+    _refuse_listing(monkeypatch, case)
+    report = check_paths([str(case)])
+    assert [(p.file, p.code) for p in report.problems] == [(str(case), "PC008")]
+    assert not report.ok
+
+
+def test_a_folder_with_no_documents_is_an_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    report = check_paths([str(empty), str(other)])
+    assert [(p.file, p.code, p.message) for p in report.problems] == [
+        (
+            str(empty),
+            "PC011",
+            "no pcontract documents found in the folder: it holds no .yaml or .yml files",
+        ),
+        (
+            str(other),
+            "PC011",
+            "no pcontract documents found in the folder: its 1 YAML "
+            "file(s) have neither apiVersion nor kind",
+        ),
+    ]
+    assert not report.ok
+
+
+def test_a_folder_inside_another_given_is_not_empty(tree: Path) -> None:
+    case = tree / "valid" / "minimal-contract"
+    assert (
+        check_paths([str(tree / "valid"), str(case)]).problems
+        == check_paths([str(tree / "valid")]).problems
+    )
+
+
+def test_a_named_file_is_checked_even_when_a_folder_reached_it_first(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("site_name: not a document\n", encoding="utf-8")
+    for paths in ([str(tmp_path), str(tmp_path / "a.yaml")], [str(tmp_path / "a.yaml")]):
+        report = check_paths(paths)
+        assert [(p.file, p.code) for p in report.problems] == [
+            (str(tmp_path / "a.yaml"), "PC010")
+        ], paths
+        assert report.skipped == []
+
+
+# -- results sanity: quarters, as_of, milestones ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "period", "first", "last"),
+    [
+        ("2024-07-01", "Q1", "2024-07-01", "2024-09-30"),
+        ("2024-07-01", "Q2", "2024-10-01", "2024-12-31"),
+        ("2024-07-01", "Q3", "2025-01-01", "2025-03-31"),
+        ("2024-07-01", "Q4", "2025-04-01", "2025-06-30"),
+        ("2024-01-31", "Q1", "2024-01-31", "2024-04-29"),
+        ("2024-01-01", "Q4", "2024-10-01", "2024-12-31"),
+    ],
+)
+def test_quarters_run_from_the_contract_period_start(
+    start: str, period: str, first: str, last: str
+) -> None:
+    import datetime as dt
+
+    from pcontract.rules.tree import quarter_dates
+
+    got = quarter_dates(dt.date.fromisoformat(start), period)
+    assert (got[0].isoformat(), got[1].isoformat()) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "warned"),
+    [("2024-10-01", False), ("2024-12-31", False), ("2024-09-30", True), ("2025-01-01", True)],
+)
+def test_a_quarter_s_results_are_as_of_a_day_in_that_quarter(
+    tree: Path, as_of: str, warned: bool
+) -> None:
+    case = tree / "valid" / "results-annual-and-q2"
+    q2 = case / "results-q2.yaml"
+    q2.write_text(q2.read_text().replace("as_of: 2024-12-31", f"as_of: {as_of}"))
+    found = [(p.file, p.code) for p in problems(case)]
+    assert found == ([(str(q2), "PC321")] if warned else [])

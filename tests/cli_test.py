@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -306,3 +307,118 @@ def test_tree_draws_a_child_of_a_duplicated_id_once(tmp_path: Path) -> None:
     assert _tree_ids(output) == ["p", "c", "p", "c"]
     assert lines[1].startswith("└── c  Unit c")
     assert lines[3] == "└── c  (shown above)"
+
+
+def test_an_unreadable_folder_fails_the_run(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_scandir = os.scandir
+    refused = tree / "contracts"
+
+    def scandir(path: str) -> object:
+        if Path(path).resolve() == refused.resolve():
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, output = run("validate", "--no-cache", str(tree))
+    assert code == 1
+    assert str(refused) in output
+    assert "PC008  cannot read the folder: Permission denied" in output
+    assert "files valid" not in output
+
+
+def test_an_empty_folder_fails_the_run(tmp_path: Path) -> None:
+    code, output = run("validate", "--no-cache", "--format", "github", str(tmp_path))
+    assert code == 1
+    assert "PC011" in output and "no pcontract documents found in the folder" in output
+
+
+def test_a_named_file_is_checked_after_its_folder(tree: Path) -> None:
+    other = tree / "a.yaml"
+    other.write_text("site_name: Contracts\n", encoding="utf-8")
+    code, output = run("validate", "--no-cache", str(tree), str(other))
+    assert code == 1
+    assert "missing kind" in output
+
+
+# -- the loader's limits, on every command that reads files ----------------------------
+
+LOADING_COMMANDS = ("validate", "score", "rank", "report", "site", "cascade", "tree", "diff")
+
+
+def test_every_command_that_loads_files_takes_the_loader_limits() -> None:
+    import typer.main
+
+    from pcontract import files
+
+    group = typer.main.get_command(app)
+    defaults = {
+        "max_bytes": files.DEFAULT_MAX_BYTES,
+        "max_depth": files.DEFAULT_MAX_DEPTH,
+        "max_aliases": files.DEFAULT_MAX_ALIASES,
+        "max_values": files.DEFAULT_MAX_VALUES,
+    }
+    for name in LOADING_COMMANDS:
+        command = group.commands[name]  # type: ignore[attr-defined]
+        options = {p.name: p for p in command.params}
+        for option, default in defaults.items():
+            assert option in options, (name, option)
+            assert options[option].opts == [f"--{option.replace('_', '-')}"]
+            assert options[option].default == default, (name, option)
+
+
+def _command(name: str, tree: Path, out: Path) -> list[str]:
+    contract = str(tree / "contracts" / "moina.yaml")
+    results = str(tree / "contracts" / "results.yaml")
+    data = TESTS / "data" / "cascade"
+    return {
+        "validate": ["validate", "--no-cache", str(tree)],
+        "score": ["score", contract, "-r", results],
+        "rank": ["rank", str(tree)],
+        "report": ["report", contract, "-r", results],
+        "site": ["site", str(tree), "-o", str(out / "site")],
+        "cascade": [
+            "cascade",
+            str(data / "contract.yaml"),
+            "--plan",
+            str(data / "plan.yaml"),
+            "--out",
+            str(out / "drafts"),
+            "--dry-run",
+        ],
+        "tree": ["tree", str(tree)],
+        "diff": ["diff", contract, contract],
+    }[name]
+
+
+@pytest.mark.parametrize("name", LOADING_COMMANDS)
+@pytest.mark.parametrize(
+    ("option", "value"), [("--max-bytes", "200"), ("--max-values", "20"), ("--max-depth", "2")]
+)
+def test_a_limit_hint_names_an_option_the_command_takes(
+    tree: Path, tmp_path: Path, name: str, option: str, value: str
+) -> None:
+    args = _command(name, tree, tmp_path)
+    code, output = run(*args)
+    assert code == 0, output
+    code, output = run(*args, option, value)
+    assert code == 1, output
+    if name != "tree":  # tree leaves files with problems out, and says so
+        assert f"raise {option}" in output
+
+
+@pytest.mark.parametrize("name", [n for n in LOADING_COMMANDS if n != "cascade"])
+def test_a_raised_limit_holds_for_every_read_of_the_command(
+    tree: Path, tmp_path: Path, name: str
+) -> None:
+    """A contract with one alias: refused by default, read throughout with
+    --max-aliases 1 (report and site read the documents again after scoring)."""
+    edit(
+        tree / "contracts" / "moina.yaml",
+        "kind: Contract\n",
+        "kind: Contract\nx-a: &a 1\nx-b: *a\n",
+    )
+    args = _command(name, tree, tmp_path)
+    code, output = run(*args)
+    assert code == 1, output
+    code, output = run(*args, "--max-aliases", "1")
+    assert code == 0, output

@@ -476,9 +476,10 @@ CORPUS = [
         file="/dev/zero",
     ),
     Case(
+        # Walked like any folder; an empty one fails rather than passing as "0 files".
         "folder-named-yaml",
-        0,
-        "0 files valid",
+        1,
+        "no pcontract documents found in the folder",
         args=("validate", "folder.yaml"),
         build=folder_named_yaml,
     ),

@@ -6,12 +6,15 @@ import datetime as dt
 import importlib.util
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pcontract.cli import app
@@ -190,3 +193,35 @@ def test_the_templates_ship_in_the_wheel(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for name, _ in FILES:
         assert f"pcontract/scaffold/templates/{name}" in names
+
+
+def test_a_financial_year_out_of_range_is_a_usage_error(tmp_path: Path) -> None:
+    code, out = run("init", str(tmp_path / "r"), "--financial-year", "0001/0002")
+    assert code == 2
+    assert "financial year '0001/0002' is out of range: give one from 1002/1003 to 9998/9999" in out
+    assert not (tmp_path / "r").exists()
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    st.one_of(
+        st.integers(min_value=0, max_value=9998),
+        st.sampled_from([0, 1, 999, 1000, 1001, 1002, 9997, 9998]),
+    )
+)
+def test_every_init_that_succeeds_validates(start: int) -> None:
+    from pcontract.checker import check_paths
+    from pcontract.errors import UsageError
+
+    year = f"{start:04d}/{start + 1:04d}"
+    with tempfile.TemporaryDirectory() as folder:
+        repo = Path(folder) / "r"
+        try:
+            scaffold(repo, year)
+        except UsageError as error:
+            assert "out of range" in str(error)
+            assert not repo.exists()
+            return
+        report = check_paths([str(repo)])
+        assert report.problems == [], year  # not even a vetting warning
+        assert report.checked == 3

@@ -106,6 +106,8 @@ def test_staged_yaml_that_is_not_a_pcontract_document_is_skipped(tree: Path) -> 
 def test_strict_hook_entry_fails_on_vetting_warnings(tree: Path) -> None:
     edit(tree / "contract.yaml", "target: 500000", "target: 440000")
     edit(tree / "drafts" / "min-2024-25-a.yaml", "target: 300000", "target: 240000")
+    # The plan must still fit the parent (PC244): 60% of 440000 and 200000 would not.
+    edit(tree / "plan.yaml", "CM01: {share: 60%}", "CM01: {amount: 240000}")
     code, out = run("validate", "--context", ".", "contract.yaml", CHILD)
     assert code == 0, out
     assert "not growth oriented" in out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -33,10 +33,14 @@ from pcontract.model import (
     PlanEntry,
     PlanUnit,
     Value,
+    build,
     dec,
     fits_target,
     is_number,
 )
+from pcontract.problems import Severity
+from pcontract.rules.base import Finding
+from pcontract.rules.documents import entry_findings, weight_findings
 from pcontract.writer import Inputs, not_a_folder, write_files
 
 __all__ = ["Draft", "emit_yaml", "plan_cascade", "rescale_weights", "write_drafts"]
@@ -86,39 +90,25 @@ def rescale_weights(weights: Sequence[Decimal], total: Decimal = HUNDRED) -> lis
     return [Decimal(p).scaleb(-2) for p in parts]
 
 
+def _refuse(findings: Iterable[Finding]) -> None:
+    """Raise the first of ``findings``: the plan rules that ``validate`` reports."""
+    for finding in findings:
+        raise PcontractError(finding.message)
+
+
 def _unit_weights(unit: PlanUnit, carried: list[tuple[Indicator, PlanEntry]]) -> list[Decimal]:
     """The carried indicators' weights: plan overrides, and the rest of 100 shared
     in proportion to the parent's weights."""
-    fixed: dict[int, Decimal] = {}
-    for position, (indicator, entry) in enumerate(carried):
-        if entry.weight is None:
-            continue
-        if entry.weight != entry.weight.quantize(CENT):
-            raise PcontractError(
-                f"unit '{unit.id}', indicator {indicator.id}: weight {entry.weight} has more "
-                "than 2 decimal places"
-            )
-        fixed[position] = entry.weight.quantize(CENT)
-    given = sum(fixed.values(), Decimal(0))
+    _refuse(weight_findings(unit))  # PC243: cents only, with room for the rest
+    fixed = {
+        position: entry.weight.quantize(CENT)
+        for position, (_, entry) in enumerate(carried)
+        if entry.weight is not None
+    }
     others = [i for i in range(len(carried)) if i not in fixed]
-    if given > HUNDRED:
-        raise PcontractError(
-            f"unit '{unit.id}': the weights set in the plan add up to {_fmt(given)}, over 100"
-        )
     if not others:
-        if given != HUNDRED:
-            raise PcontractError(
-                f"unit '{unit.id}': the plan sets every weight, and they add up to "
-                f"{_fmt(given)}, not 100"
-            )
         return [fixed[i] for i in range(len(carried))]
-    rest = HUNDRED - given
-    names = ", ".join(carried[i][0].id for i in others)
-    if rest == 0:
-        raise PcontractError(
-            f"unit '{unit.id}': the weights set in the plan add up to 100, leaving nothing "
-            f"for {names}; lower them, or set weights for those too"
-        )
+    rest = HUNDRED - sum(fixed.values(), Decimal(0))
     shared = rescale_weights([carried[i][0].weight for i in others], rest)
     weights = dict(fixed)
     for position, weight in zip(others, shared, strict=True):
@@ -147,16 +137,21 @@ def _number(value: Decimal) -> int | float:
 
 def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
     where = f"unit '{unit.id}', indicator {indicator.id}"
-    ways = sum((entry.share is not None, entry.amount is not None, entry.copy))
-    if ways != 1:
-        raise PcontractError(f"{where}: give exactly one of share, amount or copy")
+    _refuse(entry_findings(unit, entry))  # PC241: one of share, amount or copy
     if entry.copy:
         return indicator.target
     if entry.amount is not None:
         if not fits_target(indicator.kind, entry.amount):
             raise PcontractError(
                 f"{where}: the amount must be {TARGET_TYPES[indicator.kind]} for "
-                f"{indicator.kind} indicators, not {entry.amount!r}"
+                f"{indicator.kind} indicators, not "
+                + (
+                    "true"
+                    if entry.amount is True
+                    else "false"
+                    if entry.amount is False
+                    else repr(entry.amount)
+                )
             )
         return entry.amount
     assert entry.share is not None
@@ -174,8 +169,6 @@ def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
         raise PcontractError(
             f"{where}: a share splits an additive target, but {indicator.id} is {what}",
         )
-    if not 0 < entry.share <= HUNDRED:
-        raise PcontractError(f"{where}: share {_fmt(entry.share)}% is not between 0 and 100")
     exact = Fraction(entry.share) * Fraction(dec(indicator.target)) / 100  # type: ignore[arg-type]
     return _number(numbers.rounded(exact))
 
@@ -311,6 +304,10 @@ def _one_line(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
+def _unknown(unit: PlanUnit, contract: Contract, indicator_id: str) -> str:
+    return f"unit '{unit.id}': contract '{contract.id}' has no indicator '{indicator_id}'"
+
+
 def _draft(
     contract: Contract,
     contract_file: Path,
@@ -334,9 +331,7 @@ def _draft(
     chosen: dict[str, PlanEntry] = {}
     for entry in unit.entries:
         if contract.indicator(entry.indicator) is None:
-            raise PcontractError(
-                f"unit '{unit.id}': contract '{contract.id}' has no indicator '{entry.indicator}'"
-            )
+            raise PcontractError(_unknown(unit, contract, entry.indicator))
         chosen[entry.indicator] = entry
     # Parent order, not plan order, so the child reads like its parent.
     carried = [(i, chosen[i.id]) for i in contract.indicators if i.id in chosen]
@@ -409,6 +404,87 @@ def _check_round_trip(text: str, document: dict[str, Any], path: Path) -> None:
         raise RuntimeError(f"the draft for {path} does not read back as written")
 
 
+def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> Iterator[Finding]:
+    """Every way ``plan`` does not fit ``contract``: one set of rules for
+    ``pcontract cascade``, which refuses such a plan, and ``validate`` (PC244).
+
+    Each unit's draft is built as ``cascade`` would build it, and must pass the
+    Contract schema and the Contract rules; the split targets of an indicator with
+    ``aggregation: sum`` must add up to its target as PC310 requires.
+    """
+    from pcontract import schema
+    from pcontract.rules import rules_for
+    from pcontract.rules.cascade import adds_up
+
+    if plan.parent != contract.id:
+        yield Finding(("parent",), f"the plan is for contract '{plan.parent}', not '{contract.id}'")
+        return
+    contract_rules = [r for r in rules_for("Contract") if r.severity is Severity.ERROR]
+    carried: dict[str, list[tuple[PlanUnit, PlanEntry, Value]]] = {}
+    complete = True  # every unit's targets are known, so their sums can be checked
+    for unit in plan.units:
+        entry_wrong = False
+        for entry in unit.entries:
+            indicator = contract.indicator(entry.indicator)
+            try:
+                if indicator is None:
+                    raise PcontractError(_unknown(unit, contract, entry.indicator))
+                _target(unit, indicator, entry)
+            except PcontractError as error:
+                yield Finding(entry.path, str(error), at_key=True)
+                entry_wrong = True
+        if entry_wrong:
+            complete = False
+            continue
+        try:
+            draft = _draft(contract, contract_file, plan, unit, contract_file.parent, None)
+        except PcontractError as error:
+            yield Finding((*unit.path, "id"), str(error))
+            complete = False
+            continue
+        entries = {entry.indicator: entry for entry in unit.entries}
+        for indicator_id, target, _ in draft.indicators:
+            carried.setdefault(indicator_id, []).append((unit, entries[indicator_id], target))
+        data = loader.load_bytes(draft.text.encode("utf-8"), str(draft.path)).data
+        wrong = [f"{item.message}" for item in schema.check("Contract", data)]
+        if not wrong:
+            document = build("Contract", data)
+            wrong = [f"{f.message} ({r.code})" for r in contract_rules for f in r.check(document)]  # type: ignore[misc]
+        if wrong:
+            yield Finding(
+                (*unit.path, "id"),
+                f"unit '{unit.id}': its draft {draft.contract_id} would not validate: "
+                + "; ".join(wrong),
+                "change the unit's targets or weights in the plan",
+            )
+    if not complete:
+        return
+    for indicator in contract.indicators:
+        carriers = carried.get(indicator.id)
+        if not carriers or indicator.aggregation != "sum" or not is_number(indicator.target):
+            continue
+        if not all(is_number(target) for _, _, target in carriers):
+            continue
+        values = [dec(target) for _, _, target in carriers]  # type: ignore[arg-type]
+        total = sum(values, Decimal(0))
+        parent_target = dec(indicator.target)  # type: ignore[arg-type]
+        if adds_up(total, parent_target):
+            continue
+        parts = ", ".join(
+            f"{unit.id}: {_fmt(value)}"
+            for (unit, _, _), value in zip(carriers, values, strict=True)
+        )
+        yield Finding(
+            carriers[-1][1].path,
+            f"{indicator.id}: the units' targets add up to {_fmt(total)}, not the parent's "
+            f"target {_fmt(parent_target)} ({parts})",
+            f"the drafts would be {_fmt(abs(total - parent_target))} "
+            f"{'over' if total > parent_target else 'under'} the target (PC310); change the "
+            "shares or amounts",
+            at_key=True,
+        )
+
+
 def plan_cascade(
     contract: Contract,
     contract_file: Path,
@@ -425,10 +501,7 @@ def plan_cascade(
     :class:`PcontractError` for a plan that does not fit the contract or a unit
     whose file would leave ``out_dir``.
     """
-    if plan.parent != contract.id:
-        raise PcontractError(
-            f"the plan is for contract '{plan.parent}', not '{contract.id}'",
-        )
+    _refuse(fit_findings(contract, contract_file, plan))
     blocking = not_a_folder(out_dir)
     if blocking is not None:
         where, info = blocking

@@ -12,7 +12,7 @@ import difflib
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,6 +98,12 @@ class Target:
     # The real path, where discovery already knows it: walking a folder resolves
     # each folder once instead of each file.
     source: str = ""
+    # Set for a folder that could not be listed: why. It is reported as PC008
+    # rather than skipped, so that a tree that cannot be read never passes.
+    unreadable: str = ""
+    # The folder given on the command line that this file was found in ("" for a
+    # file named itself).
+    root: str = ""
 
     @property
     def real(self) -> str:
@@ -108,7 +114,9 @@ def discover(paths: Sequence[str]) -> list[Target]:
     """Expand files and folders into the YAML files to check, in a stable order.
 
     Folders are walked recursively, skipping hidden entries; a symlinked folder is
-    entered once, so loops end.
+    entered once, so loops end. A file named on the command line is always checked
+    as named, even where a folder given before it already reached it. A folder
+    that cannot be listed becomes a target that reports why.
     """
     forget_folders()
     targets: list[Target] = []
@@ -116,8 +124,10 @@ def discover(paths: Sequence[str]) -> list[Target]:
     for given in paths:
         if not os.path.lexists(given):
             raise UsageError(f"path does not exist: {given}")
+    named = {real(given) for given in paths if not os.path.isdir(given)}
+    for given in paths:
         if os.path.isdir(given):
-            _walk(given, seen, targets)
+            _walk(given, seen, targets, named)
         else:
             key = real(given)
             if key not in seen:
@@ -126,7 +136,7 @@ def discover(paths: Sequence[str]) -> list[Target]:
     return targets
 
 
-def _walk(root: str, seen: set[str], found: list[Target]) -> None:
+def _walk(root: str, seen: set[str], found: list[Target], named: Collection[str] = ()) -> None:
     """A folder's own YAML files, sorted, then each subfolder's, sorted: the order
     of ``os.walk``. One ``scandir`` per folder answers "file or folder?" and "a
     link?" for every entry without a system call of its own."""
@@ -144,7 +154,10 @@ def _walk(root: str, seen: set[str], found: list[Target]) -> None:
             visited.add(key)
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
-        except OSError:
+        except OSError as error:
+            display = os.path.normpath(folder)
+            why = f"cannot read the folder: {error.strerror or error}"
+            found.append(Target(Path(display), display, False, folder_real, why, root))
             continue
         subfolders: list[tuple[str, str]] = []
         for entry in entries:
@@ -175,7 +188,7 @@ def _walk(root: str, seen: set[str], found: list[Target]) -> None:
             if real_path in seen:
                 continue
             seen.add(real_path)
-            found.append(Target(Path(full), full, False, real_path))
+            found.append(Target(Path(full), full, real_path in named, real_path, root=root))
         stack.extend(reversed(subfolders))  # popped in sorted order
 
 
@@ -267,6 +280,19 @@ def check_file(
 
     options = options or Options()
     report = FileReport(target.display, target.real)
+    if target.unreadable:
+        report.problems.append(
+            Problem(
+                target.display,
+                0,
+                0,
+                "PC008",
+                Severity.ERROR,
+                target.unreadable,
+                hint="give pcontract permission to list the folder, or leave it out",
+            )
+        )
+        return report
     if content is None:
         loaded = loader.load(target.path, target.display, options.limits)
     else:
@@ -327,7 +353,7 @@ def check_file(
 def build_index(reports: Iterable[FileReport], options: Options) -> Index:
     from pcontract.index import Index
 
-    index = Index()
+    index = Index(limits=options.limits)
     for report in reports:
         if report.summary is not None:
             index.add(report.summary)
@@ -418,14 +444,50 @@ def check_paths(paths: Sequence[str], options: Options | None = None) -> Report:
     targets = discover(paths)
     if options.cache_dir is None:
         files = check_files(targets, options)
-        return finish(files, check_tree(build_index(files, options), options.limits), options)
-    from pcontract.cache import Cache, salt_for
+        tree = check_tree(build_index(files, options), options.limits)
+    else:
+        from pcontract.cache import Cache, salt_for
 
-    store = Cache(options.cache_dir, salt_for(options.limits))
-    try:
-        return _check_paths_cached(targets, options, store)
-    finally:
-        store.close()
+        store = Cache(options.cache_dir, salt_for(options.limits))
+        try:
+            files, tree = _check_paths_cached(targets, options, store)
+        finally:
+            store.close()
+    return finish(files, tree + empty_folders(paths, targets, files), options)
+
+
+def empty_folders(
+    paths: Sequence[str], targets: Sequence[Target], files: Sequence[FileReport]
+) -> list[Problem]:
+    """PC011 for each folder given that holds no pcontract document: a CI job
+    pointed at an empty or a wrong folder must not pass as "0 files valid"."""
+    checked = [t for t, f in zip(targets, files, strict=True) if not f.skipped]
+    roots = {t.root for t in checked}
+    problems: list[Problem] = []
+    for given in dict.fromkeys(paths):
+        if not os.path.isdir(given) or given in roots:
+            continue
+        inside = os.path.join(os.path.realpath(given), "")
+        if any(t.real.startswith(inside) for t in checked):
+            continue  # reached through another folder given before it
+        yaml_files = sum(1 for t in targets if t.root == given)
+        message = "no pcontract documents found in the folder" + (
+            f": its {yaml_files} YAML file(s) have neither apiVersion nor kind"
+            if yaml_files
+            else ": it holds no .yaml or .yml files"
+        )
+        problems.append(
+            Problem(
+                given,
+                0,
+                0,
+                "PC011",
+                Severity.ERROR,
+                message,
+                hint="check the path; documents start with apiVersion: pcontract/v1 and a kind",
+            )
+        )
+    return problems
 
 
 def _check_one(item: tuple[Target, Options, bytes | None]) -> tuple[FileReport, str | None]:
@@ -547,7 +609,10 @@ def _run_key(targets: list[Target], read: list[Read], store: Cache) -> str:
     return store.run_key(parts())
 
 
-def _check_paths_cached(targets: list[Target], options: Options, store: Cache) -> Report:
+def _check_paths_cached(
+    targets: list[Target], options: Options, store: Cache
+) -> tuple[list[FileReport], list[Problem]]:
+    """The file reports and the cross-file problems, reusing a whole run if it can."""
     from pcontract.cache import decode_run, encode_run
 
     read = _read_all(targets, options.limits, store)
@@ -560,13 +625,13 @@ def _check_paths_cached(targets: list[Target], options: Options, store: Cache) -
                 FileReport(t.display, t.real, **fields)
                 for t, fields in zip(targets, reused[0], strict=True)
             ]
-            return finish(files, reused[1], options)
+            return files, reused[1]
     files, unchanged = _check_cached(targets, read, options, store)
     index = build_index(files, options)
     tree = check_tree(index, options.limits)
     if unchanged:  # else a file was edited while it was checked: not this run's key
         store.put_run(run_key, encode_run(files, tree, index, store, options.limits))
-    return finish(files, tree, options)
+    return files, tree
 
 
 def rule_doc(code: str) -> str:

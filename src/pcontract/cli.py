@@ -17,6 +17,13 @@ import typer
 
 from pcontract import __version__
 from pcontract.errors import InputError, PcontractError
+from pcontract.files import (
+    DEFAULT_MAX_ALIASES,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_VALUES,
+    Limits,
+)
 
 T = TypeVar("T")
 
@@ -94,6 +101,26 @@ def _main(
     _state["debug"] = debug
 
 
+# The loader's limits, defined once for every command that reads files: the
+# hints of PC003, PC006 and PC008 name these options, so each command takes them.
+MaxBytes = Annotated[
+    int, typer.Option("--max-bytes", help="Largest file to read, in bytes.", min=1)
+]
+MaxDepth = Annotated[int, typer.Option("--max-depth", help="Deepest nesting allowed.", min=1)]
+MaxAliases = Annotated[
+    int,
+    typer.Option("--max-aliases", help="YAML aliases allowed per file (0 refuses them).", min=0),
+]
+MaxValues = Annotated[
+    int,
+    typer.Option("--max-values", help="Values (scalars, lists, mappings) allowed per file.", min=1),
+]
+
+
+def _limits(max_bytes: int, max_depth: int, max_aliases: int, max_values: int) -> Limits:
+    return Limits(max_bytes, max_depth, max_aliases, max_values)
+
+
 class ValidateFormat(StrEnum):
     text = "text"
     json = "json"
@@ -113,16 +140,10 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warnings (vetting checks) as errors.")
     ] = False,
-    max_bytes: Annotated[int, typer.Option(help="Largest file to read, in bytes.", min=1)] = 50
-    * 1024
-    * 1024,
-    max_depth: Annotated[int, typer.Option(help="Deepest nesting allowed.", min=1)] = 100,
-    max_aliases: Annotated[
-        int, typer.Option(help="YAML aliases allowed per file (0 refuses them).", min=0)
-    ] = 0,
-    max_values: Annotated[
-        int, typer.Option(help="Values (scalars, lists, mappings) allowed per file.", min=1)
-    ] = 250_000,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
+    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
+    max_values: MaxValues = DEFAULT_MAX_VALUES,
     jobs: Annotated[
         int,
         typer.Option(
@@ -154,12 +175,11 @@ def validate(
 
         from pcontract.cache import default_dir
         from pcontract.checker import Options, check_paths
-        from pcontract.files import Limits
         from pcontract.reporters import REPORTERS
 
         options = Options(
             strict=strict,
-            limits=Limits(max_bytes, max_depth, max_aliases, max_values),
+            limits=_limits(max_bytes, max_depth, max_aliases, max_values),
             jobs=jobs or os.cpu_count() or 1,
             cache_dir=None if no_cache else (Path(cache_dir) if cache_dir else default_dir()),
         )
@@ -267,6 +287,10 @@ def score(
             "found under this folder (repeatable).",
         ),
     ] = None,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
+    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
+    max_values: MaxValues = DEFAULT_MAX_VALUES,
 ) -> None:
     """Score a contract against its results: raw, weighted and composite scores, grade.
 
@@ -275,10 +299,12 @@ def score(
 
     def body() -> int:
         from pcontract import tables
+        from pcontract.checker import Options
         from pcontract.evaluation import score_files
 
+        options = Options(limits=_limits(max_bytes, max_depth, max_aliases, max_values))
         try:
-            scored = score_files(contract, results, guidelines, rollup_paths=rollup)
+            scored = score_files(contract, results, guidelines, options, rollup_paths=rollup)
         except InputError as error:
             _print_input_problems(error)
             raise
@@ -316,6 +342,10 @@ def rank(
         bool,
         typer.Option("--rollup", help="Roll up carried indicators from child contracts' results."),
     ] = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
+    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
+    max_values: MaxValues = DEFAULT_MAX_VALUES,
 ) -> None:
     """Rank institutions within each category, from number 1 to last.
 
@@ -327,11 +357,15 @@ def rank(
 
     def body() -> int:
         from pcontract import tables
+        from pcontract.checker import Options
         from pcontract.evaluation import rank_paths
 
+        options = Options(limits=_limits(max_bytes, max_depth, max_aliases, max_values))
         try:
             ranked = _with_progress(
-                lambda tick: rank_paths(paths, guidelines, on_progress=tick, with_rollup=rollup)
+                lambda tick: rank_paths(
+                    paths, guidelines, options, on_progress=tick, with_rollup=rollup
+                )
             )
         except InputError as error:
             _print_input_problems(error)
@@ -361,6 +395,10 @@ def cascade(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be written; write nothing.")
     ] = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
+    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
+    max_values: MaxValues = DEFAULT_MAX_VALUES,
 ) -> None:
     """Draft one child Contract per unit of a cascade plan.
 
@@ -375,14 +413,16 @@ def cascade(
         from rich.text import Text
 
         from pcontract.cascade import cascade_inputs, plan_cascade, write_drafts
+        from pcontract.checker import Options
         from pcontract.evaluation import load_for_cascade
         from pcontract.files import recording_reads
         from pcontract.reporters import safe_text, text_console
         from pcontract.tables import show
 
+        options = Options(limits=_limits(max_bytes, max_depth, max_aliases, max_values))
         try:
             with recording_reads() as read:
-                parent, cascade_plan = load_for_cascade(contract, plan)
+                parent, cascade_plan = load_for_cascade(contract, plan, options)
         except InputError as error:
             _print_input_problems(error)
             raise
@@ -417,6 +457,10 @@ def cascade(
 @app.command()
 def tree(
     paths: Annotated[list[str], typer.Argument(help="Files and folders holding contracts.")],
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
+    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
+    max_values: MaxValues = DEFAULT_MAX_VALUES,
 ) -> None:
     """Show the cascade hierarchy: each contract, who signs for it, and which of its
     indicators its children carry."""
@@ -429,7 +473,7 @@ def tree(
         from pcontract.reporters import safe_text, text_console
         from pcontract.tables import wide
 
-        options = Options()
+        options = Options(limits=_limits(max_bytes, max_depth, max_aliases, max_values))
         files = [check_file(t, options) for t in discover(paths)]
         found = hierarchy.lines(build_index(files, options))
         console = text_console(width=wide(sys.stdout))
@@ -519,6 +563,10 @@ def diff(
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warning flags as errors.")
     ] = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
+    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
+    max_values: MaxValues = DEFAULT_MAX_VALUES,
 ) -> None:
     """Show what changed between two versions of contracts, flagged against vetting rules.
 
@@ -532,12 +580,13 @@ def diff(
 
         given = paths or []
         try:
+            limits = _limits(max_bytes, max_depth, max_aliases, max_values)
             if git is not None:
-                report = diff_git(git, given, results or (), strict)
+                report = diff_git(git, given, results or (), strict, limits)
             elif len(given) != 2:
                 raise UsageError("give OLD and NEW (two files or two folders), or --git REV")
             else:
-                report = diff_paths(given[0], given[1], results or (), strict)
+                report = diff_paths(given[0], given[1], results or (), strict, limits)
         except InputError as error:
             _print_input_problems(error)
             raise
@@ -636,6 +685,10 @@ def report(
     timestamp: Annotated[
         bool, typer.Option("--timestamp", help="Print the time of generation on the card.")
     ] = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
+    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
+    max_values: MaxValues = DEFAULT_MAX_VALUES,
 ) -> None:
     """Write a report card: composite, grade, categories, indicators, gaps, methodology.
 
@@ -658,7 +711,13 @@ def report(
         with recording_reads() as read:
             templates = reports.Templates(template)
             try:
-                inputs = reports.load_card(contract, results, quarterly, guidelines)
+                inputs = reports.load_card(
+                    contract,
+                    results,
+                    quarterly,
+                    guidelines,
+                    _limits(max_bytes, max_depth, max_aliases, max_values),
+                )
             except InputError as error:
                 _print_input_problems(error)
                 raise
@@ -700,6 +759,10 @@ def site(
     timestamp: Annotated[
         bool, typer.Option("--timestamp", help="Print the time of generation on each page.")
     ] = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
+    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
+    max_values: MaxValues = DEFAULT_MAX_VALUES,
 ) -> None:
     """Write a static site: league tables per category and a report card per contract.
 
@@ -718,7 +781,12 @@ def site(
             templates = reports.Templates(template)
             try:
                 inputs = _with_progress(
-                    lambda tick: reports.load_site(paths, guidelines, on_progress=tick)
+                    lambda tick: reports.load_site(
+                        paths,
+                        guidelines,
+                        on_progress=tick,
+                        limits=_limits(max_bytes, max_depth, max_aliases, max_values),
+                    )
                 )
             except InputError as error:
                 _print_input_problems(error)

@@ -16,11 +16,11 @@ since pre-commit passes every staged YAML file.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from pcontract.checker import (
     Options,
     Report,
-    Target,
     build_index,
     check_files,
     check_tree,
@@ -35,7 +35,7 @@ def check_with_context(
 ) -> Report:
     """Validate ``paths`` with the documents under ``context`` as context only."""
     options = options or Options()
-    chosen = [Target(t.path, t.display, False) for t in discover(paths)]
+    chosen = [replace(t, explicit=False) for t in discover(paths)]
     chosen_sources = {real(t.display) for t in chosen}
     around = [t for t in discover(context) if real(t.display) not in chosen_sources]
     files = check_files(chosen, options)

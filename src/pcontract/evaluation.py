@@ -126,6 +126,33 @@ def load_for_cascade(
         raise UsageError(f"{contract_path} is not a Contract document")
     if not isinstance(plan, CascadePlan):
         raise UsageError(f"{plan_path} is not a CascadePlan document")
+    # The rules validate applies to the pair (PC244), located in the plan file.
+    from pcontract.cascade import fit_findings
+    from pcontract.checker import locate_all
+    from pcontract.problems import Severity
+
+    findings = list(fit_findings(contract, Path(contract_path), plan))
+    if findings:
+        unfit: list[object] = list(
+            locate_all(
+                [
+                    Problem(
+                        plan_path,
+                        0,
+                        0,
+                        "PC244",
+                        Severity.ERROR,
+                        f.message,
+                        f.path,
+                        f.hint,
+                        f.at_key,
+                    )
+                    for f in findings
+                ],
+                options.limits,
+            )
+        )
+        raise InputError(f"{len(unfit)} problem(s): the plan does not fit the contract", unfit)
     return contract, plan
 
 

@@ -15,6 +15,7 @@ from sys import intern
 from typing import TYPE_CHECKING, Any
 
 # Where real paths are made; kept importable from here.
+from pcontract.files import Limits
 from pcontract.files import forget_folders as forget_folders
 from pcontract.files import real as real
 from pcontract.problems import JsonPath
@@ -56,6 +57,7 @@ class ContractSummary:
     cascaded: tuple[tuple[str, str] | None, ...]
     paths: tuple[JsonPath, ...]
     category_weights: tuple[tuple[str, str, JsonPath], ...]  # (id, weight, path)
+    period: tuple[str, str] = ("", "")  # (start, end), as written
 
     @property
     def indicators(self) -> tuple[IndicatorSummary, ...]:
@@ -105,6 +107,7 @@ class ResultsSummary:
     types: str
     texts: tuple[str, ...]
     flags: str
+    as_of: str = ""
 
     @property
     def achievements(self) -> Iterator[tuple[str, str, str | None, bool, bool]]:
@@ -236,6 +239,7 @@ def summarize(document: object, file: str, source: str) -> Summary:
             category_weights=_column(
                 tuple((c.id, str(c.weight), c.path) for c in document.criteria)
             ),
+            period=(document.period_start, document.period_end),
         )
     if isinstance(document, Results):
         entries = list(document.achievements.values())
@@ -251,6 +255,7 @@ def summarize(document: object, file: str, source: str) -> Summary:
                 "a" if a.not_applicable else "m" if a.moderation is not None else "-"
                 for a in entries
             ),
+            document.as_of,
         )
     if isinstance(document, Guidelines):
         return GuidelinesSummary(
@@ -290,6 +295,8 @@ class Index:
     # Derived by the cascade rules on first use, so that the three that need it
     # walk the tree once; finish() drops it along with the other lookups.
     cascade_links: list[CascadeLink] | None = field(default=None, repr=False, compare=False)
+    # The loader's limits, for the rules that read a document again (PC244).
+    limits: Limits = field(default_factory=Limits, repr=False, compare=False)
 
     def add(self, summary: Summary) -> None:
         if isinstance(summary, ContractSummary):
@@ -378,6 +385,7 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
                     for cid, weight, path in data["category_weights"]
                 )
             ),
+            period=(data["period"][0], data["period"][1]),
         )
     if kind == "ResultsSummary":
         return ResultsSummary(
@@ -389,6 +397,7 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
             data["types"],
             tuple(data["texts"]),
             data["flags"],
+            data["as_of"],
         )
     fields = {k: _tuple(v) for k, v in data.items() if k != "type"}
     cls = {"GuidelinesSummary": GuidelinesSummary, "PlanSummary": PlanSummary}[kind]

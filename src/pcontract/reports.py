@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pcontract import sandbox
 from pcontract.errors import UsageError
+from pcontract.files import Limits
 from pcontract.model import (
     KIND_BINARY,
     KIND_DECREASE,
@@ -128,11 +129,13 @@ class SiteInputs:
     cards: list[CardInputs]
 
 
-def _read(path: str) -> object:
-    """A validated document (the caller has already validated the inputs)."""
+def _read(path: str, limits: Limits) -> object:
+    """A validated document (the caller has already validated the inputs, within
+    the same ``limits``)."""
     from pcontract.checker import Options, Target, check_file
 
-    return check_file(Target(Path(path), path, True), Options(), keep_document=True).document
+    options = Options(limits=limits)
+    return check_file(Target(Path(path), path, True), options, keep_document=True).document
 
 
 def _guidelines_source(contract_path: str, contract: Contract) -> str | None:
@@ -145,7 +148,8 @@ def _guidelines_source(contract_path: str, contract: Contract) -> str | None:
 class _GuidelinesCache:
     """Guidelines by real path, read once each; ``override`` wins for every contract."""
 
-    def __init__(self, override_path: str | None) -> None:
+    def __init__(self, override_path: str | None, limits: Limits) -> None:
+        self._limits = limits
         self._by_path: dict[str, Guidelines] = {}
         self._override: Guidelines | None = None
         if override_path is not None:
@@ -153,7 +157,7 @@ class _GuidelinesCache:
 
     def _get(self, source: str) -> Guidelines:
         if source not in self._by_path:
-            document = _read(source)
+            document = _read(source, self._limits)
             if not isinstance(document, Guidelines):
                 raise UsageError(f"{source} is not a Guidelines document")
             self._by_path[source] = document
@@ -176,15 +180,18 @@ def load_card(
     results_path: str,
     quarterly_path: str | None = None,
     guidelines_path: str | None = None,
+    limits: Limits = Limits(),
 ) -> CardInputs:
     """Validate and score one contract for a report card.
 
     ``results_path`` must hold annual results; ``quarterly_path``, if given, a
     quarter's results (Q1 to Q4) for the progress section.
     """
+    from pcontract.checker import Options
     from pcontract.evaluation import score_files
 
-    annual = score_files(contract_path, results_path, guidelines_path).score
+    options = Options(limits=limits)
+    annual = score_files(contract_path, results_path, guidelines_path, options).score
     if annual.period in QUARTERS:
         raise UsageError(
             f"{results_path} holds {annual.period} results; --results needs the annual "
@@ -193,18 +200,18 @@ def load_card(
     quarterly = None
     quarterly_results = None
     if quarterly_path is not None:
-        quarterly = score_files(contract_path, quarterly_path, guidelines_path).score
+        quarterly = score_files(contract_path, quarterly_path, guidelines_path, options).score
         if quarterly.period not in QUARTERS:
             raise UsageError(
                 f"{quarterly_path} holds annual results; --quarterly needs a quarter's results"
             )
-        document = _read(quarterly_path)
+        document = _read(quarterly_path, limits)
         quarterly_results = document if isinstance(document, Results) else None
-    contract = _read(contract_path)
-    results = _read(results_path)
+    contract = _read(contract_path, limits)
+    results = _read(results_path, limits)
     if not isinstance(contract, Contract):
         raise UsageError(f"{contract_path} is not a Contract document")
-    guidelines = _GuidelinesCache(guidelines_path).for_contract(contract_path, contract)
+    guidelines = _GuidelinesCache(guidelines_path, limits).for_contract(contract_path, contract)
     return CardInputs(
         score=annual,
         contract=contract,
@@ -219,11 +226,13 @@ def load_site(
     paths: Sequence[str],
     guidelines_path: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    limits: Limits = Limits(),
 ) -> SiteInputs:
     """Validate, score and rank every contract under ``paths``, for a site."""
+    from pcontract.checker import Options
     from pcontract.evaluation import rank_paths
 
-    ranked = rank_paths(paths, guidelines_path, on_progress=on_progress)
+    ranked = rank_paths(paths, guidelines_path, Options(limits=limits), on_progress=on_progress)
     # What a card shows beyond the scores (parties, status, the guidelines' bands
     # and rules) comes from the documents rank_paths validated: no second read.
     contracts: dict[str, tuple[str, Contract]] = {
@@ -232,7 +241,7 @@ def load_site(
     annual: dict[str, Results] = {
         results.contract: results for _, results in ranked.documents.results if results.is_annual
     }
-    cache = _GuidelinesCache(guidelines_path)
+    cache = _GuidelinesCache(guidelines_path, limits)
     scores = {s.contract: s for s in ranked.scores}
     sizes: dict[str, int] = {}
     for row in ranked.rows:

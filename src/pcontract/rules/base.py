@@ -111,7 +111,20 @@ declare(
 )
 declare("PC006", "nesting-depth", E, "Nesting stays within --max-depth levels.", STAGE_LOAD)
 declare("PC007", "empty-file", E, "The file holds a document, not only comments.", STAGE_LOAD)
-declare("PC008", "readable-file", E, "The file can be read and is within --max-bytes.", STAGE_LOAD)
+declare(
+    "PC008",
+    "readable-file",
+    E,
+    "The file, or the folder walked, can be read, and the file is within --max-bytes.",
+    STAGE_LOAD,
+)
+declare(
+    "PC011",
+    "no-documents",
+    E,
+    "A folder given to validate holds at least one pcontract document.",
+    STAGE_LOAD,
+)
 declare(
     "PC009",
     "number-range",

@@ -19,6 +19,11 @@ TreeFindings = Iterator[tuple[Summary, Finding]]
 RELATIVE_TOLERANCE = Decimal("1e-9")
 
 
+def adds_up(total: Decimal, target: Decimal) -> bool:
+    """Whether split targets adding up to ``total`` make the parent's ``target``."""
+    return abs(total - target) <= RELATIVE_TOLERANCE * max(abs(total), abs(target))
+
+
 def _parent(index: Index, child: ContractSummary) -> ContractSummary | None:
     return index.contract(child.parent) if child.parent else None
 
@@ -123,7 +128,7 @@ def cascade_sum(index: Index) -> TreeFindings:
         target = dec(parent_target)  # type: ignore[arg-type]
         values = [dec(t) for t in targets]  # type: ignore[arg-type]
         total = sum(values, Decimal(0))
-        if abs(total - target) <= RELATIVE_TOLERANCE * max(abs(total), abs(target)):
+        if adds_up(total, target):
             continue
         carried_id = parent.ids[at]
         folder = os.path.dirname(parent.file)
@@ -277,3 +282,61 @@ def cascade_year(index: Index) -> TreeFindings:
                     "a cascaded contract covers its parent's financial year",
                 ),
             )
+
+
+@tree_rule(
+    "PC245",
+    "plan-parent",
+    "A cascade plan's parent is a contract in the tree.",
+)
+def plan_parent(index: Index) -> TreeFindings:
+    # As for Results (PC305): a plan checked without its contract could pass here and
+    # then be refused by cascade, so validate the folder that holds the contract too.
+    for summary in index.plans:
+        if index.contract(summary.parent) is None and not index.is_broken(
+            "Contract", summary.parent
+        ):
+            yield (
+                summary,
+                Finding(
+                    ("parent",),
+                    f"contract '{summary.parent}' was not found, so the plan cannot be "
+                    "checked against it",
+                    "validate the folder that holds the contract too, or fix the id",
+                ),
+            )
+
+
+@tree_rule(
+    "PC244",
+    "plan-fits-parent",
+    "A cascade plan fits its parent contract, and every draft it makes validates.",
+)
+def plan_fits_parent(index: Index) -> TreeFindings:
+    """The rules ``pcontract cascade`` applies before it writes (see
+    :func:`pcontract.cascade.fit_findings`), so that a plan that validates
+    cascades, and what it writes validates."""
+    if not index.plans:
+        return
+    from pathlib import Path
+
+    from pcontract.cascade import fit_findings
+    from pcontract.checker import Options, Target, check_file
+    from pcontract.model import CascadePlan, Contract
+
+    options = Options(limits=index.limits)
+    for summary in index.plans:
+        parents = index.by_id.get(summary.parent, [])
+        if len(parents) != 1:
+            continue  # PC301 reports a repeated id; nothing is checked without a parent
+        (parent,) = parents
+        plan = check_file(Target(Path(summary.file), summary.file, True), options, True)
+        contract = check_file(Target(Path(parent.file), parent.file, True), options, True)
+        if plan.has_errors or contract.has_errors:
+            continue  # their own rules report why; cascade refuses them too
+        if not isinstance(plan.document, CascadePlan) or not isinstance(
+            contract.document, Contract
+        ):
+            continue
+        for finding in fit_findings(contract.document, Path(parent.file), plan.document):
+            yield summary, finding

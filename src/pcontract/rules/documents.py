@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from itertools import pairwise
 
 from pcontract import numbers
-from pcontract.model import CascadePlan, Guidelines, Results
+from pcontract.model import CascadePlan, Guidelines, PlanEntry, PlanUnit, Results
 from pcontract.rules.base import Finding, rule
 from pcontract.rules.contract import fmt
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
 
 
 @rule(
@@ -42,6 +43,37 @@ def result_entry(results: Results) -> Iterator[Finding]:
                 achievement.path,
                 f"{achievement.id} gives no actual",
                 "add actual: with the achievement, or status: not-applicable with a reason",
+                at_key=True,
+            )
+
+
+@rule(
+    "PC221",
+    "moderation-accountable",
+    "A moderation says who moderated the figure (by) and why (reason).",
+    kinds=("Results",),
+)
+def moderation_accountable(results: Results) -> Iterator[Finding]:
+    # The moderated figure is the one scored: a change nobody owns or explains
+    # cannot be verified.
+    for achievement in results.achievements.values():
+        moderation = achievement.moderation
+        if moderation is None:
+            continue
+        missing = [
+            what
+            for what, given in (
+                ("who moderated (by:)", moderation.by),
+                ("why (reason:)", moderation.reason),
+            )
+            if not str(given).strip()
+        ]
+        if missing:
+            yield Finding(
+                (*achievement.path, "moderation"),
+                f"{achievement.id}: the moderation does not say {' or '.join(missing)}",
+                "add by: (who moderated, e.g. Evaluation panel) and reason: (why the "
+                "figure changed)",
                 at_key=True,
             )
 
@@ -173,14 +205,53 @@ def default_criteria(guidelines: Guidelines) -> Iterator[Finding]:
                 break
 
 
-@rule("PC240", "plan-units", "Plan unit ids are unique.", kinds=("CascadePlan",))
+@rule(
+    "PC240",
+    "plan-units",
+    "Plan unit ids are unique, even ignoring case (each names a file).",
+    kinds=("CascadePlan",),
+)
 def plan_units(plan: CascadePlan) -> Iterator[Finding]:
-    counts = Counter(unit.id for unit in plan.units)
-    seen: set[str] = set()
+    first: dict[str, str] = {}
     for unit in plan.units:
-        if counts[unit.id] > 1 and unit.id in seen:
+        folded = unit.id.casefold()
+        if folded not in first:
+            first[folded] = unit.id
+        elif first[folded] == unit.id:
             yield Finding((*unit.path, "id"), f"unit id '{unit.id}' is used twice")
-        seen.add(unit.id)
+        else:
+            yield Finding(
+                (*unit.path, "id"),
+                f"unit ids '{first[folded]}' and '{unit.id}' differ only in case",
+                "their drafts would share one file on macOS and Windows; rename one",
+            )
+
+
+def entry_findings(unit: PlanUnit, entry: PlanEntry) -> Iterator[Finding]:
+    """What is wrong with one carried indicator on its own: how its target is set.
+    ``pcontract cascade`` refuses the same entries (see :mod:`pcontract.cascade`)."""
+    where = f"unit '{unit.id}', indicator {entry.indicator}"
+    ways = [
+        name
+        for name, given in (
+            ("share", entry.share is not None),
+            ("amount", entry.amount is not None),
+            ("copy", entry.copy),
+        )
+        if given
+    ]
+    if entry.share is not None and not Decimal(0) < entry.share <= HUNDRED:
+        yield Finding(
+            (*entry.path, "share"),
+            f"{where}: share {fmt(entry.share)}% must be more than 0% and at most 100%",
+        )
+    if len(ways) != 1:
+        yield Finding(
+            entry.path,
+            f"{where}: give exactly one of share, amount or copy"
+            + (f" (got {', '.join(ways)})" if ways else ""),
+            at_key=True,
+        )
 
 
 @rule(
@@ -192,28 +263,57 @@ def plan_units(plan: CascadePlan) -> Iterator[Finding]:
 def plan_entry(plan: CascadePlan) -> Iterator[Finding]:
     for unit in plan.units:
         for entry in unit.entries:
-            ways = [
-                name
-                for name, given in (
-                    ("share", entry.share is not None),
-                    ("amount", entry.amount is not None),
-                    ("copy", entry.copy),
-                )
-                if given
-            ]
-            if entry.share is not None and not Decimal(0) < entry.share <= Decimal(100):
-                yield Finding(
-                    (*entry.path, "share"),
-                    f"unit '{unit.id}', indicator {entry.indicator}: share "
-                    f"{fmt(entry.share)}% must be more than 0% and at most 100%",
-                )
-            if len(ways) != 1:
-                yield Finding(
-                    entry.path,
-                    f"unit '{unit.id}', indicator {entry.indicator}: give exactly one of "
-                    f"share, amount or copy" + (f" (got {', '.join(ways)})" if ways else ""),
-                    at_key=True,
-                )
+            yield from entry_findings(unit, entry)
+
+
+def weight_findings(unit: PlanUnit) -> Iterator[Finding]:
+    """What is wrong with the weights a unit sets in the plan, whatever the parent:
+    cents only, and room left for the weights that are rescaled."""
+    given = Decimal(0)
+    for entry in unit.entries:
+        if entry.weight is None:
+            continue
+        if entry.weight != entry.weight.quantize(CENT):
+            yield Finding(
+                (*entry.path, "weight"),
+                f"unit '{unit.id}', indicator {entry.indicator}: weight {fmt(entry.weight)} "
+                "has more than 2 decimal places",
+                "weights are in percent, to 0.01",
+            )
+            return
+        given += entry.weight
+    others = [e.indicator for e in unit.entries if e.weight is None]
+    if given > HUNDRED:
+        yield Finding(
+            (*unit.path, "indicators"),
+            f"unit '{unit.id}': the weights set in the plan add up to {fmt(given)}, over 100",
+            at_key=True,
+        )
+    elif not others and given != HUNDRED:
+        yield Finding(
+            (*unit.path, "indicators"),
+            f"unit '{unit.id}': the plan sets every weight, and they add up to "
+            f"{fmt(given)}, not 100",
+            at_key=True,
+        )
+    elif others and given == HUNDRED:
+        yield Finding(
+            (*unit.path, "indicators"),
+            f"unit '{unit.id}': the weights set in the plan add up to 100, leaving nothing "
+            f"for {', '.join(others)}; lower them, or set weights for those too",
+            at_key=True,
+        )
+
+
+@rule(
+    "PC243",
+    "plan-weights",
+    "Weights set in a plan have at most 2 decimals and, with the rescaled rest, make 100.",
+    kinds=("CascadePlan",),
+)
+def plan_weights(plan: CascadePlan) -> Iterator[Finding]:
+    for unit in plan.units:
+        yield from weight_findings(unit)
 
 
 @rule(
@@ -245,6 +345,12 @@ def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
                 f"unit '{unit.id}' would get the contract id '{child}', which is not a valid id",
                 "ids are up to 64 letters, digits, '.', '_' or '-', starting with a letter "
                 "or digit",
+            )
+        elif child == plan.parent:
+            yield Finding(
+                (*unit.path, "id"),
+                f"unit '{unit.id}': the child contract id equals the parent's",
+                "the id_pattern must give each unit an id of its own, e.g. {parent}-{unit}",
             )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import os
 from collections.abc import Iterator
 from decimal import Decimal
@@ -17,7 +19,7 @@ from pcontract.index import (
     ResultsSummary,
     Summary,
 )
-from pcontract.model import ACTUAL_TYPES, fits_actual
+from pcontract.model import ACTUAL_TYPES, KIND_MILESTONE, fits_actual, parse_date
 from pcontract.problems import Severity
 from pcontract.rules.base import Finding, tree_rule
 from pcontract.rules.contract import fmt
@@ -288,3 +290,97 @@ def category_weights(index: Index) -> TreeFindings:
                         f"range {low or 0} to {high or 100}",
                     ),
                 )
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved on by whole months, kept within the month (31 Jan + 1 = 28 Feb)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+QUARTERS = {"Q1": 0, "Q2": 1, "Q3": 2, "Q4": 3}
+
+
+def quarter_dates(start: dt.date, period: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of quarter ``period`` of a contract period starting
+    on ``start``: Q1 is its first three months."""
+    first = _add_months(start, 3 * QUARTERS[period])
+    return first, _add_months(start, 3 * (QUARTERS[period] + 1)) - dt.timedelta(days=1)
+
+
+def _period(contract: ContractSummary) -> tuple[dt.date, dt.date] | None:
+    start, end = (parse_date(day) for day in contract.period)
+    if start is None or end is None or start > end:
+        return None  # PC205 reports a period that ends before it starts
+    return start, end
+
+
+@tree_rule(
+    "PC321",
+    "results-as-of",
+    "Results are as of a day inside the contract's period, and quarterly ones inside "
+    "their quarter.",
+    severity=Severity.WARNING,
+)
+def results_as_of(index: Index) -> TreeFindings:
+    for results in index.results:
+        contract = _results_contract(index, results)
+        day = parse_date(results.as_of)
+        period = _period(contract) if contract is not None else None
+        if period is None or day is None:
+            continue
+        start, end = period
+        if not start <= day <= end:
+            yield (
+                results,
+                Finding(
+                    ("as_of",),
+                    f"as_of {results.as_of} is outside the contract period "
+                    f"{start.isoformat()} to {end.isoformat()}",
+                    "give the day the figures stand at, inside the contract's period",
+                ),
+            )
+        elif results.period in QUARTERS:
+            first, last = quarter_dates(start, results.period)
+            if not first <= day <= last:
+                yield (
+                    results,
+                    Finding(
+                        ("as_of",),
+                        f"as_of {results.as_of} is outside {results.period}, "
+                        f"{first.isoformat()} to {last.isoformat()}",
+                        f"give a day inside {results.period}, or correct period:",
+                    ),
+                )
+
+
+@tree_rule(
+    "PC322",
+    "milestone-in-period",
+    "A milestone is not reported done before its contract's period starts.",
+    severity=Severity.WARNING,
+)
+def milestone_in_period(index: Index) -> TreeFindings:
+    for results in index.results:
+        contract = _results_contract(index, results)
+        period = _period(contract) if contract is not None else None
+        if contract is None or period is None or KIND_MILESTONE not in contract.kinds:
+            continue
+        kinds = dict(zip(contract.ids, contract.kinds, strict=True))
+        for indicator_id, type_, text, not_applicable, moderated in results.achievements:
+            if kinds.get(indicator_id) != KIND_MILESTONE or not_applicable or type_ != TEXT:
+                continue
+            done = parse_date(text)
+            if done is None or done >= period[0]:
+                continue
+            where = ("moderation", "actual") if moderated else ("actual",)
+            yield (
+                results,
+                Finding(
+                    ("achievements", indicator_id, *where),
+                    f"{indicator_id} is reported done on {text}, before the contract period "
+                    f"starts on {contract.period[0]}",
+                    "a milestone of this contract is done within its period; check the date",
+                ),
+            )

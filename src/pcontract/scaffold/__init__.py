@@ -46,13 +46,30 @@ def financial_year_on(day: dt.date) -> FinancialYear:
     return FinancialYear(day.year if day.month >= FY_START_MONTH else day.year - 1)
 
 
+# The scaffold writes baselines for the two years before, and every year it
+# writes must be a four-digit year (the schemas' pattern, and ISO dates).
+BASELINE_YEARS: Final = 2
+FIRST_START: Final = 1000 + BASELINE_YEARS
+LAST_START: Final = 9998
+
+
 def parse_financial_year(text: str) -> FinancialYear:
+    """A financial year such as 2026/2027, within the years a scaffold can write;
+    raises :class:`UsageError` naming the accepted form and range."""
     match = _YEAR.match(text.strip())
     if match is None or int(match.group(2)) != int(match.group(1)) + 1:
         raise UsageError(
             f"financial year '{text}' should be two consecutive years, such as 2026/2027"
         )
-    return FinancialYear(int(match.group(1)))
+    year = FinancialYear(int(match.group(1)))
+    if not FIRST_START <= year.start <= LAST_START:
+        raise UsageError(
+            f"financial year '{text}' is out of range: give one from "
+            f"{FinancialYear(FIRST_START).label} to {FinancialYear(LAST_START).label} "
+            f"(the scaffold writes four-digit years, with baselines for the "
+            f"{BASELINE_YEARS} years before)"
+        )
+    return year
 
 
 # (template, path in the new repository; may use placeholders)
@@ -76,7 +93,7 @@ def values_for(year: FinancialYear) -> dict[str, str]:
         "START": f"{year.start}-07-01",
         "END": f"{year.start + 1}-06-30",
         "MILESTONE": f"{year.start + 1}-03-31",
-        "BASE1": year.previous(2).label,
+        "BASE1": year.previous(BASELINE_YEARS).label,
         "BASE2": year.previous(1).label,
         "VERSION": __version__,
     }
