@@ -447,6 +447,27 @@ def test_folders_are_matched_by_contract_id(tmp_path: Path) -> None:
     }
 
 
+def test_a_folder_against_itself_with_an_unreadable_file(tmp_path: Path) -> None:
+    """`diff d d`: the same unreadable file is a warning on the old side and an
+    error on the new; sorting the two must not compare severities (it crashed)."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "guidelines.yaml").write_text(GUIDELINES)
+    (folder / "a.yaml").write_text(CONTRACT)
+    (folder / "self.yaml").symlink_to("self.yaml")  # unreadable: a link to itself
+    with (folder / "big.yaml").open("wb") as big:
+        big.truncate(51 * 1024 * 1024)
+    code, out = run("diff", str(folder), str(folder), "--format", "json")
+    assert code == 1, out
+    found = sorted((Path(p["file"]).name, p["severity"]) for p in json.loads(out)["problems"])
+    assert found == [
+        ("big.yaml", "error"),
+        ("big.yaml", "warning"),
+        ("self.yaml", "error"),
+        ("self.yaml", "warning"),
+    ]
+
+
 def test_diff_reads_files_as_validate_does(tmp_path: Path) -> None:
     """One reader: an oversize file is refused by the size limit, with validate's
     code and message."""

@@ -106,6 +106,7 @@ def _tree(
     actuals: tuple[str, str],
     parent_actual: str,
     share: str,
+    rest: str | None = None,
     how: str,
     percentage: bool = False,
 ) -> None:
@@ -171,7 +172,7 @@ def _tree(
         "apiVersion: pcontract/v1\nkind: CascadePlan\nparent: min\nunits:\n"
         f"  - id: u1\n    name: U1\n    indicators:\n      CM01: {{share: {share}}}\n"
         "      CC02: {copy: true}\n"
-        f"  - id: u2\n    name: U2\n    indicators:\n      CM01: {{amount: {child_target}}}\n",
+        f"  - id: u2\n    name: U2\n    indicators:\n      CM01: {{amount: {rest or child_target}}}\n",
         encoding="utf-8",
     )
 
@@ -290,6 +291,7 @@ def test_the_largest_numbers_are_scored_ranked_rolled_up_reported_diffed_and_cas
         parent_actual="1e15",
         share="0.000001%",
         how="sum",
+        rest="999999989999999.9",  # the plan adds up to the target (PC244)
     )
     codes = _check_every_command(tmp_path)
     assert set(codes.values()) == {0}, codes

@@ -250,6 +250,8 @@ def test_markdown_card_escapes_names(hostile_tree: Path) -> None:
         ("a\n=1\r\n-2\r@x", "a\n'=1\r\n-2\r'@x"),
         ("-inf", "'-inf"),
         ("+1_000", "'+1_000"),
+        ("::error::x", "'::error::x"),
+        ("a\n::warning file=x::y", "a\n'::warning file=x::y"),
         ("-1.5e3", "-1.5e3"),
         ("-2", "-2"),
         ("+1.5", "+1.5"),
@@ -724,6 +726,7 @@ def _inline_types(tokens: list[Token]) -> set[str]:
         ("-2.5", "-2.5"),
         ("3.0209", "3.0209"),
         (" was", " was"),
+        ("a\u202eb\u200bc", "a\\\\u202eb\\\\u200bc"),
     ],
 )
 def test_md_breaks_links_mentions_and_block_starts(text: str, expected: str) -> None:

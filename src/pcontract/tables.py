@@ -19,7 +19,7 @@ from pcontract import numbers
 from pcontract.model import Value
 from pcontract.problems import Problem
 from pcontract.ranking import RankRow
-from pcontract.reporters import json_text
+from pcontract.reporters import json_text, visible_text
 from pcontract.scoring import ContractScore, IndicatorScore
 
 SCORE_FORMAT_VERSION = 1
@@ -94,10 +94,12 @@ def md(text: object) -> str:
     """Text safe anywhere in GitHub-flavoured Markdown, in a table cell, a heading
     or a paragraph: one line, no table breaks, no HTML, no formatting, no link
     (bare URLs and ``www.`` included), no mention, no issue reference, and no list,
-    heading, quote or code block opened by how it starts."""
+    heading, quote or code block opened by how it starts. Invisible marks
+    (zero-width and direction marks, other control characters) show as escapes,
+    as in text output, so they cannot reorder what a reader sees."""
     raw = str(text).replace("\r", " ").replace("\n", " ")
-    raw = _MD_INDENT.sub(" ", raw, count=1)
-    raw = _LINKS.sub(_JOINER, raw)
+    raw = visible_text(_MD_INDENT.sub(" ", raw, count=1))
+    raw = _LINKS.sub(_JOINER, raw)  # after the escapes, which would show the joiner
     raw = raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     raw = _MD_SPECIAL.sub(r"\\\1", raw)
     raw = _MD_ORDERED.sub(r"\1\\.", raw, count=1)
@@ -121,7 +123,10 @@ _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 
 def _csv_line(line: str) -> str:
-    if line[:1] in _CSV_FORMULA_START and not _CSV_NUMBER.fullmatch(line):
+    # A line starting "::" would be a GitHub workflow command when CSV is printed
+    # in a CI log.
+    formula = line[:1] in _CSV_FORMULA_START and not _CSV_NUMBER.fullmatch(line)
+    if formula or line.startswith("::"):
         return "'" + line
     return line
 
