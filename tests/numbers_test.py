@@ -172,7 +172,8 @@ def _tree(
         "apiVersion: pcontract/v1\nkind: CascadePlan\nparent: min\nunits:\n"
         f"  - id: u1\n    name: U1\n    indicators:\n      CM01: {{share: {share}}}\n"
         "      CC02: {copy: true}\n"
-        f"  - id: u2\n    name: U2\n    indicators:\n      CM01: {{amount: {rest or child_target}}}\n",
+        f"  - id: u2\n    name: U2\n    indicators:\n"
+        f"      CM01: {{amount: {rest or child_target}}}\n",
         encoding="utf-8",
     )
 
