@@ -97,17 +97,17 @@ def test_rounded_is_exact_at_any_size() -> None:
 def _tree(
     root: Path,
     *,
-    target: str,
-    baseline: str,
-    excellent: str,
-    poor: str,
-    quarter: str,
-    child_target: str,
-    actuals: tuple[str, str],
-    parent_actual: str,
-    share: str,
+    target: str = "100",
+    baseline: str = "5",
+    excellent: str = "120",
+    poor: str = "60",
+    quarter: str = "25",
+    child_target: str = "1",
+    actuals: tuple[str, str] = ("1", "1"),
+    parent_actual: str = "1",
+    share: str = "60%",
     rest: str | None = None,
-    how: str,
+    how: str = "sum",
     percentage: bool = False,
 ) -> None:
     """A ministry, two departments carrying its CM01 (aggregated by ``how``), their
@@ -291,7 +291,6 @@ def test_the_largest_numbers_are_scored_ranked_rolled_up_reported_diffed_and_cas
         actuals=("1000000000000000", "0.000001"),
         parent_actual="1e15",
         share="0.000001%",
-        how="sum",
         rest="999999989999999.9",  # the plan adds up to the target (PC244)
     )
     codes = _check_every_command(tmp_path)
@@ -339,15 +338,10 @@ def test_validate_refuses_each_numeric_field_out_of_range_with_its_place(
     _tree(
         tmp_path,
         target="1000000000000000",
-        baseline="5",
         excellent="7",
         poor="1",
         quarter="5",
-        child_target="1",
-        actuals=("1", "1"),
-        parent_actual="1",
         share="60",
-        how="sum",
     )
     path = tmp_path / file
     text = path.read_text(encoding="utf-8")
@@ -371,16 +365,7 @@ def test_validate_refuses_each_numeric_field_out_of_range_with_its_place(
 def test_a_share_with_more_decimal_places_than_the_policy_is_refused(tmp_path: Path) -> None:
     _tree(
         tmp_path,
-        target="100",
-        baseline="5",
-        excellent="120",
-        poor="60",
-        quarter="25",
-        child_target="1",
-        actuals=("1", "1"),
-        parent_actual="1",
         share="60.0000000000000000000000000001%",
-        how="sum",
     )
     code, output = run("validate", str(tmp_path / "plan.yaml"))
     assert code == 1, output
@@ -402,10 +387,6 @@ def test_cascade_refuses_a_baseline_that_scaling_would_take_past_the_bound(
         poor="0",
         quarter="0",
         child_target="1000000000000000",
-        actuals=("1", "1"),
-        parent_actual="1",
-        share="60%",
-        how="sum",
     )
     code, output = run(*_commands(tmp_path)[-1])
     assert code == 1, output
@@ -419,15 +400,9 @@ def test_a_float_near_the_bound_is_shown_as_written(tmp_path: Path) -> None:
     _tree(
         tmp_path,
         target="999999999999999.9",
-        baseline="5",
         excellent="1e15",
         poor="1",
         quarter="5",
-        child_target="1",
-        actuals=("1", "1"),
-        parent_actual="1",
-        share="60%",
-        how="sum",
     )
     _, output = run("diff", str(tmp_path / "min.yaml"), str(tmp_path / ".v2" / "min.yaml"))
     assert "999,999,999,999,999.9 " in output and ".875" not in output, output
@@ -441,15 +416,8 @@ def test_rollup_refuses_a_childs_actual_beyond_the_bound_with_its_place(
     (OverflowError, exit 3); now the child's figure is refused where it is written."""
     _tree(
         tmp_path,
-        target="100",
-        baseline="5",
-        excellent="120",
-        poor="60",
-        quarter="25",
         child_target="50",
         actuals=("1" + "0" * 400, "1"),
-        parent_actual="1",
-        share="60%",
         how=how,
     )
     for args in (
