@@ -283,3 +283,19 @@ def test_a_template_over_4_mb_is_an_error(tmp_path: Path) -> None:
     code, output = _report(tmp_path)
     assert code == 1, output
     assert "template card.md: tpl/card.md: the file is 4,194,305 bytes, over the limit" in output
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("line one\n{{ 'x' * 3|truncate(3) * 3 }}\n", "template card.md:2: TypeError: "),
+        ("a\n\nb {{ 'x'.ljust(3000000000) }}\n", "template card.md:3: refused: "),
+        ("{% macro m() %}\n{{ 1 // 0 }}\n{% endmacro %}{{ m() }}", "template card.md:2: "),
+    ],
+    ids=["type-error", "bomb", "in-a-macro"],
+)
+def test_a_template_error_names_the_line(tmp_path: Path, text: str, where: str) -> None:
+    _folder(tmp_path, {"card.md": text})
+    code, output = _report(tmp_path)
+    assert code == 1, output
+    assert where in output, output

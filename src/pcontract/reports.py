@@ -23,6 +23,7 @@ import functools
 import os
 import re
 import time
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -1031,16 +1032,18 @@ class Templates:
             deadline = time.monotonic() + sandbox.MAX_SECONDS
             return sandbox.render_stream(template.generate(**view), deadline)
         except SecurityError as error:
-            raise TemplateError(f"template {name}: refused by the sandbox: {error}") from None
+            raise TemplateError(
+                f"{self._where(name, error)}: refused by the sandbox: {error}"
+            ) from None
         except sandbox.Refused as error:
-            raise TemplateError(f"template {name}: refused: {error}") from None
+            raise TemplateError(f"{self._where(name, error)}: refused: {error}") from None
         except TemplateSyntaxError as error:
             where = error.filename or error.name or name
             raise TemplateError(f"{where}:{error.lineno}: {error.message}") from None
         except TemplateNotFound as error:
             raise TemplateError(f"template not found: {error.name}") from None
         except JinjaError as error:
-            raise TemplateError(f"template {name}: {error}") from None
+            raise TemplateError(f"{self._where(name, error)}: {error}") from None
         except RecursionError:
             if self.folder is None:
                 raise  # a bug in the default templates
@@ -1051,7 +1054,20 @@ class Templates:
         except (ArithmeticError, LookupError, TypeError, ValueError) as error:
             if self.folder is None:
                 raise  # a bug in the default templates
-            raise TemplateError(f"template {name}: {type(error).__name__}: {error}") from None
+            where = self._where(name, error)
+            raise TemplateError(f"{where}: {type(error).__name__}: {error}") from None
+
+    def _where(self, name: str, error: BaseException) -> str:
+        """``template NAME``, with the file and line of the template where it
+        failed when the traceback holds one (Jinja maps its frames to template
+        lines): ``template card.html:3``."""
+        if self.folder is not None:
+            folder = os.path.realpath(self.folder)
+            for frame in reversed(traceback.extract_tb(error.__traceback__)):
+                filename = os.path.realpath(frame.filename)
+                if filename.startswith(folder + os.sep) and frame.lineno:
+                    return f"template {os.path.relpath(filename, folder)}:{frame.lineno}"
+        return f"template {name}"
 
 
 # ---------------------------------------------------------------------------
