@@ -450,7 +450,7 @@ def test_a_malicious_template_is_refused_with_a_clear_error(tmp_path: Path, sour
     (evil / "card.md").write_text(source)
     code, output = run("report", str(MOINA), "-r", str(MOINA_ANNUAL), "--template", str(evil))
     assert code == 1, output
-    assert "pcontract: error: template card.md: refused by the sandbox" in output
+    assert "pcontract: error: template card.md:1: refused by the sandbox" in output
     assert "Traceback" not in output
 
 
