@@ -1,6 +1,8 @@
 """Benchmark pcontract against its peers, in one run, with alternating repetitions.
 
     python benchmarks/run.py --contracts 1000 --repeat 5 [--big 10000 100000]
+    python benchmarks/run.py --against OLD/bin/pcontract   # this build against another
+
 
 Each measurement runs a whole command in a fresh process, as a user or CI would,
 and keeps its wall time and peak RSS (from wait4). The commands take turns in
@@ -79,6 +81,36 @@ def measure(
     return {name: (median(times[name]), rss[name]) for name in commands}
 
 
+def compare(new: str, old: str, contracts: Path, work: Path, repeat: int) -> None:
+    """This build against another, on the same files, taking turns in each round."""
+    commands: dict[str, list[str]] = {"python -c pass": [sys.executable, "-c", "pass"]}
+    for label, exe in (("new", new), ("old", old)):
+        cache = work / f"cache-{label}"
+        run([exe, "validate", str(contracts), "--cache-dir", str(cache)])  # prime it
+        commands[f"{label}: validate cold"] = [exe, "validate", "--no-cache", str(contracts)]
+        commands[f"{label}: validate warm"] = [
+            exe,
+            "validate",
+            "--cache-dir",
+            str(cache),
+            str(contracts),
+        ]
+        commands[f"{label}: rules (start-up)"] = [exe, "rules"]
+        commands[f"{label}: --version"] = [exe, "--version"]
+    results = measure(commands, max(repeat, 5), work)
+    width = max(map(len, results))
+    print(f"{'command':<{width}}  {'median s':>9}  {'peak MiB':>8}")
+    for name, (seconds, rss) in results.items():
+        print(f"{name:<{width}}  {seconds:>9.3f}  {rss:>8}")
+    print("\nratios, new / old")
+    for what in ("validate cold", "validate warm", "rules (start-up)", "--version"):
+        print(f"  {what}: {results[f'new: {what}'][0] / results[f'old: {what}'][0]:.2f}x")
+    floor = results["python -c pass"][0]
+    print("ratios to python -c pass, new build")
+    for what in ("rules (start-up)", "--version"):
+        print(f"  {what}: {results[f'new: {what}'][0] / floor:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--contracts", type=int, default=1000)
@@ -86,6 +118,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--big", type=int, nargs="*", default=[], help="file counts to scale to")
     parser.add_argument("--keep", type=Path, help="generate here instead of a temp folder")
+    parser.add_argument(
+        "--against",
+        metavar="PCONTRACT",
+        help="another pcontract executable (an older build): time validate and start-up "
+        "of both, taking turns, and print this build's ratios to it",
+    )
     args = parser.parse_args()
 
     pcontract = shutil.which("pcontract") or str(Path(sys.executable).parent / "pcontract")
@@ -97,6 +135,11 @@ def main() -> None:
         generate(contracts, args.contracts // 5, 4, 0, args.indicators, results=False)
     count = sum(1 for _ in contracts.rglob("*.yaml")) - 1  # less the guidelines
     print(f"# {count} contracts of {args.indicators} indicators, {args.repeat} rounds\n")
+    if args.against:
+        compare(pcontract, args.against, contracts, work, args.repeat)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        return
 
     cache = work / "cache"
     run([pcontract, "validate", str(contracts), "--cache-dir", str(cache)])  # prime it
