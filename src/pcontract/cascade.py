@@ -23,6 +23,7 @@ from pcontract import loader, numbers
 from pcontract.errors import PcontractError
 from pcontract.files import what_is
 from pcontract.model import (
+    ID_RE,
     KIND_BINARY,
     KIND_MILESTONE,
     NUMERIC_KINDS,
@@ -45,7 +46,6 @@ from pcontract.writer import Inputs, not_a_folder, write_files
 
 __all__ = ["Draft", "emit_yaml", "plan_cascade", "rescale_weights", "write_drafts"]
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 

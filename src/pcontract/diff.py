@@ -39,7 +39,7 @@ from typing import Any, Final
 from pcontract import gitrev
 from pcontract.checker import YAML_SUFFIXES, discover
 from pcontract.errors import PcontractError, UsageError
-from pcontract.loader import Limits
+from pcontract.files import Limits
 from pcontract.model import (
     CRITERIA_ORDER,
     KIND_DECREASE,

@@ -65,10 +65,6 @@ def show(value: Value | Fraction | None) -> str:
     return str(value)
 
 
-def json_value(value: Value | None) -> Any:
-    return value
-
-
 # -- Markdown escaping ------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
@@ -165,9 +161,9 @@ def _indicator_row(item: IndicatorScore) -> dict[str, Any]:
         "unit": item.unit,
         "weight": number(item.weight, 4),
         "effective_weight": number(item.effective_weight, 4),
-        "target": json_value(item.target),
-        "actual": json_value(item.actual),
-        "reported": json_value(item.reported),
+        "target": item.target,
+        "actual": item.actual,
+        "reported": item.reported,
         "moderation": {
             "actual": item.moderation.actual,
             "by": item.moderation.by,
@@ -213,7 +209,7 @@ def score_json(result: ContractScore, warnings: Sequence[Problem] = ()) -> str:
                 "id": p.id,
                 "quarter": p.quarter,
                 "quarter_target": number(p.quarter_target, 4),
-                "actual": json_value(p.actual),
+                "actual": p.actual,
                 "pct_of_quarter_target": number(p.pct_of_quarter_target, 2),
                 "status": p.status,
                 "projected_raw_score": number(p.projected_raw_score, 4),
