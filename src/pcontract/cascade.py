@@ -22,6 +22,7 @@ import yaml
 from pcontract import loader, numbers
 from pcontract.errors import PcontractError
 from pcontract.files import what_is
+from pcontract.formatting import plain, scalar
 from pcontract.model import (
     ID_RE,
     KIND_BINARY,
@@ -124,17 +125,6 @@ def _unit_weights(unit: PlanUnit, carried: list[tuple[Indicator, PlanEntry]]) ->
 # -- targets ---------------------------------------------------------------------
 
 
-def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def _number(value: Decimal) -> int | float:
-    """An int when whole (300000, not 300000.0), else the nearest float."""
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
-
-
 def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
     where = f"unit '{unit.id}', indicator {indicator.id}"
     _refuse(entry_findings(unit, entry))  # PC241: one of share, amount or copy
@@ -170,7 +160,7 @@ def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
             f"{where}: a share splits an additive target, but {indicator.id} is {what}",
         )
     exact = Fraction(entry.share) * Fraction(dec(indicator.target)) / 100  # type: ignore[arg-type]
-    return _number(numbers.rounded(exact))
+    return scalar(numbers.rounded(exact))
 
 
 # -- building one draft ----------------------------------------------------------
@@ -203,11 +193,11 @@ def _baseline(
         if not numbers.in_range(figure):
             raise PcontractError(
                 f"unit '{unit.id}', indicator {indicator.id}: the {year} baseline scaled to "
-                f"the unit's target would be {_fmt(numbers.rounded(figure, 0))}, beyond "
+                f"the unit's target would be {plain(numbers.rounded(figure, 0))}, beyond "
                 f"the {numbers.MAX_MAGNITUDE:,} pcontract can compute with; "
                 "give the unit a smaller amount, or a baseline by copy"
             )
-        scaled[year] = _number(numbers.rounded(figure, 2))
+        scaled[year] = scalar(numbers.rounded(figure, 2))
     return scaled
 
 
@@ -227,7 +217,7 @@ def _indicator(
     out: dict[str, Any] = {"id": indicator.id, "name": indicator.name}
     if raw.get("unit") is not None:
         out["unit"] = raw["unit"]
-    out["weight"] = _number(weight)
+    out["weight"] = scalar(weight)
     out["kind"] = indicator.kind
     if raw.get("baseline") is not None:
         out["baseline"] = _baseline(raw["baseline"], unit, indicator, entry, target)
@@ -349,7 +339,7 @@ def _draft(
         {
             "id": category.id,
             "name": category.name,
-            "weight": _number(totals[category.id]),
+            "weight": scalar(totals[category.id]),
             "indicators": by_category[category.id],
         }
         for category in contract.criteria
@@ -471,14 +461,14 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
         if adds_up(total, parent_target):
             continue
         parts = ", ".join(
-            f"{unit.id}: {_fmt(value)}"
+            f"{unit.id}: {plain(value)}"
             for (unit, _, _), value in zip(carriers, values, strict=True)
         )
         yield Finding(
             carriers[-1][1].path,
-            f"{indicator.id}: the units' targets add up to {_fmt(total)}, not the parent's "
-            f"target {_fmt(parent_target)} ({parts})",
-            f"the drafts would be {_fmt(abs(total - parent_target))} "
+            f"{indicator.id}: the units' targets add up to {plain(total)}, not the parent's "
+            f"target {plain(parent_target)} ({parts})",
+            f"the drafts would be {plain(abs(total - parent_target))} "
             f"{'over' if total > parent_target else 'under'} the target (PC310); change the "
             "shares or amounts",
             at_key=True,

@@ -416,8 +416,8 @@ def cascade(
         from pcontract.checker import Options
         from pcontract.evaluation import load_for_cascade
         from pcontract.files import recording_reads
+        from pcontract.formatting import show
         from pcontract.reporters import safe_text, text_console
-        from pcontract.tables import show
 
         options = Options(limits=_limits(max_bytes, max_depth, max_aliases, max_values))
         try:

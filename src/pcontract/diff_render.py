@@ -22,26 +22,16 @@ from pcontract.diff import (
     Flag,
     Projection,
 )
+from pcontract.formatting import dp, number, scalar, show
 from pcontract.reporters import json_text
 from pcontract.scoring import ContractScore
-from pcontract.tables import dp, md, md_table, number, show, wide
+from pcontract.tables import md, md_table, wide
 
 ERROR_MARK = "❌"
 WARNING_MARK = "⚠️"
 
 
 # -- shared wording --------------------------------------------------------------------
-
-
-def value_text(value: Any) -> str:
-    """A value as a person reads it: 1,000,000; 2025-03-31; yes; — for none."""
-    if isinstance(value, Decimal):
-        value = int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list | tuple):
-        return ", ".join(value_text(v) for v in value) if value else "(none)"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {value_text(v)}" for k, v in value.items()) + "}"
-    return show(value)
 
 
 def _signed(value: Decimal) -> str:
@@ -218,8 +208,8 @@ def _contract_md(diff: ContractDiff) -> list[str]:
                     change.where,
                     change.name,
                     field_text(change),
-                    value_text(change.old),
-                    value_text(change.new),
+                    show(change.old),
+                    show(change.new),
                     change_text(change),
                     _direction(change),
                     "; ".join(f"{_mark(f)} {f.label}" for f in flags),
@@ -242,7 +232,7 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return None  # strict JSON has no NaN or Infinity
-        return int(value) if value == value.to_integral_value() else float(value)
+        return scalar(value)
     if isinstance(value, list | tuple):
         return [_json_value(v) for v in value]
     if isinstance(value, dict):
@@ -394,8 +384,8 @@ def render_text(report: DiffReport, out: IO[str]) -> None:
                 Text(safe_text(change.where)),
                 Text(safe_text(change.name)),
                 Text(safe_text(field_text(change))),
-                Text(safe_text(value_text(change.old))),
-                Text(safe_text(value_text(change.new))),
+                Text(safe_text(show(change.old))),
+                Text(safe_text(show(change.new))),
                 Text(change_text(change)),
                 Text(_direction(change)),
                 Text(

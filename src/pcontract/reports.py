@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pcontract import sandbox
 from pcontract.errors import UsageError
 from pcontract.files import Limits
+from pcontract.formatting import dp, show
 from pcontract.model import (
     KIND_BINARY,
     KIND_DECREASE,
@@ -59,7 +60,7 @@ from pcontract.scoring import (
     neutral_score,
     round4,
 )
-from pcontract.tables import dp, md, show
+from pcontract.tables import md
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader, Environment
@@ -530,10 +531,6 @@ def _gauge(score: ContractScore, guidelines: Guidelines, scale: _Scale) -> dict[
     }
 
 
-def _number(value: Decimal) -> str:
-    return dp(value, 2)
-
-
 def _band_ranges(guidelines: Guidelines) -> list[dict[str, str]]:
     """Each grade band as a range a reader can check a composite against."""
     rows = []
@@ -561,11 +558,11 @@ def _band_ranges(guidelines: Guidelines) -> list[dict[str, str]]:
             continue
         if previous is None:
             low, high = sorted((guidelines.best, band.max))
-            text = f"{_number(low)} to {_number(high)}"
+            text = f"{dp(low, 2)} to {dp(high, 2)}"
         elif ascending:
-            text = f"above {_number(previous)} to {_number(band.max)}"
+            text = f"above {dp(previous, 2)} to {dp(band.max, 2)}"
         else:
-            text = f"{_number(band.max)} to below {_number(previous)}"
+            text = f"{dp(band.max, 2)} to below {dp(previous, 2)}"
         rows.append({"grade": band.grade, "range": text, "action": band.action})
         previous = band.max
     return rows
@@ -584,7 +581,7 @@ def _methodology(guidelines: Guidelines) -> dict[str, Any]:
         not_reported = "An indicator with no result reported scores 0%."
     else:
         best, target, worst = (
-            _number(v) for v in (guidelines.best, guidelines.target, guidelines.worst)
+            dp(v, 2) for v in (guidelines.best, guidelines.target, guidelines.worst)
         )
         method = (
             f"Each indicator's achievement becomes a raw score from {best} (best) to "

@@ -8,61 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
-from fractions import Fraction
 from typing import IO, Any, Literal
 
-from pcontract import numbers
-from pcontract.model import Value
+from pcontract.formatting import dp, number, show
 from pcontract.problems import Problem
 from pcontract.ranking import RankRow
 from pcontract.reporters import json_text, visible_text
 from pcontract.scoring import ContractScore, IndicatorScore
 
 SCORE_FORMAT_VERSION = 1
-
-
-def dp(value: Fraction | Decimal | None, places: int) -> str:
-    """``value`` to ``places`` decimals, halves rounded away from zero.
-
-    Exact at any size: decimal's 28-digit context would refuse to round an
-    achievement of 1e300 % (InvalidOperation), and round a huge one wrongly.
-    """
-    if value is None:
-        return "—"
-    if isinstance(value, Decimal) and not value.is_finite():
-        return str(value)
-    exact = Fraction(value)
-    whole = math.floor(abs(exact) * 10**places + Fraction(1, 2))
-    return str(Decimal((int(exact < 0), tuple(map(int, str(whole))), -places)))
-
-
-def number(value: Fraction | Decimal | None, places: int) -> float | None:
-    """``value`` rounded, as a JSON number; None when no float can hold it."""
-    if value is None:
-        return None
-    result = float(dp(value, places))
-    return result if math.isfinite(result) else None
-
-
-def show(value: Value | Fraction | None) -> str:
-    """A target or an actual as a person reads it: 1,000,000; 72.5; 2025-03-31; yes."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Fraction) and value.denominator == 1:
-        value = value.numerator
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float) and math.isfinite(value):
-        value = Fraction(Decimal(repr(value)))  # the number as written, not its binary value
-    if isinstance(value, Fraction):
-        return f"{numbers.rounded(value, 4):,f}".rstrip("0").rstrip(".")
-    return str(value)
 
 
 # -- Markdown escaping ------------------------------------------------------------

@@ -7,9 +7,9 @@ from decimal import Decimal
 from itertools import pairwise
 
 from pcontract import numbers
+from pcontract.formatting import plain as fmt
 from pcontract.model import ID_RE, CascadePlan, Guidelines, PlanEntry, PlanUnit, Results
 from pcontract.rules.base import Finding, rule
-from pcontract.rules.contract import fmt
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
