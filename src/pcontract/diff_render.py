@@ -7,8 +7,9 @@ the terminal with :func:`reporters.safe_text` (and rich markup is never parsed).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, Final
 
 from pcontract import __version__
 from pcontract.diff import (
@@ -23,7 +24,7 @@ from pcontract.diff import (
     Projection,
 )
 from pcontract.formatting import dp, number, scalar, show
-from pcontract.reporters import json_text
+from pcontract.reporters import json_text, written
 from pcontract.scoring import ContractScore
 from pcontract.tables import md, md_table, wide
 
@@ -329,41 +330,29 @@ def render_text(report: DiffReport, out: IO[str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from pcontract.reporters import safe_text, text_console
+    from pcontract.reporters import literal, text_console
 
     console = text_console(out, wide(out))
-    console.print(
-        Text(
-            safe_text(f"Comparing {report.old_label} → {report.new_label}"),
-            style="bold",
-        )
-    )
+    console.print(literal(f"Comparing {report.old_label} → {report.new_label}", "bold"))
     for problem in report.problems:
         where = f"{problem.file}:{problem.line}" if problem.line else problem.file
         console.print(
-            Text(
-                safe_text(f"{problem.severity.value}: {where}: {problem.code} {problem.message}"),
-                style="red" if problem.is_error else "yellow",
+            literal(
+                f"{problem.severity.value}: {where}: {problem.code} {problem.message}",
+                "red" if problem.is_error else "yellow",
             )
         )
     for diff in report.contracts:
         contract = diff.current.contract
         console.print()
         console.print(
-            Text(
-                safe_text(f"{diff.id} — {contract.institution} ({state_text(diff)})"),
-                style="bold underline",
-            )
+            literal(f"{diff.id} — {contract.institution} ({state_text(diff)})", "bold underline")
         )
-        console.print(
-            Text(safe_text(f"file: {_file_text(diff)}; status: {_status_text(diff)}"), style="dim")
-        )
+        console.print(literal(f"file: {_file_text(diff)}; status: {_status_text(diff)}", "dim"))
         for flag in diff.flags:
-            console.print(
-                Text(safe_text(_flag_line(flag)), style="red" if flag.is_error else "yellow")
-            )
+            console.print(literal(_flag_line(flag), "red" if flag.is_error else "yellow"))
         if diff.projection is not None:
-            console.print(Text(safe_text(projection_text(diff.projection))))
+            console.print(literal(projection_text(diff.projection)))
         if not diff.changes:
             continue
         table = Table(show_header=True, header_style="bold")
@@ -381,20 +370,28 @@ def render_text(report: DiffReport, out: IO[str]) -> None:
         for change in diff.changes:
             flags = diff.flags_for(change)
             table.add_row(
-                Text(safe_text(change.where)),
-                Text(safe_text(change.name)),
-                Text(safe_text(field_text(change))),
-                Text(safe_text(show(change.old))),
-                Text(safe_text(show(change.new))),
+                literal(change.where),
+                literal(change.name),
+                literal(field_text(change)),
+                literal(show(change.old)),
+                literal(show(change.new)),
                 Text(change_text(change)),
                 Text(_direction(change)),
-                Text(
-                    safe_text("; ".join(f.label for f in flags)),
-                    style="red" if any(f.is_error for f in flags) else "yellow",
+                literal(
+                    "; ".join(f.label for f in flags),
+                    "red" if any(f.is_error for f in flags) else "yellow",
                 ),
             )
         console.print(table)
     console.print()
     errors, _ = report.counts
     mark, style = ("✖", "bold red") if errors else ("✔", "bold green")
-    console.print(Text(f"{mark} {safe_text(summary_text(report))}", style=style))
+    console.print(literal(f"{mark} {summary_text(report)}", style))
+
+
+# The renderers by --format; the CLI offers exactly these keys.
+DIFF_FORMATS: Final[dict[str, Callable[[DiffReport, IO[str]], None]]] = {
+    "text": render_text,
+    "md": written(render_md),
+    "json": written(render_json),
+}
