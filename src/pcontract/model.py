@@ -19,8 +19,8 @@ from pcontract.problems import JsonPath
 Value = int | float | str | bool
 
 # An id as every document writes it (contracts, indicators, categories, units):
-# defined once here; the JSON Schemas' ``$defs/id`` spell the same pattern, and a
-# test keeps them equal.
+# defined once here. tools/gen_schemas.py writes it into the JSON Schemas'
+# ``$defs/id``, and a test keeps the committed schemas equal to it.
 ID_START = "[A-Za-z0-9]"
 ID_CHAR = "[A-Za-z0-9._-]"
 ID_PATTERN = f"^{ID_START}{ID_CHAR}{{0,63}}$"
