@@ -24,7 +24,7 @@ from itertools import pairwise
 from typing import Final
 
 from pcontract.errors import PcontractError
-from pcontract.formatting import plain
+from pcontract.formatting import dp, plain
 from pcontract.model import (
     KIND_BINARY,
     KIND_DECREASE,
@@ -653,7 +653,7 @@ def score(contract: Contract, guidelines: Guidelines, results: Results | None) -
                 warnings.append(f"{indicator.id} not reported: scored 0%")
             else:
                 warnings.append(
-                    f"{indicator.id} not reported: scored {guidelines.worst:.2f} (Poor)"
+                    f"{indicator.id} not reported: scored {dp(guidelines.worst, 2)} (Poor)"
                 )
 
     categories = tuple(
