@@ -422,3 +422,25 @@ def test_a_raised_limit_holds_for_every_read_of_the_command(
     assert code == 1, output
     code, output = run(*args, "--max-aliases", "1")
     assert code == 0, output
+
+
+def test_every_format_option_offers_exactly_its_registry_keys() -> None:
+    from typing import get_args
+
+    from pcontract import cli, diff_render, reporters, reports, tables
+
+    assert get_args(cli.ValidateFormat) == tuple(reporters.REPORTERS)
+    assert get_args(cli.ScoreFormat) == tuple(tables.SCORE_FORMATS)
+    assert get_args(cli.RankFormat) == tuple(tables.RANK_FORMATS)
+    assert get_args(cli.DiffFormat) == tuple(diff_render.DIFF_FORMATS)
+    assert get_args(cli.ReportFormat) == tuple(reports.CARD_TEMPLATES)
+
+
+def test_an_input_error_prints_its_problems_then_one_error_line(tmp_path: Path) -> None:
+    contract = tmp_path / "c.yaml"
+    contract.write_text("apiVersion: pcontract/v1\nkind: Contract\nid: [\n", encoding="utf-8")
+    result = runner.invoke(app, ["score", str(contract)])
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert errors[-1].startswith("pcontract: error: ")
+    assert any("PC00" in line for line in errors[:-1]), result.stderr

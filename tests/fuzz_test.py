@@ -33,7 +33,8 @@ from pcontract import tables
 from pcontract.checker import check_paths
 from pcontract.errors import PcontractError
 from pcontract.evaluation import rank_paths, score_files
-from pcontract.loader import Limits, load_bytes
+from pcontract.files import Limits
+from pcontract.loader import load_bytes
 from pcontract.reporters import REPORTERS
 from tests.conftest import EXAMPLES
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pcontract.loader import Limits, load, load_bytes, locate
+from pcontract.files import Limits
+from pcontract.loader import load, load_bytes, locate
 
 
 def problem(data: bytes, limits: Limits | None = None) -> tuple[str, int, int, str]:

@@ -97,3 +97,16 @@ def test_a_trailing_newline_in_an_id_is_refused() -> None:
     findings = schema.check("Contract", data)
     assert [(f.code, f.path) for f in findings] == [("PC104", ("id",))]
     assert "'abc\\n' is not valid" in findings[0].message
+
+
+def test_every_schema_spells_the_id_pattern_the_model_defines() -> None:
+    import json
+    from pathlib import Path
+
+    from pcontract.model import ID_PATTERN
+
+    folder = Path(__file__).parent.parent / "schemas"
+    files = sorted(folder.glob("*.schema.json"))
+    assert len(files) == 4
+    for file in files:
+        assert json.loads(file.read_text())["$defs"]["id"]["pattern"] == ID_PATTERN, file.name

@@ -1082,3 +1082,16 @@ def test_the_composite_lies_on_the_scale(
         assert result.composite >= 0
         if chosen.percentage_cap is not None:
             assert result.composite <= Fraction(chosen.percentage_cap)
+
+
+def test_a_not_reported_warning_rounds_the_worst_score_as_every_figure_is_rounded() -> None:
+    # The worst score 5.125 shows as 5.13, halves away from zero as every other
+    # figure; format(worst, ".2f") rounded the half to even (5.12).
+    rules = guidelines(
+        KENYA_RAW,
+        scale={"best": 1.0, "target": 3.0, "worst": 5.125},
+        grades=[*KENYA_RAW["grades"][:4], {"grade": "Poor", "max": 5.125}],
+    )
+    result = score(contract(("core", [indicator("A", "increase", 100, 100)])), rules, results({}))
+    assert result.composite == Fraction(41, 8)
+    assert result.warnings == ("A not reported: scored 5.13 (Poor)",)

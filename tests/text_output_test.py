@@ -81,3 +81,13 @@ def test_color_can_be_forced_off_a_terminal(monkeypatch: pytest.MonkeyPatch) -> 
     out = io.StringIO()
     TextReporter().report(_report(), out)
     assert "\x1b[" in out.getvalue()
+
+
+def test_literal_text_is_never_read_as_markup_and_shows_invisible_marks() -> None:
+    from pcontract.reporters import literal, text_console
+
+    out = io.StringIO()
+    text = literal("[bold]Ministry[/bold] ::warning::\u200b\x1b[31m", "yellow")
+    assert text.style == "yellow"
+    text_console(out, width=200).print(text)
+    assert out.getvalue() == "[bold]Ministry[/bold] :\\x3awarning:\\x3a\\u200b\\x1b[31m\n"

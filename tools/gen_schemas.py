@@ -8,12 +8,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pcontract.model import ID_PATTERN
+
 BASE = "https://pcontract.github.io/schemas/v1"
 ROOT = Path(__file__).resolve().parent.parent / "schemas"
 
 ID = {
     "type": "string",
-    "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+    "pattern": ID_PATTERN,
     "description": "An identifier: a letter or digit, then up to 63 letters, digits, '.', '_' or '-'.",
 }
 DATE = {

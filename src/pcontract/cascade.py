@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from pcontract import loader, numbers
 from pcontract.errors import PcontractError
 from pcontract.files import what_is
+from pcontract.formatting import plain, scalar
 from pcontract.model import (
+    ID_RE,
     KIND_BINARY,
     KIND_MILESTONE,
     NUMERIC_KINDS,
@@ -43,9 +45,11 @@ from pcontract.rules.base import Finding
 from pcontract.rules.documents import entry_findings, weight_findings
 from pcontract.writer import Inputs, not_a_folder, write_files
 
+if TYPE_CHECKING:
+    from pcontract.rules.base import Rule
+
 __all__ = ["Draft", "emit_yaml", "plan_cascade", "rescale_weights", "write_drafts"]
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -124,17 +128,6 @@ def _unit_weights(unit: PlanUnit, carried: list[tuple[Indicator, PlanEntry]]) ->
 # -- targets ---------------------------------------------------------------------
 
 
-def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def _number(value: Decimal) -> int | float:
-    """An int when whole (300000, not 300000.0), else the nearest float."""
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
-
-
 def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
     where = f"unit '{unit.id}', indicator {indicator.id}"
     _refuse(entry_findings(unit, entry))  # PC241: one of share, amount or copy
@@ -170,7 +163,7 @@ def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
             f"{where}: a share splits an additive target, but {indicator.id} is {what}",
         )
     exact = Fraction(entry.share) * Fraction(dec(indicator.target)) / 100  # type: ignore[arg-type]
-    return _number(numbers.rounded(exact))
+    return scalar(numbers.rounded(exact))
 
 
 # -- building one draft ----------------------------------------------------------
@@ -203,11 +196,11 @@ def _baseline(
         if not numbers.in_range(figure):
             raise PcontractError(
                 f"unit '{unit.id}', indicator {indicator.id}: the {year} baseline scaled to "
-                f"the unit's target would be {_fmt(numbers.rounded(figure, 0))}, beyond "
+                f"the unit's target would be {plain(numbers.rounded(figure, 0))}, beyond "
                 f"the {numbers.MAX_MAGNITUDE:,} pcontract can compute with; "
                 "give the unit a smaller amount, or a baseline by copy"
             )
-        scaled[year] = _number(numbers.rounded(figure, 2))
+        scaled[year] = scalar(numbers.rounded(figure, 2))
     return scaled
 
 
@@ -227,7 +220,7 @@ def _indicator(
     out: dict[str, Any] = {"id": indicator.id, "name": indicator.name}
     if raw.get("unit") is not None:
         out["unit"] = raw["unit"]
-    out["weight"] = _number(weight)
+    out["weight"] = scalar(weight)
     out["kind"] = indicator.kind
     if raw.get("baseline") is not None:
         out["baseline"] = _baseline(raw["baseline"], unit, indicator, entry, target)
@@ -349,7 +342,7 @@ def _draft(
         {
             "id": category.id,
             "name": category.name,
-            "weight": _number(totals[category.id]),
+            "weight": scalar(totals[category.id]),
             "indicators": by_category[category.id],
         }
         for category in contract.criteria
@@ -404,6 +397,10 @@ def _check_round_trip(text: str, document: dict[str, Any], path: Path) -> None:
         raise RuntimeError(f"the draft for {path} does not read back as written")
 
 
+# The figures each indicator's units would carry: (unit, plan entry, target).
+_Carried = dict[str, list[tuple[PlanUnit, PlanEntry, Value]]]
+
+
 def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> Iterator[Finding]:
     """Every way ``plan`` does not fit ``contract``: one set of rules for
     ``pcontract cascade``, which refuses such a plan, and ``validate`` (PC244).
@@ -412,53 +409,82 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
     Contract schema and the Contract rules; the split targets of an indicator with
     ``aggregation: sum`` must add up to its target as PC310 requires.
     """
-    from pcontract import schema
     from pcontract.rules import rules_for
-    from pcontract.rules.cascade import adds_up
 
     if plan.parent != contract.id:
         yield Finding(("parent",), f"the plan is for contract '{plan.parent}', not '{contract.id}'")
         return
     contract_rules = [r for r in rules_for("Contract") if r.severity is Severity.ERROR]
-    carried: dict[str, list[tuple[PlanUnit, PlanEntry, Value]]] = {}
+    carried: _Carried = {}
     complete = True  # every unit's targets are known, so their sums can be checked
     for unit in plan.units:
-        entry_wrong = False
-        for entry in unit.entries:
-            indicator = contract.indicator(entry.indicator)
-            try:
-                if indicator is None:
-                    raise PcontractError(_unknown(unit, contract, entry.indicator))
-                _target(unit, indicator, entry)
-            except PcontractError as error:
-                yield Finding(entry.path, str(error), at_key=True)
-                entry_wrong = True
-        if entry_wrong:
-            complete = False
-            continue
+        findings, known = _unit_fit(contract, contract_file, plan, unit, contract_rules, carried)
+        yield from findings
+        complete = complete and known
+    if complete:
+        yield from _sum_findings(contract, carried)
+
+
+def _unit_fit(
+    contract: Contract,
+    contract_file: Path,
+    plan: CascadePlan,
+    unit: PlanUnit,
+    contract_rules: Sequence[Rule],
+    carried: _Carried,
+) -> tuple[list[Finding], bool]:
+    """How one unit's draft does not fit, and whether its targets are known (they
+    are then added to ``carried``)."""
+    wrong_entries = list(_entry_findings(contract, unit))
+    if wrong_entries:
+        return wrong_entries, False
+    try:
+        draft = _draft(contract, contract_file, plan, unit, contract_file.parent, None)
+    except PcontractError as error:
+        return [Finding((*unit.path, "id"), str(error))], False
+    entries = {entry.indicator: entry for entry in unit.entries}
+    for indicator_id, target, _ in draft.indicators:
+        carried.setdefault(indicator_id, []).append((unit, entries[indicator_id], target))
+    wrong = _draft_problems(draft, contract_rules)
+    if not wrong:
+        return [], True
+    finding = Finding(
+        (*unit.path, "id"),
+        f"unit '{unit.id}': its draft {draft.contract_id} would not validate: " + "; ".join(wrong),
+        "change the unit's targets or weights in the plan",
+    )
+    return [finding], True
+
+
+def _entry_findings(contract: Contract, unit: PlanUnit) -> Iterator[Finding]:
+    """Each of the unit's entries whose indicator or target cannot be worked out."""
+    for entry in unit.entries:
+        indicator = contract.indicator(entry.indicator)
         try:
-            draft = _draft(contract, contract_file, plan, unit, contract_file.parent, None)
+            if indicator is None:
+                raise PcontractError(_unknown(unit, contract, entry.indicator))
+            _target(unit, indicator, entry)
         except PcontractError as error:
-            yield Finding((*unit.path, "id"), str(error))
-            complete = False
-            continue
-        entries = {entry.indicator: entry for entry in unit.entries}
-        for indicator_id, target, _ in draft.indicators:
-            carried.setdefault(indicator_id, []).append((unit, entries[indicator_id], target))
-        data = loader.load_bytes(draft.text.encode("utf-8"), str(draft.path)).data
-        wrong = [f"{item.message}" for item in schema.check("Contract", data)]
-        if not wrong:
-            document = build("Contract", data)
-            wrong = [f"{f.message} ({r.code})" for r in contract_rules for f in r.check(document)]  # type: ignore[misc]
-        if wrong:
-            yield Finding(
-                (*unit.path, "id"),
-                f"unit '{unit.id}': its draft {draft.contract_id} would not validate: "
-                + "; ".join(wrong),
-                "change the unit's targets or weights in the plan",
-            )
-    if not complete:
-        return
+            yield Finding(entry.path, str(error), at_key=True)
+
+
+def _draft_problems(draft: Draft, contract_rules: Sequence[Rule]) -> list[str]:
+    """What the Contract schema, then the Contract rules, say of a draft."""
+    from pcontract import schema
+
+    data = loader.load_bytes(draft.text.encode("utf-8"), str(draft.path)).data
+    wrong = [f"{item.message}" for item in schema.check("Contract", data)]
+    if not wrong:
+        document = build("Contract", data)
+        wrong = [f"{f.message} ({r.code})" for r in contract_rules for f in r.check(document)]  # type: ignore[misc]
+    return wrong
+
+
+def _sum_findings(contract: Contract, carried: _Carried) -> Iterator[Finding]:
+    """Each indicator with ``aggregation: sum`` whose units' targets do not add up
+    to its own (PC310)."""
+    from pcontract.rules.cascade import adds_up
+
     for indicator in contract.indicators:
         carriers = carried.get(indicator.id)
         if not carriers or indicator.aggregation != "sum" or not is_number(indicator.target):
@@ -471,14 +497,14 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
         if adds_up(total, parent_target):
             continue
         parts = ", ".join(
-            f"{unit.id}: {_fmt(value)}"
+            f"{unit.id}: {plain(value)}"
             for (unit, _, _), value in zip(carriers, values, strict=True)
         )
         yield Finding(
             carriers[-1][1].path,
-            f"{indicator.id}: the units' targets add up to {_fmt(total)}, not the parent's "
-            f"target {_fmt(parent_target)} ({parts})",
-            f"the drafts would be {_fmt(abs(total - parent_target))} "
+            f"{indicator.id}: the units' targets add up to {plain(total)}, not the parent's "
+            f"target {plain(parent_target)} ({parts})",
+            f"the drafts would be {plain(abs(total - parent_target))} "
             f"{'over' if total > parent_target else 'under'} the target (PC310); change the "
             "shares or amounts",
             at_key=True,

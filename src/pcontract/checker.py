@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -250,16 +249,15 @@ def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
     )
 
 
-_TOP_LEVEL = re.compile(rb"^(kind|id):[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
-
-
 def _guess_identity(path: Path) -> tuple[str, str] | None:
     """The kind and id of a file that failed to load, read off its top-level lines,
     so that other files referring to it do not report it missing as well."""
+    from pcontract.model import IDENTITY_LINE
+
     head = read_head(path, 64 * 1024)  # never blocks on a FIFO
     if head is None:
         return None
-    found = {m.group(1).decode(): m.group(2).decode() for m in _TOP_LEVEL.finditer(head)}
+    found = {m.group(1).decode(): m.group(2).decode() for m in IDENTITY_LINE.finditer(head)}
     if "kind" in found and "id" in found:
         return found["kind"], found["id"]
     return None
@@ -632,10 +630,3 @@ def _check_paths_cached(
     if unchanged:  # else a file was edited while it was checked: not this run's key
         store.put_run(run_key, encode_run(files, tree, index, store, options.limits))
     return files, tree
-
-
-def rule_doc(code: str) -> str:
-    from pcontract.rules import RULES
-
-    rule = RULES.get(code)
-    return rule.summary if rule else ""

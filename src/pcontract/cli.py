@@ -1,31 +1,29 @@
-"""The command line: parse options, call the core, pick a reporter.
+"""The command line: parse options, call the core, pick a renderer.
 
-One error boundary (:func:`_run`) turns exceptions into exit codes: 1 for problems
-in the input, 2 for usage errors, 3 for a bug (one line, no traceback unless
-``--debug``), 130 for Ctrl-C.
+Each command's ``--format`` offers the keys of its render registry (validate's
+``reporters.REPORTERS``, ``tables.SCORE_FORMATS`` and ``RANK_FORMATS``,
+``diff_render.DIFF_FORMATS``, ``reports.CARD_TEMPLATES``); the CLI draws nothing
+itself. One error boundary (:func:`_run`) turns exceptions into exit codes: 1
+for problems in the input (an :class:`InputError` prints its problems first), 2
+for usage errors, 3 for a bug (one line, no traceback unless ``--debug``), 130
+for Ctrl-C.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, Final, Literal
 
 import typer
 
 from pcontract import __version__
 from pcontract.errors import InputError, PcontractError
-from pcontract.files import (
-    DEFAULT_MAX_ALIASES,
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_DEPTH,
-    DEFAULT_MAX_VALUES,
-    Limits,
-)
-
-T = TypeVar("T")
+from pcontract.files import Limits
 
 app = typer.Typer(
     name="pcontract",
@@ -51,11 +49,22 @@ def _err(message: str) -> None:
     typer.echo(f"pcontract: {safe_text(message)}", err=True)
 
 
+def _print_input_problems(error: InputError) -> None:
+    from pcontract.checker import Report
+    from pcontract.problems import Problem
+    from pcontract.reporters import TextReporter
+
+    problems = [p for p in error.problems if isinstance(p, Problem)]
+    TextReporter().report(Report([], sorted(problems)), sys.stderr)
+
+
 def _run(body: Callable[[], int]) -> None:
     """Run a command body inside the error boundary and exit with its code."""
     try:
         code = body()
     except PcontractError as error:
+        if isinstance(error, InputError):
+            _print_input_problems(error)
         _err(f"error: {error}")
         code = error.exit_code
     except KeyboardInterrupt:
@@ -103,32 +112,59 @@ def _main(
 
 # The loader's limits, defined once for every command that reads files: the
 # hints of PC003, PC006 and PC008 name these options, so each command takes them.
-MaxBytes = Annotated[
-    int, typer.Option("--max-bytes", help="Largest file to read, in bytes.", min=1)
-]
-MaxDepth = Annotated[int, typer.Option("--max-depth", help="Deepest nesting allowed.", min=1)]
-MaxAliases = Annotated[
-    int,
-    typer.Option("--max-aliases", help="YAML aliases allowed per file (0 refuses them).", min=0),
-]
-MaxValues = Annotated[
-    int,
-    typer.Option("--max-values", help="Values (scalars, lists, mappings) allowed per file.", min=1),
-]
+_LIMIT_OPTIONS: Final = {
+    "max_bytes": typer.Option("--max-bytes", help="Largest file to read, in bytes.", min=1),
+    "max_depth": typer.Option("--max-depth", help="Deepest nesting allowed.", min=1),
+    "max_aliases": typer.Option(
+        "--max-aliases", help="YAML aliases allowed per file (0 refuses them).", min=0
+    ),
+    "max_values": typer.Option(
+        "--max-values", help="Values (scalars, lists, mappings) allowed per file.", min=1
+    ),
+}
 
 
-def _limits(max_bytes: int, max_depth: int, max_aliases: int, max_values: int) -> Limits:
-    return Limits(max_bytes, max_depth, max_aliases, max_values)
+def _reads_files(command: Callable[..., None]) -> Callable[..., None]:
+    """Give ``command`` the loader's limits as options (``--max-bytes`` …), with
+    the defaults of :class:`~pcontract.files.Limits`, and pass them to it as one
+    ``limits``."""
+    signature = inspect.signature(command, eval_str=True)
+    defaults = Limits()
+    options = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[int, option],
+            default=getattr(defaults, name),
+        )
+        for name, option in _LIMIT_OPTIONS.items()
+    ]
+    params = list(signature.parameters.values())
+    at = [p.name for p in params].index("limits")  # the options go where it stands
+
+    @functools.wraps(command)
+    def run(**values: Any) -> None:
+        limits = Limits(**{name: values.pop(name) for name in _LIMIT_OPTIONS})
+        command(**values, limits=limits)
+
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*params[:at], *options, *params[at + 1 :]]
+    )
+    return run
 
 
-class ValidateFormat(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
+# Each command's --format choices: the keys of its render registry, in order
+# (tests/cli_test.py keeps them equal). The registries are not imported here, so
+# that start-up stays fast.
+ValidateFormat = Literal["text", "json", "github", "sarif"]
+ScoreFormat = Literal["text", "json", "md"]
+RankFormat = Literal["text", "json", "md", "csv"]
+DiffFormat = Literal["text", "md", "json"]
+ReportFormat = Literal["md", "html"]
 
 
 @app.command()
+@_reads_files
 def validate(
     paths: Annotated[
         list[str], typer.Argument(help="Files and folders to check; folders are walked.")
@@ -136,14 +172,12 @@ def validate(
     output_format: Annotated[
         ValidateFormat,
         typer.Option("--format", "-f", help="Output: text, json, github annotations or sarif."),
-    ] = ValidateFormat.text,
+    ] = "text",
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warnings (vetting checks) as errors.")
     ] = False,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
-    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
-    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
-    max_values: MaxValues = DEFAULT_MAX_VALUES,
+    *,
+    limits: Limits,
     jobs: Annotated[
         int,
         typer.Option(
@@ -179,7 +213,7 @@ def validate(
 
         options = Options(
             strict=strict,
-            limits=_limits(max_bytes, max_depth, max_aliases, max_values),
+            limits=limits,
             jobs=jobs or os.cpu_count() or 1,
             cache_dir=None if no_cache else (Path(cache_dir) if cache_dir else default_dir()),
         )
@@ -189,7 +223,7 @@ def validate(
             report = check_with_context(paths, context, options)
         else:
             report = check_paths(paths, options)
-        REPORTERS[output_format.value]().report(report, sys.stdout)
+        REPORTERS[output_format]().report(report, sys.stdout)
         return EXIT_OK if report.ok else EXIT_PROBLEMS
 
     _run(body)
@@ -250,22 +284,8 @@ def rules_command(
     _run(body)
 
 
-def _print_input_problems(error: InputError) -> None:
-    from pcontract.checker import Report
-    from pcontract.problems import Problem
-    from pcontract.reporters import TextReporter
-
-    problems = [p for p in error.problems if isinstance(p, Problem)]
-    TextReporter().report(Report([], sorted(problems)), sys.stderr)
-
-
-class ScoreFormat(StrEnum):
-    text = "text"
-    json = "json"
-    md = "md"
-
-
 @app.command()
+@_reads_files
 def score(
     contract: Annotated[str, typer.Argument(help="The Contract file to score.")],
     results: Annotated[
@@ -278,7 +298,7 @@ def score(
     ] = None,
     output_format: Annotated[
         ScoreFormat, typer.Option("--format", "-f", help="Output: text, json or md.")
-    ] = ScoreFormat.text,
+    ] = "text",
     rollup: Annotated[
         list[str] | None,
         typer.Option(
@@ -287,10 +307,8 @@ def score(
             "found under this folder (repeatable).",
         ),
     ] = None,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
-    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
-    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
-    max_values: MaxValues = DEFAULT_MAX_VALUES,
+    *,
+    limits: Limits,
 ) -> None:
     """Score a contract against its results: raw, weighted and composite scores, grade.
 
@@ -298,35 +316,20 @@ def score(
     """
 
     def body() -> int:
-        from pcontract import tables
         from pcontract.checker import Options
         from pcontract.evaluation import score_files
+        from pcontract.tables import SCORE_FORMATS
 
-        options = Options(limits=_limits(max_bytes, max_depth, max_aliases, max_values))
-        try:
-            scored = score_files(contract, results, guidelines, options, rollup_paths=rollup)
-        except InputError as error:
-            _print_input_problems(error)
-            raise
-        if output_format is ScoreFormat.json:
-            sys.stdout.write(tables.score_json(scored.score, scored.warnings))
-        elif output_format is ScoreFormat.md:
-            sys.stdout.write(tables.score_md(scored.score))
-        else:
-            tables.score_text(scored.score, scored.warnings, sys.stdout)
+        options = Options(limits=limits)
+        scored = score_files(contract, results, guidelines, options, rollup_paths=rollup)
+        SCORE_FORMATS[output_format](scored, sys.stdout)
         return EXIT_OK
 
     _run(body)
 
 
-class RankFormat(StrEnum):
-    text = "text"
-    json = "json"
-    md = "md"
-    csv = "csv"
-
-
 @app.command()
+@_reads_files
 def rank(
     paths: Annotated[
         list[str], typer.Argument(help="Files and folders holding contracts and annual results.")
@@ -337,15 +340,13 @@ def rank(
     ] = None,
     output_format: Annotated[
         RankFormat, typer.Option("--format", "-f", help="Output: text, json, md or csv.")
-    ] = RankFormat.text,
+    ] = "text",
     rollup: Annotated[
         bool,
         typer.Option("--rollup", help="Roll up carried indicators from child contracts' results."),
     ] = False,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
-    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
-    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
-    max_values: MaxValues = DEFAULT_MAX_VALUES,
+    *,
+    limits: Limits,
 ) -> None:
     """Rank institutions within each category, from number 1 to last.
 
@@ -356,35 +357,25 @@ def rank(
     """
 
     def body() -> int:
-        from pcontract import tables
         from pcontract.checker import Options
         from pcontract.evaluation import rank_paths
+        from pcontract.reporters import with_progress
+        from pcontract.tables import RANK_FORMATS
 
-        options = Options(limits=_limits(max_bytes, max_depth, max_aliases, max_values))
-        try:
-            ranked = _with_progress(
-                lambda tick: rank_paths(
-                    paths, guidelines, options, on_progress=tick, with_rollup=rollup
-                )
+        options = Options(limits=limits)
+        ranked = with_progress(
+            lambda tick: rank_paths(
+                paths, guidelines, options, on_progress=tick, with_rollup=rollup
             )
-        except InputError as error:
-            _print_input_problems(error)
-            raise
-        rows = ranked.rows
-        if output_format is RankFormat.json:
-            sys.stdout.write(tables.rank_json(rows))
-        elif output_format is RankFormat.md:
-            sys.stdout.write(tables.rank_md(rows))
-        elif output_format is RankFormat.csv:
-            sys.stdout.write(tables.rank_csv(rows))
-        else:
-            tables.rank_text(rows, sys.stdout)
+        )
+        RANK_FORMATS[output_format](ranked.rows, sys.stdout)
         return EXIT_OK
 
     _run(body)
 
 
 @app.command()
+@_reads_files
 def cascade(
     contract: Annotated[str, typer.Argument(help="The parent Contract file.")],
     plan: Annotated[str, typer.Option("--plan", "-p", help="The CascadePlan file.")],
@@ -395,10 +386,8 @@ def cascade(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be written; write nothing.")
     ] = False,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
-    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
-    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
-    max_values: MaxValues = DEFAULT_MAX_VALUES,
+    *,
+    limits: Limits,
 ) -> None:
     """Draft one child Contract per unit of a cascade plan.
 
@@ -409,124 +398,54 @@ def cascade(
     def body() -> int:
         from pathlib import Path
 
-        from rich.table import Table
-        from rich.text import Text
-
         from pcontract.cascade import cascade_inputs, plan_cascade, write_drafts
         from pcontract.checker import Options
         from pcontract.evaluation import load_for_cascade
         from pcontract.files import recording_reads
-        from pcontract.reporters import safe_text, text_console
-        from pcontract.tables import show
+        from pcontract.reporters import wrote_lines
 
-        options = Options(limits=_limits(max_bytes, max_depth, max_aliases, max_values))
-        try:
-            with recording_reads() as read:
-                parent, cascade_plan = load_for_cascade(contract, plan, options)
-        except InputError as error:
-            _print_input_problems(error)
-            raise
+        options = Options(limits=limits)
+        with recording_reads() as read:
+            parent, cascade_plan = load_for_cascade(contract, plan, options)
         drafts = plan_cascade(parent, Path(contract), cascade_plan, Path(out), plan_file=Path(plan))
         inputs = [*read, *cascade_inputs(parent, Path(contract), Path(plan))]
-        console = text_console()
         if dry_run:
-            table = Table(title="Drafts that would be written (dry run)", title_justify="left")
-            for header in ("file", "contract", "indicator", "target", "weight", "note"):
-                table.add_column(header)
-            for draft in drafts:
-                note = "exists: needs --force" if draft.exists and not force else ""
-                for indicator_id, target, weight in draft.indicators:
-                    table.add_row(
-                        Text(safe_text(str(draft.path))),
-                        Text(safe_text(draft.contract_id)),
-                        Text(safe_text(indicator_id)),
-                        Text(safe_text(show(target))),
-                        str(weight),
-                        note,
-                    )
-                    note = ""
-            console.print(table)
+            from pcontract.tables import cascade_dry_run
+
+            cascade_dry_run(drafts, force, sys.stdout)
             return EXIT_OK
-        for path in write_drafts(drafts, force=force, inputs=inputs):
-            console.print(Text(f"wrote {safe_text(str(path))}"))
+        wrote_lines(write_drafts(drafts, force=force, inputs=inputs), sys.stdout)
         return EXIT_OK
 
     _run(body)
 
 
 @app.command()
+@_reads_files
 def tree(
     paths: Annotated[list[str], typer.Argument(help="Files and folders holding contracts.")],
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
-    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
-    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
-    max_values: MaxValues = DEFAULT_MAX_VALUES,
+    *,
+    limits: Limits,
 ) -> None:
     """Show the cascade hierarchy: each contract, who signs for it, and which of its
     indicators its children carry."""
 
     def body() -> int:
-        from rich.text import Text
-
         from pcontract import hierarchy
         from pcontract.checker import Options, build_index, check_file, discover
-        from pcontract.reporters import safe_text, text_console
-        from pcontract.tables import wide
+        from pcontract.tables import tree_text
 
-        options = Options(limits=_limits(max_bytes, max_depth, max_aliases, max_values))
+        options = Options(limits=limits)
         files = [check_file(t, options) for t in discover(paths)]
         found = hierarchy.lines(build_index(files, options))
-        console = text_console(width=wide(sys.stdout))
-        if not found:
-            console.print("no contracts found")
-            return EXIT_PROBLEMS
-
-        def label(line: hierarchy.Line) -> Text:
-            c = line.contract
-            text = Text(line.guides(), style="dim")
-            if line.repeat is not None:
-                mark = "↻ " if line.repeat == hierarchy.REPEAT_CYCLE else ""
-                text.append(f"{mark}{safe_text(c.id)}", style="bold")
-                text.append(f"  ({line.repeat})", style="yellow")
-                return text
-            text.append(safe_text(c.id), style="bold")
-            text.append(f"  {safe_text(c.institution)}")
-            if c.agent:
-                text.append(f" — {safe_text(c.agent)}", style="dim")
-            text.append(f"  [{safe_text(c.status)}]", style="cyan")
-            if line.covered is not None and line.uncovered is not None:
-                total = len(line.covered) + len(line.uncovered)
-                style = "green" if not line.uncovered else "yellow"
-                text.append(f"  carried {len(line.covered)}/{total}", style=style)
-                if line.uncovered:
-                    missing = ", ".join(safe_text(i) for i in line.uncovered)
-                    text.append(f" (not carried: {missing})", style=style)
-            if line.cycle is not None:
-                loop = " → ".join(safe_text(i) for i in line.cycle)
-                text.append(f"  ↻ parent cycle: {loop}", style="yellow")
-            return text
-
-        # One contract a line, never cut or folded by the console: a deep cascade
-        # is as wide as it is deep, and a pipe or a narrow terminal still gets all.
-        for line in found:
-            console.print(label(line), soft_wrap=True)
-        broken = sum(1 for f in files if f.has_errors)
-        if broken:
-            console.print(
-                Text(f"{broken} file(s) have errors; run pcontract validate", style="yellow")
-            )
-        return EXIT_OK
+        tree_text(found, sum(1 for f in files if f.has_errors), sys.stdout)
+        return EXIT_OK if found else EXIT_PROBLEMS
 
     _run(body)
 
 
-class DiffFormat(StrEnum):
-    text = "text"
-    md = "md"
-    json = "json"
-
-
 @app.command()
+@_reads_files
 def diff(
     paths: Annotated[
         list[str] | None,
@@ -559,14 +478,12 @@ def diff(
     output_format: Annotated[
         DiffFormat,
         typer.Option("--format", "-f", help="Output: text, md (a PR comment) or json."),
-    ] = DiffFormat.text,
+    ] = "text",
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warning flags as errors.")
     ] = False,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
-    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
-    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
-    max_values: MaxValues = DEFAULT_MAX_VALUES,
+    *,
+    limits: Limits,
 ) -> None:
     """Show what changed between two versions of contracts, flagged against vetting rules.
 
@@ -575,27 +492,17 @@ def diff(
 
     def body() -> int:
         from pcontract.diff import diff_git, diff_paths
-        from pcontract.diff_render import render_json, render_md, render_text
+        from pcontract.diff_render import DIFF_FORMATS
         from pcontract.errors import UsageError
 
         given = paths or []
-        try:
-            limits = _limits(max_bytes, max_depth, max_aliases, max_values)
-            if git is not None:
-                report = diff_git(git, given, results or (), strict, limits)
-            elif len(given) != 2:
-                raise UsageError("give OLD and NEW (two files or two folders), or --git REV")
-            else:
-                report = diff_paths(given[0], given[1], results or (), strict, limits)
-        except InputError as error:
-            _print_input_problems(error)
-            raise
-        if output_format is DiffFormat.md:
-            sys.stdout.write(render_md(report))
-        elif output_format is DiffFormat.json:
-            sys.stdout.write(render_json(report))
+        if git is not None:
+            report = diff_git(git, given, results or (), strict, limits)
+        elif len(given) != 2:
+            raise UsageError("give OLD and NEW (two files or two folders), or --git REV")
         else:
-            render_text(report, sys.stdout)
+            report = diff_paths(given[0], given[1], results or (), strict, limits)
+        DIFF_FORMATS[output_format](report, sys.stdout)
         return EXIT_OK if report.ok else EXIT_PROBLEMS
 
     _run(body)
@@ -623,24 +530,14 @@ def init(
     def body() -> int:
         from pathlib import Path
 
-        from rich.text import Text
-
-        from pcontract.reporters import safe_text, text_console
+        from pcontract.reporters import wrote_lines
         from pcontract.scaffold import scaffold
 
         written = scaffold(Path(directory), financial_year, force=force)
-        console = text_console()
-        for path in written:
-            console.print(Text(f"wrote {safe_text(str(path))}"))
-        console.print(Text(f"next: pcontract validate {safe_text(directory)}"))
+        wrote_lines(written, sys.stdout, next_step=f"pcontract validate {directory}")
         return EXIT_OK
 
     _run(body)
-
-
-class ReportFormat(StrEnum):
-    md = "md"
-    html = "html"
 
 
 def _generated(timestamp: bool) -> str | None:
@@ -653,6 +550,7 @@ def _generated(timestamp: bool) -> str | None:
 
 
 @app.command()
+@_reads_files
 def report(
     contract: Annotated[str, typer.Argument(help="The Contract file.")],
     results: Annotated[str, typer.Option("--results", "-r", help="The annual Results file.")],
@@ -685,10 +583,8 @@ def report(
     timestamp: Annotated[
         bool, typer.Option("--timestamp", help="Print the time of generation on the card.")
     ] = False,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
-    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
-    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
-    max_values: MaxValues = DEFAULT_MAX_VALUES,
+    *,
+    limits: Limits,
 ) -> None:
     """Write a report card: composite, grade, categories, indicators, gaps, methodology.
 
@@ -704,23 +600,13 @@ def report(
         from pcontract.writer import write_files
 
         folder = out is not None and reports.names_a_folder(out)
-        fmt = output_format.value if output_format is not None else None
+        fmt: str | None = output_format
         if fmt is None:
             suffix = Path(out).suffix.lower() if out and not folder else ""
             fmt = "html" if suffix in (".html", ".htm") else "md"
         with recording_reads() as read:
             templates = reports.Templates(template)
-            try:
-                inputs = reports.load_card(
-                    contract,
-                    results,
-                    quarterly,
-                    guidelines,
-                    _limits(max_bytes, max_depth, max_aliases, max_values),
-                )
-            except InputError as error:
-                _print_input_problems(error)
-                raise
+            inputs = reports.load_card(contract, results, quarterly, guidelines, limits)
             text = reports.render_card(inputs, fmt, templates, _generated(timestamp))
         if out is None:
             sys.stdout.write(text)
@@ -742,6 +628,7 @@ def report(
 
 
 @app.command()
+@_reads_files
 def site(
     paths: Annotated[
         list[str], typer.Argument(help="Files and folders holding contracts and annual results.")
@@ -759,10 +646,8 @@ def site(
     timestamp: Annotated[
         bool, typer.Option("--timestamp", help="Print the time of generation on each page.")
     ] = False,
-    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
-    max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
-    max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
-    max_values: MaxValues = DEFAULT_MAX_VALUES,
+    *,
+    limits: Limits,
 ) -> None:
     """Write a static site: league tables per category and a report card per contract.
 
@@ -775,22 +660,14 @@ def site(
 
         from pcontract import reports
         from pcontract.files import recording_reads
+        from pcontract.reporters import with_progress
         from pcontract.writer import write_files
 
         with recording_reads() as read:
             templates = reports.Templates(template)
-            try:
-                inputs = _with_progress(
-                    lambda tick: reports.load_site(
-                        paths,
-                        guidelines,
-                        on_progress=tick,
-                        limits=_limits(max_bytes, max_depth, max_aliases, max_values),
-                    )
-                )
-            except InputError as error:
-                _print_input_problems(error)
-                raise
+            inputs = with_progress(
+                lambda tick: reports.load_site(paths, guidelines, on_progress=tick, limits=limits)
+            )
             files = reports.render_site(inputs, templates, _generated(timestamp))
         root = Path(out)
         written = write_files(
@@ -803,23 +680,6 @@ def site(
         return EXIT_OK
 
     _run(body)
-
-
-def _with_progress(work: Callable[[Callable[[int, int], None]], T]) -> T:
-    """Run ``work`` with a progress bar on stderr when stderr is a terminal."""
-    from rich.console import Console
-    from rich.progress import Progress
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        return work(lambda done, total: None)
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("scoring", total=None)
-
-        def tick(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        return work(tick)
 
 
 def main() -> None:

@@ -39,7 +39,8 @@ from typing import Any, Final
 from pcontract import gitrev
 from pcontract.checker import YAML_SUFFIXES, discover
 from pcontract.errors import PcontractError, UsageError
-from pcontract.loader import Limits
+from pcontract.files import Limits
+from pcontract.formatting import show as _show
 from pcontract.model import (
     CRITERIA_ORDER,
     KIND_DECREASE,
@@ -55,7 +56,6 @@ from pcontract.model import (
 )
 from pcontract.problems import Problem, Severity
 from pcontract.scoring import ContractScore, score
-from pcontract.tables import show
 from pcontract.versions import FileSource, GitSource, Reader, Source, Version, load_results
 
 _DEFAULT_LIMITS: Final = Limits()
@@ -455,14 +455,6 @@ def _added_rows(contract: Contract) -> list[Change]:
 
 
 # -- flags ---------------------------------------------------------------------------
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return show(int(value) if value == value.to_integral_value() else float(value))
-    if isinstance(value, list | tuple):
-        return ", ".join(show(v) for v in value)
-    return show(value)
 
 
 def _previous_year(financial_year: str) -> str | None:

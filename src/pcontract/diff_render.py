@@ -7,8 +7,9 @@ the terminal with :func:`reporters.safe_text` (and rich markup is never parsed).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, Final
 
 from pcontract import __version__
 from pcontract.diff import (
@@ -22,26 +23,16 @@ from pcontract.diff import (
     Flag,
     Projection,
 )
-from pcontract.reporters import json_text
+from pcontract.formatting import dp, number, scalar, show
+from pcontract.reporters import json_text, written
 from pcontract.scoring import ContractScore
-from pcontract.tables import dp, md, md_table, number, show, wide
+from pcontract.tables import md, md_table, wide
 
 ERROR_MARK = "❌"
 WARNING_MARK = "⚠️"
 
 
 # -- shared wording --------------------------------------------------------------------
-
-
-def value_text(value: Any) -> str:
-    """A value as a person reads it: 1,000,000; 2025-03-31; yes; — for none."""
-    if isinstance(value, Decimal):
-        value = int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list | tuple):
-        return ", ".join(value_text(v) for v in value) if value else "(none)"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {value_text(v)}" for k, v in value.items()) + "}"
-    return show(value)
 
 
 def _signed(value: Decimal) -> str:
@@ -218,8 +209,8 @@ def _contract_md(diff: ContractDiff) -> list[str]:
                     change.where,
                     change.name,
                     field_text(change),
-                    value_text(change.old),
-                    value_text(change.new),
+                    show(change.old),
+                    show(change.new),
                     change_text(change),
                     _direction(change),
                     "; ".join(f"{_mark(f)} {f.label}" for f in flags),
@@ -242,7 +233,7 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return None  # strict JSON has no NaN or Infinity
-        return int(value) if value == value.to_integral_value() else float(value)
+        return scalar(value)
     if isinstance(value, list | tuple):
         return [_json_value(v) for v in value]
     if isinstance(value, dict):
@@ -339,41 +330,29 @@ def render_text(report: DiffReport, out: IO[str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from pcontract.reporters import safe_text, text_console
+    from pcontract.reporters import literal, text_console
 
     console = text_console(out, wide(out))
-    console.print(
-        Text(
-            safe_text(f"Comparing {report.old_label} → {report.new_label}"),
-            style="bold",
-        )
-    )
+    console.print(literal(f"Comparing {report.old_label} → {report.new_label}", "bold"))
     for problem in report.problems:
         where = f"{problem.file}:{problem.line}" if problem.line else problem.file
         console.print(
-            Text(
-                safe_text(f"{problem.severity.value}: {where}: {problem.code} {problem.message}"),
-                style="red" if problem.is_error else "yellow",
+            literal(
+                f"{problem.severity.value}: {where}: {problem.code} {problem.message}",
+                "red" if problem.is_error else "yellow",
             )
         )
     for diff in report.contracts:
         contract = diff.current.contract
         console.print()
         console.print(
-            Text(
-                safe_text(f"{diff.id} — {contract.institution} ({state_text(diff)})"),
-                style="bold underline",
-            )
+            literal(f"{diff.id} — {contract.institution} ({state_text(diff)})", "bold underline")
         )
-        console.print(
-            Text(safe_text(f"file: {_file_text(diff)}; status: {_status_text(diff)}"), style="dim")
-        )
+        console.print(literal(f"file: {_file_text(diff)}; status: {_status_text(diff)}", "dim"))
         for flag in diff.flags:
-            console.print(
-                Text(safe_text(_flag_line(flag)), style="red" if flag.is_error else "yellow")
-            )
+            console.print(literal(_flag_line(flag), "red" if flag.is_error else "yellow"))
         if diff.projection is not None:
-            console.print(Text(safe_text(projection_text(diff.projection))))
+            console.print(literal(projection_text(diff.projection)))
         if not diff.changes:
             continue
         table = Table(show_header=True, header_style="bold")
@@ -391,20 +370,28 @@ def render_text(report: DiffReport, out: IO[str]) -> None:
         for change in diff.changes:
             flags = diff.flags_for(change)
             table.add_row(
-                Text(safe_text(change.where)),
-                Text(safe_text(change.name)),
-                Text(safe_text(field_text(change))),
-                Text(safe_text(value_text(change.old))),
-                Text(safe_text(value_text(change.new))),
+                literal(change.where),
+                literal(change.name),
+                literal(field_text(change)),
+                literal(show(change.old)),
+                literal(show(change.new)),
                 Text(change_text(change)),
                 Text(_direction(change)),
-                Text(
-                    safe_text("; ".join(f.label for f in flags)),
-                    style="red" if any(f.is_error for f in flags) else "yellow",
+                literal(
+                    "; ".join(f.label for f in flags),
+                    "red" if any(f.is_error for f in flags) else "yellow",
                 ),
             )
         console.print(table)
     console.print()
     errors, _ = report.counts
     mark, style = ("✖", "bold red") if errors else ("✔", "bold green")
-    console.print(Text(f"{mark} {safe_text(summary_text(report))}", style=style))
+    console.print(literal(f"{mark} {summary_text(report)}", style))
+
+
+# The renderers by --format; the CLI offers exactly these keys.
+DIFF_FORMATS: Final[dict[str, Callable[[DiffReport, IO[str]], None]]] = {
+    "text": render_text,
+    "md": written(render_md),
+    "json": written(render_json),
+}

@@ -23,9 +23,7 @@ Loading never raises for bad input: :func:`load` returns a :class:`Loaded` whose
 from __future__ import annotations
 
 import math
-import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -34,35 +32,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from pcontract import numbers
-from pcontract.files import (
-    DEFAULT_MAX_ALIASES,
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_DEPTH,
-    DEFAULT_MAX_VALUES,
-    MAX_DEPTH_CEILING,
-    Limits,
-    UnreadableFile,
-    read_head,
-    read_limited,
-)
+from pcontract.files import MAX_DEPTH_CEILING, Limits, UnreadableFile, read_limited
 from pcontract.problems import JsonPath, Problem, Severity
-
-__all__ = [
-    "DEFAULT_MAX_ALIASES",
-    "DEFAULT_MAX_BYTES",
-    "DEFAULT_MAX_DEPTH",
-    "DEFAULT_MAX_VALUES",
-    "MAX_DEPTH_CEILING",
-    "Limits",
-    "Loaded",
-    "UnreadableFile",
-    "compose",
-    "load",
-    "load_bytes",
-    "locate",
-    "read_head",
-    "read_limited",
-]
 
 # libyaml's composer recurses in C; it was seen to crash between 10,000 and 100,000
 # levels. Below this bound it is safe, so the exact depth check can run on its nodes.
@@ -683,20 +654,3 @@ def locate(root: Node | None, path: JsonPath, at_key: bool = False) -> tuple[int
             break
         node = child
     return _mark_position(node.start_mark)
-
-
-def iter_files_nodes(paths: list[tuple[Path, str]]) -> Iterator[tuple[str, Node | None]]:
-    """Compose each file again, for problems whose position is looked up lazily."""
-    for path, display in paths:
-        try:
-            yield display, compose(read_limited(path))
-        except (UnreadableFile, yaml.YAMLError, _Refused, RecursionError):
-            yield display, None
-
-
-def relative_display(path: Path) -> str:
-    """How a path is shown: relative to the working folder when it is below it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)

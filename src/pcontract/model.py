@@ -9,6 +9,7 @@ float noise.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,17 @@ from typing import Any
 from pcontract.problems import JsonPath
 
 Value = int | float | str | bool
+
+# An id as every document writes it (contracts, indicators, categories, units):
+# defined once here. tools/gen_schemas.py writes it into the JSON Schemas'
+# ``$defs/id``, and a test keeps the committed schemas equal to it.
+ID_START = "[A-Za-z0-9]"
+ID_CHAR = "[A-Za-z0-9._-]"
+ID_PATTERN = f"^{ID_START}{ID_CHAR}{{0,63}}$"
+ID_RE = re.compile(ID_PATTERN)
+# A top-level ``kind:`` or ``id:`` line, read off a file that failed to load, so
+# that other files referring to it do not report it missing as well.
+IDENTITY_LINE = re.compile(rf"^(kind|id):[ \t]*['\"]?({ID_START}{ID_CHAR}*)".encode(), re.MULTILINE)
 
 KIND_INCREASE = "increase"
 KIND_DECREASE = "decrease"

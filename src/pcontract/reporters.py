@@ -1,8 +1,12 @@
-"""Reporters for ``validate``: text (rich), json, github and sarif.
+"""Reporters for ``validate`` (text, json, github and sarif), and what every
+command's output shares.
 
 Each reporter turns a :class:`~pcontract.checker.Report` into output; they sit in
-a registry keyed by ``--format``. Text from YAML files is never interpreted: rich
-markup is not parsed, and control characters are shown as escapes.
+a registry keyed by ``--format``, as every command's renderers do (see
+``tables.SCORE_FORMATS``, ``tables.RANK_FORMATS``, ``diff_render.DIFF_FORMATS``
+and ``reports.CARD_TEMPLATES``). Text from YAML files is never interpreted: rich
+markup is not parsed (:func:`literal`), and control characters are shown as
+escapes (:func:`safe_text`).
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import os
 import re
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
-from typing import IO, TYPE_CHECKING, ClassVar
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, ClassVar, TypeVar
 from urllib.parse import quote
 
 from pcontract import __version__
@@ -25,8 +30,11 @@ from pcontract.problems import Problem, Severity
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from pcontract.checker import Report
+
+T = TypeVar("T")
 
 JSON_FORMAT_VERSION = 1
 # What a value from a file or a path may not print as itself, because it would
@@ -83,6 +91,15 @@ def visible_text(text: str) -> str:
     return "".join(map(_escape_char, text))
 
 
+def literal(text: str, style: str = "") -> Text:
+    """Text from input (a value from a file, or a path) as rich prints it: never
+    read as markup, and shown through :func:`safe_text`. Every rich output puts
+    such text through here."""
+    from rich.text import Text
+
+    return Text(safe_text(text), style=style)
+
+
 def text_console(out: IO[str] | None = None, width: int | None = None) -> Console:
     """The rich console every text output prints through: no highlighting, and no
     line breaks of its own in text (soft wrap: the terminal wraps a long line),
@@ -91,6 +108,42 @@ def text_console(out: IO[str] | None = None, width: int | None = None) -> Consol
     from rich.console import Console
 
     return Console(file=out, width=width, highlight=False, soft_wrap=True)
+
+
+def written(render: Callable[[T], str]) -> Callable[[T, IO[str]], None]:
+    """A renderer that returns its text, as a registry's renderers are called:
+    with the value and the stream to write it to."""
+
+    def write(value: T, out: IO[str]) -> None:
+        out.write(render(value))
+
+    return write
+
+
+def wrote_lines(paths: Iterable[Path], out: IO[str], next_step: str | None = None) -> None:
+    """``wrote <path>`` for each file written, as it is written; then the next step."""
+    console = text_console(out)
+    for path in paths:
+        console.print(literal(f"wrote {path}"))
+    if next_step is not None:
+        console.print(literal(f"next: {next_step}"))
+
+
+def with_progress(work: Callable[[Callable[[int, int], None]], T]) -> T:
+    """Run ``work`` with a progress bar on stderr when stderr is a terminal."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return work(lambda done, total: None)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("scoring", total=None)
+
+        def tick(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return work(tick)
 
 
 def json_safe(value: object) -> object:

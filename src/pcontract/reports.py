@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pcontract import sandbox
 from pcontract.errors import UsageError
 from pcontract.files import Limits
+from pcontract.formatting import dp, show
 from pcontract.model import (
     KIND_BINARY,
     KIND_DECREASE,
@@ -59,7 +60,7 @@ from pcontract.scoring import (
     neutral_score,
     round4,
 )
-from pcontract.tables import dp, md, show
+from pcontract.tables import md
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader, Environment
@@ -530,10 +531,6 @@ def _gauge(score: ContractScore, guidelines: Guidelines, scale: _Scale) -> dict[
     }
 
 
-def _number(value: Decimal) -> str:
-    return dp(value, 2)
-
-
 def _band_ranges(guidelines: Guidelines) -> list[dict[str, str]]:
     """Each grade band as a range a reader can check a composite against."""
     rows = []
@@ -561,11 +558,11 @@ def _band_ranges(guidelines: Guidelines) -> list[dict[str, str]]:
             continue
         if previous is None:
             low, high = sorted((guidelines.best, band.max))
-            text = f"{_number(low)} to {_number(high)}"
+            text = f"{dp(low, 2)} to {dp(high, 2)}"
         elif ascending:
-            text = f"above {_number(previous)} to {_number(band.max)}"
+            text = f"above {dp(previous, 2)} to {dp(band.max, 2)}"
         else:
-            text = f"{_number(band.max)} to below {_number(previous)}"
+            text = f"{dp(band.max, 2)} to below {dp(previous, 2)}"
         rows.append({"grade": band.grade, "range": text, "action": band.action})
         previous = band.max
     return rows
@@ -584,7 +581,7 @@ def _methodology(guidelines: Guidelines) -> dict[str, Any]:
         not_reported = "An indicator with no result reported scores 0%."
     else:
         best, target, worst = (
-            _number(v) for v in (guidelines.best, guidelines.target, guidelines.worst)
+            dp(v, 2) for v in (guidelines.best, guidelines.target, guidelines.worst)
         )
         method = (
             f"Each indicator's achievement becomes a raw score from {best} (best) to "
@@ -667,11 +664,53 @@ def slug(contract_id: str) -> str:
     return name or "_"
 
 
+def _contract_view(contract: Contract) -> dict[str, Any]:
+    return {
+        "id": contract.id,
+        "title": contract.title,
+        "institution": contract.institution,
+        "category": contract.category,
+        "financial_year": contract.financial_year,
+        "period_start": contract.period_start,
+        "period_end": contract.period_end,
+        "status": contract.status,
+        "principal": _person(contract.principal),
+        "agent": _person(contract.agent),
+    }
+
+
+def _grade_view(score: ContractScore, guidelines: Guidelines) -> dict[str, Any]:
+    """The composite, the grade and where it sits among the bands, and what follows."""
+    grade_names = [band.grade for band in guidelines.grades]
+    return {
+        "composite": dp(score.composite, 4),
+        "grade": score.grade or "—",
+        "grade_level": _grade_level(score.grade, guidelines),
+        "grade_band": grade_names.index(score.grade) + 1 if score.grade in grade_names else None,
+        "grade_bands": len(grade_names),
+        "action": _action(score.grade, guidelines),
+        "action_kind": _action_kind(score.grade, guidelines),
+    }
+
+
+def _rank_view(inputs: CardInputs, no_results: bool) -> dict[str, Any] | None:
+    rank, score = inputs.rank, inputs.score
+    if rank is None or rank.rank is None:
+        return None
+    # The card says "no results submitted" (or "not scored") once, not again as a
+    # league-table flag.
+    said = {NO_RESULTS} if no_results else set()
+    if score.not_scored is not None:
+        said |= {score.not_scored, NOT_SCORED_ALL_NA}
+    flags = [f for f in rank.flags if f not in said]
+    return {"rank": rank.rank, "of": rank.of, "category": rank.category, "flags": flags}
+
+
 def card_view(
     inputs: CardInputs, generated: str | None = None, index_href: str | None = None
 ) -> dict[str, Any]:
     """The report card as plain data for a template."""
-    score, contract, guidelines = inputs.score, inputs.contract, inputs.guidelines
+    score, guidelines = inputs.score, inputs.guidelines
     scale = _scale(score, guidelines)
     names = {c.id: c.name for c in score.categories}
     indicators = [_indicator(item, scale, names) for item in score.indicators]
@@ -680,31 +719,15 @@ def card_view(
         {**category, "indicators": [i for i in indicators if i["category"] == category["id"]]}
         for category in categories
     ]
-    rank = inputs.rank
     no_results = inputs.results is None or score.period is None
-    indicator_names = {item.id: item.name for item in score.indicators}
-    grade_names = [band.grade for band in guidelines.grades]
-    # The card says "no results submitted" (or "not scored") once, not again as a
-    # league-table flag.
-    said = {NO_RESULTS} if no_results else set()
-    if score.not_scored is not None:
-        said |= {score.not_scored, NOT_SCORED_ALL_NA}
-    flags = [f for f in rank.flags if f not in said] if rank else []
+    progress = None
+    if inputs.quarterly is not None:
+        indicator_names = {item.id: item.name for item in score.indicators}
+        progress = _progress(inputs.quarterly, inputs.quarterly_results, indicator_names)
     return {
         "generated": generated,
         "index_href": index_href,
-        "contract": {
-            "id": contract.id,
-            "title": contract.title,
-            "institution": contract.institution,
-            "category": contract.category,
-            "financial_year": contract.financial_year,
-            "period_start": contract.period_start,
-            "period_end": contract.period_end,
-            "status": contract.status,
-            "principal": _person(contract.principal),
-            "agent": _person(contract.agent),
-        },
+        "contract": _contract_view(inputs.contract),
         "results": {
             "period": score.period or "none",
             "as_of": inputs.results.as_of if inputs.results is not None else "",
@@ -713,21 +736,8 @@ def card_view(
         "not_scored": score.not_scored,
         "method": score.method,
         "lower_is_better": score.lower_is_better,
-        "composite": dp(score.composite, 4) if score.composite is not None else "—",
-        "grade": score.grade or "—",
-        "grade_level": _grade_level(score.grade, guidelines),
-        "grade_band": grade_names.index(score.grade) + 1 if score.grade in grade_names else None,
-        "grade_bands": len(grade_names),
-        "action": _action(score.grade, guidelines),
-        "action_kind": _action_kind(score.grade, guidelines),
-        "rank": {
-            "rank": rank.rank,
-            "of": rank.of,
-            "category": rank.category,
-            "flags": flags,
-        }
-        if rank is not None and rank.rank is not None
-        else None,
+        **_grade_view(score, guidelines),
+        "rank": _rank_view(inputs, no_results),
         "gauge": _gauge(score, guidelines, scale),
         "target_label": scale.label(scale.target),
         "categories": categories,
@@ -737,9 +747,7 @@ def card_view(
         "not_applicable_count": sum(1 for i in indicators if i["status"] == STATUS_NOT_APPLICABLE),
         "weights_rescaled": any(i["rescaled"] for i in indicators),
         "gaps": _gaps(score, scale),
-        "progress": _progress(inputs.quarterly, inputs.quarterly_results, indicator_names)
-        if inputs.quarterly is not None
-        else None,
+        "progress": progress,
         "methodology": _methodology(guidelines),
         "warnings": list(score.warnings),
     }

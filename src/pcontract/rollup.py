@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from fractions import Fraction
 
+from pcontract.formatting import scalar
 from pcontract.model import (
     KIND_BINARY,
     KIND_MILESTONE,
@@ -44,14 +44,6 @@ class RolledUp:
     figures: dict[str, tuple[Value, dict[str, Value]]]
 
 
-def _number(value: Decimal | Fraction) -> int | float:
-    if isinstance(value, Fraction):
-        if value.denominator == 1:
-            return int(value.numerator)
-        return float(value)
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def aggregate(kind: str, how: str, values: Sequence[Value]) -> Value | None:
     """Combine the children's figures; None where the combination has no meaning."""
     if not values or how not in AGGREGATIONS:
@@ -69,10 +61,10 @@ def aggregate(kind: str, how: str, values: Sequence[Value]) -> Value | None:
         return None
     numbers = [Fraction(dec(v)) for v in values]  # type: ignore[arg-type]
     if how == "sum":
-        return _number(sum(numbers, Fraction(0)))
+        return scalar(sum(numbers, Fraction(0)))
     if how == "mean":
-        return _number(sum(numbers, Fraction(0)) / len(numbers))
-    return _number(min(numbers) if how == "min" else max(numbers))
+        return scalar(sum(numbers, Fraction(0)) / len(numbers))
+    return scalar(min(numbers) if how == "min" else max(numbers))
 
 
 def _carrier(child: Contract, parent_id: str, indicator_id: str) -> str | None:

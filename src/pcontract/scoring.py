@@ -24,6 +24,7 @@ from itertools import pairwise
 from typing import Final
 
 from pcontract.errors import PcontractError
+from pcontract.formatting import dp, plain
 from pcontract.model import (
     KIND_BINARY,
     KIND_DECREASE,
@@ -39,6 +40,7 @@ from pcontract.model import (
     dec,
     is_number,
 )
+from pcontract.numbers import rounded
 
 METHOD_FIVE_POINT: Final = "five-point"
 METHOD_PERCENTAGE: Final = "percentage"
@@ -74,19 +76,10 @@ AT_RISK_PCT: Final = Decimal(80)
 # the target itself, which is always a point (at the scale's target score).
 _POINT_NAMES: Final = ("excellent", "very_good", "target", "fair", "poor")
 
-_FOUR_PLACES: Final = 10**4
-
 
 def round4(x: Fraction) -> Decimal:
     """``x`` to 4 decimal places, halves away from zero (ROUND_HALF_UP), exactly."""
-    magnitude = abs(x)
-    quotient, remainder = divmod(magnitude.numerator * _FOUR_PLACES, magnitude.denominator)
-    if 2 * remainder >= magnitude.denominator:
-        quotient += 1
-    # Integer arithmetic rather than a Decimal division, which would first round the
-    # quotient to the context's precision and could then round a second time.
-    signed = -quotient if x < 0 and quotient else quotient
-    return Decimal(signed).scaleb(-4)
+    return rounded(x, 4)
 
 
 def fraction(value: Decimal | int | float | Fraction) -> Fraction:
@@ -240,14 +233,7 @@ def _done(indicator: Indicator, value: Value | Fraction) -> bool:
 def _show(value: Fraction, indicator: Indicator) -> str:
     if indicator.kind == KIND_MILESTONE and value.denominator == 1:
         return dt.date.fromordinal(int(value)).isoformat()
-    return _plain(value)
-
-
-def _plain(value: Fraction | Decimal) -> str:
-    """A number as a person writes it: 100, 72.5, 0.3333 (4 places at most)."""
-    if isinstance(value, Fraction):
-        value = round4(value)
-    return format(value.normalize(), "f")
+    return plain(value)
 
 
 # ---------------------------------------------------------------------------
@@ -591,9 +577,9 @@ def _collapsed_warning(indicator: Indicator, guidelines: Guidelines) -> str | No
     names = [name for name, _, _ in _named_points(indicator, guidelines)]
     missing = []
     if names[0] == "target":
-        missing.append(f"beating it scores {_plain(guidelines.best)}")
+        missing.append(f"beating it scores {plain(guidelines.best)}")
     if names[-1] == "target":
-        missing.append(f"missing it scores {_plain(guidelines.worst)}")
+        missing.append(f"missing it scores {plain(guidelines.worst)}")
     if not missing:
         return None
     return (
@@ -667,7 +653,7 @@ def score(contract: Contract, guidelines: Guidelines, results: Results | None) -
                 warnings.append(f"{indicator.id} not reported: scored 0%")
             else:
                 warnings.append(
-                    f"{indicator.id} not reported: scored {guidelines.worst:.2f} (Poor)"
+                    f"{indicator.id} not reported: scored {dp(guidelines.worst, 2)} (Poor)"
                 )
 
     categories = tuple(

@@ -1,72 +1,32 @@
-"""Output for ``score`` and ``rank``: rich tables, JSON, Markdown and CSV.
+"""Output for ``score`` and ``rank`` (rich tables, JSON, Markdown and CSV), for
+``cascade --dry-run`` and for ``tree``.
 
-Numbers are rounded only here, for display: composites to 4 decimals as
-published, raw and weighted scores to 4, percentages to 1.
+Numbers are rounded only for display (:mod:`pcontract.formatting`): composites
+to 4 decimals as published, raw and weighted scores to 4, percentages to 1.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 import re
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
-from fractions import Fraction
-from typing import IO, Any, Literal
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, TYPE_CHECKING, Any, Final, Literal
 
-from pcontract import numbers
-from pcontract.model import Value
+from pcontract.formatting import dp, number, show
 from pcontract.problems import Problem
 from pcontract.ranking import RankRow
-from pcontract.reporters import json_text, visible_text
+from pcontract.reporters import json_text, literal, visible_text, written
 from pcontract.scoring import ContractScore, IndicatorScore
 
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from pcontract.cascade import Draft
+    from pcontract.evaluation import Scored
+    from pcontract.hierarchy import Line
+
 SCORE_FORMAT_VERSION = 1
-
-
-def dp(value: Fraction | Decimal | None, places: int) -> str:
-    """``value`` to ``places`` decimals, halves rounded away from zero.
-
-    Exact at any size: decimal's 28-digit context would refuse to round an
-    achievement of 1e300 % (InvalidOperation), and round a huge one wrongly.
-    """
-    if value is None:
-        return "—"
-    if isinstance(value, Decimal) and not value.is_finite():
-        return str(value)
-    exact = Fraction(value)
-    whole = math.floor(abs(exact) * 10**places + Fraction(1, 2))
-    return str(Decimal((int(exact < 0), tuple(map(int, str(whole))), -places)))
-
-
-def number(value: Fraction | Decimal | None, places: int) -> float | None:
-    """``value`` rounded, as a JSON number; None when no float can hold it."""
-    if value is None:
-        return None
-    result = float(dp(value, places))
-    return result if math.isfinite(result) else None
-
-
-def show(value: Value | Fraction | None) -> str:
-    """A target or an actual as a person reads it: 1,000,000; 72.5; 2025-03-31; yes."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Fraction) and value.denominator == 1:
-        value = value.numerator
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float) and math.isfinite(value):
-        value = Fraction(Decimal(repr(value)))  # the number as written, not its binary value
-    if isinstance(value, Fraction):
-        return f"{numbers.rounded(value, 4):,f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def json_value(value: Value | None) -> Any:
-    return value
 
 
 # -- Markdown escaping ------------------------------------------------------------
@@ -165,9 +125,9 @@ def _indicator_row(item: IndicatorScore) -> dict[str, Any]:
         "unit": item.unit,
         "weight": number(item.weight, 4),
         "effective_weight": number(item.effective_weight, 4),
-        "target": json_value(item.target),
-        "actual": json_value(item.actual),
-        "reported": json_value(item.reported),
+        "target": item.target,
+        "actual": item.actual,
+        "reported": item.reported,
         "moderation": {
             "actual": item.moderation.actual,
             "by": item.moderation.by,
@@ -213,7 +173,7 @@ def score_json(result: ContractScore, warnings: Sequence[Problem] = ()) -> str:
                 "id": p.id,
                 "quarter": p.quarter,
                 "quarter_target": number(p.quarter_target, 4),
-                "actual": json_value(p.actual),
+                "actual": p.actual,
                 "pct_of_quarter_target": number(p.pct_of_quarter_target, 2),
                 "status": p.status,
                 "projected_raw_score": number(p.projected_raw_score, 4),
@@ -282,11 +242,11 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
     from rich.table import Table
     from rich.text import Text
 
-    from pcontract.reporters import safe_text, text_console
+    from pcontract.reporters import text_console
 
     console = text_console(out, wide(out))
     title = f"{result.institution} — {result.financial_year} ({result.period or 'no results'})"
-    table = Table(title=Text(safe_text(title)), title_justify="left")
+    table = Table(title=literal(title), title_justify="left")
     columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
         ("id", "left"),
         ("indicator", "left"),
@@ -304,7 +264,7 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
         by_category.setdefault(item.category, []).append(item)
     for category in result.categories:
         table.add_row(
-            Text(safe_text(category.name), style="bold"),
+            literal(category.name, style="bold"),
             "",
             dp(category.effective_weight, 2),
             "",
@@ -316,11 +276,11 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
         )
         for item in by_category.get(category.id, []):
             table.add_row(
-                Text(safe_text(item.id)),
-                Text(safe_text(item.name)),
+                literal(item.id),
+                literal(item.name),
                 dp(item.effective_weight, 2),
-                Text(safe_text(show(item.target))),
-                Text(safe_text(_actual_cell(item))),
+                literal(show(item.target)),
+                literal(_actual_cell(item)),
                 dp(item.achievement_pct, 1),
                 dp(item.raw_score, 4),
                 dp(item.weighted_score, 4),
@@ -332,28 +292,25 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
             progress.add_column(header)
         for p in result.progress:
             progress.add_row(
-                Text(safe_text(p.id)),
+                literal(p.id),
                 show(p.quarter_target),
-                Text(safe_text(show(p.actual))),
+                literal(show(p.actual)),
                 dp(p.pct_of_quarter_target, 1),
                 p.status,
                 dp(p.projected_raw_score, 4),
             )
         console.print(progress)
     for warning in [*result.warnings, *(p.message for p in warnings)]:
-        console.print(Text("warning: " + safe_text(warning), style="yellow"))
+        console.print(literal("warning: " + warning, style="yellow"))
     if result.composite is not None:
         console.print(
-            Text(
-                f"Composite score {dp(result.composite, 4)}: {safe_text(result.grade or '—')}",
-                style="bold",
-            )
+            literal(f"Composite score {dp(result.composite, 4)}: {result.grade or '—'}", "bold")
         )
     elif result.not_scored is not None:
         console.print(Text(f"{result.not_scored.capitalize()}: no composite, no grade, no rank"))
     else:
-        period = safe_text(result.period or "no results")
-        console.print(Text(f"{period} progress: no grade before the annual result"))
+        period = result.period or "no results"
+        console.print(literal(f"{period} progress: no grade before the annual result"))
 
 
 # -- rank -------------------------------------------------------------------------
@@ -434,13 +391,12 @@ def rank_md(rows: Sequence[RankRow]) -> str:
 
 def rank_text(rows: Sequence[RankRow], out: IO[str]) -> None:
     from rich.table import Table
-    from rich.text import Text
 
-    from pcontract.reporters import safe_text, text_console
+    from pcontract.reporters import text_console
 
     console = text_console(out, wide(out))
     for category, items in _by_category(rows).items():
-        table = Table(title=Text(safe_text(category)), title_justify="left")
+        table = Table(title=literal(category), title_justify="left")
         table.add_column("rank", justify="right")
         table.add_column("institution")
         table.add_column("composite", justify="right")
@@ -449,9 +405,108 @@ def rank_text(rows: Sequence[RankRow], out: IO[str]) -> None:
         for r in items:
             table.add_row(
                 "—" if r.rank is None else str(r.rank),
-                Text(safe_text(r.institution)),
+                literal(r.institution),
                 "—" if r.composite_display is None else str(r.composite_display),
-                Text(safe_text(r.grade or "—")),
-                Text(safe_text(", ".join(r.flags))),
+                literal(r.grade or "—"),
+                literal(", ".join(r.flags)),
             )
         console.print(table)
+
+
+# -- registries -------------------------------------------------------------------
+# Each command's renderers by --format; the CLI offers exactly these keys.
+
+SCORE_FORMATS: Final[dict[str, Callable[[Scored, IO[str]], None]]] = {
+    "text": lambda scored, out: score_text(scored.score, scored.warnings, out),
+    "json": written(lambda scored: score_json(scored.score, scored.warnings)),
+    "md": written(lambda scored: score_md(scored.score)),
+}
+
+RANK_FORMATS: Final[dict[str, Callable[[Sequence[RankRow], IO[str]], None]]] = {
+    "text": rank_text,
+    "json": written(rank_json),
+    "md": written(rank_md),
+    "csv": written(rank_csv),
+}
+
+
+# -- cascade --dry-run ---------------------------------------------------------------
+
+
+def cascade_dry_run(drafts: Sequence[Draft], force: bool, out: IO[str]) -> None:
+    """The drafts a cascade would write: one row per indicator, and which files
+    exist already (and so need --force)."""
+    from rich.table import Table
+
+    from pcontract.reporters import text_console
+
+    table = Table(title="Drafts that would be written (dry run)", title_justify="left")
+    for header in ("file", "contract", "indicator", "target", "weight", "note"):
+        table.add_column(header)
+    for draft in drafts:
+        note = "exists: needs --force" if draft.exists and not force else ""
+        for indicator_id, target, weight in draft.indicators:
+            table.add_row(
+                literal(str(draft.path)),
+                literal(draft.contract_id),
+                literal(indicator_id),
+                literal(show(target)),
+                str(weight),
+                note,
+            )
+            note = ""
+    text_console(out).print(table)
+
+
+# -- tree ----------------------------------------------------------------------------
+
+
+def tree_label(line: Line) -> Text:
+    """One contract of the cascade tree: its guides, id, institution, agent and
+    status, how many of its indicators its children carry, and any parent cycle."""
+    from rich.text import Text
+
+    from pcontract.hierarchy import REPEAT_CYCLE
+    from pcontract.reporters import safe_text
+
+    c = line.contract
+    text = Text(line.guides(), style="dim")
+    if line.repeat is not None:
+        mark = "↻ " if line.repeat == REPEAT_CYCLE else ""
+        text.append(f"{mark}{safe_text(c.id)}", style="bold")
+        text.append(f"  ({line.repeat})", style="yellow")
+        return text
+    text.append(safe_text(c.id), style="bold")
+    text.append(f"  {safe_text(c.institution)}")
+    if c.agent:
+        text.append(f" — {safe_text(c.agent)}", style="dim")
+    text.append(f"  [{safe_text(c.status)}]", style="cyan")
+    if line.covered is not None and line.uncovered is not None:
+        total = len(line.covered) + len(line.uncovered)
+        style = "green" if not line.uncovered else "yellow"
+        text.append(f"  carried {len(line.covered)}/{total}", style=style)
+        if line.uncovered:
+            missing = ", ".join(safe_text(i) for i in line.uncovered)
+            text.append(f" (not carried: {missing})", style=style)
+    if line.cycle is not None:
+        loop = " → ".join(safe_text(i) for i in line.cycle)
+        text.append(f"  ↻ parent cycle: {loop}", style="yellow")
+    return text
+
+
+def tree_text(lines: Sequence[Line], broken: int, out: IO[str]) -> None:
+    """The cascade tree, one contract a line, and how many files have errors."""
+    from rich.text import Text
+
+    from pcontract.reporters import text_console
+
+    console = text_console(out, wide(out))
+    if not lines:
+        console.print("no contracts found")
+        return
+    # One contract a line, never cut or folded by the console: a deep cascade
+    # is as wide as it is deep, and a pipe or a narrow terminal still gets all.
+    for line in lines:
+        console.print(tree_label(line), soft_wrap=True)
+    if broken:
+        console.print(Text(f"{broken} file(s) have errors; run pcontract validate", style="yellow"))

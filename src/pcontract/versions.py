@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,8 +18,8 @@ from typing import Final
 
 from pcontract import files, gitrev, loader, schema
 from pcontract.errors import InputError, UsageError
-from pcontract.loader import Limits
-from pcontract.model import Contract, Document, Guidelines, Results, build
+from pcontract.files import Limits
+from pcontract.model import IDENTITY_LINE, Contract, Document, Guidelines, Results, build
 from pcontract.problems import Problem, Severity
 from pcontract.rules import rules_for
 
@@ -127,11 +126,8 @@ class Parsed:
     contract_id: str | None = None  # of a broken Contract, when it can be told
 
 
-_TOP_LEVEL = re.compile(rb"^(kind|id):[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
-
-
 def _broken_contract_id(data: bytes) -> str | None:
-    found = {m.group(1): m.group(2) for m in _TOP_LEVEL.finditer(data[: 64 * 1024])}
+    found = {m.group(1): m.group(2) for m in IDENTITY_LINE.finditer(data[: 64 * 1024])}
     if found.get(b"kind") == b"Contract" and b"id" in found:
         return found[b"id"].decode()
     return None

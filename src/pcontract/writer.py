@@ -21,7 +21,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pcontract.errors import PcontractError, WriteRefused
@@ -125,30 +125,19 @@ def not_a_folder(folder: Path) -> tuple[Path, os.stat_result] | None:
     return None
 
 
-def write_files(
-    files: Iterable[tuple[Path, bytes]],
-    force: bool = False,
-    root: Path | None = None,
-    *,
-    inputs: Iterable[str | os.PathLike[str]],
-) -> list[Path]:
-    """Write each (path, bytes) atomically; returns the paths written.
-
-    ``inputs`` are every file the command read: none of them is ever written over.
-    Raises ``WriteRefused`` (nothing written) when any target is refused.
-    """
-    files = list(files)
-    protected = Inputs(inputs)
-    links = [p for p, _ in files if os.path.islink(p)]
+def _refuse_targets(paths: Sequence[Path], root: Path | None) -> None:
+    """Refuse targets that are links, outside ``root``, below something that is
+    not a folder, or folders themselves."""
+    links = [p for p in paths if os.path.islink(p)]
     if links:
         raise WriteRefused(
             "refusing to write through a symbolic link: " + ", ".join(map(str, links))
         )
     if root is not None:
-        outside = [p for p, _ in files if not inside(root, p)]
+        outside = [p for p in paths if not inside(root, p)]
         if outside:
             raise WriteRefused(f"refusing to write outside {root}: " + ", ".join(map(str, outside)))
-    for path, _ in files:
+    for path in paths:
         blocking = not_a_folder(path.parent)
         if blocking is not None:
             folder, kind = blocking[0], what_is(blocking[1].st_mode)
@@ -156,11 +145,16 @@ def write_files(
                 f"cannot write {path}: {folder} is {kind}, not a folder; "
                 "choose an output path whose folders are folders"
             )
-    folders = [p for p, _ in files if os.path.isdir(p)]
+    folders = [p for p in paths if os.path.isdir(p)]
     if folders:
         raise WriteRefused("a folder is in the way of: " + ", ".join(map(str, folders)))
+
+
+def _refuse_existing(paths: Sequence[Path], force: bool, protected: Inputs) -> None:
+    """Refuse to write over an input or something that is not a regular file, and
+    over any existing file without ``force``."""
     existing: list[Path] = []
-    for path, _ in files:
+    for path in paths:
         found = _lstat(path)
         if found is None:
             continue
@@ -175,7 +169,26 @@ def write_files(
             + ", ".join(map(str, existing))
             + "; use --force to overwrite"
         )
-    remove_stale_temporaries(path for path, _ in files)
+
+
+def write_files(
+    files: Iterable[tuple[Path, bytes]],
+    force: bool = False,
+    root: Path | None = None,
+    *,
+    inputs: Iterable[str | os.PathLike[str]],
+) -> list[Path]:
+    """Write each (path, bytes) atomically; returns the paths written.
+
+    ``inputs`` are every file the command read: none of them is ever written over.
+    Raises ``WriteRefused`` (nothing written) when any target is refused.
+    """
+    files = list(files)
+    protected = Inputs(inputs)
+    paths = [path for path, _ in files]
+    _refuse_targets(paths, root)
+    _refuse_existing(paths, force, protected)
+    remove_stale_temporaries(paths)
     written: list[Path] = []
     for path, data in files:
         try:

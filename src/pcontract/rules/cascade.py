@@ -7,11 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
+from pcontract.formatting import plain as fmt
 from pcontract.index import CascadeLink, ContractSummary, Index, Summary
 from pcontract.model import dec, is_number
 from pcontract.problems import Severity
 from pcontract.rules.base import Finding, tree_rule
-from pcontract.rules.contract import fmt
 
 TreeFindings = Iterator[tuple[Summary, Finding]]
 # Targets are read as floats, so a split written to 16 or more significant digits

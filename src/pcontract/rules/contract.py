@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from itertools import pairwise
 
+from pcontract.formatting import plain as fmt
 from pcontract.model import (
     CRITERIA_ORDER,
     KIND_BINARY,
@@ -26,13 +27,6 @@ from pcontract.problems import Severity
 from pcontract.rules.base import Finding, rule
 
 HUNDRED = Decimal(100)
-
-
-def fmt(value: Decimal | Value) -> str:
-    """A number as a person writes it: 100, 72.5, not 100.00 or 7.25E+1."""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
 
 
 @rule("PC201", "weights-total", "Indicator weights add up to 100.", kinds=("Contract",))

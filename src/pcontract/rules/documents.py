@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from itertools import pairwise
 
 from pcontract import numbers
-from pcontract.model import CascadePlan, Guidelines, PlanEntry, PlanUnit, Results
+from pcontract.formatting import plain as fmt
+from pcontract.model import ID_RE, CascadePlan, Guidelines, PlanEntry, PlanUnit, Results
 from pcontract.rules.base import Finding, rule
-from pcontract.rules.contract import fmt
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -339,7 +337,7 @@ def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
         return
     for unit in plan.units:
         child = plan.id_pattern.format(parent=plan.parent, unit=unit.id)
-        if not ID_PATTERN.match(child):
+        if not ID_RE.match(child):
             yield Finding(
                 (*unit.path, "id"),
                 f"unit '{unit.id}' would get the contract id '{child}', which is not a valid id",

@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from decimal import Decimal
 
+from pcontract.formatting import plain as fmt
 from pcontract.index import (
     FALSE,
     NONE,
@@ -22,7 +23,6 @@ from pcontract.index import (
 from pcontract.model import ACTUAL_TYPES, KIND_MILESTONE, fits_actual, parse_date
 from pcontract.problems import Severity
 from pcontract.rules.base import Finding, tree_rule
-from pcontract.rules.contract import fmt
 
 TreeFindings = Iterator[tuple[Summary, Finding]]
 
