@@ -7,7 +7,7 @@ import re
 import typer
 
 from pcontract.cli import app
-from pcontract.reporters import rules_table
+from pcontract.rule_pages import rules_table
 from pcontract.rules import RULES
 from tests.conftest import ROOT
 

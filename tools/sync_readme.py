@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pcontract.reporters import rules_table
+from pcontract.rule_pages import rules_table
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -138,8 +138,30 @@ def validate(
         typer.Option("--format", "-f", help="Output: text, json, github annotations or sarif."),
     ] = ValidateFormat.text,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Treat warnings (vetting checks) as errors.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="Treat every warning as an error, after pcontract.toml, --select and "
+            "--ignore are applied.",
+        ),
     ] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            metavar="CODES",
+            help="Report only these rules: codes or prefixes (PC4), repeated or "
+            "comma-separated; replaces pcontract.toml's select.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="CODES",
+            help="Do not report these rules: codes or prefixes, repeated or comma-separated.",
+        ),
+    ] = None,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     max_depth: MaxDepth = DEFAULT_MAX_DEPTH,
     max_aliases: MaxAliases = DEFAULT_MAX_ALIASES,
@@ -175,10 +197,12 @@ def validate(
 
         from pcontract.cache import default_dir
         from pcontract.checker import Options, check_paths
+        from pcontract.config import resolve, split_codes
         from pcontract.reporters import REPORTERS
 
         options = Options(
             strict=strict,
+            rules=resolve(split_codes(select), split_codes(ignore)),
             limits=_limits(max_bytes, max_depth, max_aliases, max_values),
             jobs=jobs or os.cpu_count() or 1,
             cache_dir=None if no_cache else (Path(cache_dir) if cache_dir else default_dir()),
@@ -218,33 +242,23 @@ class RulesFormat(StrEnum):
 
 @app.command("rules")
 def rules_command(
+    code: Annotated[
+        str | None, typer.Argument(help="A rule code, such as PC401: print its page.")
+    ] = None,
     output_format: Annotated[
         RulesFormat, typer.Option("--format", "-f", help="Output: text, md or json.")
     ] = RulesFormat.text,
 ) -> None:
-    """List every rule: its code, name, severity and what it checks."""
+    """List every rule: its code, name, severity and what it checks; or, given a
+    code, print that rule's page: what it checks, why, and an example."""
 
     def body() -> int:
-        from pcontract.reporters import json_text, rules_table
-        from pcontract.rules import RULES
+        from pcontract.rule_pages import render_list, render_page
 
-        if output_format is RulesFormat.md:
-            sys.stdout.write(rules_table())
-        elif output_format is RulesFormat.json:
-            items = [
-                {
-                    "code": r.code,
-                    "name": r.name,
-                    "severity": r.severity.value,
-                    "vetting": r.vetting,
-                    "summary": r.summary,
-                }
-                for r in sorted(RULES.values(), key=lambda r: r.code)
-            ]
-            sys.stdout.write(json_text(items))
+        if code is None:
+            sys.stdout.write(render_list(output_format.value))
         else:
-            for r in sorted(RULES.values(), key=lambda r: r.code):
-                typer.echo(f"{r.code}  {r.name:<22} {r.severity.value:<8} {r.summary}")
+            sys.stdout.write(render_page(code, output_format.value))
         return EXIT_OK
 
     _run(body)

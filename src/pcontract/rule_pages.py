@@ -1,0 +1,185 @@
+"""Rule pages: each rule's docstring, read as its sections and examples, and
+rendered as text, Markdown or JSON (``pcontract rules [CODE]``, docs/rules.md and
+the README's rules table).
+
+A page is Markdown. Its first paragraph is the rule's one-line summary; then come
+``## What it does``, ``## Why is this bad?`` and ``## Example``. The example holds
+one or more ``yaml`` blocks that the rule fires on, then a line ``Use instead:``
+and the blocks that pass it. A block whose first line is a comment naming a file
+(``# guidelines.yaml``) is that file; a block without one is ``example.yaml``.
+An example that needs a loader limit says so as the command it runs
+(```pcontract validate --max-bytes 300```). The tests run every example, so they
+stay true.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pcontract.errors import UsageError
+from pcontract.reporters import json_text
+
+if TYPE_CHECKING:
+    from pcontract.rules.base import Rule
+
+SECTIONS = ("What it does", "Why is this bad?", "Example")
+USE_INSTEAD = "Use instead:"
+DEFAULT_FILE = "example.yaml"
+_BLOCK = re.compile(r"^```yaml\n(.*?)^```$", re.S | re.M)
+_FILE_NAME = re.compile(r"^# ([\w.-]+(?:/[\w.-]+)*\.ya?ml)$")
+_LIMIT = re.compile(r"--max-(bytes|depth|aliases|values) (\d+)")
+
+ExampleFiles = tuple[tuple[str, str], ...]  # (file name, text)
+
+
+@dataclass(frozen=True, slots=True)
+class Examples:
+    failing: ExampleFiles
+    passing: ExampleFiles
+    limits: tuple[tuple[str, int], ...] = ()  # (limit, value): ("depth", 8)
+
+
+def _rules() -> dict[str, Rule]:
+    from pcontract.rules import RULES
+
+    return RULES
+
+
+def find(code: str) -> Rule:
+    """The rule with ``code`` (any case); an unknown code is a usage error."""
+    rules = _rules()
+    rule = rules.get(code.strip().upper())
+    if rule is None:
+        raise UsageError(f"unknown rule code '{code}': `pcontract rules` lists them")
+    return rule
+
+
+def sections(rule: Rule) -> dict[str, str]:
+    """The page's ``## `` sections by title, each without its heading."""
+    parts = re.split(r"^## (.+)$", rule.doc, flags=re.M)
+    return {title.strip(): body.strip() for title, body in zip(parts[1::2], parts[2::2])}
+
+
+def _files(text: str) -> ExampleFiles:
+    files: list[tuple[str, str]] = []
+    for block in _BLOCK.findall(text):
+        first = block.split("\n", 1)[0]
+        match = _FILE_NAME.match(first)
+        files.append((match.group(1) if match else DEFAULT_FILE, block))
+    return tuple(files)
+
+
+def examples(rule: Rule) -> Examples:
+    """The failing and the passing files of the page's example."""
+    text = sections(rule).get("Example", "")
+    failing, _, passing = text.partition(USE_INSTEAD)
+    limits = tuple((name, int(value)) for name, value in _LIMIT.findall(text))
+    return Examples(_files(failing), _files(passing), limits)
+
+
+def _label(rule: Rule) -> str:
+    return rule.severity.value + (", vetting" if rule.vetting else "")
+
+
+def _body(rule: Rule) -> str:
+    """The page after its summary."""
+    return rule.doc.split("\n\n", 1)[1].strip() if "\n\n" in rule.doc else ""
+
+
+def page_markdown(rule: Rule, level: int = 1) -> str:
+    """The page as Markdown with its title at heading ``level``."""
+    sub = "#" * (level + 1)
+    body = re.sub(r"^## ", sub + " ", _body(rule), flags=re.M)
+    return (
+        f"{'#' * level} {rule.code} {rule.name}\n\n"
+        f"*{_label(rule)}* · {rule.summary}\n\n{body}\n"
+    )
+
+
+def page_text(rule: Rule) -> str:
+    """The page for a terminal: headings plain, code indented, fences dropped."""
+    lines = [f"{rule.code}  {rule.name}  ({_label(rule)})", "", rule.summary]
+    in_code = False
+    for line in _body(rule).splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            lines.append("    " + line if line else "")
+        elif line.startswith("## "):
+            lines.append(line[3:].upper())
+        else:
+            lines.append(line)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _record(rule: Rule) -> dict[str, object]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "vetting": rule.vetting,
+        "summary": rule.summary,
+    }
+
+
+def page_json(rule: Rule) -> str:
+    record = _record(rule) | {"stage": rule.stage, "configurable": rule.configurable}
+    return json_text(record | {"doc": rule.doc})
+
+
+def _sorted() -> list[Rule]:
+    return sorted(_rules().values(), key=lambda r: r.code)
+
+
+def rules_text() -> str:
+    """One line per rule: code, name, severity and summary."""
+    return "".join(
+        f"{r.code}  {r.name:<22} {r.severity.value:<8} {r.summary}\n" for r in _sorted()
+    )
+
+
+def rules_json() -> str:
+    return json_text([_record(r) for r in _sorted()])
+
+
+def rules_table() -> str:
+    """The Markdown rules table, as it appears in the README and docs/rules.md."""
+    lines = ["| code | name | severity | checks |", "| --- | --- | --- | --- |"]
+    for rule in _sorted():
+        severity = rule.severity.value + (" (vetting)" if rule.vetting else "")
+        lines.append(f"| {rule.code} | {rule.name} | {severity} | {rule.summary} |")
+    return "\n".join(lines) + "\n"
+
+
+def all_pages() -> str:
+    """Every rule's page, for docs/rules.md: a table linking to them, then the pages."""
+    lines = ["| code | name | severity | checks |", "| --- | --- | --- | --- |"]
+    for rule in _sorted():
+        anchor = f"{rule.code}-{rule.name}".lower()
+        lines.append(
+            f"| [{rule.code}](#{anchor}) | {rule.name} | {_label(rule)} | {rule.summary} |"
+        )
+    pages = [page_markdown(rule, level=2) for rule in _sorted()]
+    return "\n".join(lines) + "\n\n" + "\n".join(pages)
+
+
+def render_page(code: str, output_format: str) -> str:
+    """``pcontract rules CODE``: the page as text, md or json."""
+    rule = find(code)
+    if output_format == "md":
+        return page_markdown(rule)
+    if output_format == "json":
+        return page_json(rule)
+    return page_text(rule)
+
+
+def render_list(output_format: str) -> str:
+    """``pcontract rules``: every rule as text, a Markdown table or json."""
+    if output_format == "md":
+        return rules_table()
+    if output_format == "json":
+        return rules_json()
+    return rules_text()
