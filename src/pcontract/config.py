@@ -26,6 +26,7 @@ covers only the rules that can be configured.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -82,15 +83,18 @@ class _Source:
     text: str = ""
 
     def error(self, message: str, needle: str | None = None) -> ConfigError:
+        if not self.name:  # the command line
+            return ConfigError(message)
         line, column = self.locate(needle) if needle is not None else (0, 0)
         where = f"{self.name}:{line}:{column}" if line else self.name
         return ConfigError(f"{where}: {message}")
 
     def locate(self, needle: str) -> tuple[int, int]:
-        """The first line and column where ``needle`` is written, as a quoted string
-        or as a key; (0, 0) if it is not found."""
+        """The first line and column where ``needle`` is written, as a quoted string,
+        a key or a table's name; (0, 0) if it is not found."""
+        word = re.escape(needle)
         pattern = re.compile(
-            rf"""(["']){re.escape(needle)}\1|(?<![\w-]){re.escape(needle)}(?=\s*=)"""
+            rf"""(["']){word}\1|(?<![\w-]){word}(?=\s*=)|(?<=[\[.])\s*{word}\s*(?=[\].])"""
         )
         for number, line in enumerate(self.text.splitlines(), start=1):
             code = line.split("#", 1)[0]
@@ -150,11 +154,16 @@ def _parse(source: _Source) -> dict[str, object]:
     try:
         data = tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as error:
+        # Python 3.11 and 3.12 give the position only in the message.
         message = str(error)
         at = _TOML_AT.search(message)
-        reason = _TOML_AT.sub("", message).strip()
-        where = f"{source.name}:{at.group(1)}:{at.group(2)}" if at else source.name
-        raise ConfigError(f"{where}: not valid TOML: {reason}") from None
+        reason = _TOML_AT.sub("", message).replace("(at end of document)", "").strip()
+        if at:
+            line, column = int(at.group(1)), int(at.group(2))
+        else:  # at the end of the document
+            lines = source.text.splitlines() or [""]
+            line, column = len(lines), len(lines[-1]) + 1
+        raise ConfigError(f"{source.name}:{line}:{column}: not valid TOML: {reason}") from None
     for key in data:
         if key != "rules":
             raise source.error(f"unknown section or key '{key}': only [rules] is read", key)
@@ -203,7 +212,7 @@ def load(path: Path) -> tuple[Layer, list[tuple[str, Severity | None]]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
-    source = _Source(str(path), text)
+    source = _Source(_display(path), text)
     rules = _parse(source)
     layer = Layer(
         _strings(rules["select"], source, "select") if "select" in rules else None,
@@ -211,6 +220,14 @@ def load(path: Path) -> tuple[Layer, list[tuple[str, Severity | None]]]:
     )
     _check_layer(layer, source, "")
     return layer, _severities(rules.get("severity", {}), source)
+
+
+def _display(path: Path) -> str:
+    """The file as the user would name it: relative to the working folder."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        return str(path)
 
 
 def _check_layer(layer: Layer, source: _Source, dashes: str) -> None:
@@ -246,7 +263,7 @@ def resolve(
         layer, severity = load(path)
         layers.append(layer)
     cli = Layer(tuple(select) if select is not None else None, tuple(ignore or ()))
-    command_line = _Source("command line")
+    command_line = _Source("")  # errors here name no file
     _check_layer(cli, command_line, "--")
     layers.append(cli)
     configurable = {c for c, r in RULES.items() if r.configurable}

@@ -100,7 +100,7 @@ def page_markdown(rule: Rule, level: int = 1) -> str:
 
 def page_text(rule: Rule) -> str:
     """The page for a terminal: headings plain, code indented, fences dropped."""
-    lines = [f"{rule.code}  {rule.name}  ({_label(rule)})", "", rule.summary]
+    lines = [f"{rule.code}  {rule.name}  ({_label(rule)})", "", rule.summary, ""]
     in_code = False
     for line in _body(rule).splitlines():
         if line.startswith("```"):
