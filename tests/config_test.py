@@ -182,7 +182,7 @@ def test_load_and_schema_problems_are_always_reported(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[rules]\nselect = ["PC401"\n', "pcontract.toml:3:1: not valid TOML: Unclosed array"),
+        ('[rules]\nselect = ["PC401"\n', "pcontract.toml:2:18: not valid TOML: Unclosed array"),
         ("[rules]\nignore = 'PC401\n", "pcontract.toml:2:16: not valid TOML: "),
         (
             '[rules]\nignore = ["PC401", "PC999"]\n',

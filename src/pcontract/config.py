@@ -49,10 +49,11 @@ class ConfigError(UsageError):
 
 @dataclass(frozen=True, slots=True)
 class Layer:
-    """One source of selections: the file, or the command line."""
+    """One source of selections, the file or the command line: the rules its
+    select names (None: it has none) and the rules its ignore names."""
 
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] = ()
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,13 +109,16 @@ def find_file(start: Path | None = None) -> Path | None:
     """The pcontract.toml for ``start`` (default: the working folder): the nearest
     in it or a folder above it, stopping at a repository root (a folder holding
     ``.git``) or the filesystem root."""
-    folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
-        path = candidate / FILE_NAME
-        if path.is_file():
-            return path
-        if (candidate / ".git").exists():
-            return None
+    try:
+        folder = (start or Path.cwd()).resolve()
+        for candidate in (folder, *folder.parents):
+            path = candidate / FILE_NAME
+            if path.is_file():
+                return path
+            if (candidate / ".git").exists():
+                return None
+    except OSError:  # a working folder since removed, or a folder above not searchable
+        return None
     return None
 
 
@@ -146,7 +150,7 @@ def _expand(items: Sequence[str], source: _Source, what: str) -> set[str]:
 
 def _strings(value: object, source: _Source, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise source.error(f"[rules] {key} must be a list of rule codes, such as [\"PC401\"]", key)
+        raise source.error(f'[rules] {key} must be a list of rule codes, such as ["PC401"]', key)
     return tuple(value)
 
 
@@ -182,7 +186,9 @@ def _severities(value: object, source: _Source) -> list[tuple[str, Severity | No
     from pcontract.rules import RULES
 
     if not isinstance(value, dict):
-        raise source.error("[rules] severity must be a table, such as { PC308 = \"error\" }", "severity")
+        raise source.error(
+            '[rules] severity must be a table, such as { PC308 = "error" }', "severity"
+        )
     found: list[tuple[str, Severity | None]] = []
     for code, level in value.items():
         text = code.strip().upper()
@@ -198,7 +204,7 @@ def _severities(value: object, source: _Source) -> list[tuple[str, Severity | No
             )
         if not isinstance(level, str) or level not in _SEVERITIES:
             raise source.error(
-                f"severity of {code} must be \"error\", \"warning\" or \"off\", not {level!r}",
+                f'severity of {code} must be "error", "warning" or "off", not {level!r}',
                 code,
             )
         found.append((text, _SEVERITIES[level]))
@@ -214,11 +220,9 @@ def load(path: Path) -> tuple[Layer, list[tuple[str, Severity | None]]]:
         raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
     source = _Source(_display(path), text)
     rules = _parse(source)
-    layer = Layer(
-        _strings(rules["select"], source, "select") if "select" in rules else None,
-        _strings(rules["ignore"], source, "ignore") if "ignore" in rules else (),
-    )
-    _check_layer(layer, source, "")
+    select = _strings(rules["select"], source, "select") if "select" in rules else None
+    ignore = _strings(rules["ignore"], source, "ignore") if "ignore" in rules else ()
+    layer = _layer(select, ignore, source, "")
     return layer, _severities(rules.get("severity", {}), source)
 
 
@@ -230,9 +234,13 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _check_layer(layer: Layer, source: _Source, dashes: str) -> None:
-    _expand(layer.select or (), source, f"{dashes}select")
-    _expand(layer.ignore, source, f"{dashes}ignore")
+def _layer(
+    select: Sequence[str] | None, ignore: Sequence[str], source: _Source, dashes: str
+) -> Layer:
+    return Layer(
+        frozenset(_expand(select, source, f"{dashes}select")) if select is not None else None,
+        frozenset(_expand(ignore, source, f"{dashes}ignore")),
+    )
 
 
 def split_codes(values: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -262,16 +270,13 @@ def resolve(
     if path is not None:
         layer, severity = load(path)
         layers.append(layer)
-    cli = Layer(tuple(select) if select is not None else None, tuple(ignore or ()))
-    command_line = _Source("")  # errors here name no file
-    _check_layer(cli, command_line, "--")
-    layers.append(cli)
+    layers.append(_layer(select, ignore or (), _Source(""), "--"))  # no file to name
     configurable = {c for c, r in RULES.items() if r.configurable}
     chosen = set(configurable)
     for item in layers:
         if item.select is not None:
-            chosen = _expand(item.select, command_line, "select")
-        chosen -= _expand(item.ignore, command_line, "ignore")
+            chosen = set(item.select)
+        chosen -= item.ignore
     off = (configurable - chosen) | {code for code, level in severity if level is None}
     levels = tuple((code, level) for code, level in severity if level is not None)
     return RuleConfig(frozenset(off), levels, str(path) if path else "")

@@ -346,4 +346,3 @@ def _sarif_result(problem: Problem) -> dict[str, object]:
 REPORTERS: dict[str, type[Reporter]] = {
     r.name: r for r in (TextReporter, JsonReporter, GithubReporter, SarifReporter)
 }
-

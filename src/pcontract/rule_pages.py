@@ -59,7 +59,9 @@ def find(code: str) -> Rule:
 def sections(rule: Rule) -> dict[str, str]:
     """The page's ``## `` sections by title, each without its heading."""
     parts = re.split(r"^## (.+)$", rule.doc, flags=re.M)
-    return {title.strip(): body.strip() for title, body in zip(parts[1::2], parts[2::2])}
+    return {
+        title.strip(): body.strip() for title, body in zip(parts[1::2], parts[2::2], strict=True)
+    }
 
 
 def _files(text: str) -> ExampleFiles:
@@ -92,10 +94,7 @@ def page_markdown(rule: Rule, level: int = 1) -> str:
     """The page as Markdown with its title at heading ``level``."""
     sub = "#" * (level + 1)
     body = re.sub(r"^## ", sub + " ", _body(rule), flags=re.M)
-    return (
-        f"{'#' * level} {rule.code} {rule.name}\n\n"
-        f"*{_label(rule)}* · {rule.summary}\n\n{body}\n"
-    )
+    return f"{'#' * level} {rule.code} {rule.name}\n\n*{_label(rule)}* · {rule.summary}\n\n{body}\n"
 
 
 def page_text(rule: Rule) -> str:
@@ -136,9 +135,7 @@ def _sorted() -> list[Rule]:
 
 def rules_text() -> str:
     """One line per rule: code, name, severity and summary."""
-    return "".join(
-        f"{r.code}  {r.name:<22} {r.severity.value:<8} {r.summary}\n" for r in _sorted()
-    )
+    return "".join(f"{r.code}  {r.name:<22} {r.severity.value:<8} {r.summary}\n" for r in _sorted())
 
 
 def rules_json() -> str:
