@@ -11,7 +11,7 @@ import pytest
 import typer
 
 from pcontract.cli import app
-from pcontract.rule_pages import all_pages, rules_table
+from pcontract.rule_pages import all_pages, page, rules_table
 from pcontract.rules import RULES
 from tests.conftest import ROOT
 
@@ -33,7 +33,7 @@ def test_docs_rules_holds_every_rule_page() -> None:
     assert _generated(RULES_DOC) == all_pages(), "run: python tools/sync_readme.py"
     for code, rule in RULES.items():
         assert f"\n## {code} {rule.name}\n" in RULES_DOC
-        assert rule.doc.split("\n\n", 1)[1].replace("## ", "### ") in RULES_DOC
+        assert page(rule).split("\n\n", 1)[1].replace("## ", "### ") in RULES_DOC
 
 
 def test_sync_check_says_whether_the_docs_are_out_of_date(

@@ -12,6 +12,7 @@ import pytest
 from pcontract.checker import Options, Report, check_paths
 from pcontract.files import Limits
 from pcontract.rule_pages import SECTIONS, USE_INSTEAD, ExampleFiles, examples, sections
+from pcontract.rule_pages import page as rule_page
 from pcontract.rules import RULES
 from tests.conftest import run
 
@@ -82,7 +83,8 @@ def test_rules_code_as_markdown_and_json() -> None:
     page = json.loads(out)
     assert page["code"] == "PC401" and page["severity"] == "warning" and page["vetting"]
     assert page["configurable"] is True and page["stage"] == "file"
-    assert page["doc"] == RULES["PC401"].doc
+    assert page["doc"] == rule_page(RULES["PC401"])
+    assert "# (the example" in RULES["PC401"].doc and "# (the example" not in page["doc"]
     assert page["summary"] == page["doc"].splitlines()[0]
 
 

@@ -151,7 +151,7 @@ def validate(
             "--select",
             metavar="CODES",
             help="Report only these rules: codes or prefixes (PC4), repeated or "
-            "comma-separated; replaces pcontract.toml's select.",
+            "comma-separated; wins over pcontract.toml.",
         ),
     ] = None,
     ignore: Annotated[

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -155,6 +154,8 @@ def _strings(value: object, source: _Source, key: str) -> tuple[str, ...]:
 
 
 def _parse(source: _Source) -> dict[str, object]:
+    import tomllib  # only when there is a file: a run without one never needs it
+
     try:
         data = tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as error:
@@ -243,6 +244,17 @@ def _layer(
     )
 
 
+def _chosen(layers: Sequence[Layer], configurable: set[str]) -> set[str]:
+    """The rules the layers choose, in order: a select replaces the choice so far,
+    then an ignore takes rules out of it."""
+    chosen = set(configurable)
+    for layer in layers:
+        if layer.select is not None:
+            chosen = set(layer.select)
+        chosen -= layer.ignore
+    return chosen
+
+
 def split_codes(values: Sequence[str] | None) -> tuple[str, ...] | None:
     """``--select A,B --select C`` as ("A", "B", "C"); None when not given."""
     if not values:
@@ -272,11 +284,8 @@ def resolve(
         layers.append(layer)
     layers.append(_layer(select, ignore or (), _Source(""), "--"))  # no file to name
     configurable = {c for c, r in RULES.items() if r.configurable}
-    chosen = set(configurable)
-    for item in layers:
-        if item.select is not None:
-            chosen = set(item.select)
-        chosen -= item.ignore
-    off = (configurable - chosen) | {code for code, level in severity if level is None}
+    off = (configurable - _chosen(layers, configurable)) | {
+        code for code, level in severity if level is None
+    }
     levels = tuple((code, level) for code, level in severity if level is not None)
     return RuleConfig(frozenset(off), levels, str(path) if path else "")

@@ -7,9 +7,11 @@ A page is Markdown. Its first paragraph is the rule's one-line summary; then com
 one or more ``yaml`` blocks that the rule fires on, then a line ``Use instead:``
 and the blocks that pass it. A block whose first line is a comment naming a file
 (``# guidelines.yaml``) is that file; a block without one is ``example.yaml``.
-An example that needs a loader limit says so as the command it runs
-(```pcontract validate --max-bytes 300```). The tests run every example, so they
-stay true.
+A line ``# (the example Contract header)`` stands for the lines every example
+Contract starts with (see :data:`HEADERS`), so that a page shows what matters;
+the rendered pages write them out. An example that needs a loader limit says so
+as the command it runs (```pcontract validate --max-bytes 300```). The tests run
+every example, so they stay true.
 """
 
 from __future__ import annotations
@@ -29,9 +31,44 @@ USE_INSTEAD = "Use instead:"
 DEFAULT_FILE = "example.yaml"
 _BLOCK = re.compile(r"^```yaml\n(.*?)^```$", re.S | re.M)
 _FILE_NAME = re.compile(r"^# ([\w.-]+(?:/[\w.-]+)*\.ya?ml)$")
+_HEADER = re.compile(r"^# \(the example (\w+) header\)\n", re.M)
 _LIMIT = re.compile(r"--max-(bytes|depth|aliases|values) (\d+)")
 
 ExampleFiles = tuple[tuple[str, str], ...]  # (file name, text)
+
+# The first lines of every example document of each kind, written once.
+HEADERS = {
+    "Contract": """\
+apiVersion: pcontract/v1
+kind: Contract
+id: moh-2024-25
+title: Ministry of Health
+financial_year: 2024/2025
+period: {start: 2024-07-01, end: 2025-06-30}
+institution: {name: Ministry of Health, category: ministry}
+parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+status: draft
+""",
+    "Guidelines": """\
+apiVersion: pcontract/v1
+kind: Guidelines
+id: pc-2024-25
+financial_year: 2024/2025
+""",
+    "Results": """\
+apiVersion: pcontract/v1
+kind: Results
+contract: moh-2024-25
+period: annual
+as_of: 2025-06-30
+""",
+    "CascadePlan": """\
+apiVersion: pcontract/v1
+kind: CascadePlan
+parent: moh-2024-25
+id_pattern: "{parent}-{unit}"
+""",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +93,14 @@ def find(code: str) -> Rule:
     return rule
 
 
+def page(rule: Rule) -> str:
+    """The rule's page: its docstring with the example headers written out."""
+    return _HEADER.sub(lambda match: HEADERS[match.group(1)], rule.doc)
+
+
 def sections(rule: Rule) -> dict[str, str]:
     """The page's ``## `` sections by title, each without its heading."""
-    parts = re.split(r"^## (.+)$", rule.doc, flags=re.M)
+    parts = re.split(r"^## (.+)$", page(rule), flags=re.M)
     return {
         title.strip(): body.strip() for title, body in zip(parts[1::2], parts[2::2], strict=True)
     }
@@ -87,7 +129,8 @@ def _label(rule: Rule) -> str:
 
 def _body(rule: Rule) -> str:
     """The page after its summary."""
-    return rule.doc.split("\n\n", 1)[1].strip() if "\n\n" in rule.doc else ""
+    text = page(rule)
+    return text.split("\n\n", 1)[1].strip() if "\n\n" in text else ""
 
 
 def page_markdown(rule: Rule, level: int = 1) -> str:
@@ -126,7 +169,7 @@ def _record(rule: Rule) -> dict[str, object]:
 
 def page_json(rule: Rule) -> str:
     record = _record(rule) | {"stage": rule.stage, "configurable": rule.configurable}
-    return json_text(record | {"doc": rule.doc})
+    return json_text(record | {"doc": page(rule)})
 
 
 def _sorted() -> list[Rule]:

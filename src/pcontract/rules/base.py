@@ -168,15 +168,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -211,15 +203,7 @@ declare(
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -237,15 +221,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -281,15 +257,7 @@ declare(
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -307,15 +275,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -350,15 +310,7 @@ declare(
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -375,15 +327,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -419,15 +363,7 @@ declare(
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -444,15 +380,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -489,15 +417,7 @@ declare(
     Checked with `pcontract validate --max-depth 6`:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     x-notes: [[[[[[deep]]]]]]
     criteria:
       - id: core
@@ -515,15 +435,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -564,15 +476,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -610,15 +514,7 @@ declare(
     Checked with `pcontract validate --max-bytes 700`:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     x-notes: >-
       The ministry opens clinics in every county, with staff and medicines for the year.
       The ministry opens clinics in every county, with staff and medicines for the year.
@@ -640,15 +536,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -684,15 +572,7 @@ declare(
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -709,15 +589,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -778,15 +650,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -833,15 +697,7 @@ declare(
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -882,15 +738,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -951,15 +799,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     x-owner: Planning Unit
     criteria:
       - id: core
@@ -1018,15 +858,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1062,15 +894,7 @@ declare(
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1087,15 +911,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1155,15 +971,7 @@ declare(
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate

@@ -120,15 +120,7 @@ def cascade_sum(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -199,15 +191,7 @@ def cascade_sum(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -341,15 +325,7 @@ def cascaded_from(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -393,15 +369,7 @@ def cascaded_from(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -511,15 +479,7 @@ def cascade_kind(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -562,15 +522,7 @@ def cascade_kind(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -647,15 +599,7 @@ def cascade_coverage(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -700,15 +644,7 @@ def cascade_coverage(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -795,15 +731,7 @@ def cascade_year(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -847,15 +775,7 @@ def cascade_year(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -930,15 +850,7 @@ def plan_parent(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -974,15 +886,7 @@ def plan_parent(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -999,10 +903,7 @@ def plan_parent(index: Index) -> TreeFindings:
 
     ```yaml
     # plan.yaml
-    apiVersion: pcontract/v1
-    kind: CascadePlan
-    parent: moh-2024-25
-    id_pattern: "{parent}-{unit}"
+    # (the example CascadePlan header)
     units:
       - id: nairobi
         name: Nairobi Region
@@ -1050,15 +951,7 @@ def plan_fits_parent(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1075,10 +968,7 @@ def plan_fits_parent(index: Index) -> TreeFindings:
 
     ```yaml
     # plan.yaml
-    apiVersion: pcontract/v1
-    kind: CascadePlan
-    parent: moh-2024-25
-    id_pattern: "{parent}-{unit}"
+    # (the example CascadePlan header)
     units:
       - id: nairobi
         name: Nairobi Region
@@ -1094,15 +984,7 @@ def plan_fits_parent(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1119,10 +1001,7 @@ def plan_fits_parent(index: Index) -> TreeFindings:
 
     ```yaml
     # plan.yaml
-    apiVersion: pcontract/v1
-    kind: CascadePlan
-    parent: moh-2024-25
-    id_pattern: "{parent}-{unit}"
+    # (the example CascadePlan header)
     units:
       - id: nairobi
         name: Nairobi Region

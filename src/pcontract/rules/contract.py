@@ -52,15 +52,7 @@ def weights_total(contract: Contract) -> Iterator[Finding]:
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -77,15 +69,7 @@ def weights_total(contract: Contract) -> Iterator[Finding]:
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -129,15 +113,7 @@ def category_weight(contract: Contract) -> Iterator[Finding]:
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -159,15 +135,7 @@ def category_weight(contract: Contract) -> Iterator[Finding]:
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -217,15 +185,7 @@ def unique_ids(contract: Contract) -> Iterator[Finding]:
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -243,15 +203,7 @@ def unique_ids(contract: Contract) -> Iterator[Finding]:
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -305,15 +257,7 @@ def target_type(contract: Contract) -> Iterator[Finding]:
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -329,15 +273,7 @@ def target_type(contract: Contract) -> Iterator[Finding]:
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -392,15 +328,7 @@ def dates_in_period(contract: Contract) -> Iterator[Finding]:
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -418,15 +346,7 @@ def dates_in_period(contract: Contract) -> Iterator[Finding]:
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -511,15 +431,7 @@ def financial_year(document: object) -> Iterator[Finding]:
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -592,15 +504,7 @@ def criteria_monotonic(contract: Contract) -> Iterator[Finding]:
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -618,15 +522,7 @@ def criteria_monotonic(contract: Contract) -> Iterator[Finding]:
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -696,15 +592,7 @@ def quarterly_targets(contract: Contract) -> Iterator[Finding]:
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -722,15 +610,7 @@ def quarterly_targets(contract: Contract) -> Iterator[Finding]:
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -803,15 +683,7 @@ def growth_oriented(contract: Contract) -> Iterator[Finding]:
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -828,15 +700,7 @@ def growth_oriented(contract: Contract) -> Iterator[Finding]:
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -893,15 +757,7 @@ def baseline_present(contract: Contract) -> Iterator[Finding]:
     ## Example
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -917,15 +773,7 @@ def baseline_present(contract: Contract) -> Iterator[Finding]:
     Use instead:
 
     ```yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate

@@ -39,15 +39,7 @@ def result_entry(results: Results) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -63,11 +55,7 @@ def result_entry(results: Results) -> Iterator[Finding]:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {status: not-applicable}
     ```
@@ -76,15 +64,7 @@ def result_entry(results: Results) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -100,11 +80,7 @@ def result_entry(results: Results) -> Iterator[Finding]:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {status: not-applicable, reason: Funds not released by Treasury}
     ```
@@ -153,15 +129,7 @@ def moderation_accountable(results: Results) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -177,11 +145,7 @@ def moderation_accountable(results: Results) -> Iterator[Finding]:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01:
         actual: 52
@@ -192,15 +156,7 @@ def moderation_accountable(results: Results) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -216,11 +172,7 @@ def moderation_accountable(results: Results) -> Iterator[Finding]:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01:
         actual: 52
@@ -272,10 +224,7 @@ def scale_order(guidelines: Guidelines) -> Iterator[Finding]:
 
     ```yaml
     # guidelines.yaml
-    apiVersion: pcontract/v1
-    kind: Guidelines
-    id: pc-2024-25
-    financial_year: 2024/2025
+    # (the example Guidelines header)
     method: five-point
     scale: {best: 1.0, target: 5.0, worst: 5.0}
     grades:
@@ -288,10 +237,7 @@ def scale_order(guidelines: Guidelines) -> Iterator[Finding]:
 
     ```yaml
     # guidelines.yaml
-    apiVersion: pcontract/v1
-    kind: Guidelines
-    id: pc-2024-25
-    financial_year: 2024/2025
+    # (the example Guidelines header)
     method: five-point
     scale: {best: 1.0, target: 3.0, worst: 5.0}
     grades:
@@ -345,10 +291,7 @@ def grade_bands(guidelines: Guidelines) -> Iterator[Finding]:
 
     ```yaml
     # guidelines.yaml
-    apiVersion: pcontract/v1
-    kind: Guidelines
-    id: pc-2024-25
-    financial_year: 2024/2025
+    # (the example Guidelines header)
     method: five-point
     scale: {best: 1.0, target: 3.0, worst: 5.0}
     grades:
@@ -361,10 +304,7 @@ def grade_bands(guidelines: Guidelines) -> Iterator[Finding]:
 
     ```yaml
     # guidelines.yaml
-    apiVersion: pcontract/v1
-    kind: Guidelines
-    id: pc-2024-25
-    financial_year: 2024/2025
+    # (the example Guidelines header)
     method: five-point
     scale: {best: 1.0, target: 3.0, worst: 5.0}
     grades:
@@ -449,10 +389,7 @@ def default_criteria(guidelines: Guidelines) -> Iterator[Finding]:
 
     ```yaml
     # guidelines.yaml
-    apiVersion: pcontract/v1
-    kind: Guidelines
-    id: pc-2024-25
-    financial_year: 2024/2025
+    # (the example Guidelines header)
     method: five-point
     scale: {best: 1.0, target: 3.0, worst: 5.0}
     default_criteria_values:
@@ -467,10 +404,7 @@ def default_criteria(guidelines: Guidelines) -> Iterator[Finding]:
 
     ```yaml
     # guidelines.yaml
-    apiVersion: pcontract/v1
-    kind: Guidelines
-    id: pc-2024-25
-    financial_year: 2024/2025
+    # (the example Guidelines header)
     method: five-point
     scale: {best: 1.0, target: 3.0, worst: 5.0}
     default_criteria_values:
@@ -531,15 +465,7 @@ def plan_units(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -556,10 +482,7 @@ def plan_units(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # plan.yaml
-    apiVersion: pcontract/v1
-    kind: CascadePlan
-    parent: moh-2024-25
-    id_pattern: "{parent}-{unit}"
+    # (the example CascadePlan header)
     units:
       - id: nairobi
         name: Nairobi Region
@@ -575,15 +498,7 @@ def plan_units(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -600,10 +515,7 @@ def plan_units(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # plan.yaml
-    apiVersion: pcontract/v1
-    kind: CascadePlan
-    parent: moh-2024-25
-    id_pattern: "{parent}-{unit}"
+    # (the example CascadePlan header)
     units:
       - id: nairobi
         name: Nairobi Region
@@ -678,15 +590,7 @@ def plan_entry(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -703,10 +607,7 @@ def plan_entry(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # plan.yaml
-    apiVersion: pcontract/v1
-    kind: CascadePlan
-    parent: moh-2024-25
-    id_pattern: "{parent}-{unit}"
+    # (the example CascadePlan header)
     units:
       - id: nairobi
         name: Nairobi Region
@@ -722,15 +623,7 @@ def plan_entry(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -747,10 +640,7 @@ def plan_entry(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # plan.yaml
-    apiVersion: pcontract/v1
-    kind: CascadePlan
-    parent: moh-2024-25
-    id_pattern: "{parent}-{unit}"
+    # (the example CascadePlan header)
     units:
       - id: nairobi
         name: Nairobi Region
@@ -828,15 +718,7 @@ def plan_weights(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -853,10 +735,7 @@ def plan_weights(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # plan.yaml
-    apiVersion: pcontract/v1
-    kind: CascadePlan
-    parent: moh-2024-25
-    id_pattern: "{parent}-{unit}"
+    # (the example CascadePlan header)
     units:
       - id: nairobi
         name: Nairobi Region
@@ -872,15 +751,7 @@ def plan_weights(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -897,10 +768,7 @@ def plan_weights(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # plan.yaml
-    apiVersion: pcontract/v1
-    kind: CascadePlan
-    parent: moh-2024-25
-    id_pattern: "{parent}-{unit}"
+    # (the example CascadePlan header)
     units:
       - id: nairobi
         name: Nairobi Region
@@ -937,15 +805,7 @@ def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -981,15 +841,7 @@ def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1006,10 +858,7 @@ def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # plan.yaml
-    apiVersion: pcontract/v1
-    kind: CascadePlan
-    parent: moh-2024-25
-    id_pattern: "{parent}-{unit}"
+    # (the example CascadePlan header)
     units:
       - id: nairobi
         name: Nairobi Region
@@ -1074,15 +923,7 @@ def plan_share_number(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1099,10 +940,7 @@ def plan_share_number(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # plan.yaml
-    apiVersion: pcontract/v1
-    kind: CascadePlan
-    parent: moh-2024-25
-    id_pattern: "{parent}-{unit}"
+    # (the example CascadePlan header)
     units:
       - id: nairobi
         name: Nairobi Region
@@ -1118,15 +956,7 @@ def plan_share_number(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1143,10 +973,7 @@ def plan_share_number(plan: CascadePlan) -> Iterator[Finding]:
 
     ```yaml
     # plan.yaml
-    apiVersion: pcontract/v1
-    kind: CascadePlan
-    parent: moh-2024-25
-    id_pattern: "{parent}-{unit}"
+    # (the example CascadePlan header)
     units:
       - id: nairobi
         name: Nairobi Region

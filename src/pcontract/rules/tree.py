@@ -47,15 +47,7 @@ def unique_contract_ids(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -97,15 +89,7 @@ def unique_contract_ids(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -153,15 +137,7 @@ def guidelines_resolves(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     guidelines: guidelines.yaml
     criteria:
       - id: core
@@ -180,15 +156,7 @@ def guidelines_resolves(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     guidelines: guidelines.yaml
     criteria:
       - id: core
@@ -205,10 +173,7 @@ def guidelines_resolves(index: Index) -> TreeFindings:
 
     ```yaml
     # guidelines.yaml
-    apiVersion: pcontract/v1
-    kind: Guidelines
-    id: pc-2024-25
-    financial_year: 2024/2025
+    # (the example Guidelines header)
     method: five-point
     scale: {best: 1.0, target: 3.0, worst: 5.0}
     grades:
@@ -258,15 +223,7 @@ def parent_resolves(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -310,15 +267,7 @@ def parent_resolves(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -443,15 +392,7 @@ def parent_cycle(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -539,15 +480,7 @@ def results_contract(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -576,15 +509,7 @@ def results_contract(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -600,11 +525,7 @@ def results_contract(index: Index) -> TreeFindings:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 52}
     ```
@@ -643,15 +564,7 @@ def results_indicators(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -667,11 +580,7 @@ def results_indicators(index: Index) -> TreeFindings:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 52}
       CM10: {actual: 3}
@@ -681,15 +590,7 @@ def results_indicators(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -705,11 +606,7 @@ def results_indicators(index: Index) -> TreeFindings:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 52}
     ```
@@ -752,15 +649,7 @@ def results_actual_type(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -776,11 +665,7 @@ def results_actual_type(index: Index) -> TreeFindings:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 2025-06-30}
     ```
@@ -789,15 +674,7 @@ def results_actual_type(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -813,11 +690,7 @@ def results_actual_type(index: Index) -> TreeFindings:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 52}
     ```
@@ -871,15 +744,7 @@ def results_complete(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -896,11 +761,7 @@ def results_complete(index: Index) -> TreeFindings:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 52}
     ```
@@ -909,15 +770,7 @@ def results_complete(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -934,11 +787,7 @@ def results_complete(index: Index) -> TreeFindings:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 52}
       CM02: {actual: true}
@@ -982,15 +831,7 @@ def results_unique(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1006,22 +847,14 @@ def results_unique(index: Index) -> TreeFindings:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 52}
     ```
 
     ```yaml
     # results-final.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 54}
     ```
@@ -1030,15 +863,7 @@ def results_unique(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1054,11 +879,7 @@ def results_unique(index: Index) -> TreeFindings:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 52}
     ```
@@ -1102,15 +923,7 @@ def guidelines_year(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     guidelines: guidelines.yaml
     criteria:
       - id: core
@@ -1143,15 +956,7 @@ def guidelines_year(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     guidelines: guidelines.yaml
     criteria:
       - id: core
@@ -1168,10 +973,7 @@ def guidelines_year(index: Index) -> TreeFindings:
 
     ```yaml
     # guidelines.yaml
-    apiVersion: pcontract/v1
-    kind: Guidelines
-    id: pc-2024-25
-    financial_year: 2024/2025
+    # (the example Guidelines header)
     method: five-point
     scale: {best: 1.0, target: 3.0, worst: 5.0}
     grades:
@@ -1218,15 +1020,7 @@ def category_weights(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     guidelines: guidelines.yaml
     criteria:
       - id: core
@@ -1243,10 +1037,7 @@ def category_weights(index: Index) -> TreeFindings:
 
     ```yaml
     # guidelines.yaml
-    apiVersion: pcontract/v1
-    kind: Guidelines
-    id: pc-2024-25
-    financial_year: 2024/2025
+    # (the example Guidelines header)
     method: five-point
     scale: {best: 1.0, target: 3.0, worst: 5.0}
     categories:
@@ -1261,15 +1052,7 @@ def category_weights(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     guidelines: guidelines.yaml
     criteria:
       - id: core
@@ -1286,10 +1069,7 @@ def category_weights(index: Index) -> TreeFindings:
 
     ```yaml
     # guidelines.yaml
-    apiVersion: pcontract/v1
-    kind: Guidelines
-    id: pc-2024-25
-    financial_year: 2024/2025
+    # (the example Guidelines header)
     method: five-point
     scale: {best: 1.0, target: 3.0, worst: 5.0}
     categories:
@@ -1382,15 +1162,7 @@ def results_as_of(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1419,15 +1191,7 @@ def results_as_of(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1443,11 +1207,7 @@ def results_as_of(index: Index) -> TreeFindings:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 52}
     ```
@@ -1503,15 +1263,7 @@ def milestone_in_period(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1526,11 +1278,7 @@ def milestone_in_period(index: Index) -> TreeFindings:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 2024-05-31}
     ```
@@ -1539,15 +1287,7 @@ def milestone_in_period(index: Index) -> TreeFindings:
 
     ```yaml
     # contract.yaml
-    apiVersion: pcontract/v1
-    kind: Contract
-    id: moh-2024-25
-    title: Ministry of Health
-    financial_year: 2024/2025
-    period: {start: 2024-07-01, end: 2025-06-30}
-    institution: {name: Ministry of Health, category: ministry}
-    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
-    status: draft
+    # (the example Contract header)
     criteria:
       - id: core
         name: Core Mandate
@@ -1562,11 +1302,7 @@ def milestone_in_period(index: Index) -> TreeFindings:
 
     ```yaml
     # results.yaml
-    apiVersion: pcontract/v1
-    kind: Results
-    contract: moh-2024-25
-    period: annual
-    as_of: 2025-06-30
+    # (the example Results header)
     achievements:
       CM01: {actual: 2025-02-28}
     ```
