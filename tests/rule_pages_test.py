@@ -11,7 +11,14 @@ import pytest
 
 from pcontract.checker import Options, Report, check_paths
 from pcontract.files import Limits
-from pcontract.rule_pages import SECTIONS, USE_INSTEAD, ExampleFiles, examples, sections
+from pcontract.rule_pages import (
+    SECTIONS,
+    USE_INSTEAD,
+    ExampleFiles,
+    examples,
+    render_page,
+    sections,
+)
 from pcontract.rule_pages import page as rule_page
 from pcontract.rules import RULES
 from tests.conftest import run
@@ -101,3 +108,15 @@ def test_rules_without_a_code_lists_them() -> None:
     assert len(out.splitlines()) == len(RULES)
     code, out = run("rules", "--format", "json")
     assert [item["code"] for item in json.loads(out)] == CODES
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_page_renders_in_every_format(code: str) -> None:
+    rule = RULES[code]
+    text = render_page(code.lower(), "text")
+    assert text.startswith(f"{code}  {rule.name}  (") and rule.summary in text
+    assert "```" not in text and "# (the example" not in text
+    markdown = render_page(code, "md")
+    assert markdown.startswith(f"# {code} {rule.name}\n")
+    assert markdown.count("```yaml\n") == len(examples(rule).failing) + len(examples(rule).passing)
+    assert json.loads(render_page(code, "json"))["summary"] == rule.summary

@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from pcontract.errors import UsageError
 from pcontract.problems import Problem, Severity
@@ -46,13 +47,12 @@ class ConfigError(UsageError):
     """A malformed pcontract.toml, or an unknown rule code: exit 2, with where."""
 
 
-@dataclass(frozen=True, slots=True)
-class Layer:
+class Layer(NamedTuple):
     """One source of selections, the file or the command line: the rules its
     select names (None: it has none) and the rules its ignore names."""
 
-    select: frozenset[str] | None = None
-    ignore: frozenset[str] = frozenset()
+    select: frozenset[str] | None
+    ignore: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +75,14 @@ class RuleConfig:
         return kept
 
 
-@dataclass(slots=True)
 class _Source:
     """A file's text, for locating a key or a code in it."""
 
-    name: str
-    text: str = ""
+    __slots__ = ("name", "text")
+
+    def __init__(self, name: str, text: str = "") -> None:
+        self.name = name
+        self.text = text
 
     def error(self, message: str, needle: str | None = None) -> ConfigError:
         if not self.name:  # the command line
