@@ -427,13 +427,14 @@ def test_a_raised_limit_holds_for_every_read_of_the_command(
 def test_every_format_option_offers_exactly_its_registry_keys() -> None:
     from typing import get_args
 
-    from pcontract import cli, diff_render, reporters, reports, tables
+    from pcontract import cli, diff_render, reporters, reports, rule_pages, tables
 
     assert get_args(cli.ValidateFormat) == tuple(reporters.REPORTERS)
     assert get_args(cli.ScoreFormat) == tuple(tables.SCORE_FORMATS)
     assert get_args(cli.RankFormat) == tuple(tables.RANK_FORMATS)
     assert get_args(cli.DiffFormat) == tuple(diff_render.DIFF_FORMATS)
     assert get_args(cli.ReportFormat) == tuple(reports.CARD_TEMPLATES)
+    assert get_args(cli.RulesFormat) == tuple(rule_pages.RULE_FORMATS)
 
 
 def test_an_input_error_prints_its_problems_then_one_error_line(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import importlib.util
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pcontract.cli import app
+from pcontract.config import load, resolve
 from pcontract.scaffold import (
     FILES,
     financial_year_on,
@@ -54,6 +56,7 @@ def test_init_then_validate_passes(tmp_path: Path) -> None:
         ".github/CODEOWNERS",
         ".pre-commit-config.yaml",
         ".gitignore",
+        "pcontract.toml",
     ):
         assert (repo / path).is_file(), path
 
@@ -164,6 +167,44 @@ def test_a_non_empty_folder_needs_force(tmp_path: Path) -> None:
     assert run("init", str(repo), "--force", "--financial-year", "2026/2027")[0] == 0
     assert readme.read_text() != "edited"
     assert (repo / "notes.txt").read_text() == "keep me"
+
+
+def test_the_pcontract_toml_is_commented_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "r"
+    assert run("init", str(repo), "--financial-year", "2026/2027")[0] == 0
+    text = (repo / "pcontract.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(text) == {"rules": {}}
+    # Each setting is there, commented out, with a word on what it does.
+    for setting in ('# select = ["PC"]', '# ignore = ["PC313"]', "# severity = {"):
+        assert setting in text
+    assert '"error", "warning" or "off"' in text and "--select" in text and "--strict" in text
+    # Uncommented, each line is a valid configuration.
+    for line in text.splitlines():
+        if line.startswith(("# select", "# ignore", "# severity")):
+            assert load_config_text(tmp_path, "[rules]\n" + line[2:] + "\n")
+    monkeypatch.chdir(repo)
+    rules = resolve()
+    assert rules is not None and rules.source.endswith("pcontract.toml")
+    assert rules.off == frozenset() and rules.severity == ()
+
+
+def load_config_text(folder: Path, text: str) -> bool:
+    path = folder / "try.toml"
+    path.write_text(text, encoding="utf-8")
+    load(path)
+    return True
+
+
+def test_init_never_overwrites_an_existing_pcontract_toml(tmp_path: Path) -> None:
+    repo = tmp_path / "r"
+    repo.mkdir()
+    (repo / "pcontract.toml").write_text('[rules]\nignore = ["PC401"]\n')
+    code, out = run("init", str(repo))
+    assert code == 1 and "is not empty; use --force" in out
+    assert (repo / "pcontract.toml").read_text() == '[rules]\nignore = ["PC401"]\n'
+    assert sorted(p.name for p in repo.iterdir()) == ["pcontract.toml"]
 
 
 def test_a_file_in_the_way_is_refused(tmp_path: Path) -> None:

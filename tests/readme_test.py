@@ -1,23 +1,60 @@
-"""The README stays true: the rules table is generated, and every command is there."""
+"""The README and docs/rules.md stay true: the rules table and the rule pages are
+generated from the rules' docstrings, and every command is in the README."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
+from pathlib import Path
 
+import pytest
 import typer
 
 from pcontract.cli import app
-from pcontract.reporters import rules_table
+from pcontract.rule_pages import all_pages, page, rules_table
 from pcontract.rules import RULES
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+RULES_DOC = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+
+
+def _generated(text: str) -> str:
+    match = re.search(r"<!-- rules:start -->\n(.*?)<!-- rules:end -->", text, re.S)
+    assert match is not None
+    return match.group(1)
 
 
 def test_rules_table_matches_the_rules() -> None:
-    match = re.search(r"<!-- rules:start -->\n(.*?)<!-- rules:end -->", README, re.S)
-    assert match is not None
-    assert match.group(1) == rules_table(), "run: python tools/sync_readme.py"
+    assert _generated(README) == rules_table(), "run: python tools/sync_readme.py"
+
+
+def test_docs_rules_holds_every_rule_page() -> None:
+    assert _generated(RULES_DOC) == all_pages(), "run: python tools/sync_readme.py"
+    for code, rule in RULES.items():
+        assert f"\n## {code} {rule.name}\n" in RULES_DOC
+        assert page(rule).split("\n\n", 1)[1].replace("## ", "### ") in RULES_DOC
+
+
+def test_sync_check_says_whether_the_docs_are_out_of_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = importlib.util.spec_from_file_location("sync_readme", ROOT / "tools" / "sync_readme.py")
+    assert spec is not None and spec.loader is not None
+    sync_readme = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sync_readme)
+    assert sync_readme.main(["--check"]) == 0
+    stale = tmp_path / "rules.md"
+    stale.write_text("# Rules\n<!-- rules:start -->\nold\n<!-- rules:end -->\n", encoding="utf-8")
+    monkeypatch.setattr(sync_readme, "ROOT", tmp_path)
+    monkeypatch.setattr(sync_readme, "targets", lambda: [(stale, "new\n")])
+    assert sync_readme.main(["--check"]) == 1
+    assert "rules.md" in capsys.readouterr().out
+    assert "old" in stale.read_text(encoding="utf-8")
+    assert sync_readme.main([]) == 0
+    assert stale.read_text(encoding="utf-8") == (
+        "# Rules\n<!-- rules:start -->\nnew\n<!-- rules:end -->\n"
+    )
 
 
 def test_every_rule_has_a_unique_name_and_a_summary() -> None:

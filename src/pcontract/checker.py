@@ -25,6 +25,7 @@ from pcontract.problems import Problem, Severity, count
 # importing them would be a fifth of its time.
 if TYPE_CHECKING:
     from pcontract.cache import Cache
+    from pcontract.config import RuleConfig
     from pcontract.index import Index, Summary
     from pcontract.model import Document
     from pcontract.rules import Finding
@@ -38,6 +39,9 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     jobs: int = 1
     cache_dir: Path | None = None  # None: no cache
+    # pcontract.toml and --select/--ignore; applied to the finished run, after the
+    # cache, so that every way of checking reports the same.
+    rules: RuleConfig | None = None
 
 
 # Below this many files to check, starting worker processes costs more than it saves.
@@ -430,6 +434,8 @@ def locate_all(problems: list[Problem], limits: Limits | None = None) -> list[Pr
 
 def finish(files: list[FileReport], tree_problems: list[Problem], options: Options) -> Report:
     problems = [p for f in files for p in f.problems] + tree_problems
+    if options.rules is not None:
+        problems = options.rules.apply(problems)
     if options.strict:
         problems = [p.escalated() for p in problems]
     problems = sorted(set(problems))

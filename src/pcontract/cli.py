@@ -16,7 +16,6 @@ import inspect
 import os
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
 import typer
@@ -161,6 +160,7 @@ ScoreFormat = Literal["text", "json", "md"]
 RankFormat = Literal["text", "json", "md", "csv"]
 DiffFormat = Literal["text", "md", "json"]
 ReportFormat = Literal["md", "html"]
+RulesFormat = Literal["text", "md", "json"]
 
 
 @app.command()
@@ -174,8 +174,30 @@ def validate(
         typer.Option("--format", "-f", help="Output: text, json, github annotations or sarif."),
     ] = "text",
     strict: Annotated[
-        bool, typer.Option("--strict", help="Treat warnings (vetting checks) as errors.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="Treat every warning as an error, after pcontract.toml, --select and "
+            "--ignore are applied.",
+        ),
     ] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            metavar="CODES",
+            help="Report only these rules: codes or prefixes (PC4), repeated or "
+            "comma-separated; wins over pcontract.toml.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="CODES",
+            help="Do not report these rules: codes or prefixes, repeated or comma-separated.",
+        ),
+    ] = None,
     *,
     limits: Limits,
     jobs: Annotated[
@@ -209,10 +231,12 @@ def validate(
 
         from pcontract.cache import default_dir
         from pcontract.checker import Options, check_paths
+        from pcontract.config import resolve, split_codes
         from pcontract.reporters import REPORTERS
 
         options = Options(
             strict=strict,
+            rules=resolve(split_codes(select), split_codes(ignore)),
             limits=limits,
             jobs=jobs or os.cpu_count() or 1,
             cache_dir=None if no_cache else (Path(cache_dir) if cache_dir else default_dir()),
@@ -244,41 +268,25 @@ def schema_command(
     _run(body)
 
 
-class RulesFormat(StrEnum):
-    text = "text"
-    md = "md"
-    json = "json"
-
-
 @app.command("rules")
 def rules_command(
+    code: Annotated[
+        str | None, typer.Argument(help="A rule code, such as PC401: print its page.")
+    ] = None,
     output_format: Annotated[
         RulesFormat, typer.Option("--format", "-f", help="Output: text, md or json.")
-    ] = RulesFormat.text,
+    ] = "text",
 ) -> None:
-    """List every rule: its code, name, severity and what it checks."""
+    """List every rule: its code, name, severity and what it checks; or, given a
+    code, print that rule's page: what it checks, why, and an example."""
 
     def body() -> int:
-        from pcontract.reporters import json_text, rules_table
-        from pcontract.rules import RULES
+        from pcontract.rule_pages import render_list, render_page
 
-        if output_format is RulesFormat.md:
-            sys.stdout.write(rules_table())
-        elif output_format is RulesFormat.json:
-            items = [
-                {
-                    "code": r.code,
-                    "name": r.name,
-                    "severity": r.severity.value,
-                    "vetting": r.vetting,
-                    "summary": r.summary,
-                }
-                for r in sorted(RULES.values(), key=lambda r: r.code)
-            ]
-            sys.stdout.write(json_text(items))
+        if code is None:
+            sys.stdout.write(render_list(output_format))
         else:
-            for r in sorted(RULES.values(), key=lambda r: r.code):
-                typer.echo(f"{r.code}  {r.name:<22} {r.severity.value:<8} {r.summary}")
+            sys.stdout.write(render_page(code, output_format))
         return EXIT_OK
 
     _run(body)

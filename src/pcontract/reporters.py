@@ -400,15 +400,3 @@ def _sarif_result(problem: Problem) -> dict[str, object]:
 REPORTERS: dict[str, type[Reporter]] = {
     r.name: r for r in (TextReporter, JsonReporter, GithubReporter, SarifReporter)
 }
-
-
-def rules_table(codes: Iterable[str] | None = None) -> str:
-    """The Markdown rules table, as it appears in the README."""
-    from pcontract.rules import RULES
-
-    lines = ["| code | name | severity | checks |", "| --- | --- | --- | --- |"]
-    for code in sorted(codes if codes is not None else RULES):
-        rule = RULES[code]
-        severity = rule.severity.value + (" (vetting)" if rule.vetting else "")
-        lines.append(f"| {code} | {rule.name} | {severity} | {rule.summary} |")
-    return "\n".join(lines) + "\n"

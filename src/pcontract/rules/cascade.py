@@ -100,11 +100,164 @@ def _relative(file: str, start: str) -> str:
 @tree_rule(
     "PC310",
     "cascade-sum",
-    "The children's split targets of an indicator with aggregation: sum add up to its target.",
 )
 def cascade_sum(index: Index) -> TreeFindings:
     # By (parent file, parent indicator id): the parent and its indicator's
     # position, and each child carrying it with that child's indicator position.
+    """The children's split targets of an indicator with aggregation: sum add up to its target.
+
+    ## What it does
+
+    Checks that, for a parent indicator with `aggregation: sum`, the split targets of the
+    children that carry it add up to the parent's target.
+
+    ## Why is this bad?
+
+    The parent's achievement is rolled up as the children's sum; children whose targets do not
+    add up commit to more, or less, than the parent signed for.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 30
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+
+    ```yaml
+    # coast.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-coast
+    title: Coast Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 30
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 30
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+
+    ```yaml
+    # coast.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-coast
+    title: Coast Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 20
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+    """
     parents: dict[tuple[str, str], tuple[ContractSummary, int]] = {}
     carriers: dict[tuple[str, str], list[tuple[ContractSummary, int]]] = defaultdict(list)
     for child, parent, carried in _links(index):
@@ -154,9 +307,108 @@ def cascade_sum(index: Index) -> TreeFindings:
 @tree_rule(
     "PC311",
     "cascaded-from",
-    "A cascaded_from names the contract's parent and one of the parent's indicators.",
 )
 def cascaded_from(index: Index) -> TreeFindings:
+    """A cascaded_from names the contract's parent and one of the parent's indicators.
+
+    ## What it does
+
+    Checks that a `cascaded_from` names the contract's own parent and an indicator that the
+    parent has.
+
+    ## Why is this bad?
+
+    A child indicator cascaded from an indicator that is not there is neither rolled up nor
+    checked against its parent.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            cascaded_from: {contract: moh-2024-25, indicator: CM10}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+    """
     last: ContractSummary | None = None
     table: Positions = {}
     for child in index.contracts:
@@ -210,9 +462,106 @@ def cascaded_from(index: Index) -> TreeFindings:
 @tree_rule(
     "PC312",
     "cascade-kind",
-    "A cascaded indicator has the same kind as the parent's indicator.",
 )
 def cascade_kind(index: Index) -> TreeFindings:
+    """A cascaded indicator has the same kind as the parent's indicator.
+
+    ## What it does
+
+    Checks that a cascaded indicator has the same kind as the parent's indicator it carries.
+
+    ## Why is this bad?
+
+    A child cannot roll up into a parent measured differently: an increase figure cannot be a
+    milestone's date.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: milestone
+            target: 2025-03-31
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+    """
     for child, parent, carried in _links(index):
         parent_kinds = parent.kinds
         for own, (kind, at) in enumerate(zip(child.kinds, carried, strict=True)):
@@ -232,10 +581,109 @@ def cascade_kind(index: Index) -> TreeFindings:
 @tree_rule(
     "PC313",
     "cascade-coverage",
-    "Every indicator of a cascaded contract is carried by at least one child.",
     severity=Severity.WARNING,
 )
 def cascade_coverage(index: Index) -> TreeFindings:
+    """Every indicator of a cascaded contract is carried by at least one child.
+
+    ## What it does
+
+    Checks that every indicator of a contract that has children is carried by at least one
+    child. A warning.
+
+    ## Why is this bad?
+
+    An indicator no child carries is one nobody below the parent is accountable for.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 50
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+          - {id: CM02, name: Clinics staffed, weight: 50, kind: binary, target: true}
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+    """
     carried_ids: dict[str, set[str]] = defaultdict(set)
     for _, parent, carried in _links(index):
         parent_ids = parent.ids
@@ -267,9 +715,106 @@ def cascade_coverage(index: Index) -> TreeFindings:
 @tree_rule(
     "PC314",
     "cascade-year",
-    "A child contract is for the same financial year as its parent.",
 )
 def cascade_year(index: Index) -> TreeFindings:
+    """A child contract is for the same financial year as its parent.
+
+    ## What it does
+
+    Checks that a child contract is for the same financial year as its parent.
+
+    ## Why is this bad?
+
+    A child for another year rolls up into the wrong year's evaluation.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2025/2026
+    period: {start: 2025-07-01, end: 2026-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+    """
     for child in index.contracts:
         parent = _parent(index, child)
         if parent is not None and parent.financial_year != child.financial_year:
@@ -287,11 +832,89 @@ def cascade_year(index: Index) -> TreeFindings:
 @tree_rule(
     "PC245",
     "plan-parent",
-    "A cascade plan's parent is a contract in the tree.",
 )
 def plan_parent(index: Index) -> TreeFindings:
     # As for Results (PC305): a plan checked without its contract could pass here and
     # then be refused by cascade, so validate the folder that holds the contract too.
+    """A cascade plan's parent is a contract in the tree.
+
+    ## What it does
+
+    Checks that a cascade plan's `parent` is a contract in the tree being checked.
+
+    ## Why is this bad?
+
+    A plan whose parent is missing cannot be checked against it, nor cascaded.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    apiVersion: pcontract/v1
+    kind: CascadePlan
+    parent: moh-2023-24
+    id_pattern: "{parent}-{unit}"
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%}
+    ```
+    """
     for summary in index.plans:
         if index.contract(summary.parent) is None and not index.is_broken(
             "Contract", summary.parent
@@ -310,12 +933,86 @@ def plan_parent(index: Index) -> TreeFindings:
 @tree_rule(
     "PC244",
     "plan-fits-parent",
-    "A cascade plan fits its parent contract, and every draft it makes validates.",
 )
 def plan_fits_parent(index: Index) -> TreeFindings:
-    """The rules ``pcontract cascade`` applies before it writes (see
-    :func:`pcontract.cascade.fit_findings`), so that a plan that validates
-    cascades, and what it writes validates."""
+    """A cascade plan fits its parent contract, and every draft it makes validates.
+
+    ## What it does
+
+    Checks that a cascade plan fits its parent contract (every indicator it carries exists, and
+    shares of a summed indicator make its target) and that every draft it would write validates.
+
+    ## Why is this bad?
+
+    These are the checks `pcontract cascade` makes before it writes; running them in validate
+    means a plan that validates also cascades.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 30%}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%}
+    ```
+    """
     if not index.plans:
         return
     from pathlib import Path

@@ -29,8 +29,54 @@ from pcontract.rules.base import Finding, rule
 HUNDRED = Decimal(100)
 
 
-@rule("PC201", "weights-total", "Indicator weights add up to 100.", kinds=("Contract",))
+@rule("PC201", "weights-total", kinds=("Contract",))
 def weights_total(contract: Contract) -> Iterator[Finding]:
+    """Indicator weights add up to 100.
+
+    ## What it does
+
+    Checks that a contract's indicator weights add up to exactly 100.
+
+    ## Why is this bad?
+
+    The composite score is the weighted sum of the indicators' scores; weights that do not make
+    100 scale every contract's composite differently, so contracts could no longer be compared
+    or ranked.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 90
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 90
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+    """
     total = sum((i.weight for i in contract.indicators), Decimal(0))
     if total != HUNDRED:
         yield Finding(
@@ -44,10 +90,64 @@ def weights_total(contract: Contract) -> Iterator[Finding]:
 @rule(
     "PC202",
     "category-weight",
-    "Each category's weight equals the sum of its indicators' weights.",
     kinds=("Contract",),
 )
 def category_weight(contract: Contract) -> Iterator[Finding]:
+    """Each category's weight equals the sum of its indicators' weights.
+
+    ## What it does
+
+    Checks that each criteria category's weight equals the sum of its indicators' weights.
+
+    ## Why is this bad?
+
+    Category subtotals are reported and vetted against the guidelines' ranges; a category weight
+    that disagrees with its indicators says one thing and scores another.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 80
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 90
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+      - id: service
+        name: Service Delivery
+        weight: 20
+        indicators:
+          - {id: SD01, name: Service charter published, weight: 10, kind: binary, target: true}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 90
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 90
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+      - id: service
+        name: Service Delivery
+        weight: 10
+        indicators:
+          - {id: SD01, name: Service charter published, weight: 10, kind: binary, target: true}
+    ```
+    """
     for category in contract.criteria:
         total = sum((i.weight for i in category.indicators), Decimal(0))
         if total != category.weight:
@@ -62,10 +162,56 @@ def category_weight(contract: Contract) -> Iterator[Finding]:
 @rule(
     "PC203",
     "unique-ids",
-    "Category and indicator ids are unique in a contract.",
     kinds=("Contract",),
 )
 def unique_ids(contract: Contract) -> Iterator[Finding]:
+    """Category and indicator ids are unique in a contract.
+
+    ## What it does
+
+    Checks that category ids, and indicator ids, are each unique within a contract.
+
+    ## Why is this bad?
+
+    Results, cascades and diffs find an indicator by its id; two with one id make a result or a
+    child contract ambiguous.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 50
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+          - {id: CM01, name: Clinics staffed, weight: 50, kind: binary, target: true}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 50
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+          - {id: CM02, name: Clinics staffed, weight: 50, kind: binary, target: true}
+    ```
+    """
     categories = Counter(c.id for c in contract.criteria)
     seen: set[str] = set()
     for category in contract.criteria:
@@ -87,10 +233,53 @@ def unique_ids(contract: Contract) -> Iterator[Finding]:
 @rule(
     "PC204",
     "target-type",
-    "Targets and criteria values have the type the indicator kind needs.",
     kinds=("Contract",),
 )
 def target_type(contract: Contract) -> Iterator[Finding]:
+    """Targets and criteria values have the type the indicator kind needs.
+
+    ## What it does
+
+    Checks that targets and criteria values have the type the indicator's kind needs: numbers
+    for increase and decrease, a date for milestone, `true` for binary (which takes no criteria
+    values).
+
+    ## Why is this bad?
+
+    A target of the wrong type cannot be scored against the achievement.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: milestone
+            target: 50
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: milestone
+            target: 2025-03-31
+    ```
+    """
     for indicator in contract.indicators:
         if not fits_target(indicator.kind, indicator.target):
             yield Finding(
@@ -117,10 +306,55 @@ def target_type(contract: Contract) -> Iterator[Finding]:
                 )
 
 
-@rule(
-    "PC205", "dates-in-period", "Every date lies inside the contract period.", kinds=("Contract",)
-)
+@rule("PC205", "dates-in-period", kinds=("Contract",))
 def dates_in_period(contract: Contract) -> Iterator[Finding]:
+    """Every date lies inside the contract period.
+
+    ## What it does
+
+    Checks that every date in a contract (due dates, milestone targets) lies inside its period,
+    and that the period does not end before it starts.
+
+    ## Why is this bad?
+
+    A date outside the period cannot be achieved or evaluated within the contract year.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            due: 2025-09-30
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            due: 2025-06-30
+    ```
+    """
     start = parse_date(contract.period_start)
     end = parse_date(contract.period_end)
     if start is None or end is None:
@@ -149,10 +383,62 @@ def dates_in_period(contract: Contract) -> Iterator[Finding]:
 @rule(
     "PC206",
     "financial-year",
-    "The financial year is two consecutive years, such as 2024/2025.",
     kinds=("Contract", "Guidelines"),
 )
 def financial_year(document: object) -> Iterator[Finding]:
+    """The financial year is two consecutive years, such as 2024/2025.
+
+    ## What it does
+
+    Checks that the financial year is two consecutive years, such as 2024/2025.
+
+    ## Why is this bad?
+
+    A financial year such as 2024/2026 is a typing mistake, and it decides which guidelines and
+    baselines apply.
+
+    ## Example
+
+    ```yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25
+    title: Ministry of Health
+    financial_year: 2024/2026
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+    """
     year = str(getattr(document, "financial_year", ""))
     first, _, second = year.partition("/")
     if first.isdigit() and second.isdigit() and int(second) != int(first) + 1:
@@ -194,10 +480,57 @@ def _sort_key(kind: str, value: Value) -> Decimal | int | None:
 @rule(
     "PC207",
     "criteria-monotonic",
-    "Criteria values run strictly from Excellent to Poor in the indicator's good direction.",
     kinds=("Contract",),
 )
 def criteria_monotonic(contract: Contract) -> Iterator[Finding]:
+    """Criteria values run strictly from Excellent to Poor in the indicator's good direction.
+
+    ## What it does
+
+    Checks that an indicator's criteria values run strictly from Excellent to Poor in its good
+    direction: falling for increase, rising for decrease, later for milestones; the target sits
+    between them.
+
+    ## Why is this bad?
+
+    Criteria values set the scoring scale; out of order, a better achievement would score worse.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            criteria_values: {excellent: 45, poor: 30}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            criteria_values: {excellent: 60, poor: 30}
+    ```
+    """
     for indicator in contract.indicators:
         if indicator.kind == KIND_BINARY or not indicator.criteria_values:
             continue
@@ -233,10 +566,59 @@ def criteria_monotonic(contract: Contract) -> Iterator[Finding]:
 @rule(
     "PC208",
     "quarterly-targets",
-    "Quarterly targets are cumulative (monotonic) and end at the target.",
     kinds=("Contract",),
 )
 def quarterly_targets(contract: Contract) -> Iterator[Finding]:
+    """Quarterly targets are cumulative (monotonic) and end at the target.
+
+    ## What it does
+
+    Checks that quarterly targets are cumulative, never falling back (never rising, for
+    decrease), that the fourth equals the annual target, and that only increase and decrease
+    indicators have them.
+
+    ## Why is this bad?
+
+    Quarterly progress is reported against these figures; targets that go backwards, or end
+    elsewhere than the annual target, make the progress reports contradict the annual
+    evaluation.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            quarterly_targets: [10, 25, 40, 45]
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            quarterly_targets: [10, 25, 40, 50]
+    ```
+    """
     for indicator in contract.indicators:
         quarters = indicator.quarterly_targets
         if quarters is None:
@@ -275,12 +657,57 @@ def quarterly_targets(contract: Contract) -> Iterator[Finding]:
 @rule(
     "PC401",
     "growth-oriented",
-    "A target is not below the latest baseline (not above it, for decrease).",
     kinds=("Contract",),
     severity=Severity.WARNING,
     vetting=True,
 )
 def growth_oriented(contract: Contract) -> Iterator[Finding]:
+    """A target is not below the latest baseline (not above it, for decrease).
+
+    ## What it does
+
+    Checks that each increase indicator's target is not below its latest baseline, and each
+    decrease indicator's target not above it. A vetting warning.
+
+    ## Why is this bad?
+
+    Vetting expects targets to be growth oriented: at least as good as what was already
+    achieved. A target below last year's achievement earns a good score for doing worse.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 35
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+    """
     for indicator in contract.indicators:
         latest = indicator.latest_baseline
         if indicator.kind not in NUMERIC_KINDS or latest is None:
@@ -305,12 +732,55 @@ def growth_oriented(contract: Contract) -> Iterator[Finding]:
 @rule(
     "PC402",
     "baseline-present",
-    "Increase and decrease indicators give a baseline.",
     kinds=("Contract",),
     severity=Severity.WARNING,
     vetting=True,
 )
 def baseline_present(contract: Contract) -> Iterator[Finding]:
+    """Increase and decrease indicators give a baseline.
+
+    ## What it does
+
+    Checks that increase and decrease indicators give a baseline: the achievements of previous
+    years. A vetting warning.
+
+    ## Why is this bad?
+
+    Without a baseline, vetting cannot tell whether a target is growth oriented (PC401).
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            target: 50
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+    """
     for indicator in contract.indicators:
         if indicator.kind in NUMERIC_KINDS and not indicator.baseline:
             yield Finding(

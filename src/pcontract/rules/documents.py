@@ -18,10 +18,71 @@ CENT = Decimal("0.01")
 @rule(
     "PC220",
     "result-entry",
-    "Each achievement gives an actual, or status not-applicable with a reason.",
     kinds=("Results",),
 )
 def result_entry(results: Results) -> Iterator[Finding]:
+    """Each achievement gives an actual, or status not-applicable with a reason.
+
+    ## What it does
+
+    Checks that each achievement in a Results document gives an `actual`, or `status: not-
+    applicable` with a `reason` (and then no actual).
+
+    ## Why is this bad?
+
+    An entry with neither is a result nobody reported; not applicable without a reason cannot be
+    verified, and one with an actual as well is contradictory.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {status: not-applicable}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {status: not-applicable, reason: Funds not released by Treasury}
+    ```
+    """
     for achievement in results.achievements.values():
         if achievement.not_applicable:
             if not achievement.reason:
@@ -48,12 +109,74 @@ def result_entry(results: Results) -> Iterator[Finding]:
 @rule(
     "PC221",
     "moderation-accountable",
-    "A moderation says who moderated the figure (by) and why (reason).",
     kinds=("Results",),
 )
 def moderation_accountable(results: Results) -> Iterator[Finding]:
-    # The moderated figure is the one scored: a change nobody owns or explains
-    # cannot be verified.
+    """A moderation says who moderated the figure (by) and why (reason).
+
+    ## What it does
+
+    Checks that a moderation of an achievement says who moderated the figure (`by`) and why
+    (`reason`).
+
+    ## Why is this bad?
+
+    The moderated figure is the one scored: a change nobody owns or explains cannot be verified.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01:
+        actual: 52
+        moderation: {actual: 48}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01:
+        actual: 52
+        moderation: {actual: 48, by: Evaluation panel, reason: Two clinics not staffed}
+    ```
+    """
     for achievement in results.achievements.values():
         moderation = achievement.moderation
         if moderation is None:
@@ -79,11 +202,48 @@ def moderation_accountable(results: Results) -> Iterator[Finding]:
 @rule(
     "PC230",
     "scale-order",
-    "The target score lies strictly between the best and the worst score, and binary "
-    "scores lie on the scale.",
     kinds=("Guidelines",),
 )
 def scale_order(guidelines: Guidelines) -> Iterator[Finding]:
+    """The target score lies strictly between the best and the worst score, and binary scores lie
+    on the scale.
+
+    ## What it does
+
+    Checks that the scale's target score lies strictly between its best and worst scores, and
+    that the binary scores lie on the scale.
+
+    ## Why is this bad?
+
+    Raw scores are interpolated between best, target and worst; a target at an end of the scale
+    leaves no room for doing better or worse.
+
+    ## Example
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    scale: {best: 1.0, target: 5.0, worst: 5.0}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+    """
     low, high = sorted((guidelines.best, guidelines.worst))
     if not low < guidelines.target < high:
         yield Finding(
@@ -110,10 +270,47 @@ def scale_order(guidelines: Guidelines) -> Iterator[Finding]:
 @rule(
     "PC231",
     "grade-bands",
-    "Grade bands are ordered best to worst and cover the whole scale.",
     kinds=("Guidelines",),
 )
 def grade_bands(guidelines: Guidelines) -> Iterator[Finding]:
+    """Grade bands are ordered best to worst and cover the whole scale.
+
+    ## What it does
+
+    Checks that grade bands are listed best first, in order, and that together they cover the
+    whole scale.
+
+    ## Why is this bad?
+
+    A composite score that falls outside every band, or between bands listed out of order, gets
+    no grade or the wrong one.
+
+    ## Example
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 4.5}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+    """
     if guidelines.method == "five-point":
         ascending = guidelines.best < guidelines.worst
         previous: Decimal | None = None
@@ -170,10 +367,52 @@ def grade_bands(guidelines: Guidelines) -> Iterator[Finding]:
 @rule(
     "PC232",
     "default-criteria",
-    "Default criteria values run from Excellent to Poor in each kind's good direction.",
     kinds=("Guidelines",),
 )
 def default_criteria(guidelines: Guidelines) -> Iterator[Finding]:
+    """Default criteria values run from Excellent to Poor in each kind's good direction.
+
+    ## What it does
+
+    Checks that the guidelines' default criteria values run from Excellent to Poor in each
+    kind's good direction: for increase, excellent above 1 (the target) and poor below; for
+    decrease and milestone, the other way round.
+
+    ## Why is this bad?
+
+    Indicators without their own criteria values are scored on these defaults; reversed, every
+    such indicator would score backwards.
+
+    ## Example
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    default_criteria_values:
+      increase: {excellent: 0.8, poor: 1.2}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    default_criteria_values:
+      increase: {excellent: 1.2, poor: 0.8}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+    """
     order = ("excellent", "very_good", "good", "fair", "poor")
     # Relative to the target: multiples (1 is the target) or day offsets (0).
     for kind, pivot, falling in (
@@ -206,10 +445,86 @@ def default_criteria(guidelines: Guidelines) -> Iterator[Finding]:
 @rule(
     "PC240",
     "plan-units",
-    "Plan unit ids are unique, even ignoring case (each names a file).",
     kinds=("CascadePlan",),
 )
 def plan_units(plan: CascadePlan) -> Iterator[Finding]:
+    """Plan unit ids are unique, even ignoring case (each names a file).
+
+    ## What it does
+
+    Checks that the unit ids of a cascade plan are unique, even ignoring case.
+
+    ## Why is this bad?
+
+    Each unit's id names its draft file; two ids that differ only in case would share one file
+    on macOS and Windows.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: Nairobi
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%}
+    ```
+    """
     first: dict[str, str] = {}
     for unit in plan.units:
         folded = unit.id.casefold()
@@ -255,10 +570,86 @@ def entry_findings(unit: PlanUnit, entry: PlanEntry) -> Iterator[Finding]:
 @rule(
     "PC241",
     "plan-entry",
-    "Each carried indicator sets its target by one of share (0–100%), amount or copy.",
     kinds=("CascadePlan",),
 )
 def plan_entry(plan: CascadePlan) -> Iterator[Finding]:
+    """Each carried indicator sets its target by one of share (0–100%), amount or copy.
+
+    ## What it does
+
+    Checks that each indicator a plan unit carries sets its target in exactly one way: `share`
+    (more than 0% and at most 100%), `amount`, or `copy`.
+
+    ## Why is this bad?
+
+    With none, or two, `pcontract cascade` cannot tell what the child's target is.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%, amount: 20}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%}
+    ```
+    """
     for unit in plan.units:
         for entry in unit.entries:
             yield from entry_findings(unit, entry)
@@ -306,10 +697,87 @@ def weight_findings(unit: PlanUnit) -> Iterator[Finding]:
 @rule(
     "PC243",
     "plan-weights",
-    "Weights set in a plan have at most 2 decimals and, with the rescaled rest, make 100.",
     kinds=("CascadePlan",),
 )
 def plan_weights(plan: CascadePlan) -> Iterator[Finding]:
+    """Weights set in a plan have at most 2 decimals and, with the rescaled rest, make 100.
+
+    ## What it does
+
+    Checks that the weights a plan sets have at most 2 decimal places and leave room for the
+    weights that are rescaled, so that each draft's weights make 100.
+
+    ## Why is this bad?
+
+    Weights are percentages to 0.01; weights set in a plan that make more than 100 cannot be
+    completed by rescaling the others.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%, weight: 99.995}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%, weight: 100}
+    ```
+    """
     for unit in plan.units:
         yield from weight_findings(unit)
 
@@ -317,10 +785,89 @@ def plan_weights(plan: CascadePlan) -> Iterator[Finding]:
 @rule(
     "PC242",
     "plan-id-pattern",
-    "The plan's id_pattern includes {unit} and makes valid ids.",
     kinds=("CascadePlan",),
 )
 def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
+    """The plan's id_pattern includes {unit} and makes valid ids.
+
+    ## What it does
+
+    Checks that the plan's `id_pattern` contains `{unit}` and makes valid contract ids.
+
+    ## Why is this bad?
+
+    Without `{unit}`, every unit's draft gets the same id; an id with spaces or slashes is
+    refused by the schema of the drafts.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    apiVersion: pcontract/v1
+    kind: CascadePlan
+    parent: moh-2024-25
+    id_pattern: "{parent}-region"
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%}
+    ```
+    """
     if "{unit}" not in plan.id_pattern:
         yield Finding(
             ("id_pattern",),
@@ -355,10 +902,87 @@ def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
 @rule(
     "PC246",
     "plan-share-number",
-    "A share written as a percentage such as 60% is a number pcontract can use (see PC009).",
     kinds=("CascadePlan",),
 )
 def plan_share_number(plan: CascadePlan) -> Iterator[Finding]:
+    """A share written as a percentage such as 60% is a number pcontract can use (see PC009).
+
+    ## What it does
+
+    Checks that a share written as a percentage, such as `60%`, is a number pcontract can use
+    exactly: within the bounds of PC009.
+
+    ## Why is this bad?
+
+    A share such as `33.3333333%` is text in YAML, so the loader's number checks do not see it;
+    pcontract checks it here instead, so that the shares it splits are exact.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60.0000001%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 39.9999999%}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%}
+    ```
+    """
     for unit in plan.units:
         for entry in unit.entries:
             written = entry.share_text

@@ -27,8 +27,82 @@ from pcontract.rules.base import Finding, tree_rule
 TreeFindings = Iterator[tuple[Summary, Finding]]
 
 
-@tree_rule("PC301", "unique-contract-ids", "Contract ids are unique across the tree.")
+@tree_rule(
+    "PC301",
+    "unique-contract-ids",
+)
 def unique_contract_ids(index: Index) -> TreeFindings:
+    """Contract ids are unique across the tree.
+
+    ## What it does
+
+    Checks that every contract id is used by one contract only, across all the files checked.
+
+    ## Why is this bad?
+
+    Parents, results and cascades refer to contracts by id; two contracts with one id make every
+    such reference ambiguous.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # copy.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25
+    title: Ministry of Health (copy)
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+    """
     for contract_id, found in index.by_id.items():
         if len(found) > 1:
             files = ", ".join(c.file for c in found)
@@ -46,9 +120,68 @@ def unique_contract_ids(index: Index) -> TreeFindings:
 @tree_rule(
     "PC302",
     "guidelines-resolves",
-    "A contract's guidelines path leads to a Guidelines document.",
 )
 def guidelines_resolves(index: Index) -> TreeFindings:
+    """A contract's guidelines path leads to a Guidelines document.
+
+    ## What it does
+
+    Checks that a contract's `guidelines` path leads to a Guidelines document.
+
+    ## Why is this bad?
+
+    The guidelines give the scale, the grades and the default criteria values a contract is
+    scored by; without them it cannot be scored.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    guidelines: guidelines.yaml
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    guidelines: guidelines.yaml
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+    """
     for contract in index.contracts:
         if contract.guidelines_source is None or contract.guidelines is None:
             continue
@@ -70,8 +203,110 @@ def guidelines_resolves(index: Index) -> TreeFindings:
         )
 
 
-@tree_rule("PC303", "parent-resolves", "A contract's parent is a contract in the tree.")
+@tree_rule(
+    "PC303",
+    "parent-resolves",
+)
 def parent_resolves(index: Index) -> TreeFindings:
+    """A contract's parent is a contract in the tree.
+
+    ## What it does
+
+    Checks that a contract's `parent` is a contract in the tree.
+
+    ## Why is this bad?
+
+    A cascaded contract is checked against its parent (PC310 to PC314); a parent that is missing
+    leaves it unchecked.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2023-24
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            cascaded_from: {contract: moh-2023-24, indicator: CM01}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+    """
     for contract in index.contracts:
         parent = contract.parent
         if parent and index.contract(parent) is None and not index.is_broken("Contract", parent):
@@ -85,8 +320,118 @@ def parent_resolves(index: Index) -> TreeFindings:
             )
 
 
-@tree_rule("PC304", "parent-cycle", "Parent links do not form a cycle.")
+@tree_rule(
+    "PC304",
+    "parent-cycle",
+)
 def parent_cycle(index: Index) -> TreeFindings:
+    """Parent links do not form a cycle.
+
+    ## What it does
+
+    Checks that following parent links never leads back to the contract it started from.
+
+    ## Why is this bad?
+
+    A cycle has no top: roll-up and the cascade tree would never end.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25
+    title: Ministry of Health
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25-nairobi
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # nairobi.yaml
+    apiVersion: pcontract/v1
+    kind: Contract
+    id: moh-2024-25-nairobi
+    title: Nairobi Region
+    financial_year: 2024/2025
+    period: {start: 2024-07-01, end: 2025-06-30}
+    institution: {name: Ministry of Health, category: ministry}
+    parties: {principal: {title: President}, agent: {title: Cabinet Secretary}}
+    parent: moh-2024-25
+    status: draft
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            cascaded_from: {contract: moh-2024-25, indicator: CM01}
+    ```
+    """
     reported: set[str] = set()
     for contract in index.contracts:
         chain = [contract.id]
@@ -116,8 +461,75 @@ def _results_contract(index: Index, results: ResultsSummary) -> ContractSummary 
     return index.contract(results.contract)
 
 
-@tree_rule("PC305", "results-contract", "Results point to a contract in the tree.")
+@tree_rule(
+    "PC305",
+    "results-contract",
+)
 def results_contract(index: Index) -> TreeFindings:
+    """Results point to a contract in the tree.
+
+    ## What it does
+
+    Checks that a Results document's `contract` is a contract in the tree.
+
+    ## Why is this bad?
+
+    Results for a contract that is not there cannot be scored, and usually carry a mistyped id.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    apiVersion: pcontract/v1
+    kind: Results
+    contract: moh-2024-52
+    period: annual
+    as_of: 2025-06-30
+    achievements:
+      CM01: {actual: 52}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 52}
+    ```
+    """
     for results in index.results:
         if _results_contract(index, results) is None and not index.is_broken(
             "Contract", results.contract
@@ -132,8 +544,73 @@ def results_contract(index: Index) -> TreeFindings:
             )
 
 
-@tree_rule("PC306", "results-indicators", "Results name only indicators the contract has.")
+@tree_rule(
+    "PC306",
+    "results-indicators",
+)
 def results_indicators(index: Index) -> TreeFindings:
+    """Results name only indicators the contract has.
+
+    ## What it does
+
+    Checks that a Results document reports only indicators its contract has.
+
+    ## Why is this bad?
+
+    A result for an indicator the contract lacks is never scored: usually a typing mistake in
+    the id, which leaves the real indicator unreported.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 52}
+      CM10: {actual: 3}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 52}
+    ```
+    """
     for results in index.results:
         contract = _results_contract(index, results)
         if contract is None:
@@ -152,8 +629,72 @@ def results_indicators(index: Index) -> TreeFindings:
                 )
 
 
-@tree_rule("PC307", "results-actual-type", "Each actual has the type its indicator's kind needs.")
+@tree_rule(
+    "PC307",
+    "results-actual-type",
+)
 def results_actual_type(index: Index) -> TreeFindings:
+    """Each actual has the type its indicator's kind needs.
+
+    ## What it does
+
+    Checks that each actual has the type its indicator's kind needs: a number for increase and
+    decrease, a date for milestone, true or false for binary.
+
+    ## Why is this bad?
+
+    An actual of the wrong type cannot be scored against the target.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 2025-06-30}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 52}
+    ```
+    """
     for results in index.results:
         contract = _results_contract(index, results)
         if contract is None:
@@ -185,10 +726,73 @@ ACTUAL_GIVEN = {NUMBER: "a number", TRUE: "true", FALSE: "false"}
 @tree_rule(
     "PC308",
     "results-complete",
-    "Results report every indicator; one left out scores Poor.",
     severity=Severity.WARNING,
 )
 def results_complete(index: Index) -> TreeFindings:
+    """Results report every indicator; one left out scores Poor.
+
+    ## What it does
+
+    Checks that a contract's Results report every one of its indicators. A warning.
+
+    ## Why is this bad?
+
+    An indicator left out of the results scores the worst (as the guidelines' `not_reported`
+    says); usually that is an omission, not the intent.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 50
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+          - {id: CM02, name: Clinics staffed, weight: 50, kind: binary, target: true}
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 52}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 50
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+          - {id: CM02, name: Clinics staffed, weight: 50, kind: binary, target: true}
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 52}
+      CM02: {actual: true}
+    ```
+    """
     for results in index.results:
         contract = _results_contract(index, results)
         if contract is None:
@@ -208,8 +812,78 @@ def results_complete(index: Index) -> TreeFindings:
             )
 
 
-@tree_rule("PC309", "results-unique", "There is one Results file per contract and period.")
+@tree_rule(
+    "PC309",
+    "results-unique",
+)
 def results_unique(index: Index) -> TreeFindings:
+    """There is one Results file per contract and period.
+
+    ## What it does
+
+    Checks that there is one Results document per contract and period.
+
+    ## Why is this bad?
+
+    With two, which figures are scored depends on the order files are read in.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 52}
+    ```
+
+    ```yaml
+    # results-final.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 54}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 52}
+    ```
+    """
     seen: dict[tuple[str, str], ResultsSummary] = {}
     for results in index.results:
         key = (results.contract, results.period)
@@ -230,10 +904,84 @@ def results_unique(index: Index) -> TreeFindings:
 @tree_rule(
     "PC320",
     "guidelines-year",
-    "A contract's guidelines are for the same financial year.",
     severity=Severity.WARNING,
 )
 def guidelines_year(index: Index) -> TreeFindings:
+    """A contract's guidelines are for the same financial year.
+
+    ## What it does
+
+    Checks that a contract's guidelines are for the same financial year as the contract. A
+    warning.
+
+    ## Why is this bad?
+
+    Guidelines change from year to year (scale, grades, category ranges); last year's would
+    score this year's contract by the wrong rules.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    guidelines: guidelines.yaml
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # guidelines.yaml
+    apiVersion: pcontract/v1
+    kind: Guidelines
+    id: pc-2024-25
+    financial_year: 2023/2024
+    method: five-point
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    guidelines: guidelines.yaml
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+    """
     for contract in index.contracts:
         if contract.guidelines_source is None:
             continue
@@ -252,11 +1000,86 @@ def guidelines_year(index: Index) -> TreeFindings:
 @tree_rule(
     "PC403",
     "category-weights",
-    "Criteria categories have the guidelines' weight ranges, and required ones are present.",
     severity=Severity.WARNING,
     vetting=True,
 )
 def category_weights(index: Index) -> TreeFindings:
+    """Criteria categories have the guidelines' weight ranges, and required ones are present.
+
+    ## What it does
+
+    Checks that a contract's criteria categories have the weights the guidelines allow, and that
+    every category the guidelines require is present. A vetting warning.
+
+    ## Why is this bad?
+
+    The guidelines set how much of the score each kind of criteria may carry; a contract outside
+    those ranges would not pass vetting.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    guidelines: guidelines.yaml
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    categories:
+      - {id: core, name: Core Mandate, weight: {min: 40, max: 60}}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    guidelines: guidelines.yaml
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    categories:
+      - {id: core, name: Core Mandate, weight: {min: 40, max: 100}}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+    """
     for contract in index.contracts:
         if contract.guidelines_source is None:
             continue
@@ -319,11 +1142,76 @@ def _period(contract: ContractSummary) -> tuple[dt.date, dt.date] | None:
 @tree_rule(
     "PC321",
     "results-as-of",
-    "Results are as of a day inside the contract's period, and quarterly ones inside "
-    "their quarter.",
     severity=Severity.WARNING,
 )
 def results_as_of(index: Index) -> TreeFindings:
+    """Results are as of a day inside the contract's period, and quarterly ones inside their
+    quarter.
+
+    ## What it does
+
+    Checks that Results are as of a day inside the contract's period, and quarterly results
+    inside their quarter (Q1 is the period's first three months). A warning.
+
+    ## Why is this bad?
+
+    A figure as of a day outside the period measures another year, or another quarter, than the
+    one reported.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    apiVersion: pcontract/v1
+    kind: Results
+    contract: moh-2024-25
+    period: annual
+    as_of: 2025-08-31
+    achievements:
+      CM01: {actual: 52}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 52}
+    ```
+    """
     for results in index.results:
         contract = _results_contract(index, results)
         day = parse_date(results.as_of)
@@ -358,10 +1246,67 @@ def results_as_of(index: Index) -> TreeFindings:
 @tree_rule(
     "PC322",
     "milestone-in-period",
-    "A milestone is not reported done before its contract's period starts.",
     severity=Severity.WARNING,
 )
 def milestone_in_period(index: Index) -> TreeFindings:
+    """A milestone is not reported done before its contract's period starts.
+
+    ## What it does
+
+    Checks that no milestone is reported done before its contract's period starts. A warning.
+
+    ## Why is this bad?
+
+    Work finished before the contract began is not an achievement of this contract.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: milestone
+            target: 2025-03-31
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 2024-05-31}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: milestone
+            target: 2025-03-31
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 2025-02-28}
+    ```
+    """
     for results in index.results:
         contract = _results_contract(index, results)
         period = _period(contract) if contract is not None else None

@@ -82,6 +82,7 @@ FILES: Final = (
     ("CODEOWNERS.tmpl", ".github/CODEOWNERS"),
     ("pre-commit-config.yaml.tmpl", ".pre-commit-config.yaml"),
     ("gitignore.tmpl", ".gitignore"),
+    ("pcontract.toml.tmpl", "pcontract.toml"),
 )
 
 

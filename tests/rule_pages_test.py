@@ -1,0 +1,122 @@
+"""Every rule has a page, and its examples are true: the failing one makes the rule
+fire, the passing one does not (and has no error at all)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pcontract.checker import Options, Report, check_paths
+from pcontract.files import Limits
+from pcontract.rule_pages import (
+    SECTIONS,
+    USE_INSTEAD,
+    ExampleFiles,
+    examples,
+    render_page,
+    sections,
+)
+from pcontract.rule_pages import page as rule_page
+from pcontract.rules import RULES
+from tests.conftest import run
+
+CODES = sorted(RULES)
+# PC100 is the schema stage's catch-all: every check today's schemas make has a
+# code of its own (PC101 to PC104), so nothing makes it fire, and its page says so.
+NEVER_FIRES = {"PC100"}
+
+
+def _validate(tmp_path: Path, files: ExampleFiles, limits: tuple[tuple[str, int], ...]) -> Report:
+    for name, text in files:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    options = Options(limits=Limits(**{f"max_{name}": value for name, value in limits}))
+    cwd = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        return check_paths(["."], options)
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_rule_has_a_page_with_its_sections(code: str) -> None:
+    rule = RULES[code]
+    found = sections(rule)
+    assert list(found) == list(SECTIONS), code
+    assert all(body and "TODO" not in body for body in found.values()), code
+    assert USE_INSTEAD in found["Example"], code
+    example = examples(rule)
+    assert bool(example.failing) is (code not in NEVER_FIRES), f"{code}: failing example"
+    assert example.passing, f"{code} has no passing example"
+
+
+@pytest.mark.parametrize("code", sorted(set(CODES) - NEVER_FIRES))
+def test_the_failing_example_fires_the_rule(code: str, tmp_path: Path) -> None:
+    example = examples(RULES[code])
+    report = _validate(tmp_path, example.failing, example.limits)
+    assert code in {p.code for p in report.problems}, [str(p) for p in report.problems]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_passing_example_passes(code: str, tmp_path: Path) -> None:
+    example = examples(RULES[code])
+    report = _validate(tmp_path, example.passing, example.limits)
+    problems = [f"{p.file}:{p.line} {p.code} {p.message}" for p in report.problems]
+    assert code not in {p.code for p in report.problems}, problems
+    assert report.ok, problems
+
+
+def test_rules_code_prints_the_page() -> None:
+    code, out = run("rules", "PC401")
+    assert code == 0
+    assert out.startswith("PC401  growth-oriented  (warning, vetting)\n")
+    assert "WHAT IT DOES" in out and "WHY IS THIS BAD?" in out and "USE INSTEAD:" not in out
+    assert "    kind: increase" in out  # the examples, indented, without fences
+    assert "```" not in out
+
+
+def test_rules_code_as_markdown_and_json() -> None:
+    code, out = run("rules", "pc401", "--format", "md")
+    assert code == 0
+    assert out.startswith("# PC401 growth-oriented\n\n*warning, vetting* · ")
+    assert "\n## What it does\n" in out and "```yaml\n" in out
+    code, out = run("rules", "PC401", "--format", "json")
+    assert code == 0
+    page = json.loads(out)
+    assert page["code"] == "PC401" and page["severity"] == "warning" and page["vetting"]
+    assert page["configurable"] is True and page["stage"] == "file"
+    assert page["doc"] == rule_page(RULES["PC401"])
+    assert "# (the example" in RULES["PC401"].doc and "# (the example" not in page["doc"]
+    assert page["summary"] == page["doc"].splitlines()[0]
+
+
+def test_an_unknown_rule_code_is_a_usage_error() -> None:
+    code, out = run("rules", "PC999")
+    assert code == 2
+    assert "unknown rule code 'PC999'" in out
+
+
+def test_rules_without_a_code_lists_them() -> None:
+    code, out = run("rules")
+    assert code == 0
+    assert out.splitlines()[0].startswith("PC001  yaml-syntax")
+    assert len(out.splitlines()) == len(RULES)
+    code, out = run("rules", "--format", "json")
+    assert [item["code"] for item in json.loads(out)] == CODES
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_page_renders_in_every_format(code: str) -> None:
+    rule = RULES[code]
+    text = render_page(code.lower(), "text")
+    assert text.startswith(f"{code}  {rule.name}  (") and rule.summary in text
+    assert "```" not in text and "# (the example" not in text
+    markdown = render_page(code, "md")
+    assert markdown.startswith(f"# {code} {rule.name}\n")
+    assert markdown.count("```yaml\n") == len(examples(rule).failing) + len(examples(rule).passing)
+    assert json.loads(render_page(code, "json"))["summary"] == rule.summary
