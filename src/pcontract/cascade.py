@@ -39,7 +39,7 @@ from pcontract.model import (
     is_number,
 )
 from pcontract.problems import Severity
-from pcontract.rules.base import Finding
+from pcontract.rules.base import Finding, finding
 from pcontract.rules.documents import entry_findings, weight_findings
 from pcontract.writer import Inputs, not_a_folder, write_files
 
@@ -417,7 +417,7 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
     from pcontract.rules.cascade import adds_up
 
     if plan.parent != contract.id:
-        yield Finding(("parent",), f"the plan is for contract '{plan.parent}', not '{contract.id}'")
+        yield finding(("parent",), f"the plan is for contract '{plan.parent}', not '{contract.id}'")
         return
     contract_rules = [r for r in rules_for("Contract") if r.severity is Severity.ERROR]
     carried: dict[str, list[tuple[PlanUnit, PlanEntry, Value]]] = {}
@@ -431,7 +431,7 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
                     raise PcontractError(_unknown(unit, contract, entry.indicator))
                 _target(unit, indicator, entry)
             except PcontractError as error:
-                yield Finding(entry.path, str(error), at_key=True)
+                yield finding(entry.path, str(error), at_key=True)
                 entry_wrong = True
         if entry_wrong:
             complete = False
@@ -439,7 +439,7 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
         try:
             draft = _draft(contract, contract_file, plan, unit, contract_file.parent, None)
         except PcontractError as error:
-            yield Finding((*unit.path, "id"), str(error))
+            yield finding((*unit.path, "id"), str(error))
             complete = False
             continue
         entries = {entry.indicator: entry for entry in unit.entries}
@@ -451,7 +451,7 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
             document = build("Contract", data)
             wrong = [f"{f.message} ({r.code})" for r in contract_rules for f in r.check(document)]  # type: ignore[misc]
         if wrong:
-            yield Finding(
+            yield finding(
                 (*unit.path, "id"),
                 f"unit '{unit.id}': its draft {draft.contract_id} would not validate: "
                 + "; ".join(wrong),
@@ -474,7 +474,7 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
             f"{unit.id}: {_fmt(value)}"
             for (unit, _, _), value in zip(carriers, values, strict=True)
         )
-        yield Finding(
+        yield finding(
             carriers[-1][1].path,
             f"{indicator.id}: the units' targets add up to {_fmt(total)}, not the parent's "
             f"target {_fmt(parent_target)} ({parts})",

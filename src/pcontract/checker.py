@@ -13,7 +13,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -199,17 +199,7 @@ def _problem(file: str, node: Any, finding: Finding, code: str, severity: Severi
     from pcontract.loader import locate
 
     line, column = locate(node, finding.path, finding.at_key)
-    return Problem(
-        file,
-        line,
-        column,
-        code,
-        severity,
-        finding.message,
-        finding.path,
-        finding.hint,
-        finding.at_key,
-    )
+    return replace(finding, file=file, line=line, column=column, code=code, severity=severity)
 
 
 def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
@@ -276,7 +266,7 @@ def check_file(
     from pcontract import loader, schema
     from pcontract.index import summarize
     from pcontract.model import build
-    from pcontract.rules import Finding, rules_for
+    from pcontract.rules import finding, rules_for
 
     options = options or Options()
     report = FileReport(target.display, target.real)
@@ -323,7 +313,7 @@ def check_file(
                 _problem(
                     target.display,
                     node,
-                    Finding(item.path, item.message, item.hint, item.at_key),
+                    finding(item.path, item.message, item.hint, item.at_key),
                     item.code,
                     Severity.ERROR,
                 )
@@ -337,9 +327,9 @@ def check_file(
     document = build(kind, data)
     for rule in rules_for(kind):
         assert rule.check is not None
-        for finding in rule.check(document):
+        for found in rule.check(document):
             report.problems.append(
-                _problem(target.display, node, finding, rule.code, rule.severity)
+                _problem(target.display, node, found, rule.code, rule.severity)
             )
     report.summary = summarize(document, target.display, report.source)
     if keep_document:
@@ -393,19 +383,9 @@ def check_tree(index: Index, limits: Limits | None = None) -> list[Problem]:
     for rule in tree_rules():
         assert rule.check is not None
         pairs: Iterable[tuple[Summary, Finding]] = rule.check(index)
-        for summary, finding in pairs:
+        for summary, found in pairs:
             problems.append(
-                Problem(
-                    summary.file,
-                    0,
-                    0,
-                    rule.code,
-                    rule.severity,
-                    finding.message,
-                    finding.path,
-                    finding.hint,
-                    finding.at_key,
-                )
+                replace(found, file=summary.file, code=rule.code, severity=rule.severity)
             )
     return locate_all(problems, limits or Limits())
 

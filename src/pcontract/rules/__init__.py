@@ -1,7 +1,7 @@
 """All rules. Importing this package registers them."""
 
 from pcontract.rules import cascade, contract, documents, tree
-from pcontract.rules.base import RULES, Finding, Rule, rules_for, tree_rules
+from pcontract.rules.base import RULES, Finding, Rule, finding, rules_for, tree_rules
 
 __all__ = [
     "RULES",
@@ -10,6 +10,7 @@ __all__ = [
     "cascade",
     "contract",
     "documents",
+    "finding",
     "rules_for",
     "tree",
     "tree_rules",
