@@ -243,10 +243,12 @@ def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
 _TOP_LEVEL = re.compile(rb"^(kind|id):[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
 
 
-def _guess_identity(path: Path) -> tuple[str, str] | None:
-    """The kind and id of a file that failed to load, read off its top-level lines,
-    so that other files referring to it do not report it missing as well."""
-    head = read_head(path, 64 * 1024)  # never blocks on a FIFO
+def _guess_identity(path: Path, content: bytes | None = None) -> tuple[str, str] | None:
+    """The kind and id of a file that failed to load, read off its top-level lines
+    (of ``content``, when the bytes were given), so that other files referring to it
+    do not report it missing as well."""
+    # read_head never blocks on a FIFO
+    head = content[: 64 * 1024] if content is not None else read_head(path, 64 * 1024)
     if head is None:
         return None
     found = {m.group(1).decode(): m.group(2).decode() for m in _TOP_LEVEL.finditer(head)}
@@ -289,7 +291,7 @@ def check_file(
         loaded = loader.load_bytes(content, target.display, options.limits)
     if loaded.problem is not None:
         report.problems.append(loaded.problem)
-        report.broken = _guess_identity(target.path)
+        report.broken = _guess_identity(target.path, content)
         return report
     data, node = loaded.data, loaded.node
     if (
@@ -335,6 +337,15 @@ def check_file(
     if keep_document:
         report.document = document
     return report
+
+
+def check_bytes(
+    data: bytes, display: str, source: str, options: Options, explicit: bool = True
+) -> FileReport:
+    """Check one document given as bytes (a file already read, or a blob of a git
+    revision), as :func:`check_file` does, keeping the document when it builds."""
+    target = Target(Path(display), display, explicit, source)
+    return check_file(target, options, keep_document=True, content=data)
 
 
 # -- across files ----------------------------------------------------------------
