@@ -92,8 +92,8 @@ def rescale_weights(weights: Sequence[Decimal], total: Decimal = HUNDRED) -> lis
 
 def _refuse(findings: Iterable[Finding]) -> None:
     """Raise the first of ``findings``: the plan rules that ``validate`` reports."""
-    for finding in findings:
-        raise PcontractError(finding.message)
+    for found in findings:
+        raise PcontractError(found.message)
 
 
 def _unit_weights(unit: PlanUnit, carried: list[tuple[Indicator, PlanEntry]]) -> list[Decimal]:

@@ -3,7 +3,8 @@
 Every file is checked by the checker's one per-file path, as ``validate`` checks
 it: a version that breaks the semantic rules is still compared, and
 ``pcontract diff`` reports what the change breaks. The guidelines a contract
-names are read from the same source, so an old version is scored and checked with the guidelines of its time.
+names are read from the same source, so an old version is scored and checked
+with the guidelines of its time.
 """
 
 from __future__ import annotations

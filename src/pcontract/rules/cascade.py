@@ -338,5 +338,5 @@ def plan_fits_parent(index: Index) -> TreeFindings:
             contract.document, Contract
         ):
             continue
-        for finding in fit_findings(contract.document, Path(parent.file), plan.document):
-            yield summary, finding
+        for found in fit_findings(contract.document, Path(parent.file), plan.document):
+            yield summary, found
