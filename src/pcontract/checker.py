@@ -330,9 +330,7 @@ def check_file(
     for rule in rules_for(kind):
         assert rule.check is not None
         for found in rule.check(document):
-            report.problems.append(
-                _problem(target.display, node, found, rule.code, rule.severity)
-            )
+            report.problems.append(_problem(target.display, node, found, rule.code, rule.severity))
     report.summary = summarize(document, target.display, report.source)
     if keep_document:
         report.document = document

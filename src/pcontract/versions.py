@@ -251,6 +251,17 @@ class Reader:
         return versions, problems, broken
 
 
+def place(version: Version, problems: list[Problem], limits: Limits) -> list[Problem]:
+    """``problems`` found in ``version`` after it was read, with their lines and
+    columns: the file is read again and composed once, as validate places the
+    problems of its cross-file rules."""
+    if not problems or version.source is None:
+        return problems
+    data = version.source.read(version.path, limits)
+    node = loader.compose(data, limits) if isinstance(data, bytes) else None
+    return [p.located(*loader.locate(node, p.path, p.at_key)) for p in problems]
+
+
 def load_results(
     paths: Sequence[str], limits: Limits = _DEFAULT_LIMITS
 ) -> dict[str, tuple[str, Results]]:

@@ -1,6 +1,6 @@
 """All rules. Importing this package registers them."""
 
-from pcontract.rules import cascade, contract, documents, tree
+from pcontract.rules import cascade, contract, diff, documents, tree
 from pcontract.rules.base import RULES, Finding, Rule, finding, rules_for, tree_rules
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "Rule",
     "cascade",
     "contract",
+    "diff",
     "documents",
     "finding",
     "rules_for",
