@@ -261,19 +261,19 @@ def _field_key(name: str) -> tuple[int, int, str]:
     return rank, sub, name
 
 
-def _better(kind: str, old: Any, new: Any) -> str | None:
-    """Whether ``new`` is better or worse than ``old`` in the kind's good direction."""
-    if kind in NUMERIC_KINDS and is_number(old) and is_number(new):
+def _better(indicator: Indicator, old: Any, new: Any) -> str | None:
+    """Whether ``new`` is better or worse than ``old`` in the indicator's good direction."""
+    a: Decimal | int
+    b: Decimal | int
+    if indicator.kind in NUMERIC_KINDS and is_number(old) and is_number(new):
         a, b = dec(old), dec(new)
-    elif kind == KIND_MILESTONE and parse_date(old) and parse_date(new):
-        a = Decimal(-_ordinal(old))  # earlier is better: compare negated days
-        b = Decimal(-_ordinal(new))
+    elif indicator.kind == KIND_MILESTONE and parse_date(old) and parse_date(new):
+        a, b = _ordinal(old), _ordinal(new)
     else:
         return None
     if a == b:
         return None
-    higher = b > a
-    return "better" if higher == (kind != KIND_DECREASE) else "worse"
+    return "better" if indicator.better(b, a) else "worse"
 
 
 def _ordinal(value: Any) -> int:
@@ -311,7 +311,7 @@ def _change(
             "criteria_values",
         )
     ):
-        direction = _better(indicator.kind, old, new)
+        direction = _better(indicator, old, new)
     return Change(
         action,
         name,

@@ -216,11 +216,10 @@ def criteria_monotonic(contract: Contract) -> Iterator[Finding]:
             continue  # PC204 reports the wrong type
         # Going from Excellent to Poor, values fall for increase, rise for decrease and
         # get later for milestones.
-        falling = indicator.kind not in (KIND_DECREASE, KIND_MILESTONE)
+        falling = indicator.higher_is_better
         for (a_name, a_key, a_value), (b_name, b_key, b_value) in pairwise(keyed):
             assert a_key is not None and b_key is not None
-            ok = a_key > b_key if falling else a_key < b_key
-            if not ok:
+            if not indicator.better(a_key, b_key):
                 direction = (
                     "decrease"
                     if falling
@@ -259,9 +258,9 @@ def quarterly_targets(contract: Contract) -> Iterator[Finding]:
         if not is_number(indicator.target):
             continue
         values = [dec(q) for q in quarters]  # type: ignore[arg-type]
-        rising = indicator.kind != KIND_DECREASE
+        rising = indicator.higher_is_better
         for index, (a, b) in enumerate(pairwise(values)):
-            if (b < a) if rising else (b > a):
+            if indicator.better(a, b):
                 yield finding(
                     (*path, index + 1),
                     f"{indicator.id}: quarterly targets are cumulative, so Q{index + 2} "
@@ -296,8 +295,7 @@ def growth_oriented(contract: Contract) -> Iterator[Finding]:
             continue
         target = dec(indicator.target)  # type: ignore[arg-type]
         baseline = dec(value)  # type: ignore[arg-type]
-        worse = target > baseline if indicator.kind == KIND_DECREASE else target < baseline
-        if worse:
+        if indicator.better(baseline, target):
             word = "above" if indicator.kind == KIND_DECREASE else "below"
             yield finding(
                 (*indicator.path, "target"),
