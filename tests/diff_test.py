@@ -21,9 +21,9 @@ from pcontract.diff import (
     compare,
     diff_versions,
 )
+from pcontract.loader import Limits
 from pcontract.model import Contract
 from pcontract.problems import Severity
-from pcontract.loader import Limits
 from pcontract.versions import FileSource, Reader, parse
 from tests.conftest import EXAMPLES
 

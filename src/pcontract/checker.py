@@ -268,7 +268,7 @@ def check_file(
     from pcontract import loader, schema
     from pcontract.index import summarize
     from pcontract.model import build
-    from pcontract.rules import finding, rules_for
+    from pcontract.rules import rules_for
 
     options = options or Options()
     report = FileReport(target.display, target.real)
@@ -311,15 +311,7 @@ def check_file(
     findings = schema.check(kind, data)
     if findings:
         for item in findings:
-            report.problems.append(
-                _problem(
-                    target.display,
-                    node,
-                    finding(item.path, item.message, item.hint, item.at_key),
-                    item.code,
-                    Severity.ERROR,
-                )
-            )
+            report.problems.append(_problem(target.display, node, item, item.code, item.severity))
         ident = data.get("id") if kind != "Results" else None
         if isinstance(ident, str):
             report.broken = (kind, ident)
