@@ -692,3 +692,21 @@ def test_the_json_shape_is_stable(pair: tuple[Path, Path]) -> None:
     }
     assert entry["changes"][0]["flags"] == [GROWTH_ORIENTED]
     assert os.path.basename(entry["new_file"]) == "new.yaml"
+
+
+def test_a_baseline_change_is_flagged_by_the_rule_on_its_row(pair: tuple[Path, Path]) -> None:
+    """A change touches what the rules find in its indicator: a higher baseline puts
+    PC401 on the baseline row, though the rule reports the target; a rename of an
+    indicator that breaks no rule flags nothing."""
+    old, new = pair
+    new.write_text(edited(CONTRACT, ("2023/2024: 400000}", "2023/2024: 600000}"), RENAME_SD01))
+    code, out = run("diff", str(old), str(new), "--format", "json")
+    assert code == 0, out
+    (contract,) = json.loads(out)["contracts"]
+    rows = {(c["indicator"], c["field"]): c["flags"] for c in contract["changes"]}
+    assert rows == {("CM01", "baseline.2023/2024"): [GROWTH_ORIENTED], ("SD01", "name"): []}
+    (flag,) = contract["flags"]
+    assert flag["path"] == "$.criteria[0].indicators[0].target"
+    assert flag["message"] == (
+        "CM01: target 500000 is below the 2023/2024 achievement of 600000 (not growth oriented)"
+    )
