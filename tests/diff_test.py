@@ -16,20 +16,24 @@ from typer.testing import CliRunner
 
 from pcontract.cli import app
 from pcontract.diff import (
-    CATEGORY_WEIGHT_RANGE,
     LOWERED_AFTER_SIGNING,
-    NOT_GROWTH_ORIENTED,
     SIGNED_CHANGED,
-    WEIGHTS_NOT_100,
     compare,
     diff_versions,
 )
+from pcontract.files import Limits
 from pcontract.model import Contract
 from pcontract.problems import Severity
-from pcontract.versions import Version, parse
+from pcontract.versions import FileSource, Reader, parse
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
+
+# Diff's flags are the rules' problems: the codes and messages are validate's.
+WEIGHTS_TOTAL = "PC201"
+CATEGORY_WEIGHT = "PC202"
+GROWTH_ORIENTED = "PC401"
+CATEGORY_WEIGHTS = "PC403"
 
 CONTRACT = """\
 apiVersion: pcontract/v1
@@ -162,10 +166,15 @@ def test_md_shows_the_target_change_below_baseline_and_the_rename(
     assert "| where | indicator | field | old | new | change | direction | flags |" in out
     cm01 = row(out, "CM01")
     assert "| 500,000 | 380,000 | -120,000 \\(-24.0%\\) | worse |" in cm01
-    assert "below last year's achievement \\(400,000\\)" in cm01
+    # The flag is PC401's problem, with validate's message (diff used to word it
+    # its own way: "below last year's achievement (400,000 in 2023/2024)").
+    assert "⚠️ PC401 growth-oriented" in cm01
     sd01 = row(out, "SD01")
     assert "name \\(renamed\\) | Turnaround days | Average turnaround time |" in sd01
-    assert "CM01: target 380,000 is below last year's achievement" in out
+    assert (
+        "CM01: target 380000 is below the 2023/2024 achievement of 400000 "
+        "\\(not growth oriented\\)" in out
+    )
     assert "1 contract changed, 0 errors, 1 warning" in out
 
 
@@ -263,7 +272,7 @@ def test_git_from_a_subfolder(repo: Path, monkeypatch: pytest.MonkeyPatch) -> No
         "HEAD:ministry/contract.yaml",
         "contract.yaml",
     )
-    assert [f["code"] for f in contract["flags"]] == [NOT_GROWTH_ORIENTED]
+    assert [f["code"] for f in contract["flags"]] == [GROWTH_ORIENTED]
 
 
 def test_git_errors_exit_2(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -292,7 +301,7 @@ def test_git_added_and_deleted_contracts(repo: Path) -> None:
     states = {c["id"]: c["state"] for c in report["contracts"]}
     assert states == {"county-2024-25": "added", "min-2024-25": "removed"}
     added = next(c for c in report["contracts"] if c["state"] == "added")
-    assert [f["code"] for f in added["flags"]] == [NOT_GROWTH_ORIENTED]
+    assert [f["code"] for f in added["flags"]] == [GROWTH_ORIENTED]
     assert any(c["field"] == "indicator" and c["new"] == 380000 for c in added["changes"])
 
 
@@ -324,13 +333,13 @@ def test_a_signed_contract_that_changes_must_go_back_to_negotiated(
     assert code == 1
     assert flags_of(out) == {
         SIGNED_CHANGED: "error",
-        NOT_GROWTH_ORIENTED: "warning",
+        GROWTH_ORIENTED: "warning",
         LOWERED_AFTER_SIGNING: "warning",
     }
     new.write_text(edited(CONTRACT, TARGET_DOWN))  # status back to negotiated
     code, out = run("diff", str(old), str(new), "--format", "json")
     assert code == 0
-    assert flags_of(out) == {NOT_GROWTH_ORIENTED: "warning", LOWERED_AFTER_SIGNING: "warning"}
+    assert flags_of(out) == {GROWTH_ORIENTED: "warning", LOWERED_AFTER_SIGNING: "warning"}
     code, out = run("diff", str(old), str(new), "--format", "json", "--strict")
     assert code == 1
     assert set(flags_of(out).values()) == {"error"}
@@ -349,7 +358,7 @@ def test_weights_that_no_longer_add_up_are_errors(pair: tuple[Path, Path]) -> No
     )
     code, out = run("diff", str(old), str(new), "--format", "json")
     assert code == 1
-    assert flags_of(out) == {WEIGHTS_NOT_100: "error", "category-weight-sum": "error"}
+    assert flags_of(out) == {WEIGHTS_TOTAL: "error", CATEGORY_WEIGHT: "error"}
     (contract,) = json.loads(out)["contracts"]
     (change,) = contract["changes"]
     assert (change["field"], change["old"], change["new"], change["change"]) == (
@@ -376,11 +385,13 @@ def test_category_weight_outside_the_guidelines_range(pair: tuple[Path, Path]) -
     assert code == 0, out
     category = row(out, "category core-mandate")
     assert "category weight | 50 | 70 | \\+20 \\(\\+40.0%\\)" in category
-    assert "outside the guidelines' 40–60" in category
+    # PC403's message, not diff's old "outside the guidelines' 40–60".
+    assert "⚠️ PC403 category-weights" in category
+    assert "category 'core-mandate' has weight 70, outside the guidelines' range 40 to 60" in out
     # Without guidelines that resolve, the range is not checked.
     (old.parent / "guidelines.yaml").unlink()
     code, out = run("diff", str(old), str(new), "--format", "json")
-    assert code == 0 and CATEGORY_WEIGHT_RANGE not in flags_of(out)
+    assert code == 0 and CATEGORY_WEIGHTS not in flags_of(out)
 
 
 def test_decrease_targets_are_reversed(pair: tuple[Path, Path]) -> None:
@@ -390,7 +401,8 @@ def test_decrease_targets_are_reversed(pair: tuple[Path, Path]) -> None:
     assert code == 0
     sd01 = row(out, "SD01")
     assert "| 10 | 13 | \\+3 \\(\\+30.0%\\) | worse |" in sd01
-    assert "above last year's achievement \\(12\\)" in sd01
+    assert "PC401 growth-oriented" in sd01
+    assert "SD01: target 13 is above the 2023/2024 achievement of 12" in out  # PC401's words
 
 
 def test_kind_unit_and_criteria_value_changes(pair: tuple[Path, Path]) -> None:
@@ -599,20 +611,28 @@ def test_compare_orders_fields_and_computes_changes() -> None:
     )
 
 
-def test_diff_versions_on_the_example_contract() -> None:
+def test_diff_versions_on_the_example_contract(tmp_path: Path) -> None:
     path = EXAMPLES / "moina" / "contract.yaml"
-    example = contract(path.read_text(encoding="utf-8"))
-    lowered = contract(
+    lowered_file = tmp_path / "contract.yaml"
+    lowered_file.write_text(
         path.read_text(encoding="utf-8").replace("target: 2300000", "target: 2000000")
     )
-    diff = diff_versions(Version(str(path), example), Version(str(path), lowered))
+    reader, source = Reader(Limits()), FileSource()
+    diff = diff_versions(reader.one(source, str(path)), reader.one(source, str(lowered_file)))
     codes = sorted((f.code, f.severity) for f in diff.flags)
+    # The rules run on the new version: lowering the annual target leaves its Q4
+    # target behind, which PC208 reports as validate does (diff's own copy of the
+    # rules did not check it).
     assert codes == [
-        (LOWERED_AFTER_SIGNING, Severity.WARNING),
-        (NOT_GROWTH_ORIENTED, Severity.WARNING),
+        ("PC208", Severity.ERROR),
+        (GROWTH_ORIENTED, Severity.WARNING),
         (SIGNED_CHANGED, Severity.ERROR),
+        (LOWERED_AFTER_SIGNING, Severity.WARNING),
     ]
-    assert diff.counts == (1, 2)
+    assert diff.counts == (2, 2)
+    (quarterly,) = (f for f in diff.flags if f.code == "PC208")
+    assert quarterly.message.endswith("must equal the annual target (2000000)")
+    assert quarterly.line > 0 and quarterly.file == str(lowered_file)
 
 
 def test_the_json_shape_is_stable(pair: tuple[Path, Path]) -> None:
@@ -656,14 +676,37 @@ def test_the_json_shape_is_stable(pair: tuple[Path, Path]) -> None:
         "direction",
         "flags",
     ]
-    assert entry["flags"][0] == {
-        "code": NOT_GROWTH_ORIENTED,
-        "rule": "PC401",
+    # A flag is the rule's problem, whole, as validate --format json gives it.
+    flag = entry["flags"][0]
+    assert os.path.basename(flag.pop("file")) == "new.yaml"
+    assert flag == {
+        "line": 24,
+        "column": 17,
+        "path": "$.criteria[0].indicators[0].target",
+        "code": GROWTH_ORIENTED,
         "severity": "warning",
-        "indicator": "CM01",
-        "category": "core-mandate",
-        "field": "target",
-        "message": "CM01: target 380,000 is below last year's achievement (400,000 in "
-        "2023/2024): not growth oriented",
+        "message": "CM01: target 380000 is below the 2023/2024 achievement of 400000 "
+        "(not growth oriented)",
+        "hint": "vetting expects targets at least as good as the latest achievement; "
+        "document the reason if this is intended",
     }
+    assert entry["changes"][0]["flags"] == [GROWTH_ORIENTED]
     assert os.path.basename(entry["new_file"]) == "new.yaml"
+
+
+def test_a_baseline_change_is_flagged_by_the_rule_on_its_row(pair: tuple[Path, Path]) -> None:
+    """A change touches what the rules find in its indicator: a higher baseline puts
+    PC401 on the baseline row, though the rule reports the target; a rename of an
+    indicator that breaks no rule flags nothing."""
+    old, new = pair
+    new.write_text(edited(CONTRACT, ("2023/2024: 400000}", "2023/2024: 600000}"), RENAME_SD01))
+    code, out = run("diff", str(old), str(new), "--format", "json")
+    assert code == 0, out
+    (contract,) = json.loads(out)["contracts"]
+    rows = {(c["indicator"], c["field"]): c["flags"] for c in contract["changes"]}
+    assert rows == {("CM01", "baseline.2023/2024"): [GROWTH_ORIENTED], ("SD01", "name"): []}
+    (flag,) = contract["flags"]
+    assert flag["path"] == "$.criteria[0].indicators[0].target"
+    assert flag["message"] == (
+        "CM01: target 500000 is below the 2023/2024 achievement of 600000 (not growth oriented)"
+    )

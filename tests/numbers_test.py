@@ -135,7 +135,10 @@ def _tree(
         f"         baseline: {{2023/2024: {baseline}}}}}\n"
     )
     (root / "min.yaml").write_text(ministry, encoding="utf-8")
-    changed = ministry.replace(f"target: {target},", f"target: {child_target},", 1)
+    # The second version moves the annual target and its Q4 target with it (PC208).
+    changed = ministry.replace(f"target: {target},", f"target: {child_target},", 1).replace(
+        f"{quarter}, {target}]", f"{quarter}, {child_target}]", 1
+    )
     (root / ".v2").mkdir()  # hidden: rank and validate do not walk it
     (root / ".v2" / "min.yaml").write_text(
         changed.replace("guidelines/g.yaml", "../guidelines/g.yaml").replace(

@@ -21,6 +21,7 @@ from pcontract.rule_pages import (
 )
 from pcontract.rule_pages import page as rule_page
 from pcontract.rules import RULES
+from pcontract.rules.diff import STAGE_DIFF
 from tests.conftest import run
 
 CODES = sorted(RULES)
@@ -29,11 +30,25 @@ CODES = sorted(RULES)
 NEVER_FIRES = {"PC100"}
 
 
-def _validate(tmp_path: Path, files: ExampleFiles, limits: tuple[tuple[str, int], ...]) -> Report:
+def _write(tmp_path: Path, files: ExampleFiles) -> None:
     for name, text in files:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def _diff_codes(tmp_path: Path, files: ExampleFiles) -> tuple[int, set[str]]:
+    """A diff-stage rule compares two versions: its example is an old and a new
+    file, run through ``pcontract diff OLD NEW``."""
+    _write(tmp_path, files)
+    (old, _), (new, _) = files
+    code, output = run("diff", str(tmp_path / old), str(tmp_path / new), "--format", "json")
+    flags = [flag for contract in json.loads(output)["contracts"] for flag in contract["flags"]]
+    return code, {flag["code"] for flag in flags}
+
+
+def _validate(tmp_path: Path, files: ExampleFiles, limits: tuple[tuple[str, int], ...]) -> Report:
+    _write(tmp_path, files)
     options = Options(limits=Limits(**{f"max_{name}": value for name, value in limits}))
     cwd = Path.cwd()
     os.chdir(tmp_path)
@@ -58,6 +73,9 @@ def test_every_rule_has_a_page_with_its_sections(code: str) -> None:
 @pytest.mark.parametrize("code", sorted(set(CODES) - NEVER_FIRES))
 def test_the_failing_example_fires_the_rule(code: str, tmp_path: Path) -> None:
     example = examples(RULES[code])
+    if RULES[code].stage == STAGE_DIFF:
+        assert code in _diff_codes(tmp_path, example.failing)[1]
+        return
     report = _validate(tmp_path, example.failing, example.limits)
     assert code in {p.code for p in report.problems}, [str(p) for p in report.problems]
 
@@ -65,6 +83,10 @@ def test_the_failing_example_fires_the_rule(code: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("code", CODES)
 def test_the_passing_example_passes(code: str, tmp_path: Path) -> None:
     example = examples(RULES[code])
+    if RULES[code].stage == STAGE_DIFF:
+        exit_code, codes = _diff_codes(tmp_path, example.passing)
+        assert code not in codes and exit_code == 0, codes
+        return
     report = _validate(tmp_path, example.passing, example.limits)
     problems = [f"{p.file}:{p.line} {p.code} {p.message}" for p in report.problems]
     assert code not in {p.code for p in report.problems}, problems

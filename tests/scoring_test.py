@@ -1095,3 +1095,29 @@ def test_a_not_reported_warning_rounds_the_worst_score_as_every_figure_is_rounde
     result = score(contract(("core", [indicator("A", "increase", 100, 100)])), rules, results({}))
     assert result.composite == Fraction(41, 8)
     assert result.warnings == ("A not reported: scored 5.13 (Poor)",)
+
+
+def test_the_good_direction_is_one_helper_on_the_indicator() -> None:
+    """Indicator.better is scoring's direction: more for increase, less for
+    decrease, earlier for milestones. The model's old higher_is_better said a later
+    milestone was better; scoring's (and now the model's) says earlier is."""
+    made = contract(
+        (
+            "core",
+            [
+                indicator("UP", "increase", 10, 40),
+                indicator("DOWN", "decrease", 10, 30),
+                indicator("DAY", "milestone", "2025-03-31", 30),
+            ],
+        )
+    )
+    up, down, day = made.indicators
+    assert (up.higher_is_better, down.higher_is_better, day.higher_is_better) == (
+        True,
+        False,
+        False,
+    )
+    assert up.better(Fraction(11), Fraction(10)) and not up.better(Fraction(10), Fraction(10))
+    assert down.better(Decimal(9), Decimal(10)) and not down.better(Decimal(11), Decimal(10))
+    assert day.better(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    assert not day.better(dt.date(2025, 4, 1).toordinal(), dt.date(2025, 3, 31).toordinal())

@@ -41,7 +41,7 @@ from pcontract.model import (
     is_number,
 )
 from pcontract.problems import Severity
-from pcontract.rules.base import Finding
+from pcontract.rules.base import Finding, finding
 from pcontract.rules.documents import entry_findings, weight_findings
 from pcontract.writer import Inputs, not_a_folder, write_files
 
@@ -96,8 +96,8 @@ def rescale_weights(weights: Sequence[Decimal], total: Decimal = HUNDRED) -> lis
 
 def _refuse(findings: Iterable[Finding]) -> None:
     """Raise the first of ``findings``: the plan rules that ``validate`` reports."""
-    for finding in findings:
-        raise PcontractError(finding.message)
+    for found in findings:
+        raise PcontractError(found.message)
 
 
 def _unit_weights(unit: PlanUnit, carried: list[tuple[Indicator, PlanEntry]]) -> list[Decimal]:
@@ -412,7 +412,7 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
     from pcontract.rules import rules_for
 
     if plan.parent != contract.id:
-        yield Finding(("parent",), f"the plan is for contract '{plan.parent}', not '{contract.id}'")
+        yield finding(("parent",), f"the plan is for contract '{plan.parent}', not '{contract.id}'")
         return
     contract_rules = [r for r in rules_for("Contract") if r.severity is Severity.ERROR]
     carried: _Carried = {}
@@ -441,19 +441,19 @@ def _unit_fit(
     try:
         draft = _draft(contract, contract_file, plan, unit, contract_file.parent, None)
     except PcontractError as error:
-        return [Finding((*unit.path, "id"), str(error))], False
+        return [finding((*unit.path, "id"), str(error))], False
     entries = {entry.indicator: entry for entry in unit.entries}
     for indicator_id, target, _ in draft.indicators:
         carried.setdefault(indicator_id, []).append((unit, entries[indicator_id], target))
     wrong = _draft_problems(draft, contract_rules)
     if not wrong:
         return [], True
-    finding = Finding(
+    found = finding(
         (*unit.path, "id"),
         f"unit '{unit.id}': its draft {draft.contract_id} would not validate: " + "; ".join(wrong),
         "change the unit's targets or weights in the plan",
     )
-    return [finding], True
+    return [found], True
 
 
 def _entry_findings(contract: Contract, unit: PlanUnit) -> Iterator[Finding]:
@@ -465,7 +465,7 @@ def _entry_findings(contract: Contract, unit: PlanUnit) -> Iterator[Finding]:
                 raise PcontractError(_unknown(unit, contract, entry.indicator))
             _target(unit, indicator, entry)
         except PcontractError as error:
-            yield Finding(entry.path, str(error), at_key=True)
+            yield finding(entry.path, str(error), at_key=True)
 
 
 def _draft_problems(draft: Draft, contract_rules: Sequence[Rule]) -> list[str]:
@@ -500,7 +500,7 @@ def _sum_findings(contract: Contract, carried: _Carried) -> Iterator[Finding]:
             f"{unit.id}: {plain(value)}"
             for (unit, _, _), value in zip(carriers, values, strict=True)
         )
-        yield Finding(
+        yield finding(
             carriers[-1][1].path,
             f"{indicator.id}: the units' targets add up to {plain(total)}, not the parent's "
             f"target {plain(parent_target)} ({parts})",

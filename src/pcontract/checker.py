@@ -12,7 +12,7 @@ import difflib
 import os
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -202,17 +202,7 @@ def _problem(file: str, node: Any, finding: Finding, code: str, severity: Severi
     from pcontract.loader import locate
 
     line, column = locate(node, finding.path, finding.at_key)
-    return Problem(
-        file,
-        line,
-        column,
-        code,
-        severity,
-        finding.message,
-        finding.path,
-        finding.hint,
-        finding.at_key,
-    )
+    return replace(finding, file=file, line=line, column=column, code=code, severity=severity)
 
 
 def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
@@ -253,12 +243,14 @@ def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
     )
 
 
-def _guess_identity(path: Path) -> tuple[str, str] | None:
-    """The kind and id of a file that failed to load, read off its top-level lines,
-    so that other files referring to it do not report it missing as well."""
+def _guess_identity(path: Path, content: bytes | None = None) -> tuple[str, str] | None:
+    """The kind and id of a file that failed to load, read off its top-level lines
+    (of ``content``, when the bytes were given), so that other files referring to it
+    do not report it missing as well."""
     from pcontract.model import IDENTITY_LINE
 
-    head = read_head(path, 64 * 1024)  # never blocks on a FIFO
+    # read_head never blocks on a FIFO
+    head = content[: 64 * 1024] if content is not None else read_head(path, 64 * 1024)
     if head is None:
         return None
     found = {m.group(1).decode(): m.group(2).decode() for m in IDENTITY_LINE.finditer(head)}
@@ -278,7 +270,7 @@ def check_file(
     from pcontract import loader, schema
     from pcontract.index import summarize
     from pcontract.model import build
-    from pcontract.rules import Finding, rules_for
+    from pcontract.rules import rules_for
 
     options = options or Options()
     report = FileReport(target.display, target.real)
@@ -301,7 +293,7 @@ def check_file(
         loaded = loader.load_bytes(content, target.display, options.limits)
     if loaded.problem is not None:
         report.problems.append(loaded.problem)
-        report.broken = _guess_identity(target.path)
+        report.broken = _guess_identity(target.path, content)
         return report
     data, node = loaded.data, loaded.node
     if (
@@ -321,15 +313,7 @@ def check_file(
     findings = schema.check(kind, data)
     if findings:
         for item in findings:
-            report.problems.append(
-                _problem(
-                    target.display,
-                    node,
-                    Finding(item.path, item.message, item.hint, item.at_key),
-                    item.code,
-                    Severity.ERROR,
-                )
-            )
+            report.problems.append(_problem(target.display, node, item, item.code, item.severity))
         ident = data.get("id") if kind != "Results" else None
         if isinstance(ident, str):
             report.broken = (kind, ident)
@@ -339,14 +323,21 @@ def check_file(
     document = build(kind, data)
     for rule in rules_for(kind):
         assert rule.check is not None
-        for finding in rule.check(document):
-            report.problems.append(
-                _problem(target.display, node, finding, rule.code, rule.severity)
-            )
+        for found in rule.check(document):
+            report.problems.append(_problem(target.display, node, found, rule.code, rule.severity))
     report.summary = summarize(document, target.display, report.source)
     if keep_document:
         report.document = document
     return report
+
+
+def check_bytes(
+    data: bytes, display: str, source: str, options: Options, explicit: bool = True
+) -> FileReport:
+    """Check one document given as bytes (a file already read, or a blob of a git
+    revision), as :func:`check_file` does, keeping the document when it builds."""
+    target = Target(Path(display), display, explicit, source)
+    return check_file(target, options, keep_document=True, content=data)
 
 
 # -- across files ----------------------------------------------------------------
@@ -395,19 +386,9 @@ def check_tree(index: Index, limits: Limits | None = None) -> list[Problem]:
     for rule in tree_rules():
         assert rule.check is not None
         pairs: Iterable[tuple[Summary, Finding]] = rule.check(index)
-        for summary, finding in pairs:
+        for summary, found in pairs:
             problems.append(
-                Problem(
-                    summary.file,
-                    0,
-                    0,
-                    rule.code,
-                    rule.severity,
-                    finding.message,
-                    finding.path,
-                    finding.hint,
-                    finding.at_key,
-                )
+                replace(found, file=summary.file, code=rule.code, severity=rule.severity)
             )
     return locate_all(problems, limits or Limits())
 

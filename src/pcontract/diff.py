@@ -7,25 +7,25 @@ file is read by the one loader and checked against its schema; the semantic rule
 are *not* required to pass, since reporting a negotiation that breaks them is the
 point.
 
-Flags, and why each has its severity:
+Flags are problems (:class:`~pcontract.problems.Problem`) of the rule registry, with
+validate's messages: the rules' problems in the new version that a change touched
+(a weight change touches the weight sums, PC201 and PC202, and the category's
+range, PC403; any change to an indicator touches what its rules find in it, such
+as PC401), and two rules that compare the versions:
 
-========================  ========  =========================================================
-code                      severity  meaning
-========================  ========  =========================================================
-weights-not-100           error     the indicator weights no longer add up to 100 (PC201)
-category-weight-sum       error     a category's weight is not its indicators' sum (PC202)
-signed-contract-changed   error     a signed contract changed and is still marked signed; set
-                                    ``status: negotiated`` while it is renegotiated
-not-growth-oriented       warning   a target is below the latest baseline (above, for
-                                    decrease) (PC401)
-lowered-after-signing     warning   a target is worse than in the signed version
-category-weight-range     warning   a category's weight is outside the guidelines' range
-                                    (PC403)
-========================  ========  =========================================================
+=====  =======================  ========  ================================================
+code   name                     severity  meaning
+=====  =======================  ========  ================================================
+PC601  signed-contract-changed  error     a signed contract changed and is still marked
+                                          signed; set ``status: negotiated`` while it is
+                                          renegotiated
+PC602  lowered-after-signing    warning   a target is worse than in the signed version
+=====  =======================  ========  ================================================
 
-Errors mean the new version cannot be signed as it is; warnings are for the vetting
-committee to accept with a reason (``strict`` makes them errors, as ``validate
---strict`` does). Core code: no printing, no exits.
+An added contract is flagged with everything its rules find. Errors mean the new
+version cannot be signed as it is; warnings are for the vetting committee to
+accept with a reason (``strict`` makes them errors, as ``validate --strict``
+does). Core code: no printing, no exits.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from pcontract.checker import YAML_SUFFIXES, discover
 from pcontract.errors import PcontractError, UsageError
 from pcontract.files import Limits
 from pcontract.formatting import show as _show
+from pcontract.index import ContractSummary, GuidelinesSummary, Index, summarize
 from pcontract.model import (
     CRITERIA_ORDER,
     KIND_DECREASE,
@@ -54,28 +55,26 @@ from pcontract.model import (
     is_number,
     parse_date,
 )
-from pcontract.problems import Problem, Severity
+from pcontract.problems import JsonPath, Problem, Severity
+from pcontract.rules import RULES
 from pcontract.scoring import ContractScore, score
-from pcontract.versions import FileSource, GitSource, Reader, Source, Version, load_results
+from pcontract.versions import (
+    FileSource,
+    GitSource,
+    Reader,
+    Source,
+    Version,
+    load_results,
+    place,
+)
 
 _DEFAULT_LIMITS: Final = Limits()
 
 DIFF_FORMAT_VERSION: Final = 1
 
-# Flag codes (see the module docstring).
-WEIGHTS_NOT_100: Final = "weights-not-100"
-CATEGORY_WEIGHT_SUM: Final = "category-weight-sum"
-SIGNED_CHANGED: Final = "signed-contract-changed"
-NOT_GROWTH_ORIENTED: Final = "not-growth-oriented"
-LOWERED_AFTER_SIGNING: Final = "lowered-after-signing"
-CATEGORY_WEIGHT_RANGE: Final = "category-weight-range"
-
-FLAG_RULES: Final = {
-    WEIGHTS_NOT_100: "PC201",
-    CATEGORY_WEIGHT_SUM: "PC202",
-    NOT_GROWTH_ORIENTED: "PC401",
-    CATEGORY_WEIGHT_RANGE: "PC403",
-}
+# The rules only diff checks (rules/diff.py).
+SIGNED_CHANGED: Final = "PC601"
+LOWERED_AFTER_SIGNING: Final = "PC602"
 
 ADDED: Final = "added"
 REMOVED: Final = "removed"
@@ -129,6 +128,9 @@ class Change:
     delta_unit: str = ""
     pct: Decimal | None = None
     direction: str | None = None
+    # Where the row is in the new version (empty for a removed one): the field, or
+    # the indicator or category added.
+    path: JsonPath = ()
 
     @property
     def where(self) -> str:
@@ -137,28 +139,6 @@ class Change:
         if self.category is not None:
             return f"category {self.category}"
         return "contract"
-
-
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """A vetting rule that a change breaks. ``label`` is short, for a table cell;
-    ``indicator``/``category``/``field`` name the change it belongs to."""
-
-    code: str
-    severity: Severity
-    message: str
-    label: str
-    indicator: str | None = None
-    category: str | None = None
-    field: str | None = None
-
-    @property
-    def rule(self) -> str | None:
-        return FLAG_RULES.get(self.code)
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity is Severity.ERROR
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +158,7 @@ class ContractDiff:
     old: Version | None
     new: Version | None
     changes: tuple[Change, ...]
-    flags: tuple[Flag, ...]
+    flags: tuple[Problem, ...]
     projection: Projection | None = None
 
     @property
@@ -202,16 +182,21 @@ class ContractDiff:
         old, new = self.old.contract.status, self.new.contract.status
         return (old, new) if old != new else None
 
-    def flags_for(self, change: Change) -> list[Flag]:
+    def flags_for(self, change: Change) -> list[Problem]:
         """The flags that belong on ``change``'s row."""
-        return [
-            flag
-            for flag in self.flags
-            if flag.indicator == change.indicator
-            and (flag.category == change.category or change.indicator is not None)
-            and (flag.indicator is not None or flag.category is not None)
-            and (flag.field == change.field or change.action == ADDED)
-        ]
+        return [flag for flag in self.flags if self._row(flag) is change]
+
+    def _row(self, flag: Problem) -> Change | None:
+        """The row a flag is shown on: the row deepest above its path; else, for
+        one within an indicator, that indicator's first row; else none."""
+        rows = [c for c in self.changes if c.path and _under(flag.path, c.path)]
+        if not rows:
+            rows = [
+                c
+                for c in self.changes
+                if c.indicator is not None and len(c.path) >= 4 and _under(flag.path, c.path[:4])
+            ]
+        return max(rows, key=lambda c: len(c.path)) if rows else None
 
     @property
     def counts(self) -> tuple[int, int]:
@@ -276,19 +261,19 @@ def _field_key(name: str) -> tuple[int, int, str]:
     return rank, sub, name
 
 
-def _better(kind: str, old: Any, new: Any) -> str | None:
-    """Whether ``new`` is better or worse than ``old`` in the kind's good direction."""
-    if kind in NUMERIC_KINDS and is_number(old) and is_number(new):
+def _better(indicator: Indicator, old: Any, new: Any) -> str | None:
+    """Whether ``new`` is better or worse than ``old`` in the indicator's good direction."""
+    a: Decimal | int
+    b: Decimal | int
+    if indicator.kind in NUMERIC_KINDS and is_number(old) and is_number(new):
         a, b = dec(old), dec(new)
-    elif kind == KIND_MILESTONE and parse_date(old) and parse_date(new):
-        a = Decimal(-_ordinal(old))  # earlier is better: compare negated days
-        b = Decimal(-_ordinal(new))
+    elif indicator.kind == KIND_MILESTONE and parse_date(old) and parse_date(new):
+        a, b = _ordinal(old), _ordinal(new)
     else:
         return None
     if a == b:
         return None
-    higher = b > a
-    return "better" if higher == (kind != KIND_DECREASE) else "worse"
+    return "better" if indicator.better(b, a) else "worse"
 
 
 def _ordinal(value: Any) -> int:
@@ -326,7 +311,7 @@ def _change(
             "criteria_values",
         )
     ):
-        direction = _better(indicator.kind, old, new)
+        direction = _better(indicator, old, new)
     return Change(
         action,
         name,
@@ -444,6 +429,25 @@ def compare(old: Contract, new: Contract) -> list[Change]:
     return changes
 
 
+def _row_path(change: Change, contract: Contract) -> JsonPath:
+    head = change.field.partition(".")[0]
+    if change.action == REMOVED and change.field in ("indicator", "category"):
+        return ()
+    if change.indicator is not None:
+        owner = next((i.path for i in contract.indicators if i.id == change.indicator), ())
+        return owner if change.field in ("indicator", "category") else (*owner, head)
+    if change.category is not None:
+        owner = next((c.path for c in contract.criteria if c.id == change.category), ())
+        return owner if change.field == "category" else (*owner, head)
+    return (head,)
+
+
+def _with_paths(changes: Sequence[Change], contract: Contract | None) -> list[Change]:
+    if contract is None:
+        return list(changes)
+    return [replace(c, path=_row_path(c, contract)) for c in changes]
+
+
 def _added_rows(contract: Contract) -> list[Change]:
     """The rows for a contract that is new: its categories and indicators."""
     rows = [_change(ADDED, "category", None, c.weight, category=c.id) for c in contract.criteria]
@@ -455,161 +459,142 @@ def _added_rows(contract: Contract) -> list[Change]:
 
 
 # -- flags ---------------------------------------------------------------------------
+# The flags are the rules' problems in the new version (the file rules as validate
+# runs them, and the cross-file rules that need only the contract and its
+# guidelines), kept where a change touched them, and the two rules that compare
+# versions (PC601, PC602).
+
+_SUMS: Final = ("weight", "indicator", "category")
 
 
-def _previous_year(financial_year: str) -> str | None:
-    first, _, second = financial_year.partition("/")
-    if first.isdigit() and second.isdigit():
-        return f"{int(first) - 1}/{int(first)}"
-    return None
+def _under(path: JsonPath, prefix: JsonPath) -> bool:
+    return path[: len(prefix)] == prefix
 
 
-def _growth_flag(contract: Contract, indicator: Indicator, where: str) -> Flag | None:
-    latest = indicator.latest_baseline
-    if indicator.kind not in NUMERIC_KINDS or latest is None:
-        return None
-    year, value = latest
-    if not (is_number(value) and is_number(indicator.target)):
-        return None
-    target, baseline = dec(indicator.target), dec(value)  # type: ignore[arg-type]
-    decrease = indicator.kind == KIND_DECREASE
-    if not (target > baseline if decrease else target < baseline):
-        return None
-    word = "above" if decrease else "below"
-    which = (
-        "last year's achievement"
-        if year == _previous_year(contract.financial_year)
-        else "the latest achievement"
-    )
-    return Flag(
-        NOT_GROWTH_ORIENTED,
-        Severity.WARNING,
-        f"{indicator.id}: target {_show(indicator.target)} is {word} {which} "
-        f"({_show(value)} in {year}): not growth oriented",
-        f"{word} {which} ({_show(value)})",
-        indicator=indicator.id,
-        category=indicator.category,
-        field=where,
-    )
+@dataclass(frozen=True, slots=True)
+class _Touched:
+    """What changes touched in the new version: problems at one of ``exact``, or at
+    or below one of ``within``, are the changes' to answer for."""
+
+    exact: frozenset[JsonPath]
+    within: frozenset[JsonPath]
+
+    def covers(self, path: JsonPath) -> bool:
+        return path in self.exact or any(_under(path, p) for p in self.within)
+
+
+def _touched(contract: Contract, changes: Sequence[Change]) -> _Touched:
+    """A change touches its field, or the whole of an indicator it changed; one that
+    moves weight (a weight, an indicator added, removed or moved, a category added or
+    removed) also touches the weight sums: of the contract and of its categories."""
+    weights = {c.id: (*c.path, "weight") for c in contract.criteria}
+    exact: set[JsonPath] = set()
+    within: set[JsonPath] = set()
+    for change in changes:
+        if change.path:
+            within.add(change.path[:4] if change.indicator is not None else change.path)
+        moves = (
+            change.field in _SUMS if change.indicator is not None else change.field == "category"
+        )
+        if moves:
+            exact.add(("criteria",))
+            for category in (change.category, change.old if change.field == "category" else None):
+                if isinstance(category, str) and category in weights:
+                    exact.add(weights[category])
+    return _Touched(frozenset(exact), frozenset(within))
+
+
+# The cross-file rules that read only a contract and its guidelines, which a diff has.
+_CONTRACT_TREE_RULES: Final = ("PC320", "PC403")
+
+
+def _tree_problems(version: Version) -> list[Problem]:
+    if version.guidelines is None:
+        return []
+    summary = summarize(version.contract, version.file, version.location or version.file)
+    assert isinstance(summary, ContractSummary)
+    if summary.guidelines_source is None:
+        return []
+    index = Index()
+    index.add(summary)
+    index.finish()
+    guidelines = summarize(version.guidelines, "", "")
+    assert isinstance(guidelines, GuidelinesSummary)
+    index.context_guidelines[summary.guidelines_source] = guidelines
+    found: list[Problem] = []
+    for code in _CONTRACT_TREE_RULES:
+        rule = RULES[code]
+        assert rule.check is not None
+        found.extend(
+            replace(p, file=version.file, code=code, severity=rule.severity)
+            for _, p in rule.check(index)
+        )
+    return found
+
+
+def _flag(code: str, version: Version, message: str, path: JsonPath) -> Problem:
+    return Problem(version.file, 0, 0, code, RULES[code].severity, message, path)
 
 
 _WORSE_VERB: Final = {KIND_INCREASE: "lowered", KIND_DECREASE: "raised", KIND_MILESTONE: "delayed"}
 
 
-def _flags(old: Version | None, new: Version | None, changes: Sequence[Change]) -> list[Flag]:
-    if new is None:
+def _signed_flags(old: Version, new: Version, changes: Sequence[Change]) -> list[Problem]:
+    """PC601 and PC602: what signing the old version asks of the new."""
+    if old.contract.status != SIGNED:
         return []
-    contract = new.contract
-    flags: list[Flag] = []
-    signed_before = old is not None and old.contract.status == SIGNED
-
-    if signed_before and contract.status == SIGNED and changes:
+    flags = []
+    if new.contract.status == SIGNED and changes:
         flags.append(
-            Flag(
+            _flag(
                 SIGNED_CHANGED,
-                Severity.ERROR,
+                new,
                 "the contract was signed and has changed, but its status is still signed; "
                 "set status: negotiated while it is renegotiated, and sign it again after vetting",
-                "signed contract changed",
+                ("status",),
             )
         )
-
-    total = sum((i.weight for i in contract.indicators), Decimal(0))
-    if total != HUNDRED:
-        flags.append(
-            Flag(
-                WEIGHTS_NOT_100,
-                Severity.ERROR,
-                f"indicator weights add up to {_show(total)}, not 100",
-                f"weights add up to {_show(total)}",
-            )
-        )
-    for category in contract.criteria:
-        summed = sum((i.weight for i in category.indicators), Decimal(0))
-        if summed != category.weight:
-            flags.append(
-                Flag(
-                    CATEGORY_WEIGHT_SUM,
-                    Severity.ERROR,
-                    f"category '{category.id}' has weight {_show(category.weight)} but its "
-                    f"indicators' weights add up to {_show(summed)}",
-                    f"indicators add up to {_show(summed)}",
-                    category=category.id,
-                    field="weight",
-                )
-            )
-
-    # Category ranges, for the categories whose weight this change touched.
-    touched_categories = {
-        c.category
-        for c in changes
-        if c.indicator is None and c.category is not None and c.field in ("weight", "category")
-    }
-    guidelines = new.guidelines
-    if guidelines is not None and guidelines.categories and not contract.parent:
-        ranges = {r.id: r for r in guidelines.categories}
-        for category in contract.criteria:
-            limits = ranges.get(category.id)
-            if category.id not in touched_categories or limits is None:
-                continue
-            low, high = limits.min, limits.max
-            if (low is not None and category.weight < low) or (
-                high is not None and category.weight > high
-            ):
-                span = f"{_show(low or Decimal(0))}–{_show(high or HUNDRED)}"
-                flags.append(
-                    Flag(
-                        CATEGORY_WEIGHT_RANGE,
-                        Severity.WARNING,
-                        f"category '{category.id}' has weight {_show(category.weight)}, "
-                        f"outside the guidelines' range {span}",
-                        f"outside the guidelines' {span}",
-                        category=category.id,
-                        field="weight",
-                    )
-                )
-
-    # Growth-oriented targets, for the indicators whose target, kind or baseline changed.
-    touched: dict[str, str] = {}
+    by_id = {i.id: i for i in new.contract.indicators}
     for change in changes:
-        if change.indicator is None or change.indicator in touched:
+        if change.field != "target" or change.direction != "worse" or not change.indicator:
             continue
-        head = change.field.partition(".")[0]
-        if (change.action == ADDED and change.field == "indicator") or head in (
-            "target",
-            "kind",
-            "baseline",
-        ):
-            touched[change.indicator] = change.field
-    for indicator in contract.indicators:
-        if indicator.id in touched:
-            flag = _growth_flag(contract, indicator, touched[indicator.id])
-            if flag is not None:
-                flags.append(flag)
-
-    if signed_before:
-        by_id = {i.id: i for i in contract.indicators}
-        for change in changes:
-            if change.field != "target" or change.direction != "worse" or not change.indicator:
-                continue
-            indicator = by_id[change.indicator]
-            verb = _WORSE_VERB.get(indicator.kind, "changed")
-            flags.append(
-                Flag(
-                    LOWERED_AFTER_SIGNING,
-                    Severity.WARNING,
-                    f"{indicator.id}: target {verb} from {_show(change.old)} in the signed "
-                    f"version to {_show(change.new)}",
-                    f"{verb} from the signed {_show(change.old)}",
-                    indicator=indicator.id,
-                    category=indicator.category,
-                    field="target",
-                )
+        indicator = by_id[change.indicator]
+        verb = _WORSE_VERB.get(indicator.kind, "changed")
+        flags.append(
+            _flag(
+                LOWERED_AFTER_SIGNING,
+                new,
+                f"{indicator.id}: target {verb} from {_show(change.old)} in the signed "
+                f"version to {_show(change.new)}",
+                (*indicator.path, "target"),
             )
+        )
     return flags
 
 
-def diff_versions(old: Version | None, new: Version | None, strict: bool = False) -> ContractDiff:
+def _flags(
+    old: Version | None, new: Version | None, changes: Sequence[Change], limits: Limits
+) -> list[Problem]:
+    if new is None:
+        return []
+    found = list(new.problems)
+    later = _tree_problems(new)
+    if old is not None:
+        later.extend(_signed_flags(old, new, changes))
+    found.extend(place(new, later, limits))
+    if old is not None:  # an added contract answers for all of itself
+        touched = _touched(new.contract, changes)
+        signed = (SIGNED_CHANGED, LOWERED_AFTER_SIGNING)
+        found = [p for p in found if p.code in signed or touched.covers(p.path)]
+    return sorted(found)
+
+
+def diff_versions(
+    old: Version | None,
+    new: Version | None,
+    strict: bool = False,
+    limits: Limits = _DEFAULT_LIMITS,
+) -> ContractDiff:
     """Compare two versions of one contract (either may be None: added or removed)."""
     if old is None and new is None:
         raise ValueError("nothing to compare")
@@ -619,9 +604,10 @@ def diff_versions(old: Version | None, new: Version | None, strict: bool = False
         changes = _added_rows(new.contract)
     else:
         changes = []
-    flags = _flags(old, new, changes)
+    changes = _with_paths(changes, new.contract if new is not None else None)
+    flags = _flags(old, new, changes, limits)
     if strict:
-        flags = [replace(f, severity=Severity.ERROR) for f in flags]
+        flags = [f.escalated() for f in flags]
     contract_id = (new or old).contract.id  # type: ignore[union-attr]
     return ContractDiff(contract_id, old, new, tuple(changes), tuple(flags))
 
@@ -688,7 +674,7 @@ def _report(
     diffs = []
     unchanged = 0
     for old, new in pairs:
-        diff = diff_versions(old, new, strict)
+        diff = diff_versions(old, new, strict, limits)
         if diff.state == "unchanged":
             unchanged += 1
             continue

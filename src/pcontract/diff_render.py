@@ -20,11 +20,12 @@ from pcontract.diff import (
     Change,
     ContractDiff,
     DiffReport,
-    Flag,
     Projection,
 )
 from pcontract.formatting import dp, number, scalar, show
+from pcontract.problems import Problem
 from pcontract.reporters import json_text, written
+from pcontract.rules import RULES
 from pcontract.scoring import ContractScore
 from pcontract.tables import md, md_table, wide
 
@@ -132,15 +133,21 @@ def summary_text(report: DiffReport) -> str:
     return ", ".join(parts)
 
 
-def _flag_line(flag: Flag) -> str:
-    rule = f" ({flag.rule})" if flag.rule else ""
-    return f"{flag.severity.value} {flag.code}{rule}: {flag.message}"
+def _flag_line(flag: Problem) -> str:
+    where = f" (line {flag.line})" if flag.line else ""
+    return f"{flag.severity.value} {flag.code}{where}: {flag.message}"
+
+
+def flag_label(flag: Problem) -> str:
+    """Short, for a table cell: the rule's code and name (the message is above)."""
+    rule = RULES.get(flag.code)
+    return f"{flag.code} {rule.name}" if rule else flag.code
 
 
 # -- Markdown --------------------------------------------------------------------------
 
 
-def _mark(flag: Flag) -> str:
+def _mark(flag: Problem) -> str:
     return ERROR_MARK if flag.is_error else WARNING_MARK
 
 
@@ -213,7 +220,7 @@ def _contract_md(diff: ContractDiff) -> list[str]:
                     show(change.new),
                     change_text(change),
                     _direction(change),
-                    "; ".join(f"{_mark(f)} {f.label}" for f in flags),
+                    "; ".join(f"{_mark(f)} {flag_label(f)}" for f in flags),
                 ]
             )
         out.append(
@@ -277,18 +284,7 @@ def _json_contract(diff: ContractDiff) -> dict[str, Any]:
             }
             for c in diff.changes
         ],
-        "flags": [
-            {
-                "code": f.code,
-                "rule": f.rule,
-                "severity": f.severity.value,
-                "indicator": f.indicator,
-                "category": f.category,
-                "field": f.field,
-                "message": f.message,
-            }
-            for f in diff.flags
-        ],
+        "flags": [f.as_dict() for f in diff.flags],
         "projection": {
             "results": projection.results_file,
             "period": projection.period,
@@ -378,7 +374,7 @@ def render_text(report: DiffReport, out: IO[str]) -> None:
                 Text(change_text(change)),
                 Text(_direction(change)),
                 literal(
-                    "; ".join(f.label for f in flags),
+                    "; ".join(flag_label(f) for f in flags),
                     "red" if any(f.is_error for f in flags) else "yellow",
                 ),
             )

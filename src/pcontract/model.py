@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from pcontract.problems import JsonPath
 
@@ -34,6 +34,15 @@ KIND_DECREASE = "decrease"
 KIND_MILESTONE = "milestone"
 KIND_BINARY = "binary"
 NUMERIC_KINDS = (KIND_INCREASE, KIND_DECREASE)
+
+
+class Ordered(Protocol):
+    """A figure on an indicator's axis: a number, or a day (as a date or its number)."""
+
+    def __lt__(self, other: Any, /) -> bool: ...
+
+    def __gt__(self, other: Any, /) -> bool: ...
+
 
 # The criteria points in order from best to worst; ``good`` and ``target`` share
 # the target score.
@@ -141,7 +150,14 @@ class Indicator:
 
     @property
     def higher_is_better(self) -> bool:
-        return self.kind != KIND_DECREASE
+        """Whether more is better. Only for increase: less is better for decrease,
+        and milestones are compared as days, where earlier (smaller) is better."""
+        return self.kind == KIND_INCREASE
+
+    def better(self, a: Ordered, b: Ordered) -> bool:
+        """Whether ``a`` is strictly better than ``b`` in the indicator's good
+        direction (two numbers, or two days as dates or day numbers)."""
+        return a > b if self.higher_is_better else a < b
 
     @classmethod
     def from_raw(cls, raw: dict[str, Any], category: str, path: JsonPath) -> Indicator:

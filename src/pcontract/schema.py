@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pcontract.errors import UsageError
-from pcontract.problems import JsonPath
+from pcontract.problems import JsonPath, Problem, Severity
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
@@ -61,19 +61,12 @@ def validator(kind: str) -> Validator:
     return Draft202012Validator(schema(kind), format_checker=FormatChecker(formats=["date"]))
 
 
-class SchemaFinding:
-    """One schema violation, translated: path, rule code, message, hint."""
-
-    __slots__ = ("at_key", "code", "hint", "message", "path")
-
-    def __init__(
-        self, path: JsonPath, code: str, message: str, hint: str = "", at_key: bool = False
-    ) -> None:
-        self.path = path
-        self.code = code
-        self.message = message
-        self.hint = hint
-        self.at_key = at_key
+def schema_problem(
+    path: JsonPath, code: str, message: str, hint: str = "", at_key: bool = False
+) -> Problem:
+    """One schema violation, translated: a problem with its rule code, not yet
+    placed in a file (the checker adds the file and the position)."""
+    return Problem("", 0, 0, code, Severity.ERROR, message, path, hint, at_key)
 
 
 _TYPE_NAMES = {
@@ -112,7 +105,7 @@ def _resolve(error: ValidationError) -> dict[str, Any]:
     return resolved
 
 
-def translate(error: ValidationError, root_schema: dict[str, Any]) -> Iterator[SchemaFinding]:
+def translate(error: ValidationError, root_schema: dict[str, Any]) -> Iterator[Problem]:
     """Turn one jsonschema error into findings with plain-language messages."""
     path: JsonPath = tuple(error.absolute_path)
     validator_name = str(error.validator)
@@ -130,14 +123,14 @@ def translate(error: ValidationError, root_schema: dict[str, Any]) -> Iterator[S
             if not hint and allowed:
                 hint = "allowed here: " + ", ".join(allowed)
             hint += ("; " if hint else "") + "custom data goes under keys starting with x-"
-            yield SchemaFinding((*path, key), "PC101", f"unknown field '{key}'", hint, at_key=True)
+            yield schema_problem((*path, key), "PC101", f"unknown field '{key}'", hint, at_key=True)
         return
     if validator_name == "required":
         present = instance if isinstance(instance, dict) else {}
         missing = [name for name in expected if name not in present]
         for name in missing:
             description = sub.get("properties", {}).get(name, {}).get("description", "")
-            yield SchemaFinding(
+            yield schema_problem(
                 path,
                 "PC102",
                 f"missing required field '{name}'" + (f" in {_field(path)}" if path else ""),
@@ -151,7 +144,7 @@ def translate(error: ValidationError, root_schema: dict[str, Any]) -> Iterator[S
         from pcontract.loader import yaml11_boolean_hint
 
         hint = yaml11_boolean_hint(instance) or hint
-        yield SchemaFinding(
+        yield schema_problem(
             path, "PC103", f"{_field(path)} must be {wanted}, not {_describe(instance)}", hint
         )
         return
@@ -166,13 +159,13 @@ def translate(error: ValidationError, root_schema: dict[str, Any]) -> Iterator[S
             if close:
                 hint = hint or f"did you mean '{close[0]}'?"
         verb = "must be" if len(options) == 1 else "must be one of"
-        yield SchemaFinding(
+        yield schema_problem(
             path, "PC104", f"{_field(path)} {verb}: {listed} (got {_describe(instance)})", hint
         )
         return
     if validator_name == "pattern" or validator_name == "format":
         description = sub.get("description", "")
-        yield SchemaFinding(
+        yield schema_problem(
             path,
             "PC104",
             f"{_field(path)}: {_describe(instance)} is not valid",
@@ -180,7 +173,7 @@ def translate(error: ValidationError, root_schema: dict[str, Any]) -> Iterator[S
         )
         return
     if validator_name == "propertyNames":
-        yield SchemaFinding(
+        yield schema_problem(
             path,
             "PC104",
             f"{_field(path)}: key {_describe(instance)} is not valid",
@@ -194,16 +187,16 @@ def translate(error: ValidationError, root_schema: dict[str, Any]) -> Iterator[S
             "exclusiveMinimum": "more than",
             "exclusiveMaximum": "less than",
         }
-        yield SchemaFinding(
+        yield schema_problem(
             path,
             "PC104",
             f"{_field(path)} must be {words[validator_name]} {expected}, not {_describe(instance)}",
         )
         return
     if validator_name in ("minItems", "maxItems", "minProperties", "minLength"):
-        yield SchemaFinding(path, "PC104", f"{_field(path)}: {error.message}")
+        yield schema_problem(path, "PC104", f"{_field(path)}: {error.message}")
         return
-    yield SchemaFinding(path, "PC100", f"{_field(path)}: {error.message}")
+    yield schema_problem(path, "PC100", f"{_field(path)}: {error.message}")
 
 
 @cache
@@ -230,14 +223,14 @@ def is_valid_fast(kind: str, data: Any) -> bool | None:
         return None
 
 
-def check(kind: str, data: Any) -> list[SchemaFinding]:
+def check(kind: str, data: Any) -> list[Problem]:
     """Validate ``data`` against the kind's schema; an empty list means valid."""
     fast = is_valid_fast(kind, data)
     if fast:
         return []
     compiled = validator(kind)
     root = schema(kind)
-    findings: list[SchemaFinding] = []
+    findings: list[Problem] = []
     for error in compiled.iter_errors(data):
         findings.extend(translate(error, root))
     if not findings and fast is False:
@@ -247,7 +240,7 @@ def check(kind: str, data: Any) -> list[SchemaFinding]:
         for error in fast_validator(kind).iter_errors(data):
             path = tuple(error.instance_path)
             findings.append(
-                SchemaFinding(
+                schema_problem(
                     path, "PC104", f"{_field(path)}: {_describe(error.instance)} is not valid"
                 )
             )

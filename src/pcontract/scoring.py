@@ -214,16 +214,6 @@ def _position(indicator: Indicator, value: Value | Fraction, what: str) -> Fract
     return _number(indicator, value, what)
 
 
-def _higher_is_better(indicator: Indicator) -> bool:
-    # Milestones are compared as day numbers: earlier (smaller) is better.
-    return indicator.kind == KIND_INCREASE
-
-
-def _is_better(indicator: Indicator, a: Fraction, b: Fraction) -> bool:
-    """Whether achievement ``a`` is strictly better than ``b``."""
-    return a > b if _higher_is_better(indicator) else a < b
-
-
 def _done(indicator: Indicator, value: Value | Fraction) -> bool:
     if not isinstance(value, bool):
         raise PcontractError(f"{indicator.id}: actual must be true or false, not {value!r}")
@@ -278,7 +268,7 @@ def _named_points(indicator: Indicator, guidelines: Guidelines) -> list[tuple[st
             if position != target:
                 points.append((name, position, "guidelines"))
     for (a_name, a, a_from), (b_name, b, b_from) in pairwise(points):
-        if not _is_better(indicator, a, b):
+        if not indicator.better(a, b):
             raise PcontractError(
                 f"{indicator.id}: criteria values are out of order once the guidelines' "
                 f"defaults fill the gaps: {a_name} is {_show(a, indicator)} ({a_from}) "
@@ -320,9 +310,9 @@ def _interpolate(
     # Beyond the best point (normally Excellent) is capped at best; beyond the worst
     # point (normally Poor) is floored at worst. Only when defaults collapsed (a zero
     # target) is the outermost point the target, and then the score jumps.
-    if _is_better(indicator, x, first_x):
+    if indicator.better(x, first_x):
         return best
-    if _is_better(indicator, last_x, x):
+    if indicator.better(last_x, x):
         return worst
     if x == first_x:
         return first_score
@@ -371,7 +361,7 @@ def achievement_pct(indicator: Indicator, actual: Value | Fraction) -> Fraction:
     if indicator.kind == KIND_MILESTONE:
         return HUNDRED if x <= target else Fraction(0)
     met = x == target
-    beaten = _is_better(indicator, x, target)
+    beaten = indicator.better(x, target)
     if indicator.kind == KIND_DECREASE:
         return _percent(target, x, met, beaten)
     return _percent(x, target, met, beaten)
@@ -387,7 +377,7 @@ def gap(indicator: Indicator, actual: Value | Fraction | None) -> Fraction | Non
         return None
     x = _position(indicator, actual, "actual")
     target = _position(indicator, indicator.target, "target")
-    shortfall = target - x if _higher_is_better(indicator) else x - target
+    shortfall = target - x if indicator.higher_is_better else x - target
     return shortfall if shortfall > 0 else None
 
 
@@ -499,7 +489,7 @@ def _progress(
     else:
         x = _number(indicator, actual, "actual")
         met = x == target
-        beaten = _is_better(indicator, x, target)
+        beaten = indicator.better(x, target)
         if indicator.kind == KIND_DECREASE:
             pct = _percent(target, x, met, beaten)
             projected = _method_score(indicator, guidelines, x)

@@ -1,9 +1,10 @@
 """Versions of contracts to compare, read from the file system or a git revision.
 
-Every file goes through the one loader and its kind's JSON Schema, but not the
-semantic rules: a version that breaks them is still compared (``pcontract diff``
-reports what it breaks). The guidelines a contract names are read from the same
-source, so an old version is scored and checked with the guidelines of its time.
+Every file is checked by the checker's one per-file path, as ``validate`` checks
+it: a version that breaks the semantic rules is still compared, and
+``pcontract diff`` reports what the change breaks. The guidelines a contract
+names are read from the same source, so an old version is scored and checked
+with the guidelines of its time.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
-from pcontract import files, gitrev, loader, schema
+from pcontract import files, gitrev, loader
+from pcontract.checker import Options, check_bytes
 from pcontract.errors import InputError, UsageError
 from pcontract.files import Limits
-from pcontract.model import IDENTITY_LINE, Contract, Document, Guidelines, Results, build
+from pcontract.model import Contract, Document, Guidelines, Results
 from pcontract.problems import Problem, Severity
-from pcontract.rules import rules_for
 
 _DEFAULT_LIMITS: Final = Limits()
 
@@ -41,6 +42,11 @@ class Version:
     # Where the file is in the work tree, to tell a moved file from one edited in
     # place when the two versions come from different sources.
     location: str = ""
+    # What the rules found in it, as validate reports them; and where it was read
+    # from, to place problems found later.
+    problems: tuple[Problem, ...] = ()
+    source: Source | None = None
+    path: str = ""
 
 
 class Source(ABC):
@@ -118,84 +124,38 @@ class GitSource(Source):
 
 @dataclass(slots=True)
 class Parsed:
-    """A document read on its own: built when it passed its schema, else problems."""
+    """A document read on its own by the checker: built when it passed its schema
+    (``checked`` then holds what its rules found), else the problems that stopped it."""
 
     document: Document | None = None
     problems: list[Problem] = field(default_factory=list)
     foreign: bool = False
     contract_id: str | None = None  # of a broken Contract, when it can be told
+    checked: list[Problem] = field(default_factory=list)
 
-
-def _broken_contract_id(data: bytes) -> str | None:
-    found = {m.group(1): m.group(2) for m in IDENTITY_LINE.finditer(data[: 64 * 1024])}
-    if found.get(b"kind") == b"Contract" and b"id" in found:
-        return found[b"id"].decode()
-    return None
+    def rule_errors(self) -> set[str]:
+        return {p.code for p in self.checked if p.is_error}
 
 
 def parse(
-    data: bytes, file: str, limits: Limits = _DEFAULT_LIMITS, explicit: bool = True
+    data: bytes,
+    file: str,
+    limits: Limits = _DEFAULT_LIMITS,
+    explicit: bool = True,
+    source: str = "",
 ) -> Parsed:
-    """Load one document and check it against its schema (not its rules).
+    """Check one document as ``validate`` checks a file (``source``: its real path).
 
     A YAML file found in a folder that is not a pcontract document is ``foreign``.
     """
-    loaded = loader.load_bytes(data, file, limits)
-    if loaded.problem is not None:
-        return Parsed(problems=[loaded.problem], contract_id=_broken_contract_id(data))
-    value, node = loaded.data, loaded.node
-    foreign = not isinstance(value, dict) or ("apiVersion" not in value and "kind" not in value)
-    if foreign and not explicit:
+    report = check_bytes(data, file, source or file, Options(limits=limits), explicit)
+    if report.skipped:
         return Parsed(foreign=True)
-    kind = value.get("kind") if isinstance(value, dict) else None
-    if not isinstance(kind, str) or kind not in schema.KINDS:
-        line, column = loader.locate(node, ())
-        return Parsed(
-            problems=[
-                Problem(
-                    file,
-                    line or 1,
-                    column or 1,
-                    "PC010",
-                    Severity.ERROR,
-                    "not a pcontract document: expected a kind of " + ", ".join(schema.KINDS),
-                )
-            ]
-        )
-    findings = schema.check(kind, value)
-    if findings:
-        problems = []
-        for item in findings:
-            line, column = loader.locate(node, item.path, item.at_key)
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    column,
-                    item.code,
-                    Severity.ERROR,
-                    item.message,
-                    item.path,
-                    item.hint,
-                    item.at_key,
-                )
-            )
-        ident = value.get("id")
-        return Parsed(
-            problems=problems,
-            contract_id=ident if kind == "Contract" and isinstance(ident, str) else None,
-        )
-    return Parsed(build(kind, value))
-
-
-def _rule_errors(document: Document) -> set[str]:
-    return {
-        rule.code
-        for rule in rules_for(document.kind)
-        if rule.severity is Severity.ERROR
-        and rule.check is not None
-        and any(True for _ in rule.check(document))
-    }
+    if report.document is None:
+        broken = report.broken
+        contract_id = broken[1] if broken is not None and broken[0] == "Contract" else None
+        return Parsed(problems=report.problems, contract_id=contract_id)
+    return Parsed(report.document, checked=report.problems)
 
 
 class Reader:
@@ -218,21 +178,25 @@ class Reader:
             found = None
             data = source.read(path, self.limits)
             if isinstance(data, bytes):
-                parsed = parse(data, source.display(path), self.limits)
+                parsed = parse(data, source.display(path), self.limits, source=source.locate(path))
                 document = parsed.document
-                if isinstance(document, Guidelines) and not _rule_errors(document):
+                if isinstance(document, Guidelines) and not parsed.rule_errors():
                     found = document
             self._guidelines[key] = found
         return self._guidelines[key]
 
-    def version(self, source: Source, path: str, contract: Contract) -> Version:
-        blocking = _rule_errors(contract) & _SCORE_BLOCKING
+    def version(self, source: Source, path: str, parsed: Parsed) -> Version:
+        contract = parsed.document
+        assert isinstance(contract, Contract)
         return Version(
             source.display(path),
             contract,
             self.guidelines(source, path, contract),
-            scoreable=not blocking,
+            scoreable=not parsed.rule_errors() & _SCORE_BLOCKING,
             location=source.locate(path),
+            problems=tuple(parsed.checked),
+            source=source,
+            path=path,
         )
 
     def one(self, source: Source, path: str) -> Version:
@@ -242,7 +206,7 @@ class Reader:
             raise UsageError(f"not a file: {source.display(path)}")
         if isinstance(data, Problem):
             raise InputError(f"cannot read {source.display(path)}", [data])
-        parsed = parse(data, source.display(path), self.limits)
+        parsed = parse(data, source.display(path), self.limits, source=source.locate(path))
         if parsed.problems:
             raise InputError(
                 f"{len(parsed.problems)} problem(s) in {source.display(path)}; fix them first "
@@ -251,7 +215,7 @@ class Reader:
             )
         if not isinstance(parsed.document, Contract):
             raise UsageError(f"{source.display(path)} is not a Contract document")
-        return self.version(source, path, parsed.document)
+        return self.version(source, path, parsed)
 
     def many(
         self, source: Source, paths: Iterable[str], side: str
@@ -270,19 +234,32 @@ class Reader:
                 problems.append(data)
                 broken.add(source.locate(path))
                 continue
-            parsed = parse(data, source.display(path), self.limits, explicit=False)
+            parsed = parse(
+                data, source.display(path), self.limits, explicit=False, source=source.locate(path)
+            )
             if parsed.problems:
                 problems.extend(parsed.problems)
                 broken.add(source.locate(path))
                 if parsed.contract_id:
                     broken.add(parsed.contract_id)
             elif isinstance(parsed.document, Contract):
-                versions.append(self.version(source, path, parsed.document))
+                versions.append(self.version(source, path, parsed))
         if side == "old":
             # The old side is history: it cannot be fixed in this change, so its
             # problems do not fail the diff.
             problems = [replace(p, severity=Severity.WARNING) for p in problems]
         return versions, problems, broken
+
+
+def place(version: Version, problems: list[Problem], limits: Limits) -> list[Problem]:
+    """``problems`` found in ``version`` after it was read, with their lines and
+    columns: the file is read again and composed once, as validate places the
+    problems of its cross-file rules."""
+    if not problems or version.source is None:
+        return problems
+    data = version.source.read(version.path, limits)
+    node = loader.compose(data, limits) if isinstance(data, bytes) else None
+    return [p.located(*loader.locate(node, p.path, p.at_key)) for p in problems]
 
 
 def load_results(
@@ -306,7 +283,7 @@ def load_results(
         results = parsed.document
         if not isinstance(results, Results):
             raise UsageError(f"{path} is not a Results document")
-        if _rule_errors(results):
+        if parsed.rule_errors():
             raise InputError(f"{path} has errors; run pcontract validate on it")
         if results.contract in found:
             raise UsageError(

@@ -1,7 +1,7 @@
 """All rules. Importing this package registers them."""
 
-from pcontract.rules import cascade, contract, documents, tree
-from pcontract.rules.base import RULES, Finding, Rule, rules_for, tree_rules
+from pcontract.rules import cascade, contract, diff, documents, tree
+from pcontract.rules.base import RULES, Finding, Rule, finding, rules_for, tree_rules
 
 __all__ = [
     "RULES",
@@ -9,7 +9,9 @@ __all__ = [
     "Rule",
     "cascade",
     "contract",
+    "diff",
     "documents",
+    "finding",
     "rules_for",
     "tree",
     "tree_rules",

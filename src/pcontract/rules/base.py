@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pcontract.problems import JsonPath, Severity
+from pcontract.problems import JsonPath, Problem, Severity
 
 # Stages, in the order the checker runs them.
 STAGE_LOAD = "load"
@@ -17,14 +17,14 @@ STAGE_FILE = "file"
 STAGE_TREE = "tree"
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """What a check function yields; the checker adds the file and position."""
+# What a check function yields: a Problem that the checker places (file, line and
+# column) and stamps with the rule's code and severity.
+Finding = Problem
 
-    path: JsonPath
-    message: str
-    hint: str = ""
-    at_key: bool = False
+
+def finding(path: JsonPath, message: str, hint: str = "", at_key: bool = False) -> Problem:
+    """A problem found by a rule, not yet placed: no file, position, code or severity."""
+    return Problem("", 0, 0, "", Severity.ERROR, message, path, hint, at_key)
 
 
 @dataclass(frozen=True, slots=True)

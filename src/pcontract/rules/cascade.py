@@ -11,7 +11,7 @@ from pcontract.formatting import plain as fmt
 from pcontract.index import CascadeLink, ContractSummary, Index, Summary
 from pcontract.model import dec, is_number
 from pcontract.problems import Severity
-from pcontract.rules.base import Finding, tree_rule
+from pcontract.rules.base import Finding, finding, tree_rule
 
 TreeFindings = Iterator[tuple[Summary, Finding]]
 # Targets are read as floats, so a split written to 16 or more significant digits
@@ -293,7 +293,7 @@ def cascade_sum(index: Index) -> TreeFindings:
             parts.append(f"{label}: {fmt(value)}")
         yield (
             parent,
-            Finding(
+            finding(
                 (*parent.paths[at], "target"),
                 f"{carried_id}: children's targets add up to {fmt(total)}, not the parent's "
                 f"target {fmt(target)} (" + ", ".join(parts) + ")",
@@ -432,7 +432,7 @@ def cascaded_from(index: Index) -> TreeFindings:
             if contract_id != child.parent:
                 yield (
                     child,
-                    Finding(
+                    finding(
                         (*path, "contract"),
                         f"{own_id} is cascaded from contract '{contract_id}', but "
                         + (
@@ -450,7 +450,7 @@ def cascaded_from(index: Index) -> TreeFindings:
             if indicator_id not in parent.ids:
                 yield (
                     child,
-                    Finding(
+                    finding(
                         (*path, "indicator"),
                         f"{own_id} is cascaded from indicator '{indicator_id}', which "
                         f"parent contract '{parent.id}' does not have",
@@ -569,7 +569,7 @@ def cascade_kind(index: Index) -> TreeFindings:
                 continue
             yield (
                 child,
-                Finding(
+                finding(
                     (*child.paths[own], "kind"),
                     f"{child.ids[own]} has kind {kind}, but the parent's {parent.ids[at]} "
                     f"in '{parent.id}' has kind {parent_kinds[at]}",
@@ -703,7 +703,7 @@ def cascade_coverage(index: Index) -> TreeFindings:
             if indicator_id not in carried_here:
                 yield (
                     parent,
-                    Finding(
+                    finding(
                         (*path, "id"),
                         f"{indicator_id} is not carried by {who}",
                         "add it to a unit in the cascade plan, or to a child contract with "
@@ -820,7 +820,7 @@ def cascade_year(index: Index) -> TreeFindings:
         if parent is not None and parent.financial_year != child.financial_year:
             yield (
                 child,
-                Finding(
+                finding(
                     ("financial_year",),
                     f"the contract is for {child.financial_year}, but its parent "
                     f"'{parent.id}' is for {parent.financial_year}",
@@ -921,7 +921,7 @@ def plan_parent(index: Index) -> TreeFindings:
         ):
             yield (
                 summary,
-                Finding(
+                finding(
                     ("parent",),
                     f"contract '{summary.parent}' was not found, so the plan cannot be "
                     "checked against it",
@@ -1035,5 +1035,5 @@ def plan_fits_parent(index: Index) -> TreeFindings:
             contract.document, Contract
         ):
             continue
-        for finding in fit_findings(contract.document, Path(parent.file), plan.document):
-            yield summary, finding
+        for found in fit_findings(contract.document, Path(parent.file), plan.document):
+            yield summary, found

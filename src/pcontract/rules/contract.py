@@ -24,7 +24,7 @@ from pcontract.model import (
     parse_date,
 )
 from pcontract.problems import Severity
-from pcontract.rules.base import Finding, rule
+from pcontract.rules.base import Finding, finding, rule
 
 HUNDRED = Decimal(100)
 
@@ -79,7 +79,7 @@ def weights_total(contract: Contract) -> Iterator[Finding]:
     """
     total = sum((i.weight for i in contract.indicators), Decimal(0))
     if total != HUNDRED:
-        yield Finding(
+        yield finding(
             ("criteria",),
             f"indicator weights add up to {fmt(total)}, not 100",
             f"change the weights by {fmt(HUNDRED - total)} in total",
@@ -151,7 +151,7 @@ def category_weight(contract: Contract) -> Iterator[Finding]:
     for category in contract.criteria:
         total = sum((i.weight for i in category.indicators), Decimal(0))
         if total != category.weight:
-            yield Finding(
+            yield finding(
                 (*category.path, "weight"),
                 f"category '{category.id}' has weight {fmt(category.weight)} but its "
                 f"indicators' weights add up to {fmt(total)}",
@@ -216,13 +216,13 @@ def unique_ids(contract: Contract) -> Iterator[Finding]:
     seen: set[str] = set()
     for category in contract.criteria:
         if categories[category.id] > 1 and category.id in seen:
-            yield Finding((*category.path, "id"), f"category id '{category.id}' is used twice")
+            yield finding((*category.path, "id"), f"category id '{category.id}' is used twice")
         seen.add(category.id)
     indicators = Counter(i.id for i in contract.indicators)
     seen = set()
     for indicator in contract.indicators:
         if indicators[indicator.id] > 1 and indicator.id in seen:
-            yield Finding(
+            yield finding(
                 (*indicator.path, "id"),
                 f"indicator id '{indicator.id}' is used {indicators[indicator.id]} times",
                 "give each indicator its own id",
@@ -282,7 +282,7 @@ def target_type(contract: Contract) -> Iterator[Finding]:
     """
     for indicator in contract.indicators:
         if not fits_target(indicator.kind, indicator.target):
-            yield Finding(
+            yield finding(
                 (*indicator.path, "target"),
                 f"{indicator.id} is a {indicator.kind} indicator, so its target must be "
                 f"{TARGET_TYPES[indicator.kind]}, not {indicator.target!r}",
@@ -290,7 +290,7 @@ def target_type(contract: Contract) -> Iterator[Finding]:
             )
         if indicator.kind == KIND_BINARY:
             if indicator.criteria_values:
-                yield Finding(
+                yield finding(
                     (*indicator.path, "criteria_values"),
                     f"{indicator.id} is binary and takes no criteria values",
                     "the guidelines' default_criteria_values.binary sets its scores",
@@ -299,7 +299,7 @@ def target_type(contract: Contract) -> Iterator[Finding]:
             continue
         for name, value in indicator.criteria_values.items():
             if name in CRITERIA_ORDER and not fits_target(indicator.kind, value):
-                yield Finding(
+                yield finding(
                     (*indicator.path, "criteria_values", name),
                     f"{indicator.id}: criteria value '{name}' must be "
                     f"{TARGET_TYPES[indicator.kind]}, not {value!r}",
@@ -360,7 +360,7 @@ def dates_in_period(contract: Contract) -> Iterator[Finding]:
     if start is None or end is None:
         return
     if start > end:
-        yield Finding(
+        yield finding(
             ("period", "end"),
             f"the period ends ({contract.period_end}) before it starts ({contract.period_start})",
         )
@@ -372,7 +372,7 @@ def dates_in_period(contract: Contract) -> Iterator[Finding]:
         for name, value in dated:
             day = parse_date(value)
             if day is not None and not start <= day <= end:
-                yield Finding(
+                yield finding(
                     (*indicator.path, name),
                     f"{indicator.id}: {name} {value} is outside the contract period "
                     f"{contract.period_start} to {contract.period_end}",
@@ -442,7 +442,7 @@ def financial_year(document: object) -> Iterator[Finding]:
     year = str(getattr(document, "financial_year", ""))
     first, _, second = year.partition("/")
     if first.isdigit() and second.isdigit() and int(second) != int(first) + 1:
-        yield Finding(
+        yield finding(
             ("financial_year",),
             f"financial year {year} should span two consecutive years",
             f"did you mean {first}/{int(first) + 1}?",
@@ -537,23 +537,22 @@ def criteria_monotonic(contract: Contract) -> Iterator[Finding]:
         points, conflict = _ordered_points(indicator)
         path = (*indicator.path, "criteria_values")
         if conflict:
-            yield Finding(path, conflict, at_key=True)
+            yield finding(path, conflict, at_key=True)
         keyed = [(name, _sort_key(indicator.kind, value), value) for name, value in points]
         if any(key is None for _, key, _ in keyed):
             continue  # PC204 reports the wrong type
         # Going from Excellent to Poor, values fall for increase, rise for decrease and
         # get later for milestones.
-        falling = indicator.kind not in (KIND_DECREASE, KIND_MILESTONE)
+        falling = indicator.higher_is_better
         for (a_name, a_key, a_value), (b_name, b_key, b_value) in pairwise(keyed):
             assert a_key is not None and b_key is not None
-            ok = a_key > b_key if falling else a_key < b_key
-            if not ok:
+            if not indicator.better(a_key, b_key):
                 direction = (
                     "decrease"
                     if falling
                     else ("get later" if indicator.kind == KIND_MILESTONE else "increase")
                 )
-                yield Finding(
+                yield finding(
                     path,
                     f"{indicator.id}: criteria values must strictly {direction} from "
                     f"excellent to poor, but {a_name} is {a_value} and {b_name} is {b_value}",
@@ -625,7 +624,7 @@ def quarterly_targets(contract: Contract) -> Iterator[Finding]:
             continue
         path = (*indicator.path, "quarterly_targets")
         if indicator.kind not in NUMERIC_KINDS:
-            yield Finding(
+            yield finding(
                 path,
                 f"{indicator.id}: quarterly targets apply to increase and decrease "
                 f"indicators, not {indicator.kind}",
@@ -635,10 +634,10 @@ def quarterly_targets(contract: Contract) -> Iterator[Finding]:
         if not is_number(indicator.target):
             continue
         values = [dec(q) for q in quarters]  # type: ignore[arg-type]
-        rising = indicator.kind != KIND_DECREASE
+        rising = indicator.higher_is_better
         for index, (a, b) in enumerate(pairwise(values)):
-            if (b < a) if rising else (b > a):
-                yield Finding(
+            if indicator.better(a, b):
+                yield finding(
                     (*path, index + 1),
                     f"{indicator.id}: quarterly targets are cumulative, so Q{index + 2} "
                     f"({fmt(b)}) cannot be {'below' if rising else 'above'} "
@@ -647,7 +646,7 @@ def quarterly_targets(contract: Contract) -> Iterator[Finding]:
                 break
         target = dec(indicator.target)  # type: ignore[arg-type]
         if values[-1] != target:
-            yield Finding(
+            yield finding(
                 (*path, len(values) - 1),
                 f"{indicator.id}: the Q4 target ({fmt(values[-1])}) must equal the annual "
                 f"target ({fmt(target)})",
@@ -717,10 +716,9 @@ def growth_oriented(contract: Contract) -> Iterator[Finding]:
             continue
         target = dec(indicator.target)  # type: ignore[arg-type]
         baseline = dec(value)  # type: ignore[arg-type]
-        worse = target > baseline if indicator.kind == KIND_DECREASE else target < baseline
-        if worse:
+        if indicator.better(baseline, target):
             word = "above" if indicator.kind == KIND_DECREASE else "below"
-            yield Finding(
+            yield finding(
                 (*indicator.path, "target"),
                 f"{indicator.id}: target {fmt(target)} is {word} the {year} achievement "
                 f"of {fmt(baseline)} (not growth oriented)",
@@ -783,7 +781,7 @@ def baseline_present(contract: Contract) -> Iterator[Finding]:
     """
     for indicator in contract.indicators:
         if indicator.kind in NUMERIC_KINDS and not indicator.baseline:
-            yield Finding(
+            yield finding(
                 (*indicator.path, "id"),
                 f"{indicator.id}: no baseline is given",
                 "add the previous years' achievements under baseline, e.g. 2023/2024: 900000",

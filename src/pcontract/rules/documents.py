@@ -9,7 +9,7 @@ from itertools import pairwise
 from pcontract import numbers
 from pcontract.formatting import plain as fmt
 from pcontract.model import ID_RE, CascadePlan, Guidelines, PlanEntry, PlanUnit, Results
-from pcontract.rules.base import Finding, rule
+from pcontract.rules.base import Finding, finding, rule
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -86,19 +86,19 @@ def result_entry(results: Results) -> Iterator[Finding]:
     for achievement in results.achievements.values():
         if achievement.not_applicable:
             if not achievement.reason:
-                yield Finding(
+                yield finding(
                     (*achievement.path, "status"),
                     f"{achievement.id} is not applicable but gives no reason",
                     "add reason: naming the exogenous factor, e.g. funds not released",
                 )
             if achievement.actual is not None or achievement.moderation is not None:
-                yield Finding(
+                yield finding(
                     (*achievement.path, "status"),
                     f"{achievement.id} is not applicable but also gives an actual",
                     "remove the actual, or remove status: not-applicable",
                 )
         elif achievement.actual is None:
-            yield Finding(
+            yield finding(
                 achievement.path,
                 f"{achievement.id} gives no actual",
                 "add actual: with the achievement, or status: not-applicable with a reason",
@@ -190,7 +190,7 @@ def moderation_accountable(results: Results) -> Iterator[Finding]:
             if not str(given).strip()
         ]
         if missing:
-            yield Finding(
+            yield finding(
                 (*achievement.path, "moderation"),
                 f"{achievement.id}: the moderation does not say {' or '.join(missing)}",
                 "add by: (who moderated, e.g. Evaluation panel) and reason: (why the "
@@ -246,7 +246,7 @@ def scale_order(guidelines: Guidelines) -> Iterator[Finding]:
     """
     low, high = sorted((guidelines.best, guidelines.worst))
     if not low < guidelines.target < high:
-        yield Finding(
+        yield finding(
             ("scale",),
             f"scale target {fmt(guidelines.target)} must lie strictly between best "
             f"{fmt(guidelines.best)} and worst {fmt(guidelines.worst)}",
@@ -259,7 +259,7 @@ def scale_order(guidelines: Guidelines) -> Iterator[Finding]:
     for name in ("achieved", "not_achieved"):
         value = binary.get(name)
         if value is not None and not low <= value <= high:
-            yield Finding(
+            yield finding(
                 ("default_criteria_values", "binary", name),
                 f"binary {name} score {fmt(value)} lies off the scale "
                 f"(best {fmt(guidelines.best)}, worst {fmt(guidelines.worst)})",
@@ -317,12 +317,12 @@ def grade_bands(guidelines: Guidelines) -> Iterator[Finding]:
         for index, band in enumerate(guidelines.grades):
             path = ("grades", index)
             if band.max is None:
-                yield Finding(path, f"grade '{band.grade}' needs max: its upper bound", at_key=True)
+                yield finding(path, f"grade '{band.grade}' needs max: its upper bound", at_key=True)
                 return
             if previous is not None and (
                 band.max <= previous if ascending else band.max >= previous
             ):
-                yield Finding(
+                yield finding(
                     (*path, "max"),
                     f"grade '{band.grade}' max {fmt(band.max)} does not follow the band "
                     f"before it ({fmt(previous)}); list bands best first",
@@ -332,7 +332,7 @@ def grade_bands(guidelines: Guidelines) -> Iterator[Finding]:
         if previous is not None and (
             previous < guidelines.worst if ascending else previous > guidelines.worst
         ):
-            yield Finding(
+            yield finding(
                 ("grades", len(guidelines.grades) - 1, "max"),
                 f"the last grade band ends at {fmt(previous)}, short of the worst score "
                 f"{fmt(guidelines.worst)}",
@@ -344,7 +344,7 @@ def grade_bands(guidelines: Guidelines) -> Iterator[Finding]:
         path = ("grades", index)
         bound = band.min if band.min is not None else band.above
         if bound is None:
-            yield Finding(
+            yield finding(
                 path,
                 f"grade '{band.grade}' needs min: (or above:), its lower percentage bound",
                 at_key=True,
@@ -353,7 +353,7 @@ def grade_bands(guidelines: Guidelines) -> Iterator[Finding]:
         # "above: 100" then "min: 100" splits the scale at 100 exactly: >100, then 100.
         touching = previous_exclusive and band.min is not None and bound == previous
         if previous is not None and bound >= previous and not touching:
-            yield Finding(
+            yield finding(
                 path,
                 f"grade '{band.grade}' bound {fmt(bound)} does not fall below the band "
                 f"before it ({fmt(previous)}); list bands best first",
@@ -426,13 +426,13 @@ def default_criteria(guidelines: Guidelines) -> Iterator[Finding]:
         worse = [(n, v) for n, v in points if n in ("fair", "poor")]
         sequence = [*better, ("target", pivot), *worse]
         if "good" in given and given["good"] != pivot:
-            yield Finding(
+            yield finding(
                 ("default_criteria_values", kind, "good"),
                 f"{kind}: good must be {fmt(pivot)}, the target itself",
             )
         for (a_name, a), (b_name, b) in pairwise(sequence):
             if not (a > b if falling else a < b):
-                yield Finding(
+                yield finding(
                     ("default_criteria_values", kind),
                     f"{kind}: {a_name} ({fmt(a)}) and {b_name} ({fmt(b)}) are out of order",
                     "for increase, excellent is above 1 and poor below; for decrease and "
@@ -531,9 +531,9 @@ def plan_units(plan: CascadePlan) -> Iterator[Finding]:
         if folded not in first:
             first[folded] = unit.id
         elif first[folded] == unit.id:
-            yield Finding((*unit.path, "id"), f"unit id '{unit.id}' is used twice")
+            yield finding((*unit.path, "id"), f"unit id '{unit.id}' is used twice")
         else:
-            yield Finding(
+            yield finding(
                 (*unit.path, "id"),
                 f"unit ids '{first[folded]}' and '{unit.id}' differ only in case",
                 "their drafts would share one file on macOS and Windows; rename one",
@@ -554,12 +554,12 @@ def entry_findings(unit: PlanUnit, entry: PlanEntry) -> Iterator[Finding]:
         if given
     ]
     if entry.share is not None and not Decimal(0) < entry.share <= HUNDRED:
-        yield Finding(
+        yield finding(
             (*entry.path, "share"),
             f"{where}: share {fmt(entry.share)}% must be more than 0% and at most 100%",
         )
     if len(ways) != 1:
-        yield Finding(
+        yield finding(
             entry.path,
             f"{where}: give exactly one of share, amount or copy"
             + (f" (got {', '.join(ways)})" if ways else ""),
@@ -663,7 +663,7 @@ def weight_findings(unit: PlanUnit) -> Iterator[Finding]:
         if entry.weight is None:
             continue
         if entry.weight != entry.weight.quantize(CENT):
-            yield Finding(
+            yield finding(
                 (*entry.path, "weight"),
                 f"unit '{unit.id}', indicator {entry.indicator}: weight {fmt(entry.weight)} "
                 "has more than 2 decimal places",
@@ -673,20 +673,20 @@ def weight_findings(unit: PlanUnit) -> Iterator[Finding]:
         given += entry.weight
     others = [e.indicator for e in unit.entries if e.weight is None]
     if given > HUNDRED:
-        yield Finding(
+        yield finding(
             (*unit.path, "indicators"),
             f"unit '{unit.id}': the weights set in the plan add up to {fmt(given)}, over 100",
             at_key=True,
         )
     elif not others and given != HUNDRED:
-        yield Finding(
+        yield finding(
             (*unit.path, "indicators"),
             f"unit '{unit.id}': the plan sets every weight, and they add up to "
             f"{fmt(given)}, not 100",
             at_key=True,
         )
     elif others and given == HUNDRED:
-        yield Finding(
+        yield finding(
             (*unit.path, "indicators"),
             f"unit '{unit.id}': the weights set in the plan add up to 100, leaving nothing "
             f"for {', '.join(others)}; lower them, or set weights for those too",
@@ -869,7 +869,7 @@ def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
     ```
     """
     if "{unit}" not in plan.id_pattern:
-        yield Finding(
+        yield finding(
             ("id_pattern",),
             f"id_pattern '{plan.id_pattern}' must contain {{unit}}, or every unit gets the same id",
         )
@@ -877,7 +877,7 @@ def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
     try:
         plan.id_pattern.format(parent=plan.parent, unit="x")
     except (KeyError, IndexError, ValueError):
-        yield Finding(
+        yield finding(
             ("id_pattern",),
             f"id_pattern '{plan.id_pattern}' may use only {{parent}} and {{unit}}",
         )
@@ -885,14 +885,14 @@ def plan_id_pattern(plan: CascadePlan) -> Iterator[Finding]:
     for unit in plan.units:
         child = plan.id_pattern.format(parent=plan.parent, unit=unit.id)
         if not ID_RE.match(child):
-            yield Finding(
+            yield finding(
                 (*unit.path, "id"),
                 f"unit '{unit.id}' would get the contract id '{child}', which is not a valid id",
                 "ids are up to 64 letters, digits, '.', '_' or '-', starting with a letter "
                 "or digit",
             )
         elif child == plan.parent:
-            yield Finding(
+            yield finding(
                 (*unit.path, "id"),
                 f"unit '{unit.id}': the child contract id equals the parent's",
                 "the id_pattern must give each unit an id of its own, e.g. {parent}-{unit}",
@@ -990,7 +990,7 @@ def plan_share_number(plan: CascadePlan) -> Iterator[Finding]:
                 continue
             refused = numbers.refusal(written, entry.share)
             if refused is not None:
-                yield Finding(
+                yield finding(
                     (*entry.path, "share"),
                     f"unit '{unit.id}', indicator {entry.indicator}: share {refused[0]}",
                     refused[1],

@@ -22,7 +22,7 @@ from pcontract.index import (
 )
 from pcontract.model import ACTUAL_TYPES, KIND_MILESTONE, fits_actual, parse_date
 from pcontract.problems import Severity
-from pcontract.rules.base import Finding, tree_rule
+from pcontract.rules.base import Finding, finding, tree_rule
 
 TreeFindings = Iterator[tuple[Summary, Finding]]
 
@@ -109,7 +109,7 @@ def unique_contract_ids(index: Index) -> TreeFindings:
             for contract in found[1:]:
                 yield (
                     contract,
-                    Finding(
+                    finding(
                         ("id",),
                         f"contract id '{contract_id}' is also used by {found[0].file}",
                         f"every contract needs its own id; files using it: {files}",
@@ -192,7 +192,7 @@ def guidelines_resolves(index: Index) -> TreeFindings:
         exists = os.path.isfile(contract.guidelines_source)
         yield (
             contract,
-            Finding(
+            finding(
                 ("guidelines",),
                 f"guidelines '{contract.guidelines}' "
                 + ("is not a valid Guidelines document" if exists else "does not exist"),
@@ -312,7 +312,7 @@ def parent_resolves(index: Index) -> TreeFindings:
         if parent and index.contract(parent) is None and not index.is_broken("Contract", parent):
             yield (
                 contract,
-                Finding(
+                finding(
                     ("parent",),
                     f"parent contract '{parent}' was not found",
                     "validate the folder that holds the parent contract too, or fix the id",
@@ -446,7 +446,7 @@ def parent_cycle(index: Index) -> TreeFindings:
                     reported.update(cycle)
                     yield (
                         contract,
-                        Finding(
+                        finding(
                             ("parent",),
                             "parent links form a cycle: " + " -> ".join([*cycle, parent.id]),
                             "a contract cannot be its own ancestor",
@@ -536,7 +536,7 @@ def results_contract(index: Index) -> TreeFindings:
         ):
             yield (
                 results,
-                Finding(
+                finding(
                     ("contract",),
                     f"contract '{results.contract}' was not found",
                     "validate the folder that holds the contract too, or fix the id",
@@ -620,7 +620,7 @@ def results_indicators(index: Index) -> TreeFindings:
             if indicator_id not in known:
                 yield (
                     results,
-                    Finding(
+                    finding(
                         ("achievements", indicator_id),
                         f"contract '{contract.id}' has no indicator '{indicator_id}'",
                         "indicators: " + ", ".join(sorted(known)),
@@ -711,7 +711,7 @@ def results_actual_type(index: Index) -> TreeFindings:
             where = ("moderation", "actual") if moderated else ("actual",)
             yield (
                 results,
-                Finding(
+                finding(
                     ("achievements", indicator_id, *where),
                     f"{indicator_id} is a {kind} indicator, so its actual must be "
                     f"{ACTUAL_TYPES[kind]}, not {given}",
@@ -802,7 +802,7 @@ def results_complete(index: Index) -> TreeFindings:
         if missing:
             yield (
                 results,
-                Finding(
+                finding(
                     ("achievements",),
                     f"{len(missing)} indicator(s) not reported, which will score the worst: "
                     + ", ".join(missing),
@@ -890,7 +890,7 @@ def results_unique(index: Index) -> TreeFindings:
         if key in seen:
             yield (
                 results,
-                Finding(
+                finding(
                     ("period",),
                     f"{seen[key].file} already reports {results.period} results for "
                     f"'{results.contract}'",
@@ -989,7 +989,7 @@ def guidelines_year(index: Index) -> TreeFindings:
         if guidelines is not None and guidelines.financial_year != contract.financial_year:
             yield (
                 contract,
-                Finding(
+                finding(
                     ("guidelines",),
                     f"the guidelines are for {guidelines.financial_year}, the contract for "
                     f"{contract.financial_year}",
@@ -1094,7 +1094,7 @@ def category_weights(index: Index) -> TreeFindings:
                 if required:
                     yield (
                         contract,
-                        Finding(
+                        finding(
                             ("criteria",),
                             f"the guidelines require the category '{cid}' ({name})",
                             at_key=True,
@@ -1107,7 +1107,7 @@ def category_weights(index: Index) -> TreeFindings:
             ):
                 yield (
                     contract,
-                    Finding(
+                    finding(
                         (*path, "weight"),
                         f"category '{cid}' has weight {fmt(weight)}, outside the guidelines' "
                         f"range {low or 0} to {high or 100}",
@@ -1222,7 +1222,7 @@ def results_as_of(index: Index) -> TreeFindings:
         if not start <= day <= end:
             yield (
                 results,
-                Finding(
+                finding(
                     ("as_of",),
                     f"as_of {results.as_of} is outside the contract period "
                     f"{start.isoformat()} to {end.isoformat()}",
@@ -1234,7 +1234,7 @@ def results_as_of(index: Index) -> TreeFindings:
             if not first <= day <= last:
                 yield (
                     results,
-                    Finding(
+                    finding(
                         ("as_of",),
                         f"as_of {results.as_of} is outside {results.period}, "
                         f"{first.isoformat()} to {last.isoformat()}",
@@ -1322,7 +1322,7 @@ def milestone_in_period(index: Index) -> TreeFindings:
             where = ("moderation", "actual") if moderated else ("actual",)
             yield (
                 results,
-                Finding(
+                finding(
                     ("achievements", indicator_id, *where),
                     f"{indicator_id} is reported done on {text}, before the contract period "
                     f"starts on {contract.period[0]}",
