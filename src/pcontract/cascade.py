@@ -716,16 +716,25 @@ def _emit_value(key: str, value: object, indent: int, lines: list[str]) -> None:
             lines.append(f"{head} {flow}")
             return
         lines.append(head)
-        if isinstance(value, dict):
-            _emit_mapping(value, indent + 2, lines)
-        else:
-            _emit_list(value, indent + 2, lines)
-    elif isinstance(value, dict):
-        lines.append(f"{head} {{}}")
-    elif isinstance(value, list):
-        lines.append(f"{head} []")
+        _emit_nested(value, indent + 2, lines)
     else:
-        lines.append(f"{head} {_scalar(value, False)}")
+        lines.append(f"{head} {_leaf(value)}")
+
+
+def _leaf(value: object) -> str:
+    """A scalar, or an empty mapping or list, written on its own line's end."""
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    return _scalar(value, False)
+
+
+def _emit_nested(value: dict[str, Any] | list[Any], indent: int, lines: list[str]) -> None:
+    if isinstance(value, dict):
+        _emit_mapping(value, indent, lines)
+    else:
+        _emit_list(value, indent, lines)
 
 
 def _emit_mapping(mapping: dict[str, Any], indent: int, lines: list[str]) -> None:
@@ -738,19 +747,12 @@ def _emit_list(items: list[Any], indent: int, lines: list[str]) -> None:
     for item in items:
         if isinstance(item, dict | list) and item:
             nested: list[str] = []
-            if isinstance(item, dict):
-                _emit_mapping(item, indent + 2, nested)
-            else:
-                _emit_list(item, indent + 2, nested)
+            _emit_nested(item, indent + 2, nested)
             # The first line moves up beside the dash: "- id: CM01".
             nested[0] = f"{pad}- {nested[0][indent + 2 :]}"
             lines.extend(nested)
-        elif isinstance(item, dict):
-            lines.append(f"{pad}- {{}}")
-        elif isinstance(item, list):
-            lines.append(f"{pad}- []")
         else:
-            lines.append(f"{pad}- {_scalar(item, False)}")
+            lines.append(f"{pad}- {_leaf(item)}")
 
 
 def emit_yaml(document: dict[str, Any]) -> str:

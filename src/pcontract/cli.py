@@ -155,6 +155,19 @@ def _reads_files(command: Callable[..., None]) -> Callable[..., None]:
 # Each command's --format choices: the keys of its render registry, in order
 # (tests/cli_test.py keeps them equal). The registries are not imported here, so
 # that start-up stays fast.
+# Options that several commands share, declared once.
+OneGuidelines = Annotated[
+    str | None, typer.Option(help="A Guidelines file to use instead of the contract's own.")
+]
+EveryGuidelines = Annotated[
+    str | None,
+    typer.Option(help="A Guidelines file to use for every contract instead of their own."),
+]
+TemplateFolder = Annotated[
+    str | None,
+    typer.Option("--template", help="A folder of templates that override the defaults."),
+]
+
 ValidateFormat = Literal["text", "json", "github", "sarif"]
 ScoreFormat = Literal["text", "json", "md"]
 RankFormat = Literal["text", "json", "md", "csv"]
@@ -300,10 +313,7 @@ def score(
         str | None,
         typer.Option("--results", "-r", help="The Results file (annual or quarterly)."),
     ] = None,
-    guidelines: Annotated[
-        str | None,
-        typer.Option(help="A Guidelines file to use instead of the contract's own."),
-    ] = None,
+    guidelines: OneGuidelines = None,
     output_format: Annotated[
         ScoreFormat, typer.Option("--format", "-f", help="Output: text, json or md.")
     ] = "text",
@@ -342,10 +352,7 @@ def rank(
     paths: Annotated[
         list[str], typer.Argument(help="Files and folders holding contracts and annual results.")
     ],
-    guidelines: Annotated[
-        str | None,
-        typer.Option(help="A Guidelines file to use for every contract instead of their own."),
-    ] = None,
+    guidelines: EveryGuidelines = None,
     output_format: Annotated[
         RankFormat, typer.Option("--format", "-f", help="Output: text, json, md or csv.")
     ] = "text",
@@ -579,14 +586,8 @@ def report(
             "<contract-id>.md or .html; stdout without it.",
         ),
     ] = None,
-    template: Annotated[
-        str | None,
-        typer.Option("--template", help="A folder of templates that override the defaults."),
-    ] = None,
-    guidelines: Annotated[
-        str | None,
-        typer.Option(help="A Guidelines file to use instead of the contract's own."),
-    ] = None,
+    template: TemplateFolder = None,
+    guidelines: OneGuidelines = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     timestamp: Annotated[
         bool, typer.Option("--timestamp", help="Print the time of generation on the card.")
@@ -642,14 +643,8 @@ def site(
         list[str], typer.Argument(help="Files and folders holding contracts and annual results.")
     ],
     out: Annotated[str, typer.Option("--out", "-o", help="The folder to write the site into.")],
-    template: Annotated[
-        str | None,
-        typer.Option("--template", help="A folder of templates that override the defaults."),
-    ] = None,
-    guidelines: Annotated[
-        str | None,
-        typer.Option(help="A Guidelines file to use for every contract instead of their own."),
-    ] = None,
+    template: TemplateFolder = None,
+    guidelines: EveryGuidelines = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     timestamp: Annotated[
         bool, typer.Option("--timestamp", help="Print the time of generation on each page.")
