@@ -370,12 +370,12 @@ _TEMPLATES: list[Any] = []
 
 
 def _render_card(contract: str, results: str) -> None:
-    from pcontract import reports
+    from pcontract import evaluation, reports
 
     if not _TEMPLATES:
         _TEMPLATES.append(reports.Templates())
     try:
-        card = reports.load_card(contract, results)
+        card = evaluation.load_card(contract, results)
     except PcontractError:
         return
     for fmt in ("md", "html"):

@@ -196,9 +196,9 @@ def test_score_md_keeps_the_table_whole(hostile_tree: Path) -> None:
 
 
 def _card(root: Path, fmt: str) -> str:
-    from pcontract import reports
+    from pcontract import evaluation, reports
 
-    inputs = reports.load_card(
+    inputs = evaluation.load_card(
         str(root / "contracts" / "moina.yaml"), str(root / "contracts" / "results.yaml")
     )
     return reports.render_card(inputs, fmt)
@@ -216,9 +216,9 @@ def test_html_card_escapes_names(hostile_tree: Path) -> None:
 def test_html_site_escapes_names(hostile_tree: Path) -> None:
     if not HAS_REPORTS:
         return
-    from pcontract import reports
+    from pcontract import evaluation, reports
 
-    files = reports.render_site(reports.load_site([str(hostile_tree)]))
+    files = reports.render_site(evaluation.load_site([str(hostile_tree)]))
     assert [name for name, _ in files] == ["cards/moina-2024-25.html", "index.html"]
     for name, html in files:
         assert SCRIPT not in html, name

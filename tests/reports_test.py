@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pcontract import reports
+from pcontract import evaluation, reports
 from pcontract.cli import app
 from pcontract.model import Guidelines
 from tests.conftest import EXAMPLES, TESTS
@@ -396,7 +396,7 @@ def test_rendering_twice_gives_identical_bytes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_golden_card(fmt: str) -> None:
-    inputs = reports.load_card(str(MOINA), str(MOINA_ANNUAL))
+    inputs = evaluation.load_card(str(MOINA), str(MOINA_ANNUAL))
     data = reports.render_card(inputs, fmt).encode("utf-8")
     golden = GOLDEN / f"moina-card.{fmt}"
     if os.environ.get("PCONTRACT_UPDATE_GOLDEN"):
@@ -493,7 +493,7 @@ def test_default_templates_are_found() -> None:
 
 
 def test_chart_positions_put_the_best_score_at_one() -> None:
-    inputs = reports.load_card(str(MOINA), str(MOINA_ANNUAL))
+    inputs = evaluation.load_card(str(MOINA), str(MOINA_ANNUAL))
     view = reports.card_view(inputs)
     gauge = view["gauge"]
     assert [s["grade"] for s in gauge["segments"]] == [

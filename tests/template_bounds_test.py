@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pcontract import reports, sandbox
+from pcontract import evaluation, reports, sandbox
 from tests.conftest import EXAMPLES
 from tests.hostile_test import TIMEOUT, pcontract
 
@@ -210,7 +210,7 @@ def test_the_shipped_templates_are_not_slowed(
         return original(jobs)
 
     monkeypatch.setattr(sandbox, "render_in_child", spy)
-    inputs = reports.load_site([str(MOINA)])
+    inputs = evaluation.load_site([str(MOINA)])
     reports.render_site(inputs)
     assert calls == []
     reports.render_site(inputs, reports.Templates(str(_folder(tmp_path, {}))))

@@ -245,10 +245,9 @@ def _guidelines_path(contract: Contract, contract_file: Path, out_dir: Path) -> 
     """The parent's guidelines path, rewritten to be relative to ``out_dir``."""
     if not contract.guidelines:
         return None
-    # Resolved the way the index resolves it: from the contract's real folder.
-    target = os.path.realpath(
-        os.path.join(os.path.dirname(os.path.realpath(contract_file)), contract.guidelines)
-    )
+    from pcontract.index import guidelines_file
+
+    target = guidelines_file(os.path.realpath(contract_file), contract.guidelines)
     real_out = os.path.realpath(out_dir)
     # Prefer the path as the user sees it (through any links) when it leads to the
     # same file; otherwise go by real paths.

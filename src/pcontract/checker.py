@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -343,7 +343,13 @@ def check_bytes(
 # -- across files ----------------------------------------------------------------
 
 
-def build_index(reports: Iterable[FileReport], options: Options) -> Index:
+def build_index(
+    reports: Iterable[FileReport],
+    options: Options,
+    check: Callable[[Target], FileReport] | None = None,
+) -> Index:
+    """The index of ``reports``' summaries, with the Guidelines their contracts name
+    read as context (through ``check``: a pipeline that checks each file once)."""
     from pcontract.index import Index
 
     index = Index(limits=options.limits)
@@ -356,11 +362,11 @@ def build_index(reports: Iterable[FileReport], options: Options) -> Index:
             if kind == "Guidelines":
                 index.broken_ids[kind].add(report.source)
     index.finish()
-    _load_context_guidelines(index, options)
+    _load_context_guidelines(index, check or (lambda target: check_file(target, options)))
     return index
 
 
-def _load_context_guidelines(index: Index, options: Options) -> None:
+def _load_context_guidelines(index: Index, check: Callable[[Target], FileReport]) -> None:
     """Read Guidelines that contracts refer to but that were not among the paths."""
     from pcontract.index import GuidelinesSummary
 
@@ -372,7 +378,7 @@ def _load_context_guidelines(index: Index, options: Options) -> None:
             continue
         summary: GuidelinesSummary | None = None
         if os.path.isfile(source):
-            context = check_file(Target(Path(source), source, True), options)
+            context = check(Target(Path(source), source, True))
             if isinstance(context.summary, GuidelinesSummary) and not context.has_errors:
                 summary = context.summary
         index.context_guidelines[source] = summary

@@ -604,7 +604,7 @@ def report(
     def body() -> int:
         from pathlib import Path
 
-        from pcontract import reports
+        from pcontract import evaluation, reports
         from pcontract.files import recording_reads
         from pcontract.writer import write_files
 
@@ -615,7 +615,7 @@ def report(
             fmt = "html" if suffix in (".html", ".htm") else "md"
         with recording_reads() as read:
             templates = reports.Templates(template)
-            inputs = reports.load_card(contract, results, quarterly, guidelines, limits)
+            inputs = evaluation.load_card(contract, results, quarterly, guidelines, limits)
             text = reports.render_card(inputs, fmt, templates, _generated(timestamp))
         if out is None:
             sys.stdout.write(text)
@@ -661,7 +661,7 @@ def site(
     def body() -> int:
         from pathlib import Path
 
-        from pcontract import reports
+        from pcontract import evaluation, reports
         from pcontract.files import recording_reads
         from pcontract.reporters import with_progress
         from pcontract.writer import write_files
@@ -669,7 +669,9 @@ def site(
         with recording_reads() as read:
             templates = reports.Templates(template)
             inputs = with_progress(
-                lambda tick: reports.load_site(paths, guidelines, on_progress=tick, limits=limits)
+                lambda tick: evaluation.load_site(
+                    paths, guidelines, on_progress=tick, limits=limits
+                )
             )
             files = reports.render_site(inputs, templates, _generated(timestamp))
         root = Path(out)

@@ -7,77 +7,23 @@ contract can be scored on its own.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pcontract.checker import (
-    FileReport,
-    Options,
-    Target,
-    build_index,
-    check_file,
-    check_tree,
-    discover,
-    finish,
-)
+from pcontract.checker import FileReport, Options, discover
 from pcontract.errors import InputError, UsageError
+from pcontract.files import Limits
 from pcontract.model import CascadePlan, Contract, Guidelines, Results
+from pcontract.pipeline import Loaded, Pipeline, contract_guidelines, explicit
 from pcontract.problems import Problem
 from pcontract.ranking import RankRow, rank
 from pcontract.rollup import families, rollup
-from pcontract.scoring import ContractScore, score
+from pcontract.scoring import QUARTERS, ContractScore, score
 
 # Cross-file rules about the shape of the whole tree; scoring one contract does
 # not need the parent or the children to be present.
 TREE_ONLY = frozenset({"PC301", "PC303", "PC304", "PC310", "PC311", "PC312", "PC313", "PC314"})
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """Validated documents, with the files they came from."""
-
-    contracts: list[tuple[FileReport, Contract]]
-    results: list[tuple[FileReport, Results]]
-    guidelines: dict[str, Guidelines]  # by real path
-    warnings: list[Problem]
-
-
-def _load(targets: list[Target], options: Options, ignore: frozenset[str] = frozenset()) -> Loaded:
-    files = [check_file(t, options, keep_document=True) for t in targets]
-    index = build_index(files, options)
-    report = finish(files, check_tree(index, options.limits), options)
-    problems = [p for p in report.problems if p.code not in ignore]
-    errors = [p for p in problems if p.is_error]
-    if errors:
-        raise InputError(
-            f"{len(errors)} problem(s) in the input; fix them first (see pcontract validate)",
-            list(problems),
-        )
-    contracts, results = [], []
-    guidelines: dict[str, Guidelines] = {}
-    for file in files:
-        document = file.document
-        if isinstance(document, Contract):
-            contracts.append((file, document))
-        elif isinstance(document, Results):
-            results.append((file, document))
-        elif isinstance(document, Guidelines):
-            guidelines[file.source] = document
-    for file, contract in contracts:
-        source = _guidelines_source(file, contract)
-        if source is not None and source not in guidelines:
-            context = check_file(Target(Path(source), source, True), options, keep_document=True)
-            if isinstance(context.document, Guidelines):
-                guidelines[source] = context.document
-    return Loaded(contracts, results, guidelines, [p for p in problems if not p.is_error])
-
-
-def _guidelines_source(file: FileReport, contract: Contract) -> str | None:
-    if not contract.guidelines:
-        return None
-    return os.path.realpath(os.path.join(os.path.dirname(file.source), contract.guidelines))
 
 
 def _guidelines_for(
@@ -85,7 +31,7 @@ def _guidelines_for(
 ) -> Guidelines:
     if override is not None:
         return override
-    source = _guidelines_source(file, contract)
+    source = contract_guidelines(file.source, contract)
     if source is None or source not in loaded.guidelines:
         raise UsageError(
             f"{file.file}: the contract names no usable guidelines; "
@@ -94,30 +40,13 @@ def _guidelines_for(
     return loaded.guidelines[source]
 
 
-def _override(path: str | None, options: Options) -> Guidelines | None:
-    if path is None:
-        return None
-    loaded = _load(_explicit([path]), options)
-    if not loaded.guidelines:
-        raise UsageError(f"{path} is not a Guidelines document")
-    return next(iter(loaded.guidelines.values()))
-
-
-def _explicit(paths: Sequence[str]) -> list[Target]:
-    for path in paths:
-        if not os.path.isfile(path):
-            raise UsageError(f"not a file: {path}")
-    return [Target(Path(p), p, True) for p in paths]
-
-
 def load_for_cascade(
     contract_path: str, plan_path: str, options: Options | None = None
 ) -> tuple[Contract, CascadePlan]:
     """Validate a contract and a cascade plan on their own, and return them."""
-    options = options or Options()
-    files = [
-        check_file(t, options, keep_document=True) for t in _explicit([contract_path, plan_path])
-    ]
+    pipeline = Pipeline(options)
+    options = pipeline.options
+    files = [pipeline.check(t) for t in explicit([contract_path, plan_path])]
     problems: list[object] = [p for f in files for p in f.problems if p.is_error]
     if problems:
         raise InputError(f"{len(problems)} problem(s) in the input; fix them first", problems)
@@ -160,6 +89,11 @@ def load_for_cascade(
 class Scored:
     score: ContractScore
     warnings: list[Problem]
+    # What was scored, for callers that show more than the score: the contract,
+    # its results as read (None: none given) and the guidelines it was scored by.
+    contract: Contract
+    results: Results | None
+    guidelines: Guidelines
 
 
 def score_files(
@@ -168,14 +102,16 @@ def score_files(
     guidelines_path: str | None = None,
     options: Options | None = None,
     rollup_paths: Sequence[str] | None = None,
+    pipeline: Pipeline | None = None,
 ) -> Scored:
     """Validate a contract and its results, then score them. With ``rollup_paths``,
     the indicators that children carry take their figures from the children's
-    annual results found there."""
-    options = options or Options()
-    override = _override(guidelines_path, options)
+    annual results found there. A ``pipeline`` shared between calls checks each
+    input once."""
+    pipeline = pipeline or Pipeline(options)
+    override = pipeline.override(guidelines_path)
     paths = [contract_path] + ([results_path] if results_path else [])
-    loaded = _load(_explicit(paths), options, ignore=TREE_ONLY)
+    loaded = pipeline.load(explicit(paths), ignore=TREE_ONLY)
     if len(loaded.contracts) != 1:
         raise UsageError(f"{contract_path} is not a Contract document")
     file, contract = loaded.contracts[0]
@@ -185,19 +121,20 @@ def score_files(
             raise UsageError(f"{results_path} is not a Results document")
         results = loaded.results[0][1]
     guidelines = _guidelines_for(loaded, file, contract, override)
+    scored_results = results
     notes: tuple[str, ...] = ()
     if rollup_paths is not None:
-        tree = _load(discover(rollup_paths), options)
+        tree = pipeline.load(discover(rollup_paths))
         annual = {r.contract: r for _, r in tree.results if r.is_annual}
         if results is not None:
             annual[contract.id] = results
         contracts = [c for _, c in tree.contracts if c.id != contract.id] + [contract]
         rolled = rollup(families(contracts, annual)[contract.id])
-        results, notes = rolled.results, rolled.notes
-    scored = score(contract, guidelines, results)
+        scored_results, notes = rolled.results, rolled.notes
+    scored = score(contract, guidelines, scored_results)
     if notes:
         scored = replace(scored, warnings=(*scored.warnings, *notes))
-    return Scored(scored, loaded.warnings)
+    return Scored(scored, loaded.warnings, contract, results, guidelines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,8 +142,10 @@ class Ranked:
     rows: list[RankRow]
     scores: list[ContractScore]
     warnings: list[Problem]
-    # The validated documents, for callers that show more than the scores.
+    # The validated documents, for callers that show more than the scores, and
+    # the guidelines each contract was scored by (by contract id).
     documents: Loaded
+    guidelines: dict[str, Guidelines]
 
 
 def rank_paths(
@@ -217,15 +156,16 @@ def rank_paths(
     with_rollup: bool = False,
 ) -> Ranked:
     """Score every contract under ``paths`` against its annual results, and rank."""
-    options = options or Options()
-    override = _override(guidelines_path, options)
-    loaded = _load(discover(paths), options)
+    pipeline = Pipeline(options)
+    override = pipeline.override(guidelines_path)
+    loaded = pipeline.load(discover(paths))
     annual = {r.contract: r for _, r in loaded.results if r.is_annual}
     tree = families([c for _, c in loaded.contracts], annual) if with_rollup else {}
     scores = []
+    used: dict[str, Guidelines] = {}
     total = len(loaded.contracts)
     for done, (file, contract) in enumerate(loaded.contracts, 1):
-        guidelines = _guidelines_for(loaded, file, contract, override)
+        guidelines = used[contract.id] = _guidelines_for(loaded, file, contract, override)
         results = annual.get(contract.id)
         notes: tuple[str, ...] = ()
         if with_rollup:
@@ -237,4 +177,105 @@ def rank_paths(
         scores.append(scored)
         if on_progress is not None:
             on_progress(done, total)
-    return Ranked(rank(scores), scores, loaded.warnings, loaded)
+    return Ranked(rank(scores), scores, loaded.warnings, loaded, used)
+
+
+# -- what report cards and sites show ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RankInfo:
+    """Where a contract stands in its category's league table (``rank`` None: not
+    ranked, because it was not scored)."""
+
+    rank: int | None
+    of: int
+    category: str
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CardInputs:
+    """Everything one report card shows."""
+
+    score: ContractScore
+    contract: Contract
+    guidelines: Guidelines
+    results: Results | None = None
+    quarterly: ContractScore | None = None
+    quarterly_results: Results | None = None
+    rank: RankInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInputs:
+    """The league tables and one card per contract, in league-table order."""
+
+    rows: list[RankRow]
+    cards: list[CardInputs]
+
+
+def load_card(
+    contract_path: str,
+    results_path: str,
+    quarterly_path: str | None = None,
+    guidelines_path: str | None = None,
+    limits: Limits = Limits(),
+) -> CardInputs:
+    """Validate and score one contract for a report card, each input once.
+
+    ``results_path`` must hold annual results; ``quarterly_path``, if given, a
+    quarter's results (Q1 to Q4) for the progress section.
+    """
+    pipeline = Pipeline(Options(limits=limits))
+    annual = score_files(contract_path, results_path, guidelines_path, pipeline=pipeline)
+    if annual.score.period in QUARTERS:
+        raise UsageError(
+            f"{results_path} holds {annual.score.period} results; --results needs the annual "
+            "results (pass a quarter's results with --quarterly)"
+        )
+    quarterly = None
+    if quarterly_path is not None:
+        quarterly = score_files(contract_path, quarterly_path, guidelines_path, pipeline=pipeline)
+        if quarterly.score.period not in QUARTERS:
+            raise UsageError(
+                f"{quarterly_path} holds annual results; --quarterly needs a quarter's results"
+            )
+    return CardInputs(
+        score=annual.score,
+        contract=annual.contract,
+        guidelines=annual.guidelines,
+        results=annual.results,
+        quarterly=quarterly.score if quarterly is not None else None,
+        quarterly_results=quarterly.results if quarterly is not None else None,
+    )
+
+
+def load_site(
+    paths: Sequence[str],
+    guidelines_path: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    limits: Limits = Limits(),
+) -> SiteInputs:
+    """Validate, score and rank every contract under ``paths``, for a site."""
+    ranked = rank_paths(paths, guidelines_path, Options(limits=limits), on_progress=on_progress)
+    # What a card shows beyond the scores (parties, status, the guidelines' bands
+    # and rules) comes from the documents rank_paths validated: no second read.
+    contracts = {contract.id: contract for _, contract in ranked.documents.contracts}
+    annual = {r.contract: r for _, r in ranked.documents.results if r.is_annual}
+    scores = {s.contract: s for s in ranked.scores}
+    sizes: dict[str, int] = {}
+    for row in ranked.rows:
+        if row.rank is not None:  # "of" counts the ranked contracts only
+            sizes[row.category] = sizes.get(row.category, 0) + 1
+    cards = [
+        CardInputs(
+            score=scores[row.contract],
+            contract=contracts[row.contract],
+            guidelines=ranked.guidelines[row.contract],
+            results=annual.get(row.contract),
+            rank=RankInfo(row.rank, sizes.get(row.category, 0), row.category, row.flags),
+        )
+        for row in ranked.rows
+    ]
+    return SiteInputs(ranked.rows, cards)

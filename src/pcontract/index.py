@@ -171,6 +171,12 @@ def guidelines_path(source: str, guidelines: str) -> str:
     return os.path.join(os.path.dirname(source), guidelines)
 
 
+def guidelines_file(source: str, guidelines: str) -> str:
+    """The one guidelines resolver: the real path of the file a contract's
+    ``guidelines:`` names, for a contract read from real path ``source``."""
+    return real(guidelines_path(source, guidelines))
+
+
 _COLUMNS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 

@@ -2,9 +2,9 @@
 
 Core code: no printing, no exits, no typer or rich. The flow is
 
-1. load: score the inputs (through :mod:`pcontract.evaluation`, which validates
-   them) and read the documents a card needs beyond the scores (parties, status,
-   the guidelines' bands and rules);
+1. load: :func:`pcontract.evaluation.load_card` and ``load_site`` validate and
+   score the inputs, each once, and keep the documents a card needs beyond the
+   scores (parties, status, the guidelines' bands and rules);
 2. view: turn them into a plain, JSON-like dict of display strings and chart
    positions (:func:`card_view`, :func:`index_view`), so templates never do
    arithmetic on scores;
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pcontract import sandbox
 from pcontract.errors import UsageError
-from pcontract.files import Limits
+from pcontract.evaluation import CardInputs, SiteInputs
 from pcontract.formatting import dp, show
 from pcontract.model import (
     KIND_BINARY,
@@ -44,13 +44,11 @@ from pcontract.model import (
     Guidelines,
     Results,
 )
-from pcontract.ranking import RankRow
 from pcontract.sandbox import TemplateError
 from pcontract.scoring import (
     METHOD_PERCENTAGE,
     NO_RESULTS,
     NOT_SCORED_ALL_NA,
-    QUARTERS,
     STATUS_MODERATED,
     STATUS_NOT_APPLICABLE,
     STATUS_NOT_REPORTED,
@@ -97,171 +95,6 @@ _MAX_TEMPLATE_BYTES: Final = 4 * 1024 * 1024
 
 # ---------------------------------------------------------------------------
 # Loading: scores plus the documents behind them
-
-
-@dataclass(frozen=True, slots=True)
-class RankInfo:
-    """Where a contract stands in its category's league table (``rank`` None: not
-    ranked, because it was not scored)."""
-
-    rank: int | None
-    of: int
-    category: str
-    flags: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class CardInputs:
-    """Everything one report card shows."""
-
-    score: ContractScore
-    contract: Contract
-    guidelines: Guidelines
-    results: Results | None = None
-    quarterly: ContractScore | None = None
-    quarterly_results: Results | None = None
-    rank: RankInfo | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SiteInputs:
-    """The league tables and one card per contract, in league-table order."""
-
-    rows: list[RankRow]
-    cards: list[CardInputs]
-
-
-def _read(path: str, limits: Limits) -> object:
-    """A validated document (the caller has already validated the inputs, within
-    the same ``limits``)."""
-    from pcontract.checker import Options, Target, check_file
-
-    options = Options(limits=limits)
-    return check_file(Target(Path(path), path, True), options, keep_document=True).document
-
-
-def _guidelines_source(contract_path: str, contract: Contract) -> str | None:
-    if not contract.guidelines:
-        return None
-    folder = os.path.dirname(os.path.realpath(contract_path))
-    return os.path.realpath(os.path.join(folder, contract.guidelines))
-
-
-class _GuidelinesCache:
-    """Guidelines by real path, read once each; ``override`` wins for every contract."""
-
-    def __init__(self, override_path: str | None, limits: Limits) -> None:
-        self._limits = limits
-        self._by_path: dict[str, Guidelines] = {}
-        self._override: Guidelines | None = None
-        if override_path is not None:
-            self._override = self._get(os.path.realpath(override_path))
-
-    def _get(self, source: str) -> Guidelines:
-        if source not in self._by_path:
-            document = _read(source, self._limits)
-            if not isinstance(document, Guidelines):
-                raise UsageError(f"{source} is not a Guidelines document")
-            self._by_path[source] = document
-        return self._by_path[source]
-
-    def for_contract(self, contract_path: str, contract: Contract) -> Guidelines:
-        if self._override is not None:
-            return self._override
-        source = _guidelines_source(contract_path, contract)
-        if source is None:
-            raise UsageError(
-                f"{contract_path}: the contract names no usable guidelines; "
-                "add `guidelines:` to it or pass --guidelines FILE"
-            )
-        return self._get(source)
-
-
-def load_card(
-    contract_path: str,
-    results_path: str,
-    quarterly_path: str | None = None,
-    guidelines_path: str | None = None,
-    limits: Limits = Limits(),
-) -> CardInputs:
-    """Validate and score one contract for a report card.
-
-    ``results_path`` must hold annual results; ``quarterly_path``, if given, a
-    quarter's results (Q1 to Q4) for the progress section.
-    """
-    from pcontract.checker import Options
-    from pcontract.evaluation import score_files
-
-    options = Options(limits=limits)
-    annual = score_files(contract_path, results_path, guidelines_path, options).score
-    if annual.period in QUARTERS:
-        raise UsageError(
-            f"{results_path} holds {annual.period} results; --results needs the annual "
-            "results (pass a quarter's results with --quarterly)"
-        )
-    quarterly = None
-    quarterly_results = None
-    if quarterly_path is not None:
-        quarterly = score_files(contract_path, quarterly_path, guidelines_path, options).score
-        if quarterly.period not in QUARTERS:
-            raise UsageError(
-                f"{quarterly_path} holds annual results; --quarterly needs a quarter's results"
-            )
-        document = _read(quarterly_path, limits)
-        quarterly_results = document if isinstance(document, Results) else None
-    contract = _read(contract_path, limits)
-    results = _read(results_path, limits)
-    if not isinstance(contract, Contract):
-        raise UsageError(f"{contract_path} is not a Contract document")
-    guidelines = _GuidelinesCache(guidelines_path, limits).for_contract(contract_path, contract)
-    return CardInputs(
-        score=annual,
-        contract=contract,
-        guidelines=guidelines,
-        results=results if isinstance(results, Results) else None,
-        quarterly=quarterly,
-        quarterly_results=quarterly_results,
-    )
-
-
-def load_site(
-    paths: Sequence[str],
-    guidelines_path: str | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
-    limits: Limits = Limits(),
-) -> SiteInputs:
-    """Validate, score and rank every contract under ``paths``, for a site."""
-    from pcontract.checker import Options
-    from pcontract.evaluation import rank_paths
-
-    ranked = rank_paths(paths, guidelines_path, Options(limits=limits), on_progress=on_progress)
-    # What a card shows beyond the scores (parties, status, the guidelines' bands
-    # and rules) comes from the documents rank_paths validated: no second read.
-    contracts: dict[str, tuple[str, Contract]] = {
-        contract.id: (file.file, contract) for file, contract in ranked.documents.contracts
-    }
-    annual: dict[str, Results] = {
-        results.contract: results for _, results in ranked.documents.results if results.is_annual
-    }
-    cache = _GuidelinesCache(guidelines_path, limits)
-    scores = {s.contract: s for s in ranked.scores}
-    sizes: dict[str, int] = {}
-    for row in ranked.rows:
-        if row.rank is not None:  # "of" counts the ranked contracts only
-            sizes[row.category] = sizes.get(row.category, 0) + 1
-    cards = []
-    for row in ranked.rows:
-        path, contract = contracts[row.contract]
-        cards.append(
-            CardInputs(
-                score=scores[row.contract],
-                contract=contract,
-                guidelines=cache.for_contract(path, contract),
-                results=annual.get(row.contract),
-                rank=RankInfo(row.rank, sizes.get(row.category, 0), row.category, row.flags),
-            )
-        )
-    return SiteInputs(ranked.rows, cards)
 
 
 # ---------------------------------------------------------------------------

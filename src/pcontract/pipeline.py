@@ -1,0 +1,120 @@
+"""The document pipeline of one run: each input checked once.
+
+:func:`pcontract.checker.check_file` is the one function that turns a file's bytes
+into a checked document and its problems. A :class:`Pipeline` remembers what it
+checked, by real path, so that a command reading the same contract or guidelines
+more than once (``report --quarterly`` scores a contract against two results
+files) checks each input once. ``validate`` checks each file once by construction
+and uses :func:`pcontract.checker.check_paths` directly; ``diff`` checks the bytes
+of each version with :func:`pcontract.checker.check_bytes`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pcontract.checker import (
+    FileReport,
+    Options,
+    Target,
+    build_index,
+    check_file,
+    check_tree,
+    finish,
+)
+from pcontract.errors import InputError, UsageError
+from pcontract.files import real
+from pcontract.index import guidelines_file
+from pcontract.model import Contract, Guidelines, Results
+from pcontract.problems import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """Validated documents, with the files they came from."""
+
+    contracts: list[tuple[FileReport, Contract]]
+    results: list[tuple[FileReport, Results]]
+    guidelines: dict[str, Guidelines]  # by real path
+    warnings: list[Problem]
+
+
+class Pipeline:
+    """Checks files for one run, each once, keeping the documents they hold."""
+
+    def __init__(self, options: Options | None = None) -> None:
+        self.options = options or Options()
+        self._checked: dict[str, FileReport] = {}
+
+    def check(self, target: Target) -> FileReport:
+        """``target`` checked on its own, as ``validate`` checks it."""
+        key = target.real
+        report = self._checked.get(key)
+        # A file skipped in a folder (not a pcontract document) is checked again
+        # when it is named on its own.
+        if report is None or (report.skipped and target.explicit):
+            report = check_file(target, self.options, keep_document=True)
+            self._checked[key] = report
+        return report
+
+    def check_path(self, path: str) -> FileReport:
+        return self.check(Target(Path(path), path, True))
+
+    def load(self, targets: Sequence[Target], ignore: frozenset[str] = frozenset()) -> Loaded:
+        """Check ``targets`` and the rules across them, then return their documents;
+        refuse, with every problem, when any is an error (other than ``ignore``)."""
+        files = [self.check(t) for t in targets]
+        index = build_index(files, self.options, check=self.check)
+        report = finish(files, check_tree(index, self.options.limits), self.options)
+        problems = [p for p in report.problems if p.code not in ignore]
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            raise InputError(
+                f"{len(errors)} problem(s) in the input; fix them first (see pcontract validate)",
+                list(problems),
+            )
+        contracts, results = [], []
+        guidelines: dict[str, Guidelines] = {}
+        for file in files:
+            document = file.document
+            if isinstance(document, Contract):
+                contracts.append((file, document))
+            elif isinstance(document, Results):
+                results.append((file, document))
+            elif isinstance(document, Guidelines):
+                guidelines[file.source] = document
+        for file, contract in contracts:
+            source = contract_guidelines(file.source, contract)
+            if source is not None and source not in guidelines:
+                # Checked already, as context for the rules across files.
+                found = self.check_path(source).document
+                if isinstance(found, Guidelines):
+                    guidelines[source] = found
+        return Loaded(contracts, results, guidelines, [p for p in problems if not p.is_error])
+
+    def override(self, path: str | None) -> Guidelines | None:
+        """The guidelines of ``--guidelines FILE``, validated; None without one."""
+        if path is None:
+            return None
+        loaded = self.load(explicit([path]))
+        found = loaded.guidelines.get(real(path))
+        if found is None:
+            raise UsageError(f"{path} is not a Guidelines document")
+        return found
+
+
+def contract_guidelines(source: str, contract: Contract) -> str | None:
+    """The real path of the guidelines ``contract`` (read from real path ``source``)
+    names, or None when it names none."""
+    return guidelines_file(source, contract.guidelines) if contract.guidelines else None
+
+
+def explicit(paths: Sequence[str]) -> list[Target]:
+    """Files named on the command line, each of which must be a file."""
+    for path in paths:
+        if not os.path.isfile(path):
+            raise UsageError(f"not a file: {path}")
+    return [Target(Path(p), p, True) for p in paths]
