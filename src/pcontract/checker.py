@@ -206,41 +206,28 @@ def _problem(file: str, node: Any, finding: Finding, code: str, severity: Severi
 
 
 def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
+    """PC010, when the document is not a mapping with a known ``kind``."""
     from pcontract import loader, schema
 
+    path: tuple[str, ...] = ()
     if not isinstance(data, dict):
         shape = "a list" if isinstance(data, list) else "a single value"
-        line, column = loader.locate(node, ())
-        return Problem(
-            file,
-            line or 1,
-            column or 1,
-            "PC010",
-            Severity.ERROR,
-            f"the document is {shape}, not a mapping of fields",
-            hint="start the file with `apiVersion: pcontract/v1` and a `kind`",
-        )
-    kind = data.get("kind")
-    if isinstance(kind, str) and kind in schema.KINDS:
-        return None
-    if kind is None:
-        message = "missing kind: expected one of " + ", ".join(schema.KINDS)
-        path: tuple[str, ...] = ()
+        message = f"the document is {shape}, not a mapping of fields"
+        hint = "start the file with `apiVersion: pcontract/v1` and a `kind`"
     else:
-        message = f"unknown kind {kind!r}: expected one of " + ", ".join(schema.KINDS)
-        path = ("kind",)
-    close = difflib.get_close_matches(str(kind), list(schema.KINDS), n=1) if kind else []
+        kind = data.get("kind")
+        if isinstance(kind, str) and kind in schema.KINDS:
+            return None
+        expected = "expected one of " + ", ".join(schema.KINDS)
+        if kind is None:
+            message = "missing kind: " + expected
+        else:
+            message = f"unknown kind {kind!r}: " + expected
+            path = ("kind",)
+        close = difflib.get_close_matches(str(kind), list(schema.KINDS), n=1) if kind else []
+        hint = f"did you mean '{close[0]}'?" if close else ""
     line, column = loader.locate(node, path)
-    return Problem(
-        file,
-        line or 1,
-        column or 1,
-        "PC010",
-        Severity.ERROR,
-        message,
-        path,
-        f"did you mean '{close[0]}'?" if close else "",
-    )
+    return Problem(file, line or 1, column or 1, "PC010", Severity.ERROR, message, path, hint)
 
 
 def _guess_identity(path: Path, content: bytes | None = None) -> tuple[str, str] | None:
