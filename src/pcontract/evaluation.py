@@ -21,6 +21,7 @@ from pcontract.checker import (
     check_tree,
     discover,
     finish,
+    locate_all,
 )
 from pcontract.errors import InputError, UsageError
 from pcontract.model import CascadePlan, Contract, Guidelines, Results
@@ -128,7 +129,6 @@ def load_for_cascade(
         raise UsageError(f"{plan_path} is not a CascadePlan document")
     # The rules validate applies to the pair (PC244), located in the plan file.
     from pcontract.cascade import fit_findings
-    from pcontract.checker import locate_all
     from pcontract.problems import Severity
 
     findings = list(fit_findings(contract, Path(contract_path), plan))
@@ -185,19 +185,51 @@ def score_files(
             raise UsageError(f"{results_path} is not a Results document")
         results = loaded.results[0][1]
     guidelines = _guidelines_for(loaded, file, contract, override)
-    notes: tuple[str, ...] = ()
+    results_file = loaded.results[0][0].file if results is not None else ""
+    notes: tuple[Problem, ...] = ()
     if rollup_paths is not None:
         tree = _load(discover(rollup_paths), options)
         annual = {r.contract: r for _, r in tree.results if r.is_annual}
+        contract_files, results_files = _sources(tree)
+        contract_files[contract.id] = file.file
         if results is not None:
             annual[contract.id] = results
+            results_files[contract.id] = results_file
         contracts = [c for _, c in tree.contracts if c.id != contract.id] + [contract]
-        rolled = rollup(families(contracts, annual)[contract.id])
+        family = families(contracts, annual, contract_files, results_files)[contract.id]
+        rolled = rollup(family)
         results, notes = rolled.results, rolled.notes
-    scored = score(contract, guidelines, results)
+    scored = score(
+        contract, guidelines, results, contract_file=file.file, results_file=results_file
+    )
     if notes:
         scored = replace(scored, warnings=(*scored.warnings, *notes))
-    return Scored(scored, loaded.warnings)
+    return Scored(located(scored, options), loaded.warnings)
+
+
+def _sources(loaded: Loaded) -> tuple[dict[str, str], dict[str, str]]:
+    """The file of each contract and of each annual result, by contract id: where
+    the scoring and roll-up warnings point."""
+    contracts = {c.id: f.file for f, c in loaded.contracts}
+    results = {r.contract: f.file for f, r in loaded.results if r.is_annual}
+    return contracts, results
+
+
+def located(scored: ContractScore, options: Options) -> ContractScore:
+    """The score with its warnings' lines and columns looked up in their files."""
+    return locate_scores([scored], options)[0]
+
+
+def locate_scores(scores: Sequence[ContractScore], options: Options) -> list[ContractScore]:
+    """The scores with their warnings located, composing each file once."""
+    problems = [w for s in scores for w in s.warnings if w.file and not w.line]
+    if not problems:
+        return list(scores)
+    where = {replace(p, line=0, column=0): p for p in locate_all(problems, options.limits)}
+    return [
+        replace(s, warnings=tuple(where.get(w, w) for w in s.warnings)) if s.warnings else s
+        for s in scores
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,20 +253,29 @@ def rank_paths(
     override = _override(guidelines_path, options)
     loaded = _load(discover(paths), options)
     annual = {r.contract: r for _, r in loaded.results if r.is_annual}
-    tree = families([c for _, c in loaded.contracts], annual) if with_rollup else {}
+    contract_files, results_files = _sources(loaded)
+    contracts = [c for _, c in loaded.contracts]
+    tree = families(contracts, annual, contract_files, results_files) if with_rollup else {}
     scores = []
     total = len(loaded.contracts)
     for done, (file, contract) in enumerate(loaded.contracts, 1):
         guidelines = _guidelines_for(loaded, file, contract, override)
         results = annual.get(contract.id)
-        notes: tuple[str, ...] = ()
+        notes: tuple[Problem, ...] = ()
         if with_rollup:
             rolled = rollup(tree[contract.id])
             results, notes = rolled.results, rolled.notes
-        scored = score(contract, guidelines, results)
+        scored = score(
+            contract,
+            guidelines,
+            results,
+            contract_file=file.file,
+            results_file=results_files.get(contract.id, ""),
+        )
         if notes:
             scored = replace(scored, warnings=(*scored.warnings, *notes))
         scores.append(scored)
         if on_progress is not None:
             on_progress(done, total)
+    scores = locate_scores(scores, options)
     return Ranked(rank(scores), scores, loaded.warnings, loaded)
