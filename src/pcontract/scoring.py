@@ -620,7 +620,7 @@ def _not_reported_warning(
             sources.contract,
             indicator.path,
             f"{indicator.id} not reported in {results.period}",
-            "report its figure so far, or mark it not_applicable with a reason",
+            "report its figure so far, or status: not-applicable with a reason",
         )
     percentage = guidelines.method == METHOD_PERCENTAGE
     scored = "0%" if percentage else f"{dp(guidelines.worst, 2)} (Poor)"
@@ -629,7 +629,7 @@ def _not_reported_warning(
         sources.contract,
         indicator.path,
         f"{indicator.id} not reported: scored {scored}",
-        "report its actual, or mark it not_applicable with a reason",
+        "report an actual, or status: not-applicable with a reason",
     )
 
 
