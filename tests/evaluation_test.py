@@ -110,6 +110,7 @@ def test_rank_examples_json() -> None:
         "composite",
         "grade",
         "flags",
+        "warnings",
     }
 
 

@@ -351,6 +351,7 @@ def test_rank_lists_an_unscored_institution_and_ranks_the_others(with_unscored: 
         "composite": None,
         "grade": None,
         "flags": [UNSCORED],
+        "warnings": [],
     }
 
 

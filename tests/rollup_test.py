@@ -99,15 +99,23 @@ def test_three_levels_roll_up_and_report_gaps_and_disagreements() -> None:
     assert rolled.results.achievements["CM01"].actual == 1030
     # SD01 mean over the children that reported: only a (8).
     assert rolled.figures["SD01"] == (8, {"a": 8})
-    assert rolled.notes == (
-        "CM01: the reported figure 1000 differs from the rolled-up 1030",
-        "SD01: b has no result for SD01",
-        "SD01: rolled up from 1 of 2 children",
-        "SD01: the reported figure 9 differs from the rolled-up 8",
-    )
-    assert rollup(tree["a"]).notes == (
+    assert [(n.code, n.message) for n in rolled.notes] == [
+        ("PC514", "CM01: the reported figure 1000 differs from the rolled-up 1030"),
+        ("PC511", "SD01: b has no result for SD01"),
+        ("PC513", "SD01: rolled up from 1 of 2 children"),
+        ("PC514", "SD01: the reported figure 9 differs from the rolled-up 8"),
+    ]
+    # Each points at what it concerns: the parent's reported figure, the child's
+    # indicator that has no result, the parent's indicator rolled up short.
+    assert [n.path for n in rolled.notes] == [
+        ("achievements", "CM01"),
+        ("criteria", 0, "indicators", 1),  # b's SD01
+        ("criteria", 0, "indicators", 1),  # m's SD01
+        ("achievements", "SD01"),
+    ]
+    assert [n.message for n in rollup(tree["a"]).notes] == [
         "CM01: the reported figure 500 differs from the rolled-up 620",
-    )
+    ]
 
 
 def test_score_with_rollup_from_cascaded_drafts(tmp_path: Path) -> None:
@@ -148,6 +156,11 @@ def test_score_with_rollup_from_cascaded_drafts(tmp_path: Path) -> None:
     cm01 = next(i for i in rolled["indicators"] if i["id"] == "CM01")
     assert cm01["actual"] == 510000
     assert cm01["raw_score"] == 2.8
-    assert (
-        "CM01: the reported figure 500000 differs from the rolled-up 510000" in rolled["warnings"]
-    )
+    differs = [w for w in rolled["warnings"] if w["code"] == "PC514"]
+    assert [w["message"] for w in differs] == [
+        "CM01: the reported figure 500000 differs from the rolled-up 510000"
+    ]
+    # Located in the parent's results, on CM01's entry.
+    assert differs[0]["file"] == str(parent_results)
+    assert differs[0]["path"] == "$.achievements.CM01"
+    assert differs[0]["line"] == 7 and differs[0]["severity"] == "warning"

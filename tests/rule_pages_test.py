@@ -22,12 +22,15 @@ from pcontract.rule_pages import (
 from pcontract.rule_pages import page as rule_page
 from pcontract.rules import RULES
 from pcontract.rules.diff import STAGE_DIFF
+from pcontract.rules.scoring import STAGE_SCORE
 from tests.conftest import run
 
 CODES = sorted(RULES)
 # PC100 is the schema stage's catch-all: every check today's schemas make has a
 # code of its own (PC101 to PC104), so nothing makes it fire, and its page says so.
-NEVER_FIRES = {"PC100"}
+# PC502 (results naming an indicator the contract lacks) is refused by PC306 before
+# any scoring, so only a program calling the scoring library sees it.
+NEVER_FIRES = {"PC100", "PC502"}
 
 
 def _write(tmp_path: Path, files: ExampleFiles) -> None:
@@ -45,6 +48,23 @@ def _diff_codes(tmp_path: Path, files: ExampleFiles) -> tuple[int, set[str]]:
     code, output = run("diff", str(tmp_path / old), str(tmp_path / new), "--format", "json")
     flags = [flag for contract in json.loads(output)["contracts"] for flag in contract["flags"]]
     return code, {flag["code"] for flag in flags}
+
+
+def _score_codes(tmp_path: Path, files: ExampleFiles) -> tuple[int, set[str]]:
+    """A score-stage rule needs a contract, its guidelines and maybe results: its
+    example is ``contract.yaml`` (scored), ``guidelines.yaml``, an optional
+    ``results.yaml`` and, for the roll-up rules, children under ``children/``, run
+    through ``pcontract score contract.yaml -r results.yaml --rollup FOLDER``."""
+    _write(tmp_path, files)
+    names = {name for name, _ in files}
+    args = ["score", str(tmp_path / "contract.yaml"), "--format", "json"]
+    if "results.yaml" in names:
+        args += ["--results", str(tmp_path / "results.yaml")]
+    if any(name.startswith("children/") for name in names):
+        args += ["--rollup", str(tmp_path)]
+    code, output = run(*args)
+    assert code == 0, output
+    return code, {warning["code"] for warning in json.loads(output)["warnings"]}
 
 
 def _validate(tmp_path: Path, files: ExampleFiles, limits: tuple[tuple[str, int], ...]) -> Report:
@@ -76,6 +96,9 @@ def test_the_failing_example_fires_the_rule(code: str, tmp_path: Path) -> None:
     if RULES[code].stage == STAGE_DIFF:
         assert code in _diff_codes(tmp_path, example.failing)[1]
         return
+    if RULES[code].stage == STAGE_SCORE:
+        assert code in _score_codes(tmp_path, example.failing)[1]
+        return
     report = _validate(tmp_path, example.failing, example.limits)
     assert code in {p.code for p in report.problems}, [str(p) for p in report.problems]
 
@@ -85,6 +108,10 @@ def test_the_passing_example_passes(code: str, tmp_path: Path) -> None:
     example = examples(RULES[code])
     if RULES[code].stage == STAGE_DIFF:
         exit_code, codes = _diff_codes(tmp_path, example.passing)
+        assert code not in codes and exit_code == 0, codes
+        return
+    if RULES[code].stage == STAGE_SCORE:
+        exit_code, codes = _score_codes(tmp_path, example.passing)
         assert code not in codes and exit_code == 0, codes
         return
     report = _validate(tmp_path, example.passing, example.limits)

@@ -133,6 +133,14 @@ def by_id(result: ContractScore) -> dict[str, IndicatorScore]:
     return {item.id: item for item in result.indicators}
 
 
+def messages(result: ContractScore) -> tuple[str, ...]:
+    return tuple(w.message for w in result.warnings)
+
+
+def codes(result: ContractScore) -> tuple[str, ...]:
+    return tuple(w.code for w in result.warnings)
+
+
 # One increase indicator, weight 100, target 100, excellent 120, poor 60: the points
 # are (120, 1), (100, 3), (60, 5).
 SINGLE = contract(
@@ -253,7 +261,7 @@ def test_single_indicator(actual: float, composite: str, grade: str) -> None:
     assert result.composite_display is not None
     assert str(result.composite_display) == composite
     assert result.grade == grade
-    assert result.warnings == ()
+    assert messages(result) == ()
     assert result.period == "annual"
 
 
@@ -428,10 +436,12 @@ def test_a_zero_decrease_target_scores_as_a_step_with_a_warning() -> None:
     assert raw_score(item, KENYA, 2) == Fraction(5)
     result = score(zero, KENYA, results({"FS01": {"actual": 0}}))
     assert result.composite == Fraction(3)
-    assert result.warnings == (
+    assert messages(result) == (
         "FS01: the guidelines' default criteria values collapse onto the target (0), so "
         "beating it scores 1 and missing it scores 5; give criteria_values",
     )
+    assert codes(result) == ("PC503",)
+    assert result.warnings[0].path == ("criteria", 0, "indicators", 0)
 
 
 # -- achievement percentage and gap --------------------------------------------------
@@ -573,7 +583,9 @@ def test_all_four_kinds_with_rescaling() -> None:
         Fraction(500, 17),
         Fraction(21, 17),
     )
-    assert result.warnings == ("CC03 not reported: scored 5.00 (Poor)",)
+    assert messages(result) == ("CC03 not reported: scored 5.00 (Poor)",)
+    assert codes(result) == ("PC504",)
+    assert result.warnings[0].path == ("criteria", 1, "indicators", 2)
     assert result.progress == ()
 
 
@@ -659,7 +671,8 @@ def test_no_results_at_all_scores_worst() -> None:
     assert result.composite == Fraction(5)
     assert result.composite_display == Decimal("5.0000")
     assert result.grade == "Poor"
-    assert result.warnings == ("no results submitted",)
+    assert messages(result) == ("no results submitted",)
+    assert codes(result) == ("PC501",)
     assert {item.status for item in result.indicators} == {"not-reported"}
 
 
@@ -672,7 +685,10 @@ def test_results_for_another_contract_are_refused() -> None:
 def test_unknown_result_ids_are_ignored_with_a_warning() -> None:
     result = score(SINGLE, KENYA, results({"CM01": {"actual": 100}, "ZZ9": {"actual": 1}}))
     assert result.composite == Fraction(3)
-    assert result.warnings == ("ZZ9 is in the results but not in the contract: ignored",)
+    assert messages(result) == ("ZZ9 is in the results but not in the contract: ignored",)
+    assert codes(result) == ("PC502",)
+    assert result.warnings[0].path == ("achievements", "ZZ9")
+    assert result.warnings[0].at_key
 
 
 @pytest.mark.parametrize("option", ["rescale", "exclude-without-rescale"])
@@ -691,7 +707,7 @@ def test_nothing_applicable_is_not_scored(base: dict[str, Any], option: str) -> 
     assert result.period == "annual"
     assert {item.status for item in result.indicators} == {"not-applicable"}
     assert all(item.weighted_score is None for item in result.indicators)
-    assert result.warnings == ()
+    assert messages(result) == ()
 
 
 def test_a_scored_contract_has_no_not_scored_reason() -> None:
@@ -790,7 +806,8 @@ def test_percentage_exclude_without_rescale_scores_na_as_met() -> None:
     assert result.composite == Fraction(75)
     assert result.composite_display == Decimal("75.0000")
     assert result.grade == "Fair"
-    assert result.warnings == ("C not reported: scored 0%",)
+    assert messages(result) == ("C not reported: scored 0%",)
+    assert codes(result) == ("PC504",)
 
 
 def test_percentage_exclude_without_rescale_na_scores_the_cap_when_below_100() -> None:
@@ -847,7 +864,8 @@ def test_quarterly_progress() -> None:
     assert result.composite is None
     assert result.composite_display is None
     assert result.grade is None
-    assert result.warnings == ("CC01 not reported in Q2",)
+    assert messages(result) == ("CC01 not reported in Q2",)
+    assert codes(result) == ("PC505",)
     progress = {p.id: p for p in result.progress}
     # CM01: the Q2 target is given, 500; 500 / 500 = 100%: on track. Projected
     # year end 500 × 4 / 2 = 1000 = the target: 3.
@@ -1094,7 +1112,8 @@ def test_a_not_reported_warning_rounds_the_worst_score_as_every_figure_is_rounde
     )
     result = score(contract(("core", [indicator("A", "increase", 100, 100)])), rules, results({}))
     assert result.composite == Fraction(41, 8)
-    assert result.warnings == ("A not reported: scored 5.13 (Poor)",)
+    assert messages(result) == ("A not reported: scored 5.13 (Poor)",)
+    assert codes(result) == ("PC504",)
 
 
 def test_the_good_direction_is_one_helper_on_the_indicator() -> None:

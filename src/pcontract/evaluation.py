@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pcontract.checker import FileReport, Options, discover
+from pcontract.checker import FileReport, Options, discover, locate_all
 from pcontract.errors import InputError, UsageError
 from pcontract.files import Limits
 from pcontract.model import CascadePlan, Contract, Guidelines, Results
@@ -57,7 +57,6 @@ def load_for_cascade(
         raise UsageError(f"{plan_path} is not a CascadePlan document")
     # The rules validate applies to the pair (PC244), located in the plan file.
     from pcontract.cascade import fit_findings
-    from pcontract.checker import locate_all
     from pcontract.problems import Severity
 
     findings = list(fit_findings(contract, Path(contract_path), plan))
@@ -122,19 +121,52 @@ def score_files(
         results = loaded.results[0][1]
     guidelines = _guidelines_for(loaded, file, contract, override)
     scored_results = results
-    notes: tuple[str, ...] = ()
+    results_file = loaded.results[0][0].file if results is not None else ""
+    notes: tuple[Problem, ...] = ()
     if rollup_paths is not None:
         tree = pipeline.load(discover(rollup_paths))
         annual = {r.contract: r for _, r in tree.results if r.is_annual}
+        contract_files, results_files = _sources(tree)
+        contract_files[contract.id] = file.file
         if results is not None:
             annual[contract.id] = results
+            results_files[contract.id] = results_file
         contracts = [c for _, c in tree.contracts if c.id != contract.id] + [contract]
-        rolled = rollup(families(contracts, annual)[contract.id])
+        family = families(contracts, annual, contract_files, results_files)[contract.id]
+        rolled = rollup(family)
         scored_results, notes = rolled.results, rolled.notes
-    scored = score(contract, guidelines, scored_results)
+    scored = score(
+        contract, guidelines, scored_results, contract_file=file.file, results_file=results_file
+    )
     if notes:
         scored = replace(scored, warnings=(*scored.warnings, *notes))
+    scored = located(scored, pipeline.options)
     return Scored(scored, loaded.warnings, contract, results, guidelines)
+
+
+def _sources(loaded: Loaded) -> tuple[dict[str, str], dict[str, str]]:
+    """The file of each contract and of each annual result, by contract id: where
+    the scoring and roll-up warnings point."""
+    contracts = {c.id: f.file for f, c in loaded.contracts}
+    results = {r.contract: f.file for f, r in loaded.results if r.is_annual}
+    return contracts, results
+
+
+def located(scored: ContractScore, options: Options) -> ContractScore:
+    """The score with its warnings' lines and columns looked up in their files."""
+    return locate_scores([scored], options)[0]
+
+
+def locate_scores(scores: Sequence[ContractScore], options: Options) -> list[ContractScore]:
+    """The scores with their warnings located, composing each file once."""
+    problems = [w for s in scores for w in s.warnings if w.file and not w.line]
+    if not problems:
+        return list(scores)
+    where = {replace(p, line=0, column=0): p for p in locate_all(problems, options.limits)}
+    return [
+        replace(s, warnings=tuple(where.get(w, w) for w in s.warnings)) if s.warnings else s
+        for s in scores
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,23 +192,32 @@ def rank_paths(
     override = pipeline.override(guidelines_path)
     loaded = pipeline.load(discover(paths))
     annual = {r.contract: r for _, r in loaded.results if r.is_annual}
-    tree = families([c for _, c in loaded.contracts], annual) if with_rollup else {}
+    contract_files, results_files = _sources(loaded)
+    contracts = [c for _, c in loaded.contracts]
+    tree = families(contracts, annual, contract_files, results_files) if with_rollup else {}
     scores = []
     used: dict[str, Guidelines] = {}
     total = len(loaded.contracts)
     for done, (file, contract) in enumerate(loaded.contracts, 1):
         guidelines = used[contract.id] = _guidelines_for(loaded, file, contract, override)
         results = annual.get(contract.id)
-        notes: tuple[str, ...] = ()
+        notes: tuple[Problem, ...] = ()
         if with_rollup:
             rolled = rollup(tree[contract.id])
             results, notes = rolled.results, rolled.notes
-        scored = score(contract, guidelines, results)
+        scored = score(
+            contract,
+            guidelines,
+            results,
+            contract_file=file.file,
+            results_file=results_files.get(contract.id, ""),
+        )
         if notes:
             scored = replace(scored, warnings=(*scored.warnings, *notes))
         scores.append(scored)
         if on_progress is not None:
             on_progress(done, total)
+    scores = locate_scores(scores, pipeline.options)
     return Ranked(rank(scores), scores, loaded.warnings, loaded, used)
 
 

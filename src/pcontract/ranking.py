@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Final
 
 from pcontract.errors import PcontractError
+from pcontract.problems import Problem
 from pcontract.scoring import NO_RESULTS, NOT_SCORED_ALL_NA, ContractScore
 
 NO_RESULTS_FLAG: Final = NO_RESULTS
@@ -36,6 +37,8 @@ class RankRow:
     composite_display: Decimal | None
     grade: str | None
     flags: tuple[str, ...] = ()
+    # The score's warnings (scoring and roll-up Problems), for the JSON output.
+    warnings: tuple[Problem, ...] = ()
 
 
 def _row(rank: int | None, score: ContractScore, flags: tuple[str, ...] = ()) -> RankRow:
@@ -48,6 +51,7 @@ def _row(rank: int | None, score: ContractScore, flags: tuple[str, ...] = ()) ->
         composite_display=score.composite_display,
         grade=score.grade,
         flags=flags,
+        warnings=score.warnings,
     )
 
 

@@ -487,7 +487,7 @@ def _progress(
         "as_of": results.as_of if results is not None else "",
         "rows": rows,
         "counts": counts,
-        "warnings": list(quarterly.warnings),
+        "warnings": [w.message for w in quarterly.warnings],
     }
 
 
@@ -582,7 +582,7 @@ def card_view(
         "gaps": _gaps(score, scale),
         "progress": progress,
         "methodology": _methodology(guidelines),
-        "warnings": list(score.warnings),
+        "warnings": [w.message for w in score.warnings],
     }
 
 

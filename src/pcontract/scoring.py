@@ -17,6 +17,7 @@ Two methods, chosen by the guidelines:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -41,6 +42,7 @@ from pcontract.model import (
     is_number,
 )
 from pcontract.numbers import rounded
+from pcontract.problems import JsonPath, Problem, Severity
 
 METHOD_FIVE_POINT: Final = "five-point"
 METHOD_PERCENTAGE: Final = "percentage"
@@ -55,6 +57,14 @@ PROGRESS_AT_RISK: Final = "at-risk"
 PROGRESS_OFF_TRACK: Final = "off-track"
 
 NO_RESULTS: Final = "no results submitted"
+
+# The codes of the scoring warnings (declared, with their pages, in rules/scoring.py).
+CODE_NO_RESULTS: Final = "PC501"
+CODE_UNKNOWN_INDICATOR: Final = "PC502"
+CODE_COLLAPSED_CRITERIA: Final = "PC503"
+CODE_NOT_REPORTED: Final = "PC504"
+CODE_NOT_REPORTED_IN_QUARTER: Final = "PC505"
+CODE_NO_GRADE_BAND: Final = "PC506"
 # Results that mark every indicator not applicable leave nothing to score: such a
 # contract gets no composite and no grade, and is listed unranked.
 NOT_SCORED_ALL_NA: Final = "not scored: every indicator not applicable"
@@ -165,7 +175,8 @@ class ContractScore:
     grade: str | None
     indicators: tuple[IndicatorScore, ...]
     categories: tuple[CategoryScore, ...]
-    warnings: tuple[str, ...]
+    # Problems found while scoring (PC501 to PC506) and rolling up (PC511 to PC514).
+    warnings: tuple[Problem, ...]
     progress: tuple[QuarterProgress, ...] = ()
     # Which way composites rank: five-point on the usual scale (best 1 < worst 5)
     # is lower-is-better, percentages are higher-is-better.
@@ -560,7 +571,16 @@ def _indicator_score(
     )
 
 
-def _collapsed_warning(indicator: Indicator, guidelines: Guidelines) -> str | None:
+def _warning(
+    code: str, file: str, path: JsonPath, message: str, hint: str, at_key: bool = False
+) -> Problem:
+    """A scoring warning, unlocated: the caller that read the file looks up its line."""
+    return Problem(file, 0, 0, code, Severity.WARNING, message, path, hint, at_key)
+
+
+def _collapsed_warning(
+    indicator: Indicator, guidelines: Guidelines, contract_file: str
+) -> Problem | None:
     """A warning when a zero target leaves no criteria values on one side of it."""
     if indicator.kind == KIND_BINARY:
         return None
@@ -572,31 +592,110 @@ def _collapsed_warning(indicator: Indicator, guidelines: Guidelines) -> str | No
         missing.append(f"missing it scores {plain(guidelines.worst)}")
     if not missing:
         return None
-    return (
+    return _warning(
+        CODE_COLLAPSED_CRITERIA,
+        contract_file,
+        indicator.path,
         f"{indicator.id}: the guidelines' default criteria values collapse onto the target "
-        f"({indicator.target}), so {' and '.join(missing)}; give criteria_values"
+        f"({indicator.target}), so {' and '.join(missing)}; give criteria_values",
+        "give the indicator criteria_values on both sides of its target",
     )
 
 
-def score(contract: Contract, guidelines: Guidelines, results: Results | None) -> ContractScore:
-    """Score ``contract`` against ``results`` (None: no results were submitted)."""
-    if results is not None and results.contract != contract.id:
-        raise PcontractError(
-            f"the results are for contract '{results.contract}', not '{contract.id}'"
+@dataclass(frozen=True, slots=True)
+class _Sources:
+    """The files a contract and its results came from, for the warnings ("" unknown)."""
+
+    contract: str
+    results: str
+
+
+def _not_reported_warning(
+    indicator: Indicator, guidelines: Guidelines, results: Results, sources: _Sources
+) -> Problem:
+    """An indicator the results leave without a figure."""
+    if results.period in QUARTERS:
+        return _warning(
+            CODE_NOT_REPORTED_IN_QUARTER,
+            sources.contract,
+            indicator.path,
+            f"{indicator.id} not reported in {results.period}",
+            "report its figure so far, or status: not-applicable with a reason",
         )
-    quarter = QUARTERS.get(results.period) if results is not None else None
-    achievements = results.achievements if results is not None else {}
     percentage = guidelines.method == METHOD_PERCENTAGE
-    warnings: list[str] = []
-    if results is None:
-        warnings.append(NO_RESULTS)
-    known = {indicator.id for indicator in contract.indicators}
-    warnings.extend(
-        f"{key} is in the results but not in the contract: ignored"
-        for key in sorted(achievements)
-        if key not in known
+    scored = "0%" if percentage else f"{dp(guidelines.worst, 2)} (Poor)"
+    return _warning(
+        CODE_NOT_REPORTED,
+        sources.contract,
+        indicator.path,
+        f"{indicator.id} not reported: scored {scored}",
+        "report an actual, or status: not-applicable with a reason",
     )
 
+
+def _input_warnings(
+    contract: Contract, results: Results | None, sources: _Sources
+) -> list[Problem]:
+    """What is wrong with the results as a whole: none at all, or unknown indicators."""
+    if results is None:
+        return [
+            _warning(
+                CODE_NO_RESULTS,
+                sources.contract,
+                (),
+                NO_RESULTS,
+                "score it against its Results document: pcontract score CONTRACT -r RESULTS",
+            )
+        ]
+    known = {indicator.id for indicator in contract.indicators}
+    return [
+        _warning(
+            CODE_UNKNOWN_INDICATOR,
+            sources.results,
+            ("achievements", key),
+            f"{key} is in the results but not in the contract: ignored",
+            "correct the id to one of the contract's indicators, or remove the entry",
+            at_key=True,
+        )
+        for key in sorted(results.achievements)
+        if key not in known
+    ]
+
+
+def _indicator_warnings(
+    contract: Contract,
+    guidelines: Guidelines,
+    results: Results | None,
+    items: Sequence[IndicatorScore],
+    sources: _Sources,
+) -> list[Problem]:
+    """Each indicator's warnings, in the contract's order."""
+    warnings: list[Problem] = []
+    percentage = guidelines.method == METHOD_PERCENTAGE
+    for indicator, item in zip(contract.indicators, items, strict=True):
+        note = None if percentage else _collapsed_warning(indicator, guidelines, sources.contract)
+        if note is not None:
+            warnings.append(note)
+        if item.status == STATUS_NOT_REPORTED and results is not None:
+            warnings.append(_not_reported_warning(indicator, guidelines, results, sources))
+    return warnings
+
+
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    """The weights in play once not-applicable indicators are taken out."""
+
+    effective: dict[str, Fraction]  # by indicator id
+    # What a weighted score divides by: 100 under five-point (weights are out of
+    # 100); the weights in play under percentage (the composite is a weighted mean).
+    base: Fraction
+    # Every indicator is not applicable in an annual result: nothing to score.
+    all_excluded: bool
+
+
+def _weights(
+    contract: Contract, guidelines: Guidelines, achievements: dict[str, Achievement], annual: bool
+) -> _Weights:
     excluded = {
         i.id
         for i in contract.indicators
@@ -605,7 +704,7 @@ def score(contract: Contract, guidelines: Guidelines, results: Results | None) -
     remaining = sum(
         (fraction(i.weight) for i in contract.indicators if i.id not in excluded), Fraction(0)
     )
-    all_excluded = remaining == 0 and quarter is None
+    all_excluded = remaining == 0 and annual
     # rescale: the applicable weights are scaled up to 100. exclude-without-rescale:
     # every weight stays, and a not-applicable one scores as if its target were met
     # exactly (neutral_score). Either way the composite is a weighted mean of scores
@@ -620,39 +719,22 @@ def score(contract: Contract, guidelines: Guidelines, results: Results | None) -
             return Fraction(0) if rescale else weight
         return weight * HUNDRED / remaining if rescale and remaining else weight
 
-    effective_weights = {i.id: effective(i) for i in contract.indicators}
-    # five-point weights are out of 100; a percentage composite is a weighted mean,
-    # so it divides by the weights in play (100, unless none is).
-    weight_base = sum(effective_weights.values(), Fraction(0)) if percentage else HUNDRED
+    weights = {i.id: effective(i) for i in contract.indicators}
+    percentage = guidelines.method == METHOD_PERCENTAGE
+    base = sum(weights.values(), Fraction(0)) if percentage else HUNDRED
+    return _Weights(weights, base, all_excluded)
 
-    items: list[IndicatorScore] = []
-    for indicator in contract.indicators:
-        achievement = achievements.get(indicator.id)
-        item = _indicator_score(
-            indicator, guidelines, achievement, effective_weights[indicator.id], weight_base
-        )
-        items.append(item)
-        if not percentage:
-            note = _collapsed_warning(indicator, guidelines)
-            if note is not None:
-                warnings.append(note)
-        if item.status == STATUS_NOT_REPORTED and results is not None:
-            if quarter is not None:
-                warnings.append(f"{indicator.id} not reported in {results.period}")
-            elif percentage:
-                warnings.append(f"{indicator.id} not reported: scored 0%")
-            else:
-                warnings.append(
-                    f"{indicator.id} not reported: scored {dp(guidelines.worst, 2)} (Poor)"
-                )
 
-    categories = tuple(
+def _categories(
+    contract: Contract, items: Sequence[IndicatorScore], weights: _Weights
+) -> tuple[CategoryScore, ...]:
+    return tuple(
         CategoryScore(
             id=category.id,
             name=category.name,
             weight=fraction(category.weight),
             effective_weight=sum(
-                (effective_weights[i.id] for i in category.indicators), Fraction(0)
+                (weights.effective[i.id] for i in category.indicators), Fraction(0)
             ),
             weighted_score=sum(
                 (
@@ -666,29 +748,100 @@ def score(contract: Contract, guidelines: Guidelines, results: Results | None) -
         for category in contract.criteria
     )
 
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What the scores come to: a composite and grade, or progress, or nothing."""
+
     composite: Fraction | None = None
     grade: str | None = None
     progress: tuple[QuarterProgress, ...] = ()
     not_scored: str | None = None
-    if all_excluded:
+    warnings: tuple[Problem, ...] = ()
+
+
+def _annual_outcome(
+    items: Sequence[IndicatorScore],
+    guidelines: Guidelines,
+    results: Results | None,
+    sources: _Sources,
+) -> _Outcome:
+    composite = sum((item.weighted_score or Fraction(0) for item in items), Fraction(0))
+    if results is None:
+        # Reporting nothing ranks with the poor performers whatever the figures.
+        return _Outcome(composite, guidelines.grades[-1].grade)
+    grade = grade_for(composite, guidelines)
+    if grade is not None:
+        return _Outcome(composite, grade)
+    warning = _warning(
+        CODE_NO_GRADE_BAND,
+        sources.contract,
+        (),
+        f"composite {round4(composite)} falls in no grade band",
+        "give the guidelines grade bands that cover the whole scale",
+    )
+    return _Outcome(composite, None, warnings=(warning,))
+
+
+def _outcome(
+    contract: Contract,
+    guidelines: Guidelines,
+    results: Results | None,
+    items: Sequence[IndicatorScore],
+    weights: _Weights,
+    sources: _Sources,
+) -> _Outcome:
+    quarter = QUARTERS.get(results.period) if results is not None else None
+    if weights.all_excluded:
         # Nothing to score, and nothing to rank it on: reported as such.
-        not_scored = NOT_SCORED_ALL_NA
-    elif quarter is not None:
+        return _Outcome(not_scored=NOT_SCORED_ALL_NA)
+    if quarter is not None:
         # No grade before the annual result: a quarter shows progress only.
         progress = tuple(
             _progress(item, indicator, guidelines, quarter)
             for item, indicator in zip(items, contract.indicators, strict=True)
         )
-    else:
-        composite = sum((item.weighted_score or Fraction(0) for item in items), Fraction(0))
-        if results is None:
-            # Reporting nothing ranks with the poor performers whatever the figures.
-            grade = guidelines.grades[-1].grade
-        else:
-            grade = grade_for(composite, guidelines)
-            if grade is None:
-                warnings.append(f"composite {round4(composite)} falls in no grade band")
+        return _Outcome(progress=progress)
+    return _annual_outcome(items, guidelines, results, sources)
 
+
+def score(
+    contract: Contract,
+    guidelines: Guidelines,
+    results: Results | None,
+    *,
+    contract_file: str = "",
+    results_file: str = "",
+) -> ContractScore:
+    """Score ``contract`` against ``results`` (None: no results were submitted).
+
+    The warnings are Problems in ``contract_file`` or ``results_file`` (where they
+    are known), not yet located: their line and column are 0 until a caller that
+    reads the files looks them up."""
+    if results is not None and results.contract != contract.id:
+        raise PcontractError(
+            f"the results are for contract '{results.contract}', not '{contract.id}'"
+        )
+    sources = _Sources(contract_file, results_file)
+    achievements = results.achievements if results is not None else {}
+    annual = results is None or results.period not in QUARTERS
+    weights = _weights(contract, guidelines, achievements, annual)
+    items = tuple(
+        _indicator_score(
+            indicator,
+            guidelines,
+            achievements.get(indicator.id),
+            weights.effective[indicator.id],
+            weights.base,
+        )
+        for indicator in contract.indicators
+    )
+    outcome = _outcome(contract, guidelines, results, items, weights, sources)
+    warnings = (
+        *_input_warnings(contract, results, sources),
+        *_indicator_warnings(contract, guidelines, results, items, sources),
+        *outcome.warnings,
+    )
     return ContractScore(
         contract=contract.id,
         title=contract.title,
@@ -698,12 +851,12 @@ def score(contract: Contract, guidelines: Guidelines, results: Results | None) -
         period=results.period if results is not None else None,
         method=guidelines.method,
         guidelines_id=guidelines.id,
-        composite=composite,
-        grade=grade,
-        indicators=tuple(items),
-        categories=categories,
-        warnings=tuple(warnings),
-        progress=progress,
+        composite=outcome.composite,
+        grade=outcome.grade,
+        indicators=items,
+        categories=_categories(contract, items, weights),
+        warnings=warnings,
+        progress=outcome.progress,
         lower_is_better=_lower_is_better(guidelines),
-        not_scored=not_scored,
+        not_scored=outcome.not_scored,
     )

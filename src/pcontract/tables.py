@@ -180,9 +180,16 @@ def score_json(result: ContractScore, warnings: Sequence[Problem] = ()) -> str:
             }
             for p in result.progress
         ],
-        "warnings": list(result.warnings) + [p.message for p in warnings],
+        "warnings": [p.as_dict() for p in (*result.warnings, *warnings)],
     }
     return json_text(payload)
+
+
+def warning_line(problem: Problem) -> str:
+    """A warning on one line, as a reader looks it up: ``file:line: code message``."""
+    where = problem.file + (f":{problem.line}" if problem.line else "")
+    text = f"{problem.code} {problem.message}"
+    return f"{where}: {text}" if where else text
 
 
 def _actual_cell(item: IndicatorScore) -> str:
@@ -227,7 +234,7 @@ def score_md(result: ContractScore) -> str:
     )
     if result.warnings:
         out.append("Warnings:\n")
-        out.extend(f"- {md(w)}" for w in result.warnings)
+        out.extend(f"- {md(warning_line(w))}" for w in result.warnings)
         out.append("")
     return "\n".join(out)
 
@@ -300,8 +307,8 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
                 dp(p.projected_raw_score, 4),
             )
         console.print(progress)
-    for warning in [*result.warnings, *(p.message for p in warnings)]:
-        console.print(literal("warning: " + warning, style="yellow"))
+    for warning in (*result.warnings, *warnings):
+        console.print(literal("warning: " + warning_line(warning), style="yellow"))
     if result.composite is not None:
         console.print(
             literal(f"Composite score {dp(result.composite, 4)}: {result.grade or '—'}", "bold")
@@ -328,6 +335,7 @@ def rank_records(rows: Sequence[RankRow]) -> list[dict[str, Any]]:
             else None,
             "grade": row.grade,
             "flags": list(row.flags),
+            "warnings": [p.as_dict() for p in row.warnings],
         }
         for row in rows
     ]

@@ -1,6 +1,6 @@
 """All rules. Importing this package registers them."""
 
-from pcontract.rules import cascade, contract, diff, documents, tree
+from pcontract.rules import cascade, contract, diff, documents, scoring, tree
 from pcontract.rules.base import RULES, Finding, Rule, finding, rules_for, tree_rules
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "documents",
     "finding",
     "rules_for",
+    "scoring",
     "tree",
     "tree_rules",
 ]
