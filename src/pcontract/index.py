@@ -149,9 +149,12 @@ class ResultsSummary:
     def achievements(self) -> Iterator[ReportedAchievement]:
         """The achievements as rows, made from the columns on each call."""
         texts = iter(self.texts)
+        # tuple.__new__ skips the NamedTuple's own __new__, written in Python: this
+        # makes a row for every achievement in the tree, at half the cost.
+        make = tuple.__new__
         for indicator_id, kind, flag in zip(self.ids, self.types, self.flags, strict=True):
             text = next(texts) if kind == TEXT else None
-            yield ReportedAchievement(indicator_id, kind, text, flag == "a", flag == "m")
+            yield make(ReportedAchievement, (indicator_id, kind, text, flag == "a", flag == "m"))
 
 
 def value_type(value: object) -> str:
