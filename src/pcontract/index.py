@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from sys import intern
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 # Where real paths are made; kept importable from here.
 from pcontract.files import Limits
@@ -22,7 +22,15 @@ from pcontract.problems import JsonPath
 
 if TYPE_CHECKING:
     # Only summarize() needs the model; a warm run reads summaries from the cache.
-    from pcontract.model import Value
+    from pcontract.model import (
+        Achievement,
+        CategoryRange,
+        Contract,
+        Guidelines,
+        Indicator,
+        Results,
+        Value,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +41,24 @@ class IndicatorSummary:
     aggregation: str
     cascaded_from: tuple[str, str] | None
     path: JsonPath
+
+
+class CategoryWeight(NamedTuple):
+    """A contract's criterion (a category) and the weight it gives it."""
+
+    id: str
+    weight: str  # as a decimal number's text
+    path: JsonPath
+
+
+class Period(NamedTuple):
+    """A contract's period, as written (dates, not yet parsed)."""
+
+    start: str
+    end: str
+
+
+_NO_PERIOD = Period("", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +82,8 @@ class ContractSummary:
     aggregations: tuple[str, ...]
     cascaded: tuple[tuple[str, str] | None, ...]
     paths: tuple[JsonPath, ...]
-    category_weights: tuple[tuple[str, str, JsonPath], ...]  # (id, weight, path)
-    period: tuple[str, str] = ("", "")  # (start, end), as written
+    category_weights: tuple[CategoryWeight, ...]
+    period: Period = _NO_PERIOD
 
     @property
     def indicators(self) -> tuple[IndicatorSummary, ...]:
@@ -94,6 +120,16 @@ class ContractSummary:
 NUMBER, TRUE, FALSE, TEXT, NONE = "n", "t", "f", "s", "-"
 
 
+class ReportedAchievement(NamedTuple):
+    """One achievement of a results summary, as the cross-file rules read it."""
+
+    indicator_id: str
+    value_type: str  # NUMBER, TRUE, FALSE, TEXT or NONE
+    text: str | None  # the figure, if it is text
+    not_applicable: bool
+    moderated: bool
+
+
 @dataclass(frozen=True, slots=True)
 class ResultsSummary:
     file: str
@@ -110,13 +146,15 @@ class ResultsSummary:
     as_of: str = ""
 
     @property
-    def achievements(self) -> Iterator[tuple[str, str, str | None, bool, bool]]:
-        """(indicator id, type letter, the text if it is text, not applicable,
-        moderated)."""
+    def achievements(self) -> Iterator[ReportedAchievement]:
+        """The achievements as rows, made from the columns on each call."""
         texts = iter(self.texts)
+        # tuple.__new__ skips the NamedTuple's own __new__, written in Python: this
+        # makes a row for every achievement in the tree, at half the cost.
+        make = tuple.__new__
         for indicator_id, kind, flag in zip(self.ids, self.types, self.flags, strict=True):
             text = next(texts) if kind == TEXT else None
-            yield indicator_id, kind, text, flag == "a", flag == "m"
+            yield make(ReportedAchievement, (indicator_id, kind, text, flag == "a", flag == "m"))
 
 
 def value_type(value: object) -> str:
@@ -129,14 +167,23 @@ def value_type(value: object) -> str:
     return TEXT if isinstance(value, str) else NUMBER
 
 
+class GuidelinesCategory(NamedTuple):
+    """A category of the guidelines and the weights it allows."""
+
+    id: str
+    name: str
+    min_weight: str | None  # as a decimal number's text; None: no lower bound
+    max_weight: str | None  # None: no upper bound
+    required: bool
+
+
 @dataclass(frozen=True, slots=True)
 class GuidelinesSummary:
     file: str
     source: str
     id: str
     financial_year: str
-    # (category id, name, min, max, required)
-    categories: tuple[tuple[str, str, str | None, str | None, bool], ...]
+    categories: tuple[GuidelinesCategory, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,75 +260,91 @@ def summarize(document: object, file: str, source: str) -> Summary:
     from pcontract.model import CascadePlan, Contract, Guidelines, Results
 
     if isinstance(document, Contract):
-        indicators = document.indicators
-        guidelines_source = None
-        if document.guidelines:
-            guidelines_source = real(guidelines_path(source, document.guidelines))
-        return ContractSummary(
-            file=file,
-            source=source,
-            id=intern(document.id),
-            parent=intern(document.parent) if document.parent else None,
-            financial_year=intern(document.financial_year),
-            institution=document.institution,
-            category=intern(document.category),
-            status=intern(document.status),
-            agent=str(document.agent) if document.agent else "",
-            guidelines=document.guidelines,
-            guidelines_source=guidelines_source,
-            ids=_column(tuple(intern(i.id) for i in indicators)),
-            kinds=_column(tuple(intern(i.kind) for i in indicators)),
-            targets=tuple(i.target for i in indicators),
-            aggregations=_column(tuple(intern(i.aggregation) for i in indicators)),
-            cascaded=_column(
-                tuple(
-                    _pair(i.cascaded_from.contract, i.cascaded_from.indicator)
-                    if i.cascaded_from
-                    else None
-                    for i in indicators
-                )
-            ),
-            paths=_column(tuple(_shared(i.path) for i in indicators)),
-            category_weights=_column(
-                tuple((c.id, str(c.weight), c.path) for c in document.criteria)
-            ),
-            period=(document.period_start, document.period_end),
-        )
+        return _contract_summary(document, file, source)
     if isinstance(document, Results):
-        entries = list(document.achievements.values())
-        return ResultsSummary(
-            file,
-            source,
-            intern(document.contract),
-            intern(document.period),
-            tuple(intern(a.id) for a in entries),
-            "".join(value_type(a.effective) for a in entries),
-            tuple(a.effective for a in entries if isinstance(a.effective, str)),
-            "".join(
-                "a" if a.not_applicable else "m" if a.moderation is not None else "-"
-                for a in entries
-            ),
-            document.as_of,
-        )
+        return _results_summary(document, file, source)
     if isinstance(document, Guidelines):
-        return GuidelinesSummary(
-            file,
-            source,
-            document.id,
-            document.financial_year,
-            tuple(
-                (
-                    c.id,
-                    c.name,
-                    str(c.min) if c.min is not None else None,
-                    str(c.max) if c.max is not None else None,
-                    c.required,
-                )
-                for c in document.categories
-            ),
-        )
+        return _guidelines_summary(document, file, source)
     assert isinstance(document, CascadePlan)
     return PlanSummary(file, source, document.parent)
+
+
+def _contract_summary(document: Contract, file: str, source: str) -> ContractSummary:
+    indicators = document.indicators
+    guidelines_source = None
+    if document.guidelines:
+        guidelines_source = real(guidelines_path(source, document.guidelines))
+    return ContractSummary(
+        file=file,
+        source=source,
+        id=intern(document.id),
+        parent=intern(document.parent) if document.parent else None,
+        financial_year=intern(document.financial_year),
+        institution=document.institution,
+        category=intern(document.category),
+        status=intern(document.status),
+        agent=str(document.agent) if document.agent else "",
+        guidelines=document.guidelines,
+        guidelines_source=guidelines_source,
+        ids=_column(tuple(intern(i.id) for i in indicators)),
+        kinds=_column(tuple(intern(i.kind) for i in indicators)),
+        targets=tuple(i.target for i in indicators),
+        aggregations=_column(tuple(intern(i.aggregation) for i in indicators)),
+        cascaded=_column(tuple(map(_cascaded_pair, indicators))),
+        paths=_column(tuple(_shared(i.path) for i in indicators)),
+        category_weights=_column(
+            tuple(CategoryWeight(c.id, str(c.weight), c.path) for c in document.criteria)
+        ),
+        period=Period(document.period_start, document.period_end),
+    )
+
+
+def _cascaded_pair(indicator: Indicator) -> tuple[str, str] | None:
+    link = indicator.cascaded_from
+    return _pair(link.contract, link.indicator) if link else None
+
+
+def _results_summary(document: Results, file: str, source: str) -> ResultsSummary:
+    entries = list(document.achievements.values())
+    return ResultsSummary(
+        file,
+        source,
+        intern(document.contract),
+        intern(document.period),
+        tuple(intern(a.id) for a in entries),
+        "".join(value_type(a.effective) for a in entries),
+        tuple(a.effective for a in entries if isinstance(a.effective, str)),
+        "".join(map(_flag, entries)),
+        document.as_of,
+    )
+
+
+def _flag(achievement: Achievement) -> str:
+    """See ResultsSummary.flags."""
+    if achievement.not_applicable:
+        return "a"
+    return "m" if achievement.moderation is not None else "-"
+
+
+def _guidelines_summary(document: Guidelines, file: str, source: str) -> GuidelinesSummary:
+    return GuidelinesSummary(
+        file,
+        source,
+        document.id,
+        document.financial_year,
+        tuple(map(_guidelines_category, document.categories)),
+    )
+
+
+def _guidelines_category(category: CategoryRange) -> GuidelinesCategory:
+    low, high = category.min, category.max
+    return GuidelinesCategory(
+        category.id,
+        category.name,
+        str(low) if low is not None else None,
+        str(high) if high is not None else None,
+        category.required,
+    )
 
 
 @dataclass
@@ -387,11 +450,11 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
             paths=_column(tuple(_shared(tuple(p)) for p in data["paths"])),
             category_weights=_column(
                 tuple(
-                    (cid, weight, _shared(tuple(path)))
+                    CategoryWeight(cid, weight, _shared(tuple(path)))
                     for cid, weight, path in data["category_weights"]
                 )
             ),
-            period=(data["period"][0], data["period"][1]),
+            period=Period(data["period"][0], data["period"][1]),
         )
     if kind == "ResultsSummary":
         return ResultsSummary(
@@ -406,6 +469,8 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
             data["as_of"],
         )
     fields = {k: _tuple(v) for k, v in data.items() if k != "type"}
+    if kind == "GuidelinesSummary":
+        fields["categories"] = tuple(GuidelinesCategory(*c) for c in fields["categories"])
     cls = {"GuidelinesSummary": GuidelinesSummary, "PlanSummary": PlanSummary}[kind]
     summary: Summary = cls(file=file, source=source, **fields)
     return summary

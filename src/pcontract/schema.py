@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -105,98 +105,139 @@ def _resolve(error: ValidationError) -> dict[str, Any]:
     return resolved
 
 
+# One function per jsonschema keyword: each turns an error of that keyword into
+# problems. They take the error, its path in the document and the subschema that
+# failed; the table below picks one by the keyword's name.
+_Translator = Callable[["ValidationError", JsonPath, dict[str, Any]], Iterator[Problem]]
+
+
+def _unknown_field_hint(key: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else ""
+    if not hint and allowed:
+        hint = "allowed here: " + ", ".join(allowed)
+    return hint + ("; " if hint else "") + "custom data goes under keys starting with x-"
+
+
+def _unknown_fields(
+    error: ValidationError, path: JsonPath, sub: dict[str, Any]
+) -> Iterator[Problem]:
+    instance = error.instance
+    if not isinstance(instance, dict):
+        yield from _other(error, path, sub)
+        return
+    allowed = list(sub.get("properties", {}))
+    patterns = list(sub.get("patternProperties", {}))
+    for key in instance:
+        if key in allowed or (patterns and key.startswith("x-")):
+            continue
+        hint = _unknown_field_hint(key, allowed)
+        yield schema_problem((*path, key), "PC101", f"unknown field '{key}'", hint, at_key=True)
+
+
+def _missing_fields(
+    error: ValidationError, path: JsonPath, sub: dict[str, Any]
+) -> Iterator[Problem]:
+    present = error.instance if isinstance(error.instance, dict) else {}
+    expected: Any = error.validator_value
+    where = f" in {_field(path)}" if path else ""
+    for name in expected:
+        if name in present:
+            continue
+        description = sub.get("properties", {}).get(name, {}).get("description", "")
+        yield schema_problem(path, "PC102", f"missing required field '{name}'" + where, description)
+
+
+def _wrong_type(error: ValidationError, path: JsonPath, sub: dict[str, Any]) -> Iterator[Problem]:
+    from pcontract.loader import yaml11_boolean_hint
+
+    expected: Any = error.validator_value
+    names = [expected] if isinstance(expected, str) else list(expected)
+    wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+    hint = yaml11_boolean_hint(error.instance) or sub.get("description", "")
+    message = f"{_field(path)} must be {wanted}, not {_describe(error.instance)}"
+    yield schema_problem(path, "PC103", message, hint)
+
+
+def _not_an_option(
+    error: ValidationError, path: JsonPath, sub: dict[str, Any]
+) -> Iterator[Problem]:
+    from pcontract.loader import yaml11_boolean_hint
+
+    instance = error.instance
+    expected: Any = error.validator_value
+    options = list(expected) if str(error.validator) == "enum" else [expected]
+    listed = ", ".join(str(o) for o in options)
+    hint = yaml11_boolean_hint(instance)
+    if isinstance(instance, str):
+        close = difflib.get_close_matches(instance, [str(o) for o in options], n=1)
+        if close:
+            hint = hint or f"did you mean '{close[0]}'?"
+    verb = "must be" if len(options) == 1 else "must be one of"
+    message = f"{_field(path)} {verb}: {listed} (got {_describe(instance)})"
+    yield schema_problem(path, "PC104", message, hint)
+
+
+def _invalid_value(
+    error: ValidationError, path: JsonPath, sub: dict[str, Any]
+) -> Iterator[Problem]:
+    message = f"{_field(path)}: {_describe(error.instance)} is not valid"
+    yield schema_problem(path, "PC104", message, sub.get("description", ""))
+
+
+def _invalid_key(error: ValidationError, path: JsonPath, sub: dict[str, Any]) -> Iterator[Problem]:
+    yield schema_problem(
+        path,
+        "PC104",
+        f"{_field(path)}: key {_describe(error.instance)} is not valid",
+        "keys here are ids or financial years such as 2023/2024",
+    )
+
+
+_BOUNDS = {
+    "minimum": "at least",
+    "maximum": "at most",
+    "exclusiveMinimum": "more than",
+    "exclusiveMaximum": "less than",
+}
+
+
+def _out_of_range(error: ValidationError, path: JsonPath, sub: dict[str, Any]) -> Iterator[Problem]:
+    bound = f"{_BOUNDS[str(error.validator)]} {error.validator_value}"
+    message = f"{_field(path)} must be {bound}, not {_describe(error.instance)}"
+    yield schema_problem(path, "PC104", message)
+
+
+def _wrong_size(error: ValidationError, path: JsonPath, sub: dict[str, Any]) -> Iterator[Problem]:
+    yield schema_problem(path, "PC104", f"{_field(path)}: {error.message}")
+
+
+def _other(error: ValidationError, path: JsonPath, sub: dict[str, Any]) -> Iterator[Problem]:
+    yield schema_problem(path, "PC100", f"{_field(path)}: {error.message}")
+
+
+_TRANSLATORS: dict[str, _Translator] = {
+    "additionalProperties": _unknown_fields,
+    "required": _missing_fields,
+    "type": _wrong_type,
+    "enum": _not_an_option,
+    "const": _not_an_option,
+    "pattern": _invalid_value,
+    "format": _invalid_value,
+    "propertyNames": _invalid_key,
+    **dict.fromkeys(_BOUNDS, _out_of_range),
+    "minItems": _wrong_size,
+    "maxItems": _wrong_size,
+    "minProperties": _wrong_size,
+    "minLength": _wrong_size,
+}
+
+
 def translate(error: ValidationError, root_schema: dict[str, Any]) -> Iterator[Problem]:
     """Turn one jsonschema error into findings with plain-language messages."""
     path: JsonPath = tuple(error.absolute_path)
-    validator_name = str(error.validator)
-    instance = error.instance
-    expected: Any = error.validator_value
-    sub = _resolve(error)
-    if validator_name == "additionalProperties" and isinstance(instance, dict):
-        allowed = list(sub.get("properties", {}))
-        patterns = list(sub.get("patternProperties", {}))
-        for key in instance:
-            if key in allowed or (patterns and key.startswith("x-")):
-                continue
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else ""
-            if not hint and allowed:
-                hint = "allowed here: " + ", ".join(allowed)
-            hint += ("; " if hint else "") + "custom data goes under keys starting with x-"
-            yield schema_problem((*path, key), "PC101", f"unknown field '{key}'", hint, at_key=True)
-        return
-    if validator_name == "required":
-        present = instance if isinstance(instance, dict) else {}
-        missing = [name for name in expected if name not in present]
-        for name in missing:
-            description = sub.get("properties", {}).get(name, {}).get("description", "")
-            yield schema_problem(
-                path,
-                "PC102",
-                f"missing required field '{name}'" + (f" in {_field(path)}" if path else ""),
-                description,
-            )
-        return
-    if validator_name == "type":
-        names = [expected] if isinstance(expected, str) else list(expected)
-        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
-        hint = sub.get("description", "")
-        from pcontract.loader import yaml11_boolean_hint
-
-        hint = yaml11_boolean_hint(instance) or hint
-        yield schema_problem(
-            path, "PC103", f"{_field(path)} must be {wanted}, not {_describe(instance)}", hint
-        )
-        return
-    if validator_name in ("enum", "const"):
-        options = list(expected) if validator_name == "enum" else [expected]
-        listed = ", ".join(str(o) for o in options)
-        from pcontract.loader import yaml11_boolean_hint
-
-        hint = yaml11_boolean_hint(instance)
-        if isinstance(instance, str):
-            close = difflib.get_close_matches(instance, [str(o) for o in options], n=1)
-            if close:
-                hint = hint or f"did you mean '{close[0]}'?"
-        verb = "must be" if len(options) == 1 else "must be one of"
-        yield schema_problem(
-            path, "PC104", f"{_field(path)} {verb}: {listed} (got {_describe(instance)})", hint
-        )
-        return
-    if validator_name == "pattern" or validator_name == "format":
-        description = sub.get("description", "")
-        yield schema_problem(
-            path,
-            "PC104",
-            f"{_field(path)}: {_describe(instance)} is not valid",
-            description,
-        )
-        return
-    if validator_name == "propertyNames":
-        yield schema_problem(
-            path,
-            "PC104",
-            f"{_field(path)}: key {_describe(instance)} is not valid",
-            "keys here are ids or financial years such as 2023/2024",
-        )
-        return
-    if validator_name in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        words = {
-            "minimum": "at least",
-            "maximum": "at most",
-            "exclusiveMinimum": "more than",
-            "exclusiveMaximum": "less than",
-        }
-        yield schema_problem(
-            path,
-            "PC104",
-            f"{_field(path)} must be {words[validator_name]} {expected}, not {_describe(instance)}",
-        )
-        return
-    if validator_name in ("minItems", "maxItems", "minProperties", "minLength"):
-        yield schema_problem(path, "PC104", f"{_field(path)}: {error.message}")
-        return
-    yield schema_problem(path, "PC100", f"{_field(path)}: {error.message}")
+    translator = _TRANSLATORS.get(str(error.validator), _other)
+    yield from translator(error, path, _resolve(error))
 
 
 @cache

@@ -700,20 +700,21 @@ def results_actual_type(index: Index) -> TreeFindings:
         if contract is None:
             continue
         kinds = dict(zip(contract.ids, contract.kinds, strict=True))
-        for indicator_id, type_, text, not_applicable, moderated in results.achievements:
-            kind = kinds.get(indicator_id)
-            if kind is None or not_applicable or type_ == NONE:
+        for reported in results.achievements:
+            kind = kinds.get(reported.indicator_id)
+            type_, text = reported.value_type, reported.text
+            if kind is None or reported.not_applicable or type_ == NONE:
                 continue
             value: object = text if type_ == TEXT else {TRUE: True, FALSE: False}.get(type_, 0)
             if fits_actual(kind, value):
                 continue
             given = repr(text) if type_ == TEXT else ACTUAL_GIVEN[type_]
-            where = ("moderation", "actual") if moderated else ("actual",)
+            where = ("moderation", "actual") if reported.moderated else ("actual",)
             yield (
                 results,
                 finding(
-                    ("achievements", indicator_id, *where),
-                    f"{indicator_id} is a {kind} indicator, so its actual must be "
+                    ("achievements", reported.indicator_id, *where),
+                    f"{reported.indicator_id} is a {kind} indicator, so its actual must be "
                     f"{ACTUAL_TYPES[kind]}, not {given}",
                 ),
             )
@@ -1086,22 +1087,24 @@ def category_weights(index: Index) -> TreeFindings:
         guidelines = index.guidelines_at(contract.guidelines_source)
         if guidelines is None or not guidelines.categories:
             continue
-        weights = {cid: (Decimal(w), path) for cid, w, path in contract.category_weights}
+        weights = {c.id: (Decimal(c.weight), c.path) for c in contract.category_weights}
         if contract.parent:
             continue  # cascaded contracts carry a subset of categories
-        for cid, name, low, high, required in guidelines.categories:
-            if cid not in weights:
-                if required:
+        for category in guidelines.categories:
+            if category.id not in weights:
+                if category.required:
                     yield (
                         contract,
                         finding(
                             ("criteria",),
-                            f"the guidelines require the category '{cid}' ({name})",
+                            f"the guidelines require the category '{category.id}' "
+                            f"({category.name})",
                             at_key=True,
                         ),
                     )
                 continue
-            weight, path = weights[cid]
+            weight, path = weights[category.id]
+            low, high = category.min_weight, category.max_weight
             if (low is not None and weight < Decimal(low)) or (
                 high is not None and weight > Decimal(high)
             ):
@@ -1109,8 +1112,8 @@ def category_weights(index: Index) -> TreeFindings:
                     contract,
                     finding(
                         (*path, "weight"),
-                        f"category '{cid}' has weight {fmt(weight)}, outside the guidelines' "
-                        f"range {low or 0} to {high or 100}",
+                        f"category '{category.id}' has weight {fmt(weight)}, outside the "
+                        f"guidelines' range {low or 0} to {high or 100}",
                     ),
                 )
 
@@ -1133,7 +1136,7 @@ def quarter_dates(start: dt.date, period: str) -> tuple[dt.date, dt.date]:
 
 
 def _period(contract: ContractSummary) -> tuple[dt.date, dt.date] | None:
-    start, end = (parse_date(day) for day in contract.period)
+    start, end = parse_date(contract.period.start), parse_date(contract.period.end)
     if start is None or end is None or start > end:
         return None  # PC205 reports a period that ends before it starts
     return start, end
@@ -1313,19 +1316,24 @@ def milestone_in_period(index: Index) -> TreeFindings:
         if contract is None or period is None or KIND_MILESTONE not in contract.kinds:
             continue
         kinds = dict(zip(contract.ids, contract.kinds, strict=True))
-        for indicator_id, type_, text, not_applicable, moderated in results.achievements:
-            if kinds.get(indicator_id) != KIND_MILESTONE or not_applicable or type_ != TEXT:
+        for reported in results.achievements:
+            text = reported.text
+            if (
+                kinds.get(reported.indicator_id) != KIND_MILESTONE
+                or reported.not_applicable
+                or reported.value_type != TEXT
+            ):
                 continue
             done = parse_date(text)
             if done is None or done >= period[0]:
                 continue
-            where = ("moderation", "actual") if moderated else ("actual",)
+            where = ("moderation", "actual") if reported.moderated else ("actual",)
             yield (
                 results,
                 finding(
-                    ("achievements", indicator_id, *where),
-                    f"{indicator_id} is reported done on {text}, before the contract period "
-                    f"starts on {contract.period[0]}",
+                    ("achievements", reported.indicator_id, *where),
+                    f"{reported.indicator_id} is reported done on {text}, before the contract "
+                    f"period starts on {contract.period.start}",
                     "a milestone of this contract is done within its period; check the date",
                 ),
             )

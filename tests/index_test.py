@@ -1,0 +1,48 @@
+"""The summaries' rows (NamedTuples) survive the cache's JSON as the same rows."""
+
+from __future__ import annotations
+
+import json
+
+from pcontract.checker import Options, check_files, discover
+from pcontract.index import (
+    CategoryWeight,
+    ContractSummary,
+    GuidelinesCategory,
+    GuidelinesSummary,
+    Period,
+    ReportedAchievement,
+    ResultsSummary,
+    Summary,
+    summary_from_json,
+    summary_to_json,
+)
+from tests.conftest import TESTS
+
+
+def summaries() -> list[Summary]:
+    reports = check_files(discover([str(TESTS / "cases" / "valid")]), Options(jobs=1))
+    return [r.summary for r in reports if r.summary is not None]
+
+
+def test_a_cached_summary_reads_back_equal_with_its_rows_named() -> None:
+    found = summaries()
+    assert {type(s) for s in found} >= {ContractSummary, ResultsSummary, GuidelinesSummary}
+    for summary in found:
+        stored = json.loads(json.dumps(summary_to_json(summary)))
+        back = summary_from_json(stored, summary.file, summary.source)
+        assert back == summary
+        if isinstance(back, ContractSummary):
+            assert type(back.period) is Period
+            assert all(type(c) is CategoryWeight for c in back.category_weights)
+        if isinstance(back, GuidelinesSummary):
+            assert all(type(c) is GuidelinesCategory for c in back.categories)
+
+
+def test_achievements_are_read_by_name() -> None:
+    results = [s for s in summaries() if isinstance(s, ResultsSummary)]
+    rows = [row for r in results for row in r.achievements]
+    assert rows and all(type(row) is ReportedAchievement for row in rows)
+    assert any(row.moderated for row in rows)
+    assert any(row.not_applicable for row in rows)
+    assert all((row.text is not None) == (row.value_type == "s") for row in rows)
