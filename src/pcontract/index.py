@@ -273,7 +273,7 @@ def _contract_summary(document: Contract, file: str, source: str) -> ContractSum
     indicators = document.indicators
     guidelines_source = None
     if document.guidelines:
-        guidelines_source = real(guidelines_path(source, document.guidelines))
+        guidelines_source = guidelines_file(source, document.guidelines)
     return ContractSummary(
         file=file,
         source=source,
@@ -441,7 +441,7 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
             status=intern(data["status"]),
             agent=data["agent"],
             guidelines=guidelines,
-            guidelines_source=real(guidelines_path(source, guidelines)) if guidelines else None,
+            guidelines_source=guidelines_file(source, guidelines) if guidelines else None,
             ids=_column(tuple(map(intern, data["ids"]))),
             kinds=_column(tuple(map(intern, data["kinds"]))),
             targets=tuple(data["targets"]),
