@@ -58,7 +58,10 @@ def _coverage(
     if not kids:
         return None, None
     carried = {
-        link[1] for k in kids for link in k.cascaded if link is not None and link[0] == contract.id
+        link.indicator
+        for k in kids
+        for link in k.cascaded
+        if link is not None and link.contract == contract.id
     }
     own = contract.ids
     return tuple(i for i in own if i in carried), tuple(i for i in own if i not in carried)

@@ -43,6 +43,13 @@ class IndicatorSummary:
     path: JsonPath
 
 
+class CascadedFrom(NamedTuple):
+    """The parent indicator a child's indicator carries (its ``cascaded_from``)."""
+
+    contract: str
+    indicator: str
+
+
 class CategoryWeight(NamedTuple):
     """A contract's criterion (a category) and the weight it gives it."""
 
@@ -80,7 +87,7 @@ class ContractSummary:
     kinds: tuple[str, ...]
     targets: tuple[Value, ...]
     aggregations: tuple[str, ...]
-    cascaded: tuple[tuple[str, str] | None, ...]
+    cascaded: tuple[CascadedFrom | None, ...]
     paths: tuple[JsonPath, ...]
     category_weights: tuple[CategoryWeight, ...]
     period: Period = _NO_PERIOD
@@ -204,7 +211,7 @@ CascadeLink = tuple[ContractSummary, ContractSummary, tuple[int | None, ...]]
 _PATHS: dict[JsonPath, JsonPath] = {}
 
 
-_PAIRS: dict[tuple[str, str], tuple[str, str]] = {}
+_PAIRS: dict[tuple[str, str], CascadedFrom] = {}
 
 
 def _shared(path: JsonPath) -> JsonPath:
@@ -250,10 +257,13 @@ def shared(summary: Summary) -> Summary:
     )
 
 
-def _pair(contract: str, indicator: str) -> tuple[str, str]:
+def _pair(contract: str, indicator: str) -> CascadedFrom:
     """One tuple per parent indicator, shared by all the siblings that carry it."""
-    pair = (intern(contract), intern(indicator))
-    return _PAIRS.setdefault(pair, pair)
+    key = (intern(contract), intern(indicator))
+    found = _PAIRS.get(key)
+    if found is None:
+        found = _PAIRS[key] = CascadedFrom(*key)
+    return found
 
 
 def summarize(document: object, file: str, source: str) -> Summary:
@@ -299,7 +309,7 @@ def _contract_summary(document: Contract, file: str, source: str) -> ContractSum
     )
 
 
-def _cascaded_pair(indicator: Indicator) -> tuple[str, str] | None:
+def _cascaded_pair(indicator: Indicator) -> CascadedFrom | None:
     link = indicator.cascaded_from
     return _pair(link.contract, link.indicator) if link else None
 
