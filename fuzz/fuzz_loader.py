@@ -21,8 +21,8 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
-    from pcontract.checker import Options, Target, check_file
-    from pcontract.loader import Limits, load_bytes
+    from pcontract.checking.checker import Options, Target, check_file
+    from pcontract.files.loader import Limits, load_bytes
 
 # The defaults, and limits raised the way a user can raise them, so that the
 # alias-expansion and depth guards are exercised too.

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 from typer.testing import CliRunner
 
-from pcontract.cli import app
+from pcontract.cli.app import app
 from tests.conftest import EXAMPLES
 
 CHROMIUM = os.environ.get("PCONTRACT_CHROMIUM", "/usr/bin/chromium")

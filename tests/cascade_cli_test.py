@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from pcontract.cli import app
+from pcontract.cli.app import app
 from tests.conftest import TESTS
 
 runner = CliRunner()

@@ -14,12 +14,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pcontract import loader
-from pcontract.cascade import Draft, emit_yaml, plan_cascade, rescale_weights, write_drafts
-from pcontract.checker import Report, check_paths
+from pcontract.cascade.drafts import Draft, emit_yaml, plan_cascade, rescale_weights, write_drafts
+from pcontract.checking.checker import Report, check_paths
 from pcontract.errors import InputError, PcontractError, WriteRefused
-from pcontract.evaluation import load_for_cascade
+from pcontract.files import loader
 from pcontract.model import CascadePlan, Contract, build
+from pcontract.scoring.evaluation import load_for_cascade
 
 GUIDELINES = """\
 apiVersion: pcontract/v1
@@ -560,7 +560,7 @@ plain_text = st.text(st.characters(codec="utf-8"), max_size=20)
 scalars = st.one_of(
     plain_text,
     st.integers(min_value=-(10**15), max_value=10**15),
-    # Floats within the numeric policy (pcontract.numbers): the loader refuses others.
+    # Floats within the numeric policy (pcontract.files.numbers): the loader refuses others.
     st.decimals(min_value=-(10**15), max_value=10**15, places=6).map(float),
     st.booleans(),
     st.none(),

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pcontract.checker import check_paths
-from pcontract.rules import RULES
+from pcontract.checking.checker import check_paths
 from pcontract.rules.diff import STAGE_DIFF
+from pcontract.rules.registry import RULES
 from pcontract.rules.scoring import STAGE_SCORE
 from tests.conftest import TESTS
 

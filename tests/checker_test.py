@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pcontract import checker
-from pcontract.cache import FORMAT
-from pcontract.checker import PARALLEL_MIN, Options, check_paths
+from pcontract.checking import checker
+from pcontract.checking.cache import FORMAT
+from pcontract.checking.checker import PARALLEL_MIN, Options, check_paths
 from pcontract.problems import Problem
 from tests.conftest import TESTS
 
@@ -115,7 +115,7 @@ def test_a_committed_cache_cannot_vouch_for_a_file(
     clean = tree / "valid" / "minimal-contract"
     shared = tmp_path / "committed-cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "attacker-home"))
-    from pcontract import cache as cache_module
+    from pcontract.checking import cache as cache_module
 
     cache_module._secret.cache_clear()
     assert problems(clean, cache_dir=shared) == []
@@ -259,7 +259,7 @@ def test_a_run_is_keyed_by_paths_not_only_bytes(tree: Path, tmp_path: Path) -> N
 def test_old_runs_are_dropped_and_runs_in_use_are_kept(
     tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pcontract import cache as cache_module
+    from pcontract.checking import cache as cache_module
 
     monkeypatch.setattr(cache_module, "RUNS_KEPT", 2)
     cache = tmp_path / "cache"
@@ -286,8 +286,8 @@ def test_old_runs_are_dropped_and_runs_in_use_are_kept(
 
 
 def test_summaries_from_workers_share_equal_columns(tree: Path) -> None:
-    from pcontract.checker import check_files, discover
-    from pcontract.index import ContractSummary
+    from pcontract.checking.checker import check_files, discover
+    from pcontract.checking.index import ContractSummary
 
     reports = check_files(discover([str(tree)]), Options(jobs=2))
     contracts = [r.summary for r in reports if isinstance(r.summary, ContractSummary)]
@@ -338,7 +338,7 @@ def _count(cache: Path) -> int:
 def test_without_a_per_user_key_nothing_is_stored(
     tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pcontract import cache as cache_module
+    from pcontract.checking import cache as cache_module
 
     # A home where no key can be kept: its cache folder is a file.
     home = tmp_path / "home-unwritable"
@@ -359,7 +359,7 @@ def test_without_a_per_user_key_nothing_is_stored(
 def test_file_entries_are_bounded_least_recently_used_first(
     tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pcontract import cache as cache_module
+    from pcontract.checking import cache as cache_module
 
     cases = sorted((tree / "valid").iterdir())[:6]
     sizes = [sum(1 for p in case.rglob("*.yaml")) for case in cases]
@@ -381,7 +381,7 @@ def test_file_entries_are_bounded_least_recently_used_first(
 def test_the_database_is_bounded_in_bytes(
     tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pcontract import cache as cache_module
+    from pcontract.checking import cache as cache_module
 
     cache = tmp_path / "cache"
     problems(tree, cache_dir=cache)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pcontract import __version__
-from pcontract.cli import app
+from pcontract.cli.app import app
 from tests.conftest import TESTS, TREE, run, runner
 
 
@@ -175,7 +175,7 @@ def test_internal_error_exits_3_without_traceback(monkeypatch: pytest.MonkeyPatc
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("pcontract.checker.check_paths", boom)
+    monkeypatch.setattr("pcontract.checking.checker.check_paths", boom)
     code, output = run("validate", str(TREE))
     assert code == 3
     assert "internal error: RuntimeError: kaboom" in output
@@ -237,7 +237,7 @@ def test_tree_shows_every_level_of_a_deep_cascade(
 ) -> None:
     ids = _write_chain(tmp_path / "deep", 50)
     if width is not None:  # a terminal that wide; None: piped (not a terminal)
-        monkeypatch.setattr("pcontract.tables.wide", lambda out: width)
+        monkeypatch.setattr("pcontract.render.tables.wide", lambda out: width)
     code, output = run("tree", str(tmp_path / "deep"))
     assert code == 0, output
     lines = output.splitlines()
@@ -348,7 +348,7 @@ LOADING_COMMANDS = ("validate", "score", "rank", "report", "site", "cascade", "t
 def test_every_command_that_loads_files_takes_the_loader_limits() -> None:
     import typer.main
 
-    from pcontract import files
+    from pcontract.files import reading as files
 
     group = typer.main.get_command(app)
     defaults = {
@@ -427,7 +427,8 @@ def test_a_raised_limit_holds_for_every_read_of_the_command(
 def test_every_format_option_offers_exactly_its_registry_keys() -> None:
     from typing import get_args
 
-    from pcontract import cli, diff_render, reporters, reports, rule_pages, tables
+    from pcontract.cli import app as cli
+    from pcontract.render import diff_render, reporters, reports, rule_pages, tables
 
     assert get_args(cli.ValidateFormat) == tuple(reporters.REPORTERS)
     assert get_args(cli.ScoreFormat) == tuple(tables.SCORE_FORMATS)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from pcontract.checker import Options, check_paths
-from pcontract.config import ConfigError, find_file, load, resolve, split_codes
+from pcontract.checking.checker import Options, check_paths
+from pcontract.checking.config import ConfigError, find_file, load, resolve, split_codes
 from pcontract.problems import Problem, Severity
-from pcontract.rule_pages import examples
-from pcontract.rules import RULES
+from pcontract.render.rule_pages import examples
+from pcontract.rules.registry import RULES
 from tests.conftest import TESTS, run
 
 # A contract whose only problem is a target below its baseline (PC401).

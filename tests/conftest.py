@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pcontract.cli import app
+from pcontract.cli.app import app
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

@@ -14,17 +14,17 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from pcontract.cli import app
-from pcontract.diff import (
+from pcontract.cli.app import app
+from pcontract.files.reading import Limits
+from pcontract.model import Contract
+from pcontract.negotiation.diff import (
     LOWERED_AFTER_SIGNING,
     SIGNED_CHANGED,
     compare,
     diff_versions,
 )
-from pcontract.files import Limits
-from pcontract.model import Contract
+from pcontract.negotiation.versions import FileSource, Reader, parse
 from pcontract.problems import Severity
-from pcontract.versions import FileSource, Reader, parse
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()

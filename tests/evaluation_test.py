@@ -12,7 +12,7 @@ import json
 import shutil
 from pathlib import Path
 
-from pcontract.cli import app
+from pcontract.cli.app import app
 from tests.conftest import EXAMPLES, TREE, run, runner
 
 

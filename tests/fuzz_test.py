@@ -29,16 +29,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pcontract import tables
-from pcontract.checker import check_paths
+from pcontract.checking.checker import check_paths
 from pcontract.errors import PcontractError
-from pcontract.evaluation import rank_paths, score_files
-from pcontract.files import Limits
-from pcontract.loader import load_bytes
-from pcontract.reporters import REPORTERS
+from pcontract.files.loader import load_bytes
+from pcontract.files.reading import Limits
+from pcontract.render import tables
+from pcontract.render.reporters import REPORTERS
+from pcontract.scoring.evaluation import rank_paths, score_files
 from tests.conftest import EXAMPLES
 
-HAS_REPORTS = importlib.util.find_spec("pcontract.reports") is not None
+HAS_REPORTS = importlib.util.find_spec("pcontract.render.reports") is not None
 SCALE = int(os.environ.get("PCONTRACT_FUZZ_EXAMPLES", "0"))
 
 
@@ -370,7 +370,8 @@ _TEMPLATES: list[Any] = []
 
 
 def _render_card(contract: str, results: str) -> None:
-    from pcontract import evaluation, reports
+    from pcontract.render import reports
+    from pcontract.scoring import evaluation
 
     if not _TEMPLATES:
         _TEMPLATES.append(reports.Templates())

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from pcontract.files import MAX_DEPTH_CEILING, Limits
-from pcontract.loader import load, load_bytes
+from pcontract.files.loader import load, load_bytes
+from pcontract.files.reading import MAX_DEPTH_CEILING, Limits
 from tests.conftest import TESTS
 
 HOSTILE = TESTS / "hostile"
@@ -600,8 +600,8 @@ def test_the_loader_does_not_wait_on_a_named_pipe(tmp_path: Path) -> None:
     pipe = tmp_path / "pipe.yaml"
     os.mkfifo(pipe)
     code = (
-        "import sys; from pathlib import Path; from pcontract.files import read_head; "
-        "from pcontract.loader import load; "
+        "import sys; from pathlib import Path; from pcontract.files.reading import read_head; "
+        "from pcontract.files.loader import load; "
         "p = load(Path(sys.argv[1])).problem; print(p.code, p.message); "
         "print(read_head(Path(sys.argv[1]), 100))"
     )

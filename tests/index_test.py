@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pcontract.checker import Options, check_files, discover
-from pcontract.index import (
+from pcontract.checking.checker import Options, check_files, discover
+from pcontract.checking.index import (
     CategoryWeight,
     ContractSummary,
     GuidelinesCategory,

@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from pcontract.cli import app
-from pcontract.config import load, resolve
-from pcontract.scaffold import (
+from pcontract.checking.config import load, resolve
+from pcontract.cli.app import app
+from pcontract.scaffold.repo import (
     FILES,
     financial_year_on,
     parse_financial_year,
@@ -251,7 +251,7 @@ def test_a_financial_year_out_of_range_is_a_usage_error(tmp_path: Path) -> None:
     )
 )
 def test_every_init_that_succeeds_validates(start: int) -> None:
-    from pcontract.checker import check_paths
+    from pcontract.checking.checker import check_paths
     from pcontract.errors import UsageError
 
     year = f"{start:04d}/{start + 1:04d}"

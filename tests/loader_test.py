@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pcontract.files import Limits
-from pcontract.loader import load, load_bytes, locate
+from pcontract.files.loader import load, load_bytes, locate
+from pcontract.files.reading import Limits
 
 
 def problem(data: bytes, limits: Limits | None = None) -> tuple[str, int, int, str]:

@@ -1,7 +1,7 @@
 """One numeric policy: validate refuses what no command can use, and every
 command handles every number that validate accepts.
 
-The policy (``pcontract.numbers``): numbers lie within ±10^15 and have at most 6
+The policy (``pcontract.files.numbers``): numbers lie within ±10^15 and have at most 6
 decimal places, exactly as written. Numbers outside it are refused by the loader
 (PC009) with their line and column; numbers at its edges go through score, rank,
 roll-up, report, diff and cascade without an internal error (exit 3).
@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pcontract import numbers
-from pcontract.loader import load_bytes
+from pcontract.files import numbers
+from pcontract.files.loader import load_bytes
 from tests.conftest import EXAMPLES, TESTS, run
 
 GUIDELINES = TESTS / "data" / "tree" / "guidelines" / "fy2024-25.yaml"

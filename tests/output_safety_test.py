@@ -35,14 +35,14 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from typer.testing import CliRunner
 
-from pcontract import tables
-from pcontract.checker import Report
-from pcontract.cli import app
+from pcontract.checking.checker import Report
+from pcontract.cli.app import app
 from pcontract.problems import Problem, Severity
-from pcontract.reporters import REPORTERS, safe_text
+from pcontract.render import tables
+from pcontract.render.reporters import REPORTERS, safe_text
 from tests.conftest import TESTS
 
-HAS_REPORTS = importlib.util.find_spec("pcontract.reports") is not None
+HAS_REPORTS = importlib.util.find_spec("pcontract.render.reports") is not None
 TREE = TESTS / "data" / "tree"
 runner = CliRunner()
 
@@ -196,7 +196,8 @@ def test_score_md_keeps_the_table_whole(hostile_tree: Path) -> None:
 
 
 def _card(root: Path, fmt: str) -> str:
-    from pcontract import evaluation, reports
+    from pcontract.render import reports
+    from pcontract.scoring import evaluation
 
     inputs = evaluation.load_card(
         str(root / "contracts" / "moina.yaml"), str(root / "contracts" / "results.yaml")
@@ -216,7 +217,8 @@ def test_html_card_escapes_names(hostile_tree: Path) -> None:
 def test_html_site_escapes_names(hostile_tree: Path) -> None:
     if not HAS_REPORTS:
         return
-    from pcontract import evaluation, reports
+    from pcontract.render import reports
+    from pcontract.scoring import evaluation
 
     files = reports.render_site(evaluation.load_site([str(hostile_tree)]))
     assert [name for name, _ in files] == ["cards/moina-2024-25.html", "index.html"]
@@ -312,7 +314,7 @@ def test_control_characters_in_values_give_valid_json(tmp_path: Path, fmt: str) 
 
 def test_score_json_is_valid_with_a_huge_achievement(tmp_path: Path) -> None:
     """An achievement of 10^11 %, from the largest actual validate accepts (10^15,
-    see pcontract.numbers): JSON never holds Infinity."""
+    see pcontract.files.numbers): JSON never holds Infinity."""
     root = tmp_path / "tree"
     shutil.copytree(TREE, root)
     results = root / "contracts" / "results.yaml"
@@ -383,7 +385,7 @@ def test_reporters_always_write_valid_output(file: str, message: str, hint: str)
 
 def test_sarif_keeps_a_backslash_in_a_file_name() -> None:
     """On POSIX a backslash is part of the name, not a folder separator."""
-    from pcontract.reporters import sarif_uri
+    from pcontract.render.reporters import sarif_uri
 
     assert sarif_uri("dir/a\\b.yaml") == ("dir/a%5Cb.yaml" if os.sep == "/" else "dir/a/b.yaml")
     assert sarif_uri("caf\u00e9 x.yaml") == "caf%C3%A9%20x.yaml"
@@ -637,7 +639,7 @@ def test_github_annotation_escapes_data_and_properties() -> None:
 def test_a_long_value_is_never_wrapped_onto_a_line_of_its_own(tmp_path: Path) -> None:
     """rich would wrap a long line at the console's width, so that any part of a
     value, such as a forged summary, could start a line: text output soft-wraps."""
-    from pcontract.reporters import text_console
+    from pcontract.render.reporters import text_console
 
     long = "padding " * 40 + FORGED
     out = io.StringIO()
@@ -901,7 +903,7 @@ def test_rank_csv_is_one_record_per_row_for_any_text(
 ) -> None:
     from decimal import Decimal
 
-    from pcontract.ranking import RankRow
+    from pcontract.scoring.ranking import RankRow
 
     ranked = [
         RankRow(n + 1, contract, institution, category, None, Decimal("2.5"), grade, (grade,))
@@ -924,7 +926,7 @@ def _strict(text: str) -> object:
 
 
 def test_json_text_writes_null_for_what_is_not_finite() -> None:
-    from pcontract.reporters import json_text
+    from pcontract.render.reporters import json_text
 
     text = json_text({"a": math.nan, "b": [math.inf, -math.inf, 1.5], "c": "\ud800"})
     assert _strict(text) == {"a": None, "b": [None, None, 1.5], "c": "\\ud800"}
@@ -991,7 +993,7 @@ def test_every_json_writer_is_strict(tmp_path: Path) -> None:
 def test_diff_json_values_that_are_not_finite_are_null() -> None:
     from decimal import Decimal
 
-    from pcontract.diff_render import _json_value
+    from pcontract.render.diff_render import _json_value
 
     assert _json_value([Decimal("Infinity"), Decimal("-Infinity"), Decimal("NaN")]) == [None] * 3
     assert _json_value(Decimal(10) ** 400) == 10**400

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pcontract import loader
+from pcontract.files import loader
 from tests.conftest import EXAMPLES, TESTS, run
 
 MOINA = EXAMPLES / "moina"
@@ -102,8 +102,8 @@ def test_cascade_checks_the_contract_and_the_plan_once(loads: Counter[str], tmp_
 
 
 def test_a_file_named_twice_in_one_run_is_checked_once(loads: Counter[str]) -> None:
-    from pcontract.checker import Options
-    from pcontract.pipeline import Pipeline, explicit
+    from pcontract.checking.checker import Options
+    from pcontract.checking.pipeline import Pipeline, explicit
 
     pipeline = Pipeline(Options())
     contract = str(MOINA / "contract.yaml")

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from pcontract.cli import app
+from pcontract.cli.app import app
 from tests.conftest import ROOT, TESTS
 
 runner = CliRunner()

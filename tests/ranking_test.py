@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 from pcontract.errors import PcontractError
 from pcontract.model import Contract, Guidelines, Results
-from pcontract.ranking import RankRow, rank
-from pcontract.scoring import ContractScore, score
+from pcontract.scoring.method import ContractScore, score
+from pcontract.scoring.ranking import RankRow, rank
 from tests.conftest import EXAMPLES, run
 from tests.scoring_test import KENYA, SPAS_RAW
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import typer
 
-from pcontract.cli import app
-from pcontract.rule_pages import all_pages, page, rules_table
-from pcontract.rules import RULES
+from pcontract.cli.app import app
+from pcontract.render.rule_pages import all_pages, page, rules_table
+from pcontract.rules.registry import RULES
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

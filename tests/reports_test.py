@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pcontract import evaluation, reports
-from pcontract.cli import app
+from pcontract.cli.app import app
 from pcontract.model import Guidelines
+from pcontract.render import reports
+from pcontract.scoring import evaluation
 from tests.conftest import EXAMPLES, TESTS
 
 runner = CliRunner()

@@ -9,9 +9,9 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from pcontract.cli import app
+from pcontract.cli.app import app
 from pcontract.model import Contract, Results
-from pcontract.rollup import aggregate, families, rollup
+from pcontract.scoring.rollup import aggregate, families, rollup
 from tests.conftest import TESTS
 
 runner = CliRunner()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pcontract.checker import Options, Report, check_paths
-from pcontract.files import Limits
-from pcontract.rule_pages import (
+from pcontract.checking.checker import Options, Report, check_paths
+from pcontract.files.reading import Limits
+from pcontract.render.rule_pages import (
     SECTIONS,
     USE_INSTEAD,
     ExampleFiles,
@@ -19,9 +19,9 @@ from pcontract.rule_pages import (
     render_page,
     sections,
 )
-from pcontract.rule_pages import page as rule_page
-from pcontract.rules import RULES
+from pcontract.render.rule_pages import page as rule_page
 from pcontract.rules.diff import STAGE_DIFF
+from pcontract.rules.registry import RULES
 from pcontract.rules.scoring import STAGE_SCORE
 from tests.conftest import run
 

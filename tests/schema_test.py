@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from pcontract import schema
-from pcontract.loader import load
+from pcontract.checking import schema
+from pcontract.files.loader import load
 from tests.conftest import EXAMPLES, TESTS
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pcontract.rules import RULES
+from pcontract.rules.registry import RULES
 from pcontract.rules.scoring import STAGE_SCORE
 from tests.conftest import TREE, run
 
@@ -93,7 +93,8 @@ def test_rank_json_keeps_each_contracts_warnings_whole(tree: Path) -> None:
 
 
 def test_every_scoring_code_is_a_declared_warning() -> None:
-    from pcontract import rollup, scoring
+    from pcontract.scoring import method as scoring
+    from pcontract.scoring import rollup
 
     codes = {
         value

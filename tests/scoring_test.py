@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from pcontract.errors import PcontractError
 from pcontract.model import Contract, Guidelines, Moderation, Results
-from pcontract.scoring import (
+from pcontract.scoring.method import (
     ContractScore,
     IndicatorScore,
     QuarterProgress,

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from pcontract import evaluation, reports, sandbox
+from pcontract.render import reports, sandbox
+from pcontract.scoring import evaluation
 from tests.conftest import EXAMPLES
 from tests.hostile_test import TIMEOUT, pcontract
 

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from pcontract.checker import FileReport, Report
+from pcontract.checking.checker import FileReport, Report
 from pcontract.problems import Problem, Severity
-from pcontract.reporters import TextReporter
+from pcontract.render.reporters import TextReporter
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -84,7 +84,7 @@ def test_color_can_be_forced_off_a_terminal(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_literal_text_is_never_read_as_markup_and_shows_invisible_marks() -> None:
-    from pcontract.reporters import literal, text_console
+    from pcontract.render.reporters import literal, text_console
 
     out = io.StringIO()
     text = literal("[bold]Ministry[/bold] ::warning::\u200b\x1b[31m", "yellow")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from pcontract import reports
-from pcontract.writer import TEMP_SUFFIX
+from pcontract.files.writer import TEMP_SUFFIX
+from pcontract.render import reports
 from tests.conftest import EXAMPLES, TESTS, run
 
 NEVER = "an input is never overwritten (even with --force)"
@@ -209,7 +209,7 @@ def fsync(fd):
         os.kill(os.getpid(), signal.SIGKILL)
     real_fsync(fd)
 os.fsync = fsync
-from pcontract.cli import main
+from pcontract.cli.app import main
 sys.argv = ["pcontract", *sys.argv[1:]]
 main()
 """
@@ -217,7 +217,9 @@ main()
 
 def _pcontract(*args: str, kill_after: int = 0) -> subprocess.CompletedProcess[str]:
     code = (
-        KILL_AFTER.format(n=kill_after) if kill_after else "from pcontract.cli import main; main()"
+        KILL_AFTER.format(n=kill_after)
+        if kill_after
+        else "from pcontract.cli.app import main; main()"
     )
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code), *args],

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from pcontract.errors import PcontractError, WriteRefused
-from pcontract.writer import remove_stale_temporaries, temp_pattern, write_files
+from pcontract.files.writer import remove_stale_temporaries, temp_pattern, write_files
 
 OLD = b"apiVersion: pcontract/v1\n# the planning officer's edits\n"
 NEW = b"apiVersion: pcontract/v1\n# a fresh draft\n"

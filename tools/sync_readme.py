@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from pcontract.rule_pages import all_pages, rules_table
+from pcontract.render.rule_pages import all_pages, rules_table
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

@@ -1,3 +1,3 @@
-from pcontract.entry import main
+from pcontract.cli.entry import main
 
 main()

@@ -2,7 +2,7 @@
 
 Figures are exact (``Fraction``, ``Decimal``) until they are shown; they are
 rounded only here, halves away from zero, with no decimal context involved (see
-:func:`pcontract.numbers.rounded`). Text, Markdown, HTML, CSV, JSON and the
+:func:`pcontract.files.numbers.rounded`). Text, Markdown, HTML, CSV, JSON and the
 rules' messages all write a number through these functions, so one figure reads
 the same in ``score``, ``rank``, ``diff``, ``report``, ``site`` and ``cascade``.
 """
@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from pcontract.numbers import rounded
+from pcontract.files.numbers import rounded
 
 NONE = "—"  # what a missing figure shows as
 

@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
+from pcontract.checking.index import CascadeLink, ContractSummary, Index, Summary
 from pcontract.formatting import plain as fmt
-from pcontract.index import CascadeLink, ContractSummary, Index, Summary
 from pcontract.model import dec, is_number
 from pcontract.problems import Severity
 from pcontract.rules.base import Finding, finding, tree_rule
@@ -1017,8 +1017,8 @@ def plan_fits_parent(index: Index) -> TreeFindings:
         return
     from pathlib import Path
 
-    from pcontract.cascade import fit_findings
-    from pcontract.checker import Options, Target, check_file
+    from pcontract.cascade.drafts import fit_findings
+    from pcontract.checking.checker import Options, Target, check_file
     from pcontract.model import CascadePlan, Contract
 
     options = Options(limits=index.limits)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from itertools import pairwise
 
-from pcontract import numbers
+from pcontract.files import numbers
 from pcontract.formatting import plain as fmt
 from pcontract.model import ID_RE, CascadePlan, Guidelines, PlanEntry, PlanUnit, Results
 from pcontract.rules.base import Finding, finding, rule
@@ -542,7 +542,7 @@ def plan_units(plan: CascadePlan) -> Iterator[Finding]:
 
 def entry_findings(unit: PlanUnit, entry: PlanEntry) -> Iterator[Finding]:
     """What is wrong with one carried indicator on its own: how its target is set.
-    ``pcontract cascade`` refuses the same entries (see :mod:`pcontract.cascade`)."""
+    ``pcontract cascade`` refuses the same entries (see :mod:`pcontract.cascade.drafts`)."""
     where = f"unit '{unit.id}', indicator {entry.indicator}"
     ways = [
         name

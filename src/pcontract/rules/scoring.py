@@ -5,20 +5,20 @@ made in scoring.py and rollup.py, which use these codes."""
 from __future__ import annotations
 
 from pcontract.problems import Severity
-from pcontract.rollup import (
-    CODE_CANNOT_AGGREGATE,
-    CODE_CHILD_NOT_REPORTED,
-    CODE_PARTIAL_ROLLUP,
-    CODE_REPORTED_DIFFERS,
-)
 from pcontract.rules.base import declare
-from pcontract.scoring import (
+from pcontract.scoring.method import (
     CODE_COLLAPSED_CRITERIA,
     CODE_NO_GRADE_BAND,
     CODE_NO_RESULTS,
     CODE_NOT_REPORTED,
     CODE_NOT_REPORTED_IN_QUARTER,
     CODE_UNKNOWN_INDICATOR,
+)
+from pcontract.scoring.rollup import (
+    CODE_CANNOT_AGGREGATE,
+    CODE_CHILD_NOT_REPORTED,
+    CODE_PARTIAL_ROLLUP,
+    CODE_REPORTED_DIFFERS,
 )
 
 STAGE_SCORE = "score"

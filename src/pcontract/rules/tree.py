@@ -8,8 +8,7 @@ import os
 from collections.abc import Iterator
 from decimal import Decimal
 
-from pcontract.formatting import plain as fmt
-from pcontract.index import (
+from pcontract.checking.index import (
     FALSE,
     NONE,
     NUMBER,
@@ -20,6 +19,7 @@ from pcontract.index import (
     ResultsSummary,
     Summary,
 )
+from pcontract.formatting import plain as fmt
 from pcontract.model import ACTUAL_TYPES, KIND_MILESTONE, fits_actual, parse_date
 from pcontract.problems import Severity
 from pcontract.rules.base import Finding, finding, tree_rule

@@ -11,15 +11,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pcontract.checker import FileReport, Options, discover, locate_all
+from pcontract.checking.checker import FileReport, Options, discover, locate_all
+from pcontract.checking.pipeline import Loaded, Pipeline, contract_guidelines, explicit
 from pcontract.errors import InputError, UsageError
-from pcontract.files import Limits
+from pcontract.files.reading import Limits
 from pcontract.model import CascadePlan, Contract, Guidelines, Results
-from pcontract.pipeline import Loaded, Pipeline, contract_guidelines, explicit
 from pcontract.problems import Problem
-from pcontract.ranking import RankRow, rank
-from pcontract.rollup import families, rollup
-from pcontract.scoring import QUARTERS, ContractScore, score
+from pcontract.scoring.method import QUARTERS, ContractScore, score
+from pcontract.scoring.ranking import RankRow, rank
+from pcontract.scoring.rollup import families, rollup
 
 # Cross-file rules about the shape of the whole tree; scoring one contract does
 # not need the parent or the children to be present.
@@ -56,7 +56,7 @@ def load_for_cascade(
     if not isinstance(plan, CascadePlan):
         raise UsageError(f"{plan_path} is not a CascadePlan document")
     # The rules validate applies to the pair (PC244), located in the plan file.
-    from pcontract.cascade import fit_findings
+    from pcontract.cascade.drafts import fit_findings
     from pcontract.problems import Severity
 
     findings = list(fit_findings(contract, Path(contract_path), plan))

@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import IO, Any, Final
 
 from pcontract import __version__
-from pcontract.diff import (
+from pcontract.formatting import dp, number, scalar, show
+from pcontract.negotiation.diff import (
     ADDED,
     CHANGED,
     DIFF_FORMAT_VERSION,
@@ -22,12 +23,11 @@ from pcontract.diff import (
     DiffReport,
     Projection,
 )
-from pcontract.formatting import dp, number, scalar, show
 from pcontract.problems import Problem
-from pcontract.reporters import json_text, written
-from pcontract.rules import RULES
-from pcontract.scoring import ContractScore
-from pcontract.tables import md, md_table, wide
+from pcontract.render.reporters import json_text, written
+from pcontract.render.tables import md, md_table, wide
+from pcontract.rules.registry import RULES
+from pcontract.scoring.method import ContractScore
 
 ERROR_MARK = "❌"
 WARNING_MARK = "⚠️"
@@ -326,7 +326,7 @@ def render_text(report: DiffReport, out: IO[str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from pcontract.reporters import literal, text_console
+    from pcontract.render.reporters import literal, text_console
 
     console = text_console(out, wide(out))
     console.print(literal(f"Comparing {report.old_label} → {report.new_label}", "bold"))

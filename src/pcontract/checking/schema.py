@@ -27,7 +27,7 @@ API_VERSION = "pcontract/v1"
 
 
 def schema_dir() -> Path:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package
     packaged = here / "schemas"  # an installed wheel
     if packaged.is_dir():
         return packaged
@@ -149,7 +149,7 @@ def _missing_fields(
 
 
 def _wrong_type(error: ValidationError, path: JsonPath, sub: dict[str, Any]) -> Iterator[Problem]:
-    from pcontract.loader import yaml11_boolean_hint
+    from pcontract.files.loader import yaml11_boolean_hint
 
     expected: Any = error.validator_value
     names = [expected] if isinstance(expected, str) else list(expected)
@@ -162,7 +162,7 @@ def _wrong_type(error: ValidationError, path: JsonPath, sub: dict[str, Any]) -> 
 def _not_an_option(
     error: ValidationError, path: JsonPath, sub: dict[str, Any]
 ) -> Iterator[Problem]:
-    from pcontract.loader import yaml11_boolean_hint
+    from pcontract.files.loader import yaml11_boolean_hint
 
     instance = error.instance
     expected: Any = error.validator_value

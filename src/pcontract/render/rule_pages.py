@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pcontract.errors import UsageError
-from pcontract.reporters import json_text
+from pcontract.render.reporters import json_text
 
 if TYPE_CHECKING:
     from pcontract.rules.base import Rule
@@ -80,7 +80,7 @@ class Examples:
 
 
 def _rules() -> dict[str, Rule]:
-    from pcontract.rules import RULES
+    from pcontract.rules.registry import RULES
 
     return RULES
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
-from pcontract import files, gitrev, loader
-from pcontract.checker import Options, check_bytes
+from pcontract.checking.checker import Options, check_bytes
 from pcontract.errors import InputError, UsageError
-from pcontract.files import Limits
+from pcontract.files import gitrev, loader
+from pcontract.files import reading as files
+from pcontract.files.reading import Limits
 from pcontract.model import Contract, Document, Guidelines, Results
 from pcontract.problems import Problem, Severity
 

@@ -1,12 +1,12 @@
 """The document pipeline of one run: each input checked once.
 
-:func:`pcontract.checker.check_file` is the one function that turns a file's bytes
+:func:`pcontract.checking.checker.check_file` is the one function that turns a file's bytes
 into a checked document and its problems. A :class:`Pipeline` remembers what it
 checked, by real path, so that a command reading the same contract or guidelines
 more than once (``report --quarterly`` scores a contract against two results
 files) checks each input once. ``validate`` checks each file once by construction
-and uses :func:`pcontract.checker.check_paths` directly; ``diff`` checks the bytes
-of each version with :func:`pcontract.checker.check_bytes`.
+and uses :func:`pcontract.checking.checker.check_paths` directly; ``diff`` checks the bytes
+of each version with :func:`pcontract.checking.checker.check_bytes`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pcontract.checker import (
+from pcontract.checking.checker import (
     FileReport,
     Options,
     Target,
@@ -25,9 +25,9 @@ from pcontract.checker import (
     check_tree,
     finish,
 )
+from pcontract.checking.index import guidelines_file
 from pcontract.errors import InputError, UsageError
-from pcontract.files import real
-from pcontract.index import guidelines_file
+from pcontract.files.reading import real
 from pcontract.model import Contract, Guidelines, Results
 from pcontract.problems import Problem
 

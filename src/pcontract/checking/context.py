@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from pcontract.checker import (
+from pcontract.checking.checker import (
     Options,
     Report,
     build_index,
@@ -27,7 +27,7 @@ from pcontract.checker import (
     discover,
     finish,
 )
-from pcontract.index import real
+from pcontract.checking.index import real
 
 
 def check_with_context(

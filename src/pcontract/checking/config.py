@@ -126,7 +126,7 @@ def find_file(start: Path | None = None) -> Path | None:
 def _expand(items: Sequence[str], source: _Source, what: str) -> set[str]:
     """The configurable codes that codes and prefixes name. A load or schema rule
     named in a select is always on anyway; named in an ignore, it is an error."""
-    from pcontract.rules import RULES
+    from pcontract.rules.registry import RULES
 
     codes: set[str] = set()
     for item in items:
@@ -186,7 +186,7 @@ def _parse(source: _Source) -> dict[str, object]:
 
 
 def _severities(value: object, source: _Source) -> list[tuple[str, Severity | None]]:
-    from pcontract.rules import RULES
+    from pcontract.rules.registry import RULES
 
     if not isinstance(value, dict):
         raise source.error(
@@ -277,7 +277,7 @@ def resolve(
     path = config_file or (find_file() if discover else None)
     if path is None and select is None and not ignore:
         return None
-    from pcontract.rules import RULES
+    from pcontract.rules.registry import RULES
 
     layers: list[Layer] = []
     severity: list[tuple[str, Severity | None]] = []

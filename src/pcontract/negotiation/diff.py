@@ -2,7 +2,7 @@
 rules the changes break.
 
 Versions come from files, folders (contracts matched by id) or git revisions
-(read by :mod:`pcontract.versions` through :mod:`pcontract.gitrev`). Every YAML
+(read by :mod:`pcontract.negotiation.versions` through :mod:`pcontract.files.gitrev`). Every YAML
 file is read by the one loader and checked against its schema; the semantic rules
 are *not* required to pass, since reporting a negotiation that breaks them is the
 point.
@@ -36,12 +36,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Final
 
-from pcontract import gitrev
-from pcontract.checker import YAML_SUFFIXES, discover
+from pcontract.checking.checker import YAML_SUFFIXES, discover
+from pcontract.checking.index import ContractSummary, GuidelinesSummary, Index, summarize
 from pcontract.errors import PcontractError, UsageError
-from pcontract.files import Limits
+from pcontract.files import gitrev
+from pcontract.files.reading import Limits
 from pcontract.formatting import show as _show
-from pcontract.index import ContractSummary, GuidelinesSummary, Index, summarize
 from pcontract.model import (
     CRITERIA_ORDER,
     KIND_DECREASE,
@@ -55,10 +55,7 @@ from pcontract.model import (
     is_number,
     parse_date,
 )
-from pcontract.problems import JsonPath, Problem, Severity
-from pcontract.rules import RULES
-from pcontract.scoring import ContractScore, score
-from pcontract.versions import (
+from pcontract.negotiation.versions import (
     FileSource,
     GitSource,
     Reader,
@@ -67,6 +64,9 @@ from pcontract.versions import (
     load_results,
     place,
 )
+from pcontract.problems import JsonPath, Problem, Severity
+from pcontract.rules.registry import RULES
+from pcontract.scoring.method import ContractScore, score
 
 _DEFAULT_LIMITS: Final = Limits()
 

@@ -15,9 +15,9 @@ from sys import intern
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 # Where real paths are made; kept importable from here.
-from pcontract.files import Limits
-from pcontract.files import forget_folders as forget_folders
-from pcontract.files import real as real
+from pcontract.files.reading import Limits
+from pcontract.files.reading import forget_folders as forget_folders
+from pcontract.files.reading import real as real
 from pcontract.problems import JsonPath
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ A subclass of libyaml's safe loader with a YAML 1.2-like core schema:
 - mapping keys are always the key's text, never a number or a boolean;
 - duplicate keys, non-scalar keys, merge keys and tags other than the core ones are
   refused, and so are ``.inf``/``.nan`` and numbers too large for a float;
-- every number is within the range pcontract computes with (:mod:`pcontract.numbers`);
+- every number is within the range pcontract computes with (:mod:`pcontract.files.numbers`);
 - aliases are refused unless a cap is given; when allowed, an alias may not refer
   to a node that contains it, and the document with its aliases expanded must stay
   within the value and depth limits (no "billion laughs");
@@ -31,8 +31,8 @@ from typing import Any, ClassVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from pcontract import numbers
-from pcontract.files import MAX_DEPTH_CEILING, Limits, UnreadableFile, read_limited
+from pcontract.files import numbers
+from pcontract.files.reading import MAX_DEPTH_CEILING, Limits, UnreadableFile, read_limited
 from pcontract.problems import JsonPath, Problem, Severity
 
 # libyaml's composer recurses in C; it was seen to crash between 10,000 and 100,000

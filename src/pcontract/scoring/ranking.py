@@ -19,7 +19,7 @@ from typing import Final
 
 from pcontract.errors import PcontractError
 from pcontract.problems import Problem
-from pcontract.scoring import NO_RESULTS, NOT_SCORED_ALL_NA, ContractScore
+from pcontract.scoring.method import NO_RESULTS, NOT_SCORED_ALL_NA, ContractScore
 
 NO_RESULTS_FLAG: Final = NO_RESULTS
 NOT_SCORED_FLAG: Final = NOT_SCORED_ALL_NA

@@ -12,6 +12,6 @@ def main() -> None:
 
         sys.stdout.write(f"pcontract {__version__}\n")
         return
-    from pcontract.cli import main as cli_main
+    from pcontract.cli.app import main as cli_main
 
     cli_main()

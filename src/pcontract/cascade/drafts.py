@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from pcontract import loader, numbers
 from pcontract.errors import PcontractError
-from pcontract.files import what_is
+from pcontract.files import loader, numbers
+from pcontract.files.reading import what_is
+from pcontract.files.writer import Inputs, not_a_folder, write_files
 from pcontract.formatting import plain, scalar
 from pcontract.model import (
     ID_RE,
@@ -43,7 +44,6 @@ from pcontract.model import (
 from pcontract.problems import Severity
 from pcontract.rules.base import Finding, finding
 from pcontract.rules.documents import entry_findings, weight_findings
-from pcontract.writer import Inputs, not_a_folder, write_files
 
 if TYPE_CHECKING:
     from pcontract.rules.base import Rule
@@ -245,7 +245,7 @@ def _guidelines_path(contract: Contract, contract_file: Path, out_dir: Path) -> 
     """The parent's guidelines path, rewritten to be relative to ``out_dir``."""
     if not contract.guidelines:
         return None
-    from pcontract.index import guidelines_file
+    from pcontract.checking.index import guidelines_file
 
     target = guidelines_file(os.path.realpath(contract_file), contract.guidelines)
     real_out = os.path.realpath(out_dir)
@@ -408,7 +408,7 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
     Contract schema and the Contract rules; the split targets of an indicator with
     ``aggregation: sum`` must add up to its target as PC310 requires.
     """
-    from pcontract.rules import rules_for
+    from pcontract.rules.registry import rules_for
 
     if plan.parent != contract.id:
         yield finding(("parent",), f"the plan is for contract '{plan.parent}', not '{contract.id}'")
@@ -469,7 +469,7 @@ def _entry_findings(contract: Contract, unit: PlanUnit) -> Iterator[Finding]:
 
 def _draft_problems(draft: Draft, contract_rules: Sequence[Rule]) -> list[str]:
     """What the Contract schema, then the Contract rules, say of a draft."""
-    from pcontract import schema
+    from pcontract.checking import schema
 
     data = loader.load_bytes(draft.text.encode("utf-8"), str(draft.path)).data
     wrong = [f"{item.message}" for item in schema.check("Contract", data)]
@@ -578,7 +578,7 @@ def write_drafts(
 ) -> list[Path]:
     """Write the drafts atomically; returns the paths written. ``inputs`` are the
     files the command read (see :func:`cascade_inputs`); see
-    :func:`pcontract.writer.write_files` for what is refused."""
+    :func:`pcontract.files.writer.write_files` for what is refused."""
     drafts = list(drafts)
     root = drafts[0].path.parent if drafts else None  # every draft goes into --out
     return write_files(
@@ -758,7 +758,7 @@ def emit_yaml(document: dict[str, Any]) -> str:
     """Block-style YAML as a person writes it, keys in the given order.
 
     Strings are quoted only where plain text would read as something else; the
-    output reads back through :mod:`pcontract.loader` to the same data.
+    output reads back through :mod:`pcontract.files.loader` to the same data.
     """
     if not document:
         return "{}\n"

@@ -1,7 +1,7 @@
 """Reporters for ``validate`` (text, json, github and sarif), and what every
 command's output shares.
 
-Each reporter turns a :class:`~pcontract.checker.Report` into output; they sit in
+Each reporter turns a :class:`~pcontract.checking.checker.Report` into output; they sit in
 a registry keyed by ``--format``, as every command's renderers do (see
 ``tables.SCORE_FORMATS``, ``tables.RANK_FORMATS``, ``diff_render.DIFF_FORMATS``
 and ``reports.CARD_TEMPLATES``). Text from YAML files is never interpreted: rich
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from pcontract.checker import Report
+    from pcontract.checking.checker import Report
 
 T = TypeVar("T")
 
@@ -283,7 +283,7 @@ class JsonReporter(Reporter):
     name = "json"
 
     def report(self, report: Report, out: IO[str]) -> None:
-        from pcontract.rules import RULES
+        from pcontract.rules.registry import RULES
 
         errors, warnings = report.counts
         payload = {
@@ -318,7 +318,7 @@ class GithubReporter(Reporter):
     name = "github"
 
     def report(self, report: Report, out: IO[str]) -> None:
-        from pcontract.rules import RULES
+        from pcontract.rules.registry import RULES
 
         for problem in report.problems:
             level = "error" if problem.is_error else "warning"
@@ -342,7 +342,7 @@ class SarifReporter(Reporter):
     name = "sarif"
 
     def report(self, report: Report, out: IO[str]) -> None:
-        from pcontract.rules import RULES
+        from pcontract.rules.registry import RULES
 
         used = sorted({p.code for p in report.problems})
         rules = [

@@ -2,7 +2,7 @@
 
 Core code: no printing, no exits, no typer or rich. The flow is
 
-1. load: :func:`pcontract.evaluation.load_card` and ``load_site`` validate and
+1. load: :func:`pcontract.scoring.evaluation.load_card` and ``load_site`` validate and
    score the inputs, each once, and keep the documents a card needs beyond the
    scores (parties, status, the guidelines' bands and rules);
 2. view: turn them into a plain, JSON-like dict of display strings and chart
@@ -32,9 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from pcontract import sandbox
 from pcontract.errors import UsageError
-from pcontract.evaluation import CardInputs, SiteInputs
 from pcontract.formatting import dp, show
 from pcontract.model import (
     KIND_BINARY,
@@ -44,8 +42,11 @@ from pcontract.model import (
     Guidelines,
     Results,
 )
-from pcontract.sandbox import TemplateError
-from pcontract.scoring import (
+from pcontract.render import sandbox
+from pcontract.render.sandbox import TemplateError
+from pcontract.render.tables import md
+from pcontract.scoring.evaluation import CardInputs, SiteInputs
+from pcontract.scoring.method import (
     METHOD_PERCENTAGE,
     NO_RESULTS,
     NOT_SCORED_ALL_NA,
@@ -58,7 +59,6 @@ from pcontract.scoring import (
     neutral_score,
     round4,
 )
-from pcontract.tables import md
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader, Environment
@@ -677,7 +677,7 @@ def default_template_dir() -> Path:
     packaged = resources.files("pcontract") / "templates"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "templates"
+    return Path(__file__).resolve().parents[3] / "templates"
 
 
 class MdText(str):
@@ -698,8 +698,8 @@ def _confined_loader(folder: Path) -> BaseLoader:
     from jinja2 import FileSystemLoader
     from jinja2.exceptions import TemplateNotFound
 
-    from pcontract.files import note_read
-    from pcontract.writer import inside
+    from pcontract.files.reading import note_read
+    from pcontract.files.writer import inside
 
     class ConfinedLoader(FileSystemLoader):
         def get_source(
@@ -723,8 +723,8 @@ def _user_loader(folder: Path) -> BaseLoader:
     from jinja2.exceptions import TemplateNotFound
     from jinja2.loaders import split_template_path
 
-    from pcontract.files import Limits, UnreadableFile, read_limited
-    from pcontract.writer import inside
+    from pcontract.files.reading import Limits, UnreadableFile, read_limited
+    from pcontract.files.writer import inside
 
     class UserLoader(BaseLoader):
         def get_source(
@@ -754,7 +754,7 @@ def _user_loader(folder: Path) -> BaseLoader:
 
 
 def _note_template_files(folder: Path) -> None:
-    from pcontract.files import note_read
+    from pcontract.files.reading import note_read
 
     for parent, folders, names in os.walk(folder):
         folders[:] = [f for f in folders if not os.path.islink(os.path.join(parent, f))]
@@ -765,7 +765,7 @@ def _note_template_files(folder: Path) -> None:
 class Templates:
     """The report templates: ``folder`` (if given) first, then the defaults.
 
-    Templates from ``folder`` are bounded (see :mod:`pcontract.sandbox`): guarded
+    Templates from ``folder`` are bounded (see :mod:`pcontract.render.sandbox`): guarded
     in the sandbox, streamed with an output limit, and rendered in a child process
     with a memory cap and a time limit per file. The shipped templates are trusted
     and rendered in-process."""

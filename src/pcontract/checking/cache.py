@@ -71,11 +71,11 @@ def _code_fingerprint() -> str:
     """A hash of pcontract's own code and schemas, so that a changed rule never
     reuses an old verdict, even without a version bump."""
     digest = hashlib.sha256(f"{__version__}/{FORMAT}".encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
-    from pcontract.schema import schema_dir
+    from pcontract.checking.schema import schema_dir
 
     for path in sorted(schema_dir().glob("*.schema.json")):
         digest.update(path.name.encode())
@@ -196,7 +196,7 @@ class Cache:
     def state(self, path: str, limits: Any) -> str:
         """What a file outside the run is now: its entry key, or why it has none.
         A run is reused only if every such file is still in the same state."""
-        from pcontract.files import UnreadableFile, read_limited
+        from pcontract.files.reading import UnreadableFile, read_limited
 
         try:
             return self.key(read_limited(Path(path), limits))
@@ -292,7 +292,7 @@ def _problem(file: str, row: list[Any]) -> Problem:
 
 def encode(report: Any) -> dict[str, Any]:
     """A FileReport as JSON, without its file names."""
-    from pcontract.index import summary_to_json
+    from pcontract.checking.index import summary_to_json
 
     return {
         "kind": report.kind,
@@ -310,7 +310,7 @@ _DAMAGED = (ValueError, KeyError, TypeError, IndexError, AttributeError)
 def decode(text: str, file: str, source: str) -> dict[str, Any] | None:
     """The fields of a FileReport for ``file``, from an entry; None if the entry
     is damaged."""
-    from pcontract.index import summary_from_json
+    from pcontract.checking.index import summary_from_json
 
     try:
         value = json.loads(text)
@@ -336,7 +336,7 @@ def encode_run(
     """A whole run: each file's verdict, the cross-file problems, and what those
     rules read outside the files: the Guidelines read as context (by their state
     now) and where each contract's guidelines path led."""
-    from pcontract.index import guidelines_path
+    from pcontract.checking.index import guidelines_path
 
     resolved = {
         guidelines_path(c.source, c.guidelines): c.guidelines_source
@@ -357,7 +357,7 @@ def decode_run(
     """The FileReport fields of each target and the cross-file problems of a stored
     run, or None if anything it depends on outside the files has changed (or the
     entry is damaged). The reports carry no summaries: nothing needs them."""
-    from pcontract.files import real
+    from pcontract.files.reading import real
 
     try:
         if len(run["files"]) != len(targets):

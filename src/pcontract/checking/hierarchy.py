@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from pcontract.index import ContractSummary, Index
+from pcontract.checking.index import ContractSummary, Index
 
 REPEAT_CYCLE: Final = "cycle"  # the contract is above this line: parent links loop
 REPEAT_SHOWN: Final = "shown above"  # already drawn elsewhere (contracts sharing an id)

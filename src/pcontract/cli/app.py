@@ -22,7 +22,7 @@ import typer
 
 from pcontract import __version__
 from pcontract.errors import InputError, PcontractError
-from pcontract.files import Limits
+from pcontract.files.reading import Limits
 
 app = typer.Typer(
     name="pcontract",
@@ -43,15 +43,15 @@ _state = {"debug": False}
 
 
 def _err(message: str) -> None:
-    from pcontract.reporters import safe_text
+    from pcontract.render.reporters import safe_text
 
     typer.echo(f"pcontract: {safe_text(message)}", err=True)
 
 
 def _print_input_problems(error: InputError) -> None:
-    from pcontract.checker import Report
+    from pcontract.checking.checker import Report
     from pcontract.problems import Problem
-    from pcontract.reporters import TextReporter
+    from pcontract.render.reporters import TextReporter
 
     problems = [p for p in error.problems if isinstance(p, Problem)]
     TextReporter().report(Report([], sorted(problems)), sys.stderr)
@@ -125,7 +125,7 @@ _LIMIT_OPTIONS: Final = {
 
 def _reads_files(command: Callable[..., None]) -> Callable[..., None]:
     """Give ``command`` the loader's limits as options (``--max-bytes`` …), with
-    the defaults of :class:`~pcontract.files.Limits`, and pass them to it as one
+    the defaults of :class:`~pcontract.files.reading.Limits`, and pass them to it as one
     ``limits``."""
     signature = inspect.signature(command, eval_str=True)
     defaults = Limits()
@@ -242,10 +242,10 @@ def validate(
     def body() -> int:
         from pathlib import Path
 
-        from pcontract.cache import default_dir
-        from pcontract.checker import Options, check_paths
-        from pcontract.config import resolve, split_codes
-        from pcontract.reporters import REPORTERS
+        from pcontract.checking.cache import default_dir
+        from pcontract.checking.checker import Options, check_paths
+        from pcontract.checking.config import resolve, split_codes
+        from pcontract.render.reporters import REPORTERS
 
         options = Options(
             strict=strict,
@@ -255,7 +255,7 @@ def validate(
             cache_dir=None if no_cache else (Path(cache_dir) if cache_dir else default_dir()),
         )
         if context:
-            from pcontract.context import check_with_context
+            from pcontract.checking.context import check_with_context
 
             report = check_with_context(paths, context, options)
         else:
@@ -273,7 +273,7 @@ def schema_command(
     """Print the JSON Schema for one document kind."""
 
     def body() -> int:
-        from pcontract import schema
+        from pcontract.checking import schema
 
         sys.stdout.write(schema.schema_text(kind))
         return EXIT_OK
@@ -294,7 +294,7 @@ def rules_command(
     code, print that rule's page: what it checks, why, and an example."""
 
     def body() -> int:
-        from pcontract.rule_pages import render_list, render_page
+        from pcontract.render.rule_pages import render_list, render_page
 
         if code is None:
             sys.stdout.write(render_list(output_format))
@@ -334,9 +334,9 @@ def score(
     """
 
     def body() -> int:
-        from pcontract.checker import Options
-        from pcontract.evaluation import score_files
-        from pcontract.tables import SCORE_FORMATS
+        from pcontract.checking.checker import Options
+        from pcontract.render.tables import SCORE_FORMATS
+        from pcontract.scoring.evaluation import score_files
 
         options = Options(limits=limits)
         scored = score_files(contract, results, guidelines, options, rollup_paths=rollup)
@@ -372,10 +372,10 @@ def rank(
     """
 
     def body() -> int:
-        from pcontract.checker import Options
-        from pcontract.evaluation import rank_paths
-        from pcontract.reporters import with_progress
-        from pcontract.tables import RANK_FORMATS
+        from pcontract.checking.checker import Options
+        from pcontract.render.reporters import with_progress
+        from pcontract.render.tables import RANK_FORMATS
+        from pcontract.scoring.evaluation import rank_paths
 
         options = Options(limits=limits)
         ranked = with_progress(
@@ -413,11 +413,11 @@ def cascade(
     def body() -> int:
         from pathlib import Path
 
-        from pcontract.cascade import cascade_inputs, plan_cascade, write_drafts
-        from pcontract.checker import Options
-        from pcontract.evaluation import load_for_cascade
-        from pcontract.files import recording_reads
-        from pcontract.reporters import wrote_lines
+        from pcontract.cascade.drafts import cascade_inputs, plan_cascade, write_drafts
+        from pcontract.checking.checker import Options
+        from pcontract.files.reading import recording_reads
+        from pcontract.render.reporters import wrote_lines
+        from pcontract.scoring.evaluation import load_for_cascade
 
         options = Options(limits=limits)
         with recording_reads() as read:
@@ -425,7 +425,7 @@ def cascade(
         drafts = plan_cascade(parent, Path(contract), cascade_plan, Path(out), plan_file=Path(plan))
         inputs = [*read, *cascade_inputs(parent, Path(contract), Path(plan))]
         if dry_run:
-            from pcontract.tables import cascade_dry_run
+            from pcontract.render.tables import cascade_dry_run
 
             cascade_dry_run(drafts, force, sys.stdout)
             return EXIT_OK
@@ -446,9 +446,9 @@ def tree(
     indicators its children carry."""
 
     def body() -> int:
-        from pcontract import hierarchy
-        from pcontract.checker import Options, build_index, check_file, discover
-        from pcontract.tables import tree_text
+        from pcontract.checking import hierarchy
+        from pcontract.checking.checker import Options, build_index, check_file, discover
+        from pcontract.render.tables import tree_text
 
         options = Options(limits=limits)
         files = [check_file(t, options) for t in discover(paths)]
@@ -506,9 +506,9 @@ def diff(
     """
 
     def body() -> int:
-        from pcontract.diff import diff_git, diff_paths
-        from pcontract.diff_render import DIFF_FORMATS
         from pcontract.errors import UsageError
+        from pcontract.negotiation.diff import diff_git, diff_paths
+        from pcontract.render.diff_render import DIFF_FORMATS
 
         given = paths or []
         if git is not None:
@@ -545,8 +545,8 @@ def init(
     def body() -> int:
         from pathlib import Path
 
-        from pcontract.reporters import wrote_lines
-        from pcontract.scaffold import scaffold
+        from pcontract.render.reporters import wrote_lines
+        from pcontract.scaffold.repo import scaffold
 
         written = scaffold(Path(directory), financial_year, force=force)
         wrote_lines(written, sys.stdout, next_step=f"pcontract validate {directory}")
@@ -604,9 +604,10 @@ def report(
     def body() -> int:
         from pathlib import Path
 
-        from pcontract import evaluation, reports
-        from pcontract.files import recording_reads
-        from pcontract.writer import write_files
+        from pcontract.files.reading import recording_reads
+        from pcontract.files.writer import write_files
+        from pcontract.render import reports
+        from pcontract.scoring import evaluation
 
         folder = out is not None and reports.names_a_folder(out)
         fmt: str | None = output_format
@@ -661,10 +662,11 @@ def site(
     def body() -> int:
         from pathlib import Path
 
-        from pcontract import evaluation, reports
-        from pcontract.files import recording_reads
-        from pcontract.reporters import with_progress
-        from pcontract.writer import write_files
+        from pcontract.files.reading import recording_reads
+        from pcontract.files.writer import write_files
+        from pcontract.render import reports
+        from pcontract.render.reporters import with_progress
+        from pcontract.scoring import evaluation
 
         with recording_reads() as read:
             templates = reports.Templates(template)

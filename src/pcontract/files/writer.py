@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pcontract.errors import PcontractError, WriteRefused
-from pcontract.files import what_is
+from pcontract.files.reading import what_is
 
 if sys.platform != "win32":
     import fcntl

@@ -17,18 +17,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pcontract.errors import UsageError
-from pcontract.files import Limits, UnreadableFile, forget_folders, read_head, read_limited, real
+from pcontract.files.reading import (
+    Limits,
+    UnreadableFile,
+    forget_folders,
+    read_head,
+    read_limited,
+    real,
+)
 from pcontract.problems import Problem, Severity, count
 
 # The loader, the schemas, the model and the rules are imported where they are
 # used: a warm run whose files all come from the cache never needs them, and
 # importing them would be a fifth of its time.
 if TYPE_CHECKING:
-    from pcontract.cache import Cache
-    from pcontract.config import RuleConfig
-    from pcontract.index import Index, Summary
+    from pcontract.checking.cache import Cache
+    from pcontract.checking.config import RuleConfig
+    from pcontract.checking.index import Index, Summary
     from pcontract.model import Document
-    from pcontract.rules import Finding
+    from pcontract.rules.registry import Finding
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -199,7 +206,7 @@ def _walk(root: str, seen: set[str], found: list[Target], named: Collection[str]
 
 
 def _problem(file: str, node: Any, finding: Finding, code: str, severity: Severity) -> Problem:
-    from pcontract.loader import locate
+    from pcontract.files.loader import locate
 
     line, column = locate(node, finding.path, finding.at_key)
     return replace(finding, file=file, line=line, column=column, code=code, severity=severity)
@@ -207,7 +214,8 @@ def _problem(file: str, node: Any, finding: Finding, code: str, severity: Severi
 
 def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
     """PC010, when the document is not a mapping with a known ``kind``."""
-    from pcontract import loader, schema
+    from pcontract.checking import schema
+    from pcontract.files import loader
 
     path: tuple[str, ...] = ()
     if not isinstance(data, dict):
@@ -254,10 +262,11 @@ def check_file(
 ) -> FileReport:
     """Check one file on its own (``content``: its bytes, when already read). Never
     raises for bad input."""
-    from pcontract import loader, schema
-    from pcontract.index import summarize
+    from pcontract.checking import schema
+    from pcontract.checking.index import summarize
+    from pcontract.files import loader
     from pcontract.model import build
-    from pcontract.rules import rules_for
+    from pcontract.rules.registry import rules_for
 
     options = options or Options()
     report = FileReport(target.display, target.real)
@@ -337,7 +346,7 @@ def build_index(
 ) -> Index:
     """The index of ``reports``' summaries, with the Guidelines their contracts name
     read as context (through ``check``: a pipeline that checks each file once)."""
-    from pcontract.index import Index
+    from pcontract.checking.index import Index
 
     index = Index(limits=options.limits)
     for report in reports:
@@ -355,7 +364,7 @@ def build_index(
 
 def _load_context_guidelines(index: Index, check: Callable[[Target], FileReport]) -> None:
     """Read Guidelines that contracts refer to but that were not among the paths."""
-    from pcontract.index import GuidelinesSummary
+    from pcontract.checking.index import GuidelinesSummary
 
     for contract in index.contracts:
         source = contract.guidelines_source
@@ -373,7 +382,7 @@ def _load_context_guidelines(index: Index, check: Callable[[Target], FileReport]
 
 def check_tree(index: Index, limits: Limits | None = None) -> list[Problem]:
     """Run the cross-file rules; positions are looked up afterwards, lazily."""
-    from pcontract.rules import tree_rules
+    from pcontract.rules.registry import tree_rules
 
     problems: list[Problem] = []
     for rule in tree_rules():
@@ -388,7 +397,7 @@ def check_tree(index: Index, limits: Limits | None = None) -> list[Problem]:
 
 def locate_all(problems: list[Problem], limits: Limits | None = None) -> list[Problem]:
     """Fill in line and column by composing each file that has a problem, once."""
-    from pcontract import loader
+    from pcontract.files import loader
 
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for problem in problems:
@@ -424,7 +433,7 @@ def check_paths(paths: Sequence[str], options: Options | None = None) -> Report:
         files = check_files(targets, options)
         tree = check_tree(build_index(files, options), options.limits)
     else:
-        from pcontract.cache import Cache, salt_for
+        from pcontract.checking.cache import Cache, salt_for
 
         store = Cache(options.cache_dir, salt_for(options.limits))
         try:
@@ -478,7 +487,7 @@ def _check_one(item: tuple[Target, Options, bytes | None]) -> tuple[FileReport, 
         data = read_limited(target.path, options.limits)
     except UnreadableFile:
         return check_file(target, options), None  # the loader reports why
-    from pcontract.cache import entry_key
+    from pcontract.checking.cache import entry_key
 
     return check_file(target, options, content=data), entry_key(salt, data, _suffix(target))
 
@@ -492,7 +501,7 @@ def _check_many(
         return [_check_one(item) for item in items]
     from concurrent.futures import ProcessPoolExecutor
 
-    from pcontract.index import shared
+    from pcontract.checking.index import shared
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         done = list(pool.map(_check_one, items, chunksize=max(1, len(items) // (jobs * 16))))
@@ -542,7 +551,7 @@ def check_files(targets: list[Target], options: Options) -> list[FileReport]:
     where there are enough to be worth it. The order of ``targets`` is kept."""
     if options.cache_dir is None:
         return [report for report, _ in _check_many(targets, options)]
-    from pcontract.cache import Cache, salt_for
+    from pcontract.checking.cache import Cache, salt_for
 
     store = Cache(options.cache_dir, salt_for(options.limits))
     try:
@@ -556,7 +565,7 @@ def _check_cached(
     targets: list[Target], read: list[Read], options: Options, store: Cache
 ) -> tuple[list[FileReport], bool]:
     """The reports, and whether every file checked was still as it was hashed."""
-    from pcontract.cache import decode, encode
+    from pcontract.checking.cache import decode, encode
 
     stored = store.get_many([r.key for r in read if r.key is not None])
     reports: list[FileReport | None] = [None] * len(targets)
@@ -591,7 +600,7 @@ def _check_paths_cached(
     targets: list[Target], options: Options, store: Cache
 ) -> tuple[list[FileReport], list[Problem]]:
     """The file reports and the cross-file problems, reusing a whole run if it can."""
-    from pcontract.cache import decode_run, encode_run
+    from pcontract.checking.cache import decode_run, encode_run
 
     read = _read_all(targets, options.limits, store)
     run_key = _run_key(targets, read, store)

@@ -15,16 +15,16 @@ from typing import IO, TYPE_CHECKING, Any, Final, Literal
 
 from pcontract.formatting import dp, number, show
 from pcontract.problems import Problem
-from pcontract.ranking import RankRow
-from pcontract.reporters import json_text, literal, visible_text, written
-from pcontract.scoring import ContractScore, IndicatorScore
+from pcontract.render.reporters import json_text, literal, visible_text, written
+from pcontract.scoring.method import ContractScore, IndicatorScore
+from pcontract.scoring.ranking import RankRow
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from pcontract.cascade import Draft
-    from pcontract.evaluation import Scored
-    from pcontract.hierarchy import Line
+    from pcontract.cascade.drafts import Draft
+    from pcontract.checking.hierarchy import Line
+    from pcontract.scoring.evaluation import Scored
 
 SCORE_FORMAT_VERSION = 1
 
@@ -249,7 +249,7 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
     from rich.table import Table
     from rich.text import Text
 
-    from pcontract.reporters import text_console
+    from pcontract.render.reporters import text_console
 
     console = text_console(out, wide(out))
     title = f"{result.institution} — {result.financial_year} ({result.period or 'no results'})"
@@ -400,7 +400,7 @@ def rank_md(rows: Sequence[RankRow]) -> str:
 def rank_text(rows: Sequence[RankRow], out: IO[str]) -> None:
     from rich.table import Table
 
-    from pcontract.reporters import text_console
+    from pcontract.render.reporters import text_console
 
     console = text_console(out, wide(out))
     for category, items in _by_category(rows).items():
@@ -446,7 +446,7 @@ def cascade_dry_run(drafts: Sequence[Draft], force: bool, out: IO[str]) -> None:
     exist already (and so need --force)."""
     from rich.table import Table
 
-    from pcontract.reporters import text_console
+    from pcontract.render.reporters import text_console
 
     table = Table(title="Drafts that would be written (dry run)", title_justify="left")
     for header in ("file", "contract", "indicator", "target", "weight", "note"):
@@ -474,8 +474,8 @@ def tree_label(line: Line) -> Text:
     status, how many of its indicators its children carry, and any parent cycle."""
     from rich.text import Text
 
-    from pcontract.hierarchy import REPEAT_CYCLE
-    from pcontract.reporters import safe_text
+    from pcontract.checking.hierarchy import REPEAT_CYCLE
+    from pcontract.render.reporters import safe_text
 
     c = line.contract
     text = Text(line.guides(), style="dim")
@@ -506,7 +506,7 @@ def tree_text(lines: Sequence[Line], broken: int, out: IO[str]) -> None:
     """The cascade tree, one contract a line, and how many files have errors."""
     from rich.text import Text
 
-    from pcontract.reporters import text_console
+    from pcontract.render.reporters import text_console
 
     console = text_console(out, wide(out))
     if not lines:

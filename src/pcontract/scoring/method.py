@@ -25,6 +25,7 @@ from itertools import pairwise
 from typing import Final
 
 from pcontract.errors import PcontractError
+from pcontract.files.numbers import rounded
 from pcontract.formatting import dp, plain
 from pcontract.model import (
     KIND_BINARY,
@@ -41,7 +42,6 @@ from pcontract.model import (
     dec,
     is_number,
 )
-from pcontract.numbers import rounded
 from pcontract.problems import JsonPath, Problem, Severity
 
 METHOD_FIVE_POINT: Final = "five-point"
