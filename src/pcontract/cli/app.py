@@ -374,13 +374,18 @@ def rank(
     def body() -> int:
         from pcontract.checking.checker import Options
         from pcontract.render.reporters import with_progress
-        from pcontract.render.tables import RANK_FORMATS
+        from pcontract.render.tables import RANK_FORMATS, RANK_LOCATES_WARNINGS
         from pcontract.scoring.evaluation import rank_paths
 
         options = Options(limits=limits)
         ranked = with_progress(
             lambda tick: rank_paths(
-                paths, guidelines, options, on_progress=tick, with_rollup=rollup
+                paths,
+                guidelines,
+                options,
+                on_progress=tick,
+                with_rollup=rollup,
+                locate_warnings=output_format in RANK_LOCATES_WARNINGS,
             )
         )
         RANK_FORMATS[output_format](ranked.rows, sys.stdout)

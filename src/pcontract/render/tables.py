@@ -436,6 +436,8 @@ RANK_FORMATS: Final[dict[str, Callable[[Sequence[RankRow], IO[str]], None]]] = {
     "md": written(rank_md),
     "csv": written(rank_csv),
 }
+# The rank formats that show where each scoring warning is (the others show none).
+RANK_LOCATES_WARNINGS: Final = frozenset({"json"})
 
 
 # -- cascade --dry-run ---------------------------------------------------------------

@@ -186,8 +186,13 @@ def rank_paths(
     options: Options | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     with_rollup: bool = False,
+    locate_warnings: bool = True,
 ) -> Ranked:
-    """Score every contract under ``paths`` against its annual results, and rank."""
+    """Score every contract under ``paths`` against its annual results, and rank.
+
+    ``locate_warnings``: look up the line and column of every scoring warning,
+    which composes each file that has one again; an output that shows no
+    warning's position can skip it."""
     pipeline = Pipeline(options)
     override = pipeline.override(guidelines_path)
     loaded = pipeline.load(discover(paths))
@@ -217,7 +222,8 @@ def rank_paths(
         scores.append(scored)
         if on_progress is not None:
             on_progress(done, total)
-    scores = locate_scores(scores, pipeline.options)
+    if locate_warnings:
+        scores = locate_scores(scores, pipeline.options)
     return Ranked(rank(scores), scores, loaded.warnings, loaded, used)
 
 
@@ -299,7 +305,10 @@ def load_site(
     limits: Limits = Limits(),
 ) -> SiteInputs:
     """Validate, score and rank every contract under ``paths``, for a site."""
-    ranked = rank_paths(paths, guidelines_path, Options(limits=limits), on_progress=on_progress)
+    # A card shows a warning's message, not its position.
+    ranked = rank_paths(
+        paths, guidelines_path, Options(limits=limits), on_progress, locate_warnings=False
+    )
     # What a card shows beyond the scores (parties, status, the guidelines' bands
     # and rules) comes from the documents rank_paths validated: no second read.
     contracts = {contract.id: contract for _, contract in ranked.documents.contracts}
