@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from pcontract.problems import JsonPath
 
@@ -56,6 +56,23 @@ def dec(value: int | float | Decimal) -> Decimal:
     if isinstance(value, int):
         return Decimal(value)
     return Decimal(repr(value))
+
+
+PERCENT_WORDS: Final = frozenset({"percent", "per cent", "percentage"})
+
+
+def is_percent_unit(unit: str) -> bool:
+    """Whether ``unit`` is a percentage: %, "% of households", percent."""
+    text = unit.strip().lower()
+    return text.startswith("%") or text in PERCENT_WORDS
+
+
+def in_percent_range(value: object) -> bool:
+    """Whether a figure lies between 0 and 100 (one that is not a number does:
+    there is nothing to say of it here)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return True
+    return Decimal(0) <= dec(value) <= Decimal(100)
 
 
 def is_number(value: object) -> bool:
@@ -140,6 +157,12 @@ class Indicator:
     alignment: tuple[str, ...] = ()
     cascaded_from: CascadeRef | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_percent(self) -> bool:
+        """Whether the indicator is measured in percent (its unit is %, "% of ...",
+        or "percent"): its figures then lie between 0 and 100."""
+        return is_percent_unit(self.unit)
 
     @property
     def latest_baseline(self) -> tuple[str, Value] | None:

@@ -42,7 +42,7 @@ from pcontract import __version__
 from pcontract.problems import Problem, Severity
 
 DIRNAME = ".pcontract-cache"
-FORMAT = 3
+FORMAT = 4
 # Whole runs kept: one per set of paths validated, so a few suffice.
 RUNS_KEPT = 16
 # File entries kept: a national tree with its cascades and results, several times

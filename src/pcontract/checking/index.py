@@ -91,6 +91,8 @@ class ContractSummary:
     paths: tuple[JsonPath, ...]
     category_weights: tuple[CategoryWeight, ...]
     period: Period = _NO_PERIOD
+    # One letter per indicator: "%" measured in percent, "-" not.
+    percent: str = ""
 
     @property
     def indicators(self) -> tuple[IndicatorSummary, ...]:
@@ -151,6 +153,9 @@ class ResultsSummary:
     texts: tuple[str, ...]
     flags: str
     as_of: str = ""
+    # The achievements whose figure is a number outside 0 to 100, with the figure
+    # as written: a percentage's figure then needs a second look (PC323).
+    beyond_percent: tuple[tuple[str, str], ...] = ()
 
     @property
     def achievements(self) -> Iterator[ReportedAchievement]:
@@ -306,6 +311,7 @@ def _contract_summary(document: Contract, file: str, source: str) -> ContractSum
             tuple(CategoryWeight(c.id, str(c.weight), c.path) for c in document.criteria)
         ),
         period=Period(document.period_start, document.period_end),
+        percent="".join("%" if i.is_percent else "-" for i in indicators),
     )
 
 
@@ -315,6 +321,8 @@ def _cascaded_pair(indicator: Indicator) -> CascadedFrom | None:
 
 
 def _results_summary(document: Results, file: str, source: str) -> ResultsSummary:
+    from pcontract.model import in_percent_range
+
     entries = list(document.achievements.values())
     return ResultsSummary(
         file,
@@ -326,6 +334,7 @@ def _results_summary(document: Results, file: str, source: str) -> ResultsSummar
         tuple(a.effective for a in entries if isinstance(a.effective, str)),
         "".join(map(_flag, entries)),
         document.as_of,
+        tuple((a.id, str(a.effective)) for a in entries if not in_percent_range(a.effective)),
     )
 
 
@@ -465,6 +474,7 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
                 )
             ),
             period=Period(data["period"][0], data["period"][1]),
+            percent=data["percent"],
         )
     if kind == "ResultsSummary":
         return ResultsSummary(
@@ -477,6 +487,7 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
             tuple(data["texts"]),
             data["flags"],
             data["as_of"],
+            tuple((i, figure) for i, figure in data["beyond_percent"]),
         )
     fields = {k: _tuple(v) for k, v in data.items() if k != "type"}
     if kind == "GuidelinesSummary":

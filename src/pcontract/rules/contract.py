@@ -20,6 +20,7 @@ from pcontract.model import (
     Value,
     dec,
     fits_target,
+    in_percent_range,
     is_number,
     parse_date,
 )
@@ -651,6 +652,86 @@ def quarterly_targets(contract: Contract) -> Iterator[Finding]:
                 f"{indicator.id}: the Q4 target ({fmt(values[-1])}) must equal the annual "
                 f"target ({fmt(target)})",
             )
+
+
+@rule(
+    "PC209",
+    "percent-range",
+    kinds=("Contract",),
+    severity=Severity.WARNING,
+)
+def percent_range(contract: Contract) -> Iterator[Finding]:
+    """A percentage's target, quarterly targets and baselines lie between 0 and 100.
+
+    ## What it does
+
+    For an indicator whose unit is a percentage (`%`, `% of households`, `percent`), checks
+    that its target, its quarterly targets and its baselines lie between 0 and 100. A warning.
+
+    ## Why is this bad?
+
+    A rate above 100% or below 0% is almost always a slip: a count typed where the rate
+    belongs, or a rate written as a fraction of 1 in the wrong place. A growth rate can pass
+    100%; ignore the rule for it in `pcontract.toml`.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Customer satisfaction
+            weight: 100
+            kind: increase
+            unit: "%"
+            baseline: {2023/2024: 72}
+            target: 740
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Customer satisfaction
+            weight: 100
+            kind: increase
+            unit: "%"
+            baseline: {2023/2024: 72}
+            target: 74
+    ```
+    """
+    for indicator in contract.indicators:
+        if not indicator.is_percent or indicator.kind not in NUMERIC_KINDS:
+            continue
+        figures: list[tuple[tuple[str | int, ...], str, Value]] = [
+            (("target",), "target", indicator.target)
+        ]
+        figures += [
+            (("quarterly_targets", at), f"Q{at + 1} target", value)
+            for at, value in enumerate(indicator.quarterly_targets or ())
+        ]
+        figures += [
+            (("baseline", year), f"{year} baseline", value)
+            for year, value in indicator.baseline.items()
+        ]
+        for where, name, value in figures:
+            if not in_percent_range(value):
+                yield finding(
+                    (*indicator.path, *where),
+                    f"{indicator.id}: the {name} {fmt(dec(value))}% is outside 0 to 100%",  # type: ignore[arg-type]
+                    f"a percentage lies between 0 and 100; check the figure, or the unit "
+                    f"'{indicator.unit}'",
+                )
 
 
 @rule(

@@ -1337,3 +1337,99 @@ def milestone_in_period(index: Index) -> TreeFindings:
                     "a milestone of this contract is done within its period; check the date",
                 ),
             )
+
+
+@tree_rule(
+    "PC323",
+    "results-percent-range",
+    severity=Severity.WARNING,
+)
+def results_percent_range(index: Index) -> TreeFindings:
+    """A percentage's reported figure lies between 0 and 100.
+
+    ## What it does
+
+    For an indicator whose unit is a percentage (`%`, `% of households`, `percent`), checks
+    that the figure Results report for it (the moderated one, when there is one) lies between 0
+    and 100. A warning.
+
+    ## Why is this bad?
+
+    A rate of 740% is a slip, usually a count typed where the rate belongs; scored as it stands
+    it would earn the best score on the scale. A growth rate can pass 100%; ignore the rule
+    for it in `pcontract.toml`.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Customer satisfaction
+            weight: 100
+            kind: increase
+            unit: "%"
+            baseline: {2023/2024: 72}
+            target: 74
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 760}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Customer satisfaction
+            weight: 100
+            kind: increase
+            unit: "%"
+            baseline: {2023/2024: 72}
+            target: 74
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 76}
+    ```
+    """
+    for results in index.results:
+        if not results.beyond_percent:
+            continue
+        contract = _results_contract(index, results)
+        if contract is None or "%" not in contract.percent:
+            continue
+        percent = {i for i, unit in zip(contract.ids, contract.percent, strict=True) if unit == "%"}
+        moderated = {r.indicator_id for r in results.achievements if r.moderated}
+        for indicator_id, figure in results.beyond_percent:
+            if indicator_id not in percent:
+                continue
+            where = ("moderation", "actual") if indicator_id in moderated else ("actual",)
+            yield (
+                results,
+                finding(
+                    ("achievements", indicator_id, *where),
+                    f"{indicator_id} is a percentage, but its figure {figure}% is outside "
+                    "0 to 100%",
+                    "a percentage lies between 0 and 100; check the figure against the "
+                    "contract's unit",
+                ),
+            )
