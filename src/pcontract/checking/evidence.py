@@ -147,9 +147,19 @@ def _check_file(target: Target, report: FileReport, limits: Limits) -> list[Prob
 def check_evidence(
     targets: Sequence[Target], files: Sequence[FileReport], limits: Limits
 ) -> list[Problem]:
-    """The evidence problems of every Results file that passed its schema."""
+    """The evidence problems of every Results file that loaded and passed its schema
+    (a report from the cache keeps its problems but not always its summary)."""
     problems: list[Problem] = []
     for target, report in zip(targets, files, strict=True):
-        if report.kind == "Results" and report.summary is not None:
+        if report.kind == "Results" and not any(_stops(p) for p in report.problems):
             problems.extend(_check_file(target, report, limits))
     return problems
+
+
+def _stops(problem: Problem) -> bool:
+    """Whether ``problem`` means the document was not built: a load or schema problem."""
+    from pcontract.rules.base import STAGE_LOAD, STAGE_SCHEMA
+    from pcontract.rules.registry import RULES
+
+    rule = RULES.get(problem.code)
+    return rule is None or rule.stage in (STAGE_LOAD, STAGE_SCHEMA)
