@@ -1,6 +1,7 @@
 """Example trees under tests/cases/{valid,invalid}/<case>/, each with the expected
 diagnostics beside it in ``expected.txt``: one line per problem,
-``file:line:column: severity CODE``, with paths relative to the case folder.
+``file:line:column: severity CODE``, with paths relative to the case folder. A
+case holding a file ``check-evidence`` is validated with ``--check-evidence``.
 
 A valid case may list warnings but no errors, and names the rules it shows
 passing in ``rule.txt``; an invalid case must list at least one error. Each rule
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pcontract.checking.checker import check_paths
+from pcontract.checking.checker import Options, check_paths
 from pcontract.rules.diff import STAGE_DIFF
 from pcontract.rules.registry import RULES
 from pcontract.rules.scoring import STAGE_SCORE
@@ -32,7 +33,8 @@ def _actual(case: Path) -> list[str]:
     cwd = Path.cwd()
     os.chdir(case)
     try:
-        report = check_paths(["."])
+        options = Options(check_evidence=(case / "check-evidence").exists())
+        report = check_paths(["."], options)
     finally:
         os.chdir(cwd)
     return [f"{p.file}:{p.line}:{p.column}: {p.severity.value} {p.code}" for p in report.problems]

@@ -540,3 +540,28 @@ def test_a_quarter_s_results_are_as_of_a_day_in_that_quarter(
     q2.write_text(q2.read_text().replace("as_of: 2024-12-31", f"as_of: {as_of}"))
     found = [(p.file, p.code) for p in problems(case)]
     assert found == ([(str(q2), "PC321")] if warned else [])
+
+
+def test_evidence_checks_are_the_same_with_jobs_and_the_cache(tree: Path, tmp_path: Path) -> None:
+    alone = problems(tree, jobs=1, check_evidence=True)
+    found = sorted({p.code for p in alone if p.code.startswith("PC33")})
+    assert found == ["PC330", "PC331", "PC332"]
+    assert problems(tree, jobs=2, check_evidence=True) == alone
+    cache = tmp_path / "cache"
+    assert problems(tree, jobs=2, cache_dir=cache, check_evidence=True) == alone  # cold
+    assert problems(tree, jobs=1, cache_dir=cache, check_evidence=True) == alone  # warm
+    # Without --check-evidence, the same cache reports none of them.
+    plain = problems(tree, jobs=1, cache_dir=cache)
+    assert not any(p.code.startswith("PC33") for p in plain)
+
+
+def test_the_cache_never_hides_a_changed_evidence_file(tree: Path, tmp_path: Path) -> None:
+    case = tree / "valid" / "evidence-checked"
+    cache = tmp_path / "cache"
+    assert problems(case, cache_dir=cache, check_evidence=True) == []
+    (case / "evidence" / "register.txt").write_text("Register, edited: 1100000\n")
+    changed = problems(case, cache_dir=cache, check_evidence=True)
+    # Only the entry with a sha256 is compared; the other only has to exist.
+    assert [(p.file, p.line, p.code) for p in changed] == [
+        (str(case / "results.yaml"), 10, "PC331")
+    ]

@@ -20,6 +20,7 @@ from pcontract.render.rule_pages import (
     sections,
 )
 from pcontract.render.rule_pages import page as rule_page
+from pcontract.rules.base import STAGE_EVIDENCE
 from pcontract.rules.diff import STAGE_DIFF
 from pcontract.rules.registry import RULES
 from pcontract.rules.scoring import STAGE_SCORE
@@ -67,9 +68,15 @@ def _score_codes(tmp_path: Path, files: ExampleFiles) -> tuple[int, set[str]]:
     return code, {warning["code"] for warning in json.loads(output)["warnings"]}
 
 
-def _validate(tmp_path: Path, files: ExampleFiles, limits: tuple[tuple[str, int], ...]) -> Report:
+def _validate(
+    tmp_path: Path, files: ExampleFiles, limits: tuple[tuple[str, int], ...], code: str = ""
+) -> Report:
+    """Validate the example; an evidence rule's with --check-evidence."""
     _write(tmp_path, files)
-    options = Options(limits=Limits(**{f"max_{name}": value for name, value in limits}))
+    options = Options(
+        limits=Limits(**{f"max_{name}": value for name, value in limits}),
+        check_evidence=bool(code) and RULES[code].stage == STAGE_EVIDENCE,
+    )
     cwd = Path.cwd()
     os.chdir(tmp_path)
     try:
@@ -99,7 +106,7 @@ def test_the_failing_example_fires_the_rule(code: str, tmp_path: Path) -> None:
     if RULES[code].stage == STAGE_SCORE:
         assert code in _score_codes(tmp_path, example.failing)[1]
         return
-    report = _validate(tmp_path, example.failing, example.limits)
+    report = _validate(tmp_path, example.failing, example.limits, code)
     assert code in {p.code for p in report.problems}, [str(p) for p in report.problems]
 
 
@@ -114,7 +121,7 @@ def test_the_passing_example_passes(code: str, tmp_path: Path) -> None:
         exit_code, codes = _score_codes(tmp_path, example.passing)
         assert code not in codes and exit_code == 0, codes
         return
-    report = _validate(tmp_path, example.passing, example.limits)
+    report = _validate(tmp_path, example.passing, example.limits, code)
     problems = [f"{p.file}:{p.line} {p.code} {p.message}" for p in report.problems]
     assert code not in {p.code for p in report.problems}, problems
     assert report.ok, problems

@@ -611,8 +611,11 @@ def test_all_four_kinds_figures() -> None:
         raw_score=Fraction(5, 2),
         weighted_score=Fraction(15, 17),
         gap=None,  # met
+        scored_from="moderation",
     )
     assert items["CM02"].status == "scored"
+    assert items["CM02"].scored_from == "reported"
+    assert items["CC03"].scored_from == ""  # nothing to score
     assert items["CM02"].achievement_pct == Fraction(1000, 11)  # 10 / 11 × 100
     assert items["CM02"].gap == Fraction(1)  # 11 days against 10
     assert items["CM03"].achievement_pct == Fraction(100)  # on time

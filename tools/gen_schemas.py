@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pcontract.model import ID_PATTERN
+from pcontract.model import ID_PATTERN, VERIFICATION_METHODS
 
 BASE = "https://pcontract.github.io/schemas/v1"
 ROOT = Path(__file__).resolve().parent.parent / "schemas"
@@ -289,6 +289,24 @@ CONTRACT = document(
     {"indicator": INDICATOR, "category": CATEGORY, "criteriaValues": CRITERIA_VALUES},
 )
 
+EVIDENCE_REF = obj(
+    "One piece of evidence: a file in the repository, with its hash, or a URL.",
+    {
+        "ref": {
+            "type": "string",
+            "minLength": 1,
+            "description": "A path relative to the results file (inside the repository), or a URL (never fetched).",
+        },
+        "sha256": {
+            "type": "string",
+            "pattern": "^[0-9a-fA-F]{64}$",
+            "description": "The file's SHA-256, 64 hex digits; --check-evidence compares it.",
+        },
+        "note": {"type": "string", "description": "What the evidence shows."},
+    },
+    ["ref"],
+)
+
 ACHIEVEMENT = obj(
     "One indicator's reported achievement.",
     {
@@ -297,8 +315,16 @@ ACHIEVEMENT = obj(
             "The achievement: a number, a completion date for milestones, or true/false for binary.",
         ),
         "evidence": {
-            "type": "string",
-            "description": "Where the figure comes from, e.g. a report or a register.",
+            "description": "Where the figure comes from: a string (e.g. a report or a register), or a list of evidence entries that `pcontract validate --check-evidence` checks.",
+            "oneOf": [
+                {"type": "string", "description": "Where the figure comes from, as text."},
+                {
+                    "type": "array",
+                    "description": "The evidence files or URLs.",
+                    "minItems": 1,
+                    "items": ref("evidenceRef"),
+                },
+            ],
         },
         "status": {
             "enum": ["reported", "not-applicable"],
@@ -309,6 +335,26 @@ ACHIEVEMENT = obj(
             "minLength": 1,
             "description": "Why the indicator is not applicable.",
         },
+        "verification": obj(
+            "The independently verified figure; scoring uses it unless there is a moderation.",
+            {
+                "actual": ref("value", "The verified achievement."),
+                "by": {
+                    "type": "string",
+                    "description": "Who verified, e.g. Independent verification team (required, PC255).",
+                },
+                "reason": {
+                    "type": "string",
+                    "description": "What the verification found, or why the figure differs (required, PC255).",
+                },
+                "date": ref("date", "When it was verified."),
+                "method": {
+                    "enum": list(VERIFICATION_METHODS),
+                    "description": "How: document-review (the records behind the figure), physical-check (a site visit or a count), data-audit (the data system re-queried).",
+                },
+            },
+            ["actual"],
+        ),
         "moderation": obj(
             "The moderated figure; scoring uses it, and reports show both.",
             {
@@ -343,7 +389,7 @@ RESULTS = document(
         },
     },
     ["contract", "period", "as_of", "achievements"],
-    {"achievement": ACHIEVEMENT},
+    {"achievement": ACHIEVEMENT, "evidenceRef": EVIDENCE_REF},
 )
 
 KIND_DEFAULTS = {
@@ -448,6 +494,10 @@ GUIDELINES = document(
         "not_reported": {
             "enum": ["worst"],
             "description": "worst: an indicator with no result scores the worst raw score, with a warning.",
+        },
+        "require_verification": {
+            "type": "boolean",
+            "description": "true: scoring warns (PC520) about each annual achievement without a verification.",
         },
         "percentage_cap": {
             "type": "number",

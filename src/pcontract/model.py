@@ -287,20 +287,101 @@ class Moderation:
     reason: str = ""
 
 
+# How a verifier checked a reported figure (the schema's enum for verification.method).
+VERIFICATION_METHODS = ("document-review", "physical-check", "data-audit")
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """An independent verifier's figure for an achievement (before moderation)."""
+
+    actual: Value
+    by: str = ""
+    reason: str = ""
+    date: str = ""
+    method: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRef:
+    """One piece of evidence: a relative path in the repository or a URL, with the
+    SHA-256 of the file it names (hex) and a note."""
+
+    ref: str
+    sha256: str = ""
+    note: str = ""
+
+    @property
+    def is_url(self) -> bool:
+        return URL_RE.match(self.ref) is not None
+
+
+URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+# Which figure an achievement's score comes from (``scored_from`` in score's JSON).
+FROM_REPORTED = "reported"
+FROM_VERIFICATION = "verification"
+FROM_MODERATION = "moderation"
+
+
 @dataclass(frozen=True, slots=True)
 class Achievement:
     id: str
     path: JsonPath
     actual: Value | None = None
+    # The evidence as text: the string given, or a list's refs joined by "; ".
     evidence: str = ""
     not_applicable: bool = False
     reason: str = ""
     moderation: Moderation | None = None
+    verification: Verification | None = None
+    # The evidence given as a list of {ref, sha256, note} (empty for a string).
+    evidence_refs: tuple[EvidenceRef, ...] = ()
+
+    @property
+    def scored_from(self) -> str:
+        """Which figure is scored: the moderated one, else the verified, else the reported."""
+        if self.moderation is not None:
+            return FROM_MODERATION
+        if self.verification is not None:
+            return FROM_VERIFICATION
+        return FROM_REPORTED
 
     @property
     def effective(self) -> Value | None:
-        """The figure that is scored: the moderated one where there is one."""
-        return self.moderation.actual if self.moderation is not None else self.actual
+        """The figure that is scored: the moderated one, else the verified, else the reported."""
+        if self.moderation is not None:
+            return self.moderation.actual
+        if self.verification is not None:
+            return self.verification.actual
+        return self.actual
+
+
+def _moderation(raw: Any) -> Moderation | None:
+    if not raw:
+        return None
+    return Moderation(raw["actual"], raw.get("by", ""), raw.get("reason", ""))
+
+
+def _verification(raw: Any) -> Verification | None:
+    if not raw:
+        return None
+    return Verification(
+        raw["actual"],
+        raw.get("by", ""),
+        raw.get("reason", ""),
+        str(raw.get("date", "")),
+        raw.get("method", ""),
+    )
+
+
+def _evidence(raw: Any) -> tuple[str, tuple[EvidenceRef, ...]]:
+    if not isinstance(raw, list):
+        return (raw if isinstance(raw, str) else ""), ()
+    refs = tuple(
+        EvidenceRef(item["ref"], item.get("sha256", ""), item.get("note", "")) for item in raw
+    )
+    return "; ".join(ref.ref for ref in refs), refs
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,19 +402,17 @@ class Results:
     def from_raw(cls, raw: dict[str, Any]) -> Results:
         achievements = {}
         for key, item in raw["achievements"].items():
-            moderation = item.get("moderation")
+            evidence, refs = _evidence(item.get("evidence"))
             achievements[key] = Achievement(
                 id=key,
                 path=("achievements", key),
                 actual=item.get("actual"),
-                evidence=item.get("evidence", ""),
+                evidence=evidence,
                 not_applicable=item.get("status") == "not-applicable",
                 reason=item.get("reason", ""),
-                moderation=Moderation(
-                    moderation["actual"], moderation.get("by", ""), moderation.get("reason", "")
-                )
-                if moderation
-                else None,
+                moderation=_moderation(item.get("moderation")),
+                verification=_verification(item.get("verification")),
+                evidence_refs=refs,
             )
         return cls(raw["contract"], raw["period"], raw["as_of"], achievements, raw)
 
@@ -382,6 +461,8 @@ class Guidelines:
     percentage_cap: Decimal | None = None
     categories: tuple[CategoryRange, ...] = ()
     title: str = ""
+    # Whether an annual achievement without a verification is warned about (PC520).
+    require_verification: bool = False
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     kind = "Guidelines"
@@ -429,6 +510,7 @@ class Guidelines:
             percentage_cap=dec(cap) if cap is not None else None,
             categories=categories,
             title=raw.get("title", ""),
+            require_verification=raw.get("require_verification") is True,
             raw=raw,
         )
 

@@ -49,6 +49,8 @@ class Options:
     # pcontract.toml and --select/--ignore; applied to the finished run, after the
     # cache, so that every way of checking reports the same.
     rules: RuleConfig | None = None
+    # validate --check-evidence: read the evidence files Results name (never cached).
+    check_evidence: bool = False
 
 
 # Below this many files to check, starting worker processes costs more than it saves.
@@ -440,7 +442,20 @@ def check_paths(paths: Sequence[str], options: Options | None = None) -> Report:
             files, tree = _check_paths_cached(targets, options, store)
         finally:
             store.close()
-    return finish(files, tree + empty_folders(paths, targets, files), options)
+    tree = tree + empty_folders(paths, targets, files)
+    return finish(files, tree + evidence_problems(targets, files, options), options)
+
+
+def evidence_problems(
+    targets: Sequence[Target], files: Sequence[FileReport], options: Options
+) -> list[Problem]:
+    """With ``check_evidence``, the problems of the evidence files Results name;
+    found afresh on every run, outside the cache (see checking/evidence.py)."""
+    if not options.check_evidence:
+        return []
+    from pcontract.checking.evidence import check_evidence
+
+    return check_evidence(targets, files, options.limits)
 
 
 def empty_folders(

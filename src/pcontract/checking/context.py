@@ -25,6 +25,7 @@ from pcontract.checking.checker import (
     check_files,
     check_tree,
     discover,
+    evidence_problems,
     finish,
 )
 from pcontract.checking.index import real
@@ -44,4 +45,4 @@ def check_with_context(
     together = check_tree(build_index([*files, *context_files], options), options.limits)
     without = set(check_tree(build_index(context_files, options), options.limits))
     kept = [p for p in together if p.file in names or p not in without]
-    return finish(files, kept, options)
+    return finish(files, kept + evidence_problems(chosen, files, options), options)

@@ -212,6 +212,20 @@ def _wrong_size(error: ValidationError, path: JsonPath, sub: dict[str, Any]) -> 
     yield schema_problem(path, "PC104", f"{_field(path)}: {error.message}")
 
 
+def _one_of(error: ValidationError, path: JsonPath, sub: dict[str, Any]) -> Iterator[Problem]:
+    """A value that fits no branch of a oneOf/anyOf (evidence: text or a list): the
+    branch of the value's own type explains it; when none is, the types allowed."""
+    fitting = [e for e in error.context or () if not (e.validator == "type" and not e.path)]
+    if fitting:
+        for sub_error in fitting:
+            yield from translate(sub_error, {})
+        return
+    types = [str(e.validator_value) for e in error.context or () if e.validator == "type"]
+    wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+    message = f"{_field(path)} must be {wanted}, not {_describe(error.instance)}"
+    yield schema_problem(path, "PC103", message, sub.get("description", ""))
+
+
 def _other(error: ValidationError, path: JsonPath, sub: dict[str, Any]) -> Iterator[Problem]:
     yield schema_problem(path, "PC100", f"{_field(path)}: {error.message}")
 
@@ -230,6 +244,8 @@ _TRANSLATORS: dict[str, _Translator] = {
     "maxItems": _wrong_size,
     "minProperties": _wrong_size,
     "minLength": _wrong_size,
+    "oneOf": _one_of,
+    "anyOf": _one_of,
 }
 
 

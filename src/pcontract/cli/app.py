@@ -224,6 +224,14 @@ def validate(
         typer.Option(help="Where to keep the cache (default: .pcontract-cache at the repo root)."),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    check_evidence: Annotated[
+        bool,
+        typer.Option(
+            "--check-evidence",
+            help="Check that each evidence file Results name exists inside the repository "
+            "and matches its sha256 (URLs are not fetched).",
+        ),
+    ] = False,
     context: Annotated[
         list[str] | None,
         typer.Option(
@@ -253,6 +261,7 @@ def validate(
             limits=limits,
             jobs=jobs or os.cpu_count() or 1,
             cache_dir=None if no_cache else (Path(cache_dir) if cache_dir else default_dir()),
+            check_evidence=check_evidence,
         )
         if context:
             from pcontract.checking.context import check_with_context

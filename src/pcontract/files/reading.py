@@ -6,6 +6,7 @@ reads and hashes files, does not import PyYAML and the loading machinery.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -129,6 +130,34 @@ def read_limited(path: Path, limits: Limits = Limits()) -> bytes:
     if len(data) > limits.max_bytes:  # it grew while being read
         raise too_big(f"over {limits.max_bytes:,}", limits)
     return data
+
+
+# The largest evidence file hashed (a scanned report can be large; it is streamed).
+EVIDENCE_MAX_BYTES = 2 * 1024 * 1024 * 1024
+
+
+def sha256_of(path: Path, most: int = EVIDENCE_MAX_BYTES) -> str:
+    """The SHA-256 (hex) of a regular file of at most ``most`` bytes, read in chunks.
+    Never blocks on a named pipe or a device. Raises ``UnreadableFile``."""
+    fd, info = _open_regular(path)
+    digest = hashlib.sha256()
+    try:
+        if info.st_size > most:
+            raise UnreadableFile(f"the file is {info.st_size:,} bytes, over {most:,}")
+        left = most + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            digest.update(chunk)
+            left -= len(chunk)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+    if left <= 0:  # it grew while being read
+        raise UnreadableFile(f"the file grew over {most:,} bytes while it was read")
+    return digest.hexdigest()
 
 
 def read_head(path: Path, size: int) -> bytes | None:

@@ -229,6 +229,15 @@ def _indicator(item: IndicatorScore, scale: _Scale, names: Mapping[str, str]) ->
             "by": item.moderation.by,
             "reason": item.moderation.reason,
         }
+    verification = None
+    if item.verification is not None and item.actual is not None:
+        verification = {
+            "reported": show(item.reported),
+            "actual": show(item.verification.actual),
+            "by": item.verification.by,
+            "reason": item.verification.reason,
+            "method": item.verification.method,
+        }
     verdict = _verdict(item, scale)
     return {
         "id": item.id,
@@ -246,6 +255,8 @@ def _indicator(item: IndicatorScore, scale: _Scale, names: Mapping[str, str]) ->
         "verdict": verdict,
         "missed": verdict in (VERDICT_MISSED, "not reported"),
         "moderation": moderation,
+        "verification": verification,
+        "scored_from": item.scored_from,
         "reason": item.reason,
         "achievement": dp(item.achievement_pct, 1),
         "raw": dp(item.raw_score, 4),

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from pcontract.cascade.drafts import Draft
     from pcontract.checking.hierarchy import Line
+    from pcontract.model import Verification
     from pcontract.scoring.evaluation import Scored
 
 SCORE_FORMAT_VERSION = 1
@@ -135,12 +136,33 @@ def _indicator_row(item: IndicatorScore) -> dict[str, Any]:
         }
         if item.moderation
         else None,
+        "verified": item.verification.actual if item.verification else None,
+        "moderated": item.moderation.actual if item.moderation else None,
+        "verification": _verification(item.verification),
+        "scored_from": item.scored_from or None,
         "achievement_pct": number(item.achievement_pct, 2),
         "raw_score": number(item.raw_score, 4),
         "weighted_score": number(item.weighted_score, 4),
         "status": item.status,
         "evidence": item.evidence or None,
+        "evidence_refs": [
+            {"ref": e.ref, "sha256": e.sha256 or None, "note": e.note or None}
+            for e in item.evidence_refs
+        ]
+        or None,
         "reason": item.reason or None,
+    }
+
+
+def _verification(verification: Verification | None) -> dict[str, Any] | None:
+    if verification is None:
+        return None
+    return {
+        "actual": verification.actual,
+        "by": verification.by,
+        "reason": verification.reason,
+        "date": verification.date or None,
+        "method": verification.method or None,
     }
 
 
@@ -199,6 +221,8 @@ def _actual_cell(item: IndicatorScore) -> str:
         return "not reported"
     if item.moderation is not None:
         return f"{show(item.actual)} (moderated from {show(item.reported)})"
+    if item.verification is not None:
+        return f"{show(item.actual)} (verified from {show(item.reported)})"
     return show(item.actual)
 
 

@@ -15,6 +15,8 @@ STAGE_LOAD = "load"
 STAGE_SCHEMA = "schema"
 STAGE_FILE = "file"
 STAGE_TREE = "tree"
+# validate --check-evidence: the evidence files Results name (checking/evidence.py).
+STAGE_EVIDENCE = "evidence"
 
 
 # What a check function yields: a Problem that the checker places (file, line and
@@ -53,7 +55,7 @@ class Rule:
     def configurable(self) -> bool:
         """Whether pcontract.toml and --select/--ignore can change it: not the load and
         schema rules, since a file that does not load or match its schema is not checked."""
-        return self.stage in (STAGE_FILE, STAGE_TREE)
+        return self.stage in (STAGE_FILE, STAGE_TREE, STAGE_EVIDENCE)
 
 
 RULES: dict[str, Rule] = {}

@@ -181,14 +181,9 @@ def moderation_accountable(results: Results) -> Iterator[Finding]:
         moderation = achievement.moderation
         if moderation is None:
             continue
-        missing = [
-            what
-            for what, given in (
-                ("who moderated (by:)", moderation.by),
-                ("why (reason:)", moderation.reason),
-            )
-            if not str(given).strip()
-        ]
+        missing = _missing(
+            ("who moderated (by:)", moderation.by), ("why (reason:)", moderation.reason)
+        )
         if missing:
             yield finding(
                 (*achievement.path, "moderation"),
@@ -197,6 +192,104 @@ def moderation_accountable(results: Results) -> Iterator[Finding]:
                 "figure changed)",
                 at_key=True,
             )
+
+
+@rule(
+    "PC255",
+    "verification-accountable",
+    kinds=("Results",),
+)
+def verification_accountable(results: Results) -> Iterator[Finding]:
+    """A verification says who verified the figure (by) and what they found (reason).
+
+    ## What it does
+
+    Checks that an independent verification of an achievement says who verified the figure
+    (`by`) and what they found or why it differs from the reported one (`reason`).
+
+    ## Why is this bad?
+
+    Unless moderated, the verified figure is the one scored: a verification nobody owns or
+    explains cannot itself be checked, and the parties cannot agree a moderation on it.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01:
+        actual: 52
+        verification: {actual: 50, method: physical-check}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01:
+        actual: 52
+        verification:
+          actual: 50
+          by: Independent verification team
+          reason: Two clinics had no staff on the day of the visit
+          method: physical-check
+    ```
+    """
+    for achievement in results.achievements.values():
+        verification = achievement.verification
+        if verification is None:
+            continue
+        missing = _missing(
+            ("who verified (by:)", verification.by), ("why (reason:)", verification.reason)
+        )
+        if missing:
+            yield finding(
+                (*achievement.path, "verification"),
+                f"{achievement.id}: the verification does not say {' or '.join(missing)}",
+                "add by: (who verified, e.g. Independent verification team) and reason: "
+                "(what the verification found)",
+                at_key=True,
+            )
+
+
+def _missing(*parts: tuple[str, object]) -> list[str]:
+    """The names of the ``(name, given)`` parts left empty."""
+    return [what for what, given in parts if not str(given).strip()]
 
 
 @rule(

@@ -1,6 +1,6 @@
 """All rules. Importing this package registers them."""
 
-from pcontract.rules import cascade, contract, diff, documents, scoring, tree
+from pcontract.rules import cascade, contract, diff, documents, evidence, scoring, tree
 from pcontract.rules.base import RULES, Finding, Rule, finding, rules_for, tree_rules
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "contract",
     "diff",
     "documents",
+    "evidence",
     "finding",
     "rules_for",
     "scoring",

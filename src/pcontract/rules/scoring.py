@@ -12,6 +12,7 @@ from pcontract.scoring.method import (
     CODE_NO_RESULTS,
     CODE_NOT_REPORTED,
     CODE_NOT_REPORTED_IN_QUARTER,
+    CODE_NOT_VERIFIED,
     CODE_UNKNOWN_INDICATOR,
 )
 from pcontract.scoring.rollup import (
@@ -1461,6 +1462,115 @@ declare(
     as_of: 2025-06-30
     achievements:
       CM01: {actual: 20}
+    ```
+    """,
+    STAGE_SCORE,
+)
+
+declare(
+    CODE_NOT_VERIFIED,
+    "not-verified",
+    Severity.WARNING,
+    """\
+    Where the guidelines require verification, each annual figure is verified.
+
+    ## What it does
+
+    With `require_verification: true` in the Guidelines, scoring warns about each indicator of an
+    annual Results document that reports a figure but has no `verification` (the independent
+    verifier's figure, with who verified it, how and why). Quarterly results are not verified and
+    are not warned about.
+
+    ## Why is this bad?
+
+    Kenya's evaluation cycle runs self-evaluation, then independent verification, then
+    moderation. A self-reported figure that skipped verification is scored as reported, and the
+    ranking treats it as if it had been checked.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    guidelines: guidelines.yaml
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    require_verification: true
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    default_criteria_values:
+      increase: {excellent: 1.2, poor: 0.6}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01: {actual: 52}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    guidelines: guidelines.yaml
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+    ```
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    require_verification: true
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    default_criteria_values:
+      increase: {excellent: 1.2, poor: 0.6}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+
+    ```yaml
+    # results.yaml
+    # (the example Results header)
+    achievements:
+      CM01:
+        actual: 52
+        verification:
+          actual: 52
+          by: Independent verification team
+          reason: Confirmed by a site visit to each clinic
+          method: physical-check
     ```
     """,
     STAGE_SCORE,

@@ -26,7 +26,7 @@ from typing import Final
 
 from pcontract.errors import PcontractError
 from pcontract.files.numbers import rounded
-from pcontract.formatting import dp, plain
+from pcontract.formatting import dp, plain, show
 from pcontract.model import (
     KIND_BINARY,
     KIND_DECREASE,
@@ -34,11 +34,13 @@ from pcontract.model import (
     KIND_MILESTONE,
     Achievement,
     Contract,
+    EvidenceRef,
     Guidelines,
     Indicator,
     Moderation,
     Results,
     Value,
+    Verification,
     dec,
     is_number,
 )
@@ -65,6 +67,7 @@ CODE_COLLAPSED_CRITERIA: Final = "PC503"
 CODE_NOT_REPORTED: Final = "PC504"
 CODE_NOT_REPORTED_IN_QUARTER: Final = "PC505"
 CODE_NO_GRADE_BAND: Final = "PC506"
+CODE_NOT_VERIFIED: Final = "PC520"
 # Results that mark every indicator not applicable leave nothing to score: such a
 # contract gets no composite and no grade, and is listed unranked.
 NOT_SCORED_ALL_NA: Final = "not scored: every indicator not applicable"
@@ -104,9 +107,10 @@ class IndicatorScore:
     """One indicator's figures and score.
 
     ``status`` is scored, moderated, not-applicable or not-reported. ``actual`` is
-    the figure scored (the moderated one where there is one); ``reported`` is the
-    original. ``raw_score`` is the five-point raw score, or under the percentage
-    method the (capped) percentage.
+    the figure scored (the moderated one, else the verified one, else the reported
+    one: ``scored_from`` says which); ``reported`` is the original. ``raw_score``
+    is the five-point raw score, or under the percentage method the (capped)
+    percentage.
     """
 
     id: str
@@ -127,6 +131,10 @@ class IndicatorScore:
     raw_score: Fraction | None
     weighted_score: Fraction | None
     gap: Fraction | None
+    verification: Verification | None = None
+    # Which figure ``actual`` is: reported, verification or moderation ("" when none).
+    scored_from: str = ""
+    evidence_refs: tuple[EvidenceRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -568,6 +576,9 @@ def _indicator_score(
         raw_score=raw,
         weighted_score=weighted,
         gap=shortfall,
+        verification=achievement.verification if achievement is not None else None,
+        scored_from=achievement.scored_from if actual is not None and achievement else "",
+        evidence_refs=achievement.evidence_refs if achievement is not None else (),
     )
 
 
@@ -678,7 +689,28 @@ def _indicator_warnings(
             warnings.append(note)
         if item.status == STATUS_NOT_REPORTED and results is not None:
             warnings.append(_not_reported_warning(indicator, guidelines, results, sources))
+        if _unverified(guidelines, results, item):
+            warnings.append(_not_verified_warning(item, sources))
     return warnings
+
+
+def _unverified(guidelines: Guidelines, results: Results | None, item: IndicatorScore) -> bool:
+    """Whether the guidelines require verification and this annual figure has none."""
+    if not guidelines.require_verification or results is None or not results.is_annual:
+        return False
+    return item.scored_from != "" and item.verification is None
+
+
+def _not_verified_warning(item: IndicatorScore, sources: _Sources) -> Problem:
+    return _warning(
+        CODE_NOT_VERIFIED,
+        sources.results,
+        ("achievements", item.id),
+        f"{item.id}: the guidelines require verification, but the annual figure "
+        f"{show(item.reported)} is not verified",
+        "add verification: {actual, by, reason, method} from the independent verification",
+        at_key=True,
+    )
 
 
 @dataclass(frozen=True, slots=True)
