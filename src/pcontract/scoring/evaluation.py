@@ -15,10 +15,10 @@ from pcontract.checking.checker import FileReport, Options, discover, locate_all
 from pcontract.checking.pipeline import Loaded, Pipeline, contract_guidelines, explicit
 from pcontract.errors import InputError, UsageError
 from pcontract.files.reading import Limits
-from pcontract.model import CascadePlan, Contract, Guidelines, Results
+from pcontract.model import FINANCIAL_YEAR_RE, CascadePlan, Contract, Guidelines, Results
 from pcontract.problems import Problem
 from pcontract.scoring.method import QUARTERS, ContractScore, score
-from pcontract.scoring.ranking import RankRow, rank
+from pcontract.scoring.ranking import CategoryNames, RankRow, rank
 from pcontract.scoring.rollup import families, rollup
 
 # Cross-file rules about the shape of the whole tree; scoring one contract does
@@ -224,7 +224,36 @@ def rank_paths(
             on_progress(done, total)
     if locate_warnings:
         scores = locate_scores(scores, pipeline.options)
-    return Ranked(rank(scores), scores, loaded.warnings, loaded, used)
+    names = category_names(scores, used)
+    return Ranked(rank(scores, names), scores, loaded.warnings, loaded, used)
+
+
+def category_names(
+    scores: Sequence[ContractScore], guidelines: dict[str, Guidelines]
+) -> CategoryNames:
+    """Each (financial year, institution category)'s readable name, from the
+    ``institution_categories`` of the guidelines its contracts were scored by
+    (the first that names it, by contract id)."""
+    names: dict[tuple[str, str], str] = {}
+    for s in sorted(scores, key=lambda s: s.contract):
+        name = guidelines[s.contract].institution_categories.get(s.category)
+        if name:
+            names.setdefault((s.financial_year, s.category), name)
+    return names
+
+
+def one_year(rows: Sequence[RankRow], year: str | None) -> list[RankRow]:
+    """The rows of financial year ``year`` (None: every year)."""
+    if year is None:
+        return list(rows)
+    if not FINANCIAL_YEAR_RE.match(year):
+        raise UsageError(f"--financial-year {year!r}: write a financial year as 2024/2025")
+    chosen = [row for row in rows if row.financial_year == year]
+    if not chosen:
+        years = sorted({row.financial_year for row in rows}, reverse=True)
+        found = ", ".join(years) if years else "none"
+        raise UsageError(f"no contracts for financial year {year} (found: {found})")
+    return chosen
 
 
 # -- what report cards and sites show ----------------------------------------------
