@@ -242,3 +242,25 @@ def test_rank_a_year_with_no_contracts_is_a_usage_error(
     code, output = run("rank", str(tree), "--financial-year", year)
     assert code == 2
     assert message in " ".join(output.split())
+
+
+def test_site_has_a_league_page_per_year_with_last_year(tree: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    code, output = run("site", str(tree), "-o", str(out))
+    assert code == 0, output
+    latest = (out / "index.html").read_text(encoding="utf-8")
+    older = (out / "league-2023-24.html").read_text(encoding="utf-8")
+    assert "Category: County Governments" in latest and "Category: county" in older
+    # Each year's grades alone: 2024/2025 Excellent 1 and Very Good 1; 2023/2024
+    # Excellent 1 and Good 1.
+    assert "of 2 institutions: Excellent 1, Very Good 1, Good 0, Fair 0, Poor 0." in latest
+    assert "of 2 institutions: Excellent 1, Very Good 0, Good 1, Fair 0, Poor 0." in older
+    row = latest.split('data-contract="alpha-2024-25"', 1)[1].split("</tr>", 1)[0]
+    assert '<td data-label="Last year">2023/2024: rank 2, 3.5000 Good</td>' in row
+    assert '<td data-label="Movement">up 1, -1.5000 better</td>' in row
+    assert "Last year" not in older.split("<main>", 1)[1]  # no year before it
+    card = (out / "cards" / "alpha-2024-25.html").read_text(encoding="utf-8")
+    assert "Last year (2023/2024): rank 2, composite 3.5000, Good." in card
+    assert 'href="../index.html"' in card
+    old_card = (out / "cards" / "alpha-2023-24.html").read_text(encoding="utf-8")
+    assert 'href="../league-2023-24.html"' in old_card

@@ -411,8 +411,9 @@ def test_site_and_report_show_an_unscored_institution(with_unscored: Path, tmp_p
     out = tmp_path / "site"
     code, output = run("site", str(with_unscored), "-o", str(out))
     assert code == 0, output
-    index = (out / "index.html").read_text(encoding="utf-8")
-    county = index.split("Category: county", 1)[1].split("Category: ministry", 1)[0]
+    # The county contracts are of 2023/2024: the league page of that year.
+    index = (out / "league-2023-24.html").read_text(encoding="utf-8")
+    county = index.split("Category: county", 1)[1]
     assert county.index("bomet-health-2023-24") < county.index("other-health-2023-24")
     row = county.split('data-contract="other-health-2023-24"', 1)[1].split("</tr>", 1)[0]
     assert '<td class="num rank" data-label="Rank">—</td>' in row

@@ -435,9 +435,8 @@ def table_title(items: Sequence[RankRow]) -> str:
     return f"{items[0].financial_year} · {items[0].category_label}"
 
 
-def last_year_text(row: RankRow) -> str:
+def last_year_text(before: Previous | None) -> str:
     """Last year's standing, e.g. ``2023/2024: rank 2, 3.1000 Good``."""
-    before = row.previous
     if before is None:
         return "—"
     place = "not ranked" if before.rank is None else f"rank {before.rank}"
@@ -445,9 +444,8 @@ def last_year_text(row: RankRow) -> str:
     return f"{before.financial_year}: {place}, {shown} {before.grade or '—'}"
 
 
-def movement_text(row: RankRow) -> str:
+def movement_text(moved: Movement | None) -> str:
     """The movement from last year, e.g. ``up 1, -0.2500 better``."""
-    moved = row.movement
     if moved is None:
         return "—"
     parts = []
@@ -472,7 +470,7 @@ def _md_cells(r: RankRow, history: bool) -> list[object]:
         r.grade or "—",
     ]
     if history:
-        cells += [last_year_text(r), movement_text(r)]
+        cells += [last_year_text(r.previous), movement_text(r.movement)]
     return [*cells, ", ".join(r.flags)]
 
 
@@ -518,7 +516,7 @@ def rank_text(rows: Sequence[RankRow], out: IO[str]) -> None:
                 literal(r.grade or "—"),
             ]
             if history:
-                cells += [literal(last_year_text(r)), literal(movement_text(r))]
+                cells += [literal(last_year_text(r.previous)), literal(movement_text(r.movement))]
             table.add_row(*cells, literal(", ".join(r.flags)))
         console.print(table)
 
