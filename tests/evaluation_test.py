@@ -111,6 +111,10 @@ def test_rank_examples_json() -> None:
         "grade",
         "flags",
         "warnings",
+        "financial_year",
+        "category_name",
+        "previous",
+        "movement",
     }
 
 

@@ -887,10 +887,19 @@ def test_rank_csv_gives_one_record_per_contract(tmp_path: Path) -> None:
         "composite",
         "grade",
         "flags",
+        "financial_year",
+        "category_name",
+        "previous_financial_year",
+        "previous_rank",
+        "previous_composite",
+        "previous_grade",
+        "places_moved",
+        "composite_change",
+        "composite_movement",
     ]
     assert {r[3] for r in records[1:]} == {tables.csv_cell(name) for name in CSV_NAMES}
     for record in records:
-        assert len(record) == 7
+        assert len(record) == 16
         for cell in record:
             _assert_no_formula(cell)
     assert "Ministry\r'=1+1" in {r[3] for r in records}

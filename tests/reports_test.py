@@ -318,21 +318,40 @@ def test_site_writes_league_tables_and_a_card_for_each(tmp_path: Path) -> None:
     out = tmp_path / "site"
     code, output = run("site", str(EXAMPLES), "-o", str(out))
     assert code == 0, output
-    assert "wrote 3 files" in output
+    assert "wrote 4 files" in output
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert names == ["cards/bomet-health-2023-24.html", "cards/moina-2024-25.html", "index.html"]
+    assert names == [
+        "cards/bomet-health-2023-24.html",
+        "cards/moina-2024-25.html",
+        "index.html",
+        "league-2023-24.html",
+    ]
+    # One league page per financial year: index.html is the latest (2024/2025),
+    # league-2023-24.html the year before; each links to the other.
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert_self_contained(index)
+    older = (out / "league-2023-24.html").read_text(encoding="utf-8")
+    for page in (index, older):
+        assert_self_contained(page)
+    assert "<h1>League tables 2024/2025</h1>" in index
+    assert "<h1>League tables 2023/2024</h1>" in older
+    assert '<a href="league-2023-24.html">2023/2024</a>' in index
+    assert '<a href="index.html">2024/2025</a>' in older
     assert "Ministry of Interior and National Administration</a>" in index
-    assert "County Government of Bomet — Department of Health Services</a>" in index
+    assert "County Government of Bomet" not in index
+    assert "County Government of Bomet — Department of Health Services</a>" in older
     assert '<td class="num" data-label="Composite">2.8522</td>' in index
-    assert '<td class="num" data-label="Composite">3.0562</td>' in index
+    assert '<td class="num" data-label="Composite">3.0562</td>' in older
     assert 'href="cards/moina-2024-25.html"' in index
-    assert "Grade distribution of 2 institutions" in index
-    for name in ("moina-2024-25", "bomet-health-2023-24"):
+    # The grade distribution is each year's own: one institution each, not two.
+    assert "Grade distribution of 1 institutions" in index
+    assert "Grade distribution of 1 institutions" in older
+    for name, back in (
+        ("moina-2024-25", "index.html"),
+        ("bomet-health-2023-24", "league-2023-24.html"),
+    ):
         page = (out / "cards" / f"{name}.html").read_text(encoding="utf-8")
         assert_self_contained(page)
-        assert 'href="../index.html"' in page
+        assert f'href="../{back}"' in page
         assert '<span class="stat-value">1 <small>of 1</small></span>' in page
     # Every link in the site leads to a file in the site.
     for html_file in out.rglob("*.html"):
@@ -351,8 +370,8 @@ def test_site_puts_a_contract_without_results_last_with_its_flag(
     out = tmp_path / "site"
     code, output = run("site", str(examples), "-o", str(out))
     assert code == 0, output
-    index = (out / "index.html").read_text(encoding="utf-8")
-    county = index.split("Category: county", 1)[1].split("Category: ministry", 1)[0]
+    index = (out / "league-2023-24.html").read_text(encoding="utf-8")
+    county = index.split("Category: county", 1)[1]
     assert county.index("bomet-health-2023-24") < county.index("other-health-2023-24")
     assert '<span class="flag">no results submitted</span>' in county
     page = (out / "cards" / "other-health-2023-24.html").read_text(encoding="utf-8")

@@ -174,7 +174,12 @@ def test_site_writes_the_index_last(examples: Path, monkeypatch: pytest.MonkeyPa
     code, output = run("site", str(examples), "-o", str(out))
     monkeypatch.undo()
     assert code == 1
-    assert order == ["cards/bomet-health-2023-24.html", "cards/moina-2024-25.html", "index.html"]
+    assert order == [
+        "cards/moina-2024-25.html",
+        "cards/bomet-health-2023-24.html",
+        "league-2023-24.html",
+        "index.html",
+    ]
     # The index never links to a card that is not there.
     assert not (out / "index.html").exists()
     assert "already written" in output

@@ -245,6 +245,10 @@ CONTRACT = document(
             "The institution that signs as the agent.",
             {
                 "name": {"type": "string", "description": "The institution's name."},
+                "id": ref(
+                    "id",
+                    "A stable id for the institution, the same in every financial year: it links the institution's contracts across years (without it they are linked by name).",
+                ),
                 "category": ref(
                     "id",
                     "The ranking group: ministry, state-corporation, county, tertiary, department, individual, or any id.",
@@ -537,6 +541,16 @@ GUIDELINES = document(
                 },
                 ["id"],
             ),
+        },
+        "institution_categories": {
+            "type": "object",
+            "description": "Readable names of the institution categories that contracts rank in, by category id, e.g. county: County Governments. A category not named here shows its id. (Not `categories`, which are the criteria categories.)",
+            "propertyNames": {"pattern": ID_PATTERN},
+            "additionalProperties": {
+                "type": "string",
+                "minLength": 1,
+                "description": "The category's name as league tables show it.",
+            },
         },
     },
     ["id", "financial_year", "method", "grades"],

@@ -233,9 +233,17 @@ class Contract:
     agent: Person | None = None
     parent: str | None = None
     guidelines: str | None = None
+    # A stable id for the institution, linking its contracts across financial
+    # years; None: they are linked by the institution's name.
+    institution_id: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     kind = "Contract"
+
+    @property
+    def institution_key(self) -> str:
+        """What links this institution's contracts across years: its id, else its name."""
+        return institution_key(self.institution_id, self.institution)
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -276,8 +284,29 @@ class Contract:
             agent=Person.from_raw(parties.get("agent")),
             parent=raw.get("parent"),
             guidelines=raw.get("guidelines"),
+            institution_id=raw["institution"].get("id"),
             raw=raw,
         )
+
+
+def institution_key(institution_id: str | None, name: str) -> str:
+    """The one link between an institution's contracts across years."""
+    return f"id:{institution_id}" if institution_id else f"name:{name}"
+
+
+FINANCIAL_YEAR_RE = re.compile(r"^([0-9]{4})/([0-9]{4})$")
+
+
+def previous_financial_year(year: str) -> str | None:
+    """The financial year before ``year`` (2023/2024 before 2024/2025), or None
+    for a year not written as two four-digit years."""
+    match = FINANCIAL_YEAR_RE.match(year)
+    if match is None:
+        return None
+    first, second = (int(part) for part in match.groups())
+    if first < 1 or second < 1:
+        return None
+    return f"{first - 1:04d}/{second - 1:04d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,6 +492,9 @@ class Guidelines:
     title: str = ""
     # Whether an annual achievement without a verification is warned about (PC520).
     require_verification: bool = False
+    # Readable names of the institution categories contracts rank in
+    # (``county: County Governments``); a category not named shows its id.
+    institution_categories: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     kind = "Guidelines"
@@ -511,6 +543,11 @@ class Guidelines:
             categories=categories,
             title=raw.get("title", ""),
             require_verification=raw.get("require_verification") is True,
+            institution_categories={
+                str(k): str(v)
+                for k, v in (raw.get("institution_categories") or {}).items()
+                if not str(k).startswith("x-")
+            },
             raw=raw,
         )
 

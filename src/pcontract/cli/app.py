@@ -369,10 +369,24 @@ def rank(
         bool,
         typer.Option("--rollup", help="Roll up carried indicators from child contracts' results."),
     ] = False,
+    financial_year: Annotated[
+        str | None,
+        typer.Option(
+            "--financial-year",
+            "-y",
+            help="Show only this financial year's league tables, e.g. 2024/2025 "
+            "(default: every year, each ranked on its own, the latest first).",
+        ),
+    ] = None,
     *,
     limits: Limits,
 ) -> None:
-    """Rank institutions within each category, from number 1 to last.
+    """Rank institutions within each financial year and category, from number 1 to last.
+
+    Each financial year is ranked on its own, the latest first. Where the same
+    institution (its institution.id, else its name) has a contract in the previous
+    financial year, its row shows last year's rank, composite and grade and the
+    movement.
 
     Lower composites rank first; equal composites share a rank; a contract with no
     annual results ranks last, flagged "no results submitted"; one whose results
@@ -384,7 +398,7 @@ def rank(
         from pcontract.checking.checker import Options
         from pcontract.render.reporters import with_progress
         from pcontract.render.tables import RANK_FORMATS, RANK_LOCATES_WARNINGS
-        from pcontract.scoring.evaluation import rank_paths
+        from pcontract.scoring.evaluation import one_year, rank_paths
 
         options = Options(limits=limits)
         ranked = with_progress(
@@ -397,7 +411,7 @@ def rank(
                 locate_warnings=output_format in RANK_LOCATES_WARNINGS,
             )
         )
-        RANK_FORMATS[output_format](ranked.rows, sys.stdout)
+        RANK_FORMATS[output_format](one_year(ranked.rows, financial_year), sys.stdout)
         return EXIT_OK
 
     _run(body)

@@ -44,7 +44,7 @@ from pcontract.model import (
 )
 from pcontract.render import sandbox
 from pcontract.render.sandbox import TemplateError
-from pcontract.render.tables import md
+from pcontract.render.tables import last_year_text, md, movement_text
 from pcontract.scoring.evaluation import CardInputs, SiteInputs
 from pcontract.scoring.method import (
     METHOD_PERCENTAGE,
@@ -59,6 +59,7 @@ from pcontract.scoring.method import (
     neutral_score,
     round4,
 )
+from pcontract.scoring.ranking import RankRow
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader, Environment
@@ -547,7 +548,30 @@ def _rank_view(inputs: CardInputs, no_results: bool) -> dict[str, Any] | None:
     if score.not_scored is not None:
         said |= {score.not_scored, NOT_SCORED_ALL_NA}
     flags = [f for f in rank.flags if f not in said]
-    return {"rank": rank.rank, "of": rank.of, "category": rank.category, "flags": flags}
+    return {
+        "rank": rank.rank,
+        "of": rank.of,
+        "category": rank.category_name or rank.category,
+        "category_id": rank.category,
+        "financial_year": rank.financial_year,
+        "flags": flags,
+    }
+
+
+def _last_year_view(inputs: CardInputs) -> dict[str, Any] | None:
+    """Last year's standing and the movement since, where the tree holds it."""
+    rank = inputs.rank
+    if rank is None or rank.previous is None:
+        return None
+    before = rank.previous
+    return {
+        "financial_year": before.financial_year,
+        "rank": before.rank,
+        "composite": "—" if before.composite_display is None else str(before.composite_display),
+        "grade": before.grade or "—",
+        "text": last_year_text(before),
+        "movement": movement_text(rank.movement),
+    }
 
 
 def card_view(
@@ -582,6 +606,7 @@ def card_view(
         "lower_is_better": score.lower_is_better,
         **_grade_view(score, guidelines),
         "rank": _rank_view(inputs, no_results),
+        "last_year": _last_year_view(inputs),
         "gauge": _gauge(score, guidelines, scale),
         "target_label": scale.label(scale.target),
         "categories": categories,
@@ -622,41 +647,60 @@ def names_a_folder(out: str) -> bool:
     return out.endswith(("/", os.sep)) or os.path.isdir(out)
 
 
-def index_view(site: SiteInputs, generated: str | None = None) -> dict[str, Any]:
-    """The league tables and the grade distribution as plain data for a template."""
+def league_file_name(year: str, latest: bool) -> str:
+    """The league page of financial ``year``: index.html for the latest year,
+    ``league-2023-24.html`` for 2023/2024 and the other years."""
+    if latest:
+        return INDEX_TEMPLATE
+    first, _, second = year.partition("/")
+    return f"league-{slug(first)}-{slug(second[-2:])}.html"
+
+
+def site_years(site: SiteInputs) -> list[str]:
+    """The financial years in the site, the latest first (as the rows are)."""
+    return list(dict.fromkeys(row.financial_year for row in site.rows))
+
+
+def _table_rows(site: SiteInputs, rows: Sequence[RankRow]) -> list[dict[str, Any]]:
     by_contract = {card.contract.id: card for card in site.cards}
     tables: list[dict[str, Any]] = []
-    for row in site.rows:
-        if not tables or tables[-1]["category"] != row.category:
-            tables.append({"category": row.category, "rows": []})
-        card = by_contract[row.contract]
-        tables[-1]["rows"].append(
-            {
-                "rank": row.rank if row.rank is not None else "—",
-                "contract": row.contract,
-                "institution": row.institution,
-                "financial_year": card.contract.financial_year,
-                "composite": str(row.composite_display)
-                if row.composite_display is not None
-                else "—",
-                "grade": row.grade or "—",
-                "grade_level": _grade_level(row.grade, card.guidelines),
-                "flags": list(row.flags),
-                "href": card_href(row.contract),
-            }
-        )
+    for row in rows:
+        if not tables or tables[-1]["category_id"] != row.category:
+            tables.append({"category": row.category_label, "category_id": row.category, "rows": []})
+        tables[-1]["rows"].append(_league_row(row, by_contract[row.contract]))
+    return tables
+
+
+def _league_row(row: RankRow, card: CardInputs) -> dict[str, Any]:
+    return {
+        "rank": row.rank if row.rank is not None else "—",
+        "contract": row.contract,
+        "institution": row.institution,
+        "financial_year": card.contract.financial_year,
+        "composite": str(row.composite_display) if row.composite_display is not None else "—",
+        "grade": row.grade or "—",
+        "grade_level": _grade_level(row.grade, card.guidelines),
+        "flags": list(row.flags),
+        "href": card_href(row.contract),
+        "last_year": last_year_text(row.previous) if row.previous is not None else None,
+        "movement": movement_text(row.movement) if row.previous is not None else None,
+    }
+
+
+def _distribution(rows: Sequence[RankRow], cards: Sequence[CardInputs]) -> list[dict[str, Any]]:
+    """The grades of ``rows`` (one year's), best first, by the guidelines of ``cards``."""
     counts: dict[str, int] = {}
-    for row in site.rows:
+    for row in rows:
         if row.grade is not None:
             counts[row.grade] = counts.get(row.grade, 0) + 1
-    order = _grade_order(site.cards)
+    order = _grade_order(cards)
     order.extend(sorted(grade for grade in counts if grade not in order))
     largest = max(counts.values(), default=0) or 1
     levels: dict[str, int | None] = {}
-    for card in site.cards:
+    for card in cards:
         for band in card.guidelines.grades:
             levels.setdefault(band.grade, _grade_level(band.grade, card.guidelines))
-    distribution = [
+    return [
         {
             "grade": grade,
             "level": levels.get(grade),
@@ -665,16 +709,39 @@ def index_view(site: SiteInputs, generated: str | None = None) -> dict[str, Any]
         }
         for grade in order
     ]
+
+
+def _year_links(site: SiteInputs, year: str | None) -> list[dict[str, Any]]:
+    years = site_years(site)
+    return [
+        {"year": y, "href": league_file_name(y, i == 0), "current": y == year}
+        for i, y in enumerate(years)
+    ]
+
+
+def index_view(
+    site: SiteInputs, generated: str | None = None, year: str | None = None
+) -> dict[str, Any]:
+    """One financial year's league tables and grade distribution as plain data for
+    a template (``year`` None: the latest year), with links to the other years."""
+    years = site_years(site)
+    year = year if year is not None else (years[0] if years else None)
+    rows = [row for row in site.rows if row.financial_year == year]
+    chosen = {row.contract for row in rows}
+    cards = [card for card in site.cards if card.contract.id in chosen]
+    distribution = _distribution(rows, cards)
     guidelines: dict[str, dict[str, str]] = {}
-    for card in site.cards:
+    for card in cards:
         g = card.guidelines
         guidelines.setdefault(g.id, {"id": g.id, "title": g.title or g.id})
     return {
         "generated": generated,
-        "tables": tables,
-        "total": len(site.rows),
+        "financial_year": year,
+        "years": _year_links(site, year),
+        "tables": _table_rows(site, rows),
+        "total": len(rows),
         "distribution": distribution,
-        "largest": largest,
+        "largest": max((d["count"] for d in distribution), default=0) or 1,
         "guidelines": [guidelines[key] for key in sorted(guidelines)],
     }
 
@@ -944,15 +1011,21 @@ def render_site(
     site: SiteInputs, templates: Templates | None = None, generated: str | None = None
 ) -> list[tuple[str, str]]:
     """The site's files as (relative path, text), in the order to write them: one
-    card each, then index.html last, so that an interrupted write never leaves an
-    index linking to cards that are not there."""
+    card each, then a league page per financial year (index.html for the latest,
+    league-2023-24.html for 2023/2024 and the others), index.html last, so that an
+    interrupted write never leaves an index linking to cards that are not there."""
     templates = templates or Templates()
+    years = site_years(site) or [""]
+    pages = {year: league_file_name(year, i == 0) for i, year in enumerate(years)}
     paths: list[str] = []
     jobs: list[tuple[str, dict[str, Any]]] = []
     for card in site.cards:
         paths.append(card_href(card.contract.id))
-        jobs.append((CARD_TEMPLATES["html"], card_view(card, generated, "../index.html")))
-    paths.append(INDEX_TEMPLATE)
-    jobs.append((INDEX_TEMPLATE, index_view(site, generated)))
+        back = f"../{pages[card.contract.financial_year]}"
+        jobs.append((CARD_TEMPLATES["html"], card_view(card, generated, back)))
+    # The older years' pages, then the latest year's index.html last.
+    for year in reversed(years):
+        paths.append(pages[year])
+        jobs.append((INDEX_TEMPLATE, index_view(site, generated, year or None)))
     # One batch, so that user templates render in a single bounded child process.
     return list(zip(paths, templates.render_all(jobs), strict=True))

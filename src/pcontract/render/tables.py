@@ -11,13 +11,14 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any, Final, Literal
 
 from pcontract.formatting import dp, number, show
 from pcontract.problems import Problem
 from pcontract.render.reporters import json_text, literal, visible_text, written
 from pcontract.scoring.method import ContractScore, IndicatorScore
-from pcontract.scoring.ranking import RankRow
+from pcontract.scoring.ranking import Movement, Previous, RankRow
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -347,6 +348,32 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
 # -- rank -------------------------------------------------------------------------
 
 
+def _composite(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _previous_record(previous: Previous | None) -> dict[str, Any] | None:
+    if previous is None:
+        return None
+    return {
+        "financial_year": previous.financial_year,
+        "contract": previous.contract,
+        "rank": previous.rank,
+        "composite": _composite(previous.composite_display),
+        "grade": previous.grade,
+    }
+
+
+def _movement_record(movement: Movement | None) -> dict[str, Any] | None:
+    if movement is None:
+        return None
+    return {
+        "places": movement.places,
+        "composite_change": _composite(movement.composite_change),
+        "composite": movement.composite,
+    }
+
+
 def rank_records(rows: Sequence[RankRow]) -> list[dict[str, Any]]:
     return [
         {
@@ -354,12 +381,14 @@ def rank_records(rows: Sequence[RankRow]) -> list[dict[str, Any]]:
             "contract": row.contract,
             "institution": row.institution,
             "category": row.category,
-            "composite": float(row.composite_display)
-            if row.composite_display is not None
-            else None,
+            "composite": _composite(row.composite_display),
             "grade": row.grade,
             "flags": list(row.flags),
             "warnings": [p.as_dict() for p in row.warnings],
+            "financial_year": row.financial_year,
+            "category_name": row.category_label,
+            "previous": _previous_record(row.previous),
+            "movement": _movement_record(row.movement),
         }
         for row in rows
     ]
@@ -369,53 +398,118 @@ def rank_json(rows: Sequence[RankRow]) -> str:
     return json_text(rank_records(rows))
 
 
+def _signed(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:+}"
+
+
 def rank_csv(rows: Sequence[RankRow]) -> str:
-    header = ["category", "rank", "contract", "institution", "composite", "grade", "flags"]
-    return csv_text(
-        [
-            header,
-            *(
-                [
-                    row.category,
-                    row.rank,
-                    row.contract,
-                    row.institution,
-                    "" if row.composite_display is None else str(row.composite_display),
-                    row.grade,
-                    "; ".join(row.flags),
-                ]
-                for row in rows
-            ),
-        ]
-    )
+    header = [
+        "category",
+        "rank",
+        "contract",
+        "institution",
+        "composite",
+        "grade",
+        "flags",
+        "financial_year",
+        "category_name",
+        "previous_financial_year",
+        "previous_rank",
+        "previous_composite",
+        "previous_grade",
+        "places_moved",
+        "composite_change",
+        "composite_movement",
+    ]
+    return csv_text([header, *(_csv_row(row) for row in rows)])
 
 
-def _by_category(rows: Sequence[RankRow]) -> dict[str, list[RankRow]]:
-    grouped: dict[str, list[RankRow]] = {}
+def _csv_row(row: RankRow) -> list[object]:
+    before, moved = row.previous, row.movement
+    return [
+        row.category,
+        row.rank,
+        row.contract,
+        row.institution,
+        "" if row.composite_display is None else str(row.composite_display),
+        row.grade,
+        "; ".join(row.flags),
+        row.financial_year,
+        row.category_label,
+        before.financial_year if before else "",
+        before.rank if before else "",
+        "" if before is None or before.composite_display is None else str(before.composite_display),
+        before.grade if before else "",
+        moved.places if moved and moved.places is not None else "",
+        _signed(moved.composite_change) if moved else "",
+        moved.composite or "" if moved else "",
+    ]
+
+
+def _by_table(rows: Sequence[RankRow]) -> dict[tuple[str, str], list[RankRow]]:
+    """The rows of each league table, by (financial year, category), in order."""
+    grouped: dict[tuple[str, str], list[RankRow]] = {}
     for row in rows:
-        grouped.setdefault(row.category, []).append(row)
+        grouped.setdefault((row.financial_year, row.category), []).append(row)
     return grouped
+
+
+def table_title(items: Sequence[RankRow]) -> str:
+    """A league table's heading: its financial year and its category's name."""
+    return f"{items[0].financial_year} · {items[0].category_label}"
+
+
+def last_year_text(before: Previous | None) -> str:
+    """Last year's standing, e.g. ``2023/2024: rank 2, 3.1000 Good``."""
+    if before is None:
+        return "—"
+    place = "not ranked" if before.rank is None else f"rank {before.rank}"
+    shown = "—" if before.composite_display is None else str(before.composite_display)
+    return f"{before.financial_year}: {place}, {shown} {before.grade or '—'}"
+
+
+def movement_text(moved: Movement | None) -> str:
+    """The movement from last year, e.g. ``up 1, -0.2500 better``."""
+    if moved is None:
+        return "—"
+    parts = []
+    if moved.places is not None:
+        places = moved.places
+        parts.append(f"up {places}" if places > 0 else f"down {-places}" if places else "same rank")
+    if moved.composite is not None:
+        parts.append(f"{_signed(moved.composite_change)} {moved.composite}")
+    return ", ".join(parts) or "—"
+
+
+def _history(items: Sequence[RankRow]) -> bool:
+    return any(r.previous is not None for r in items)
+
+
+def _md_cells(r: RankRow, history: bool) -> list[object]:
+    cells: list[object] = [
+        "—" if r.rank is None else r.rank,
+        r.institution,
+        r.contract,
+        "—" if r.composite_display is None else str(r.composite_display),
+        r.grade or "—",
+    ]
+    if history:
+        cells += [last_year_text(r.previous), movement_text(r.movement)]
+    return [*cells, ", ".join(r.flags)]
 
 
 def rank_md(rows: Sequence[RankRow]) -> str:
     out = []
-    for category, items in _by_category(rows).items():
-        out.append(f"### {md(category)}\n")
+    for items in _by_table(rows).values():
+        history = _history(items)
+        headers = ["rank", "institution", "contract", "composite", "grade"]
+        headers += ["last year", "movement"] if history else []
+        out.append(f"### {md(table_title(items))}\n")
         out.append(
             md_table(
-                ["rank", "institution", "contract", "composite", "grade", "flags"],
-                [
-                    [
-                        "—" if r.rank is None else r.rank,
-                        r.institution,
-                        r.contract,
-                        "—" if r.composite_display is None else str(r.composite_display),
-                        r.grade or "—",
-                        ", ".join(r.flags),
-                    ]
-                    for r in items
-                ],
-                "rllrll",
+                [*headers, "flags"],
+                [_md_cells(r, history) for r in items],
+                "rllrl" + ("ll" if history else "") + "l",
             )
         )
     return "\n".join(out)
@@ -427,21 +521,27 @@ def rank_text(rows: Sequence[RankRow], out: IO[str]) -> None:
     from pcontract.render.reporters import text_console
 
     console = text_console(out, wide(out))
-    for category, items in _by_category(rows).items():
-        table = Table(title=literal(category), title_justify="left")
+    for items in _by_table(rows).values():
+        history = _history(items)
+        table = Table(title=literal(table_title(items)), title_justify="left")
         table.add_column("rank", justify="right")
         table.add_column("institution")
         table.add_column("composite", justify="right")
         table.add_column("grade")
+        if history:
+            table.add_column("last year")
+            table.add_column("movement")
         table.add_column("flags")
         for r in items:
-            table.add_row(
+            cells: list[Text | str] = [
                 "—" if r.rank is None else str(r.rank),
                 literal(r.institution),
                 "—" if r.composite_display is None else str(r.composite_display),
                 literal(r.grade or "—"),
-                literal(", ".join(r.flags)),
-            )
+            ]
+            if history:
+                cells += [literal(last_year_text(r.previous)), literal(movement_text(r.movement))]
+            table.add_row(*cells, literal(", ".join(r.flags)))
         console.print(table)
 
 

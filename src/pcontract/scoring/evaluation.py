@@ -15,10 +15,10 @@ from pcontract.checking.checker import FileReport, Options, discover, locate_all
 from pcontract.checking.pipeline import Loaded, Pipeline, contract_guidelines, explicit
 from pcontract.errors import InputError, UsageError
 from pcontract.files.reading import Limits
-from pcontract.model import CascadePlan, Contract, Guidelines, Results
+from pcontract.model import FINANCIAL_YEAR_RE, CascadePlan, Contract, Guidelines, Results
 from pcontract.problems import Problem
 from pcontract.scoring.method import QUARTERS, ContractScore, score
-from pcontract.scoring.ranking import RankRow, rank
+from pcontract.scoring.ranking import CategoryNames, Movement, Previous, RankRow, rank
 from pcontract.scoring.rollup import families, rollup
 
 # Cross-file rules about the shape of the whole tree; scoring one contract does
@@ -224,7 +224,36 @@ def rank_paths(
             on_progress(done, total)
     if locate_warnings:
         scores = locate_scores(scores, pipeline.options)
-    return Ranked(rank(scores), scores, loaded.warnings, loaded, used)
+    names = category_names(scores, used)
+    return Ranked(rank(scores, names), scores, loaded.warnings, loaded, used)
+
+
+def category_names(
+    scores: Sequence[ContractScore], guidelines: dict[str, Guidelines]
+) -> CategoryNames:
+    """Each (financial year, institution category)'s readable name, from the
+    ``institution_categories`` of the guidelines its contracts were scored by
+    (the first that names it, by contract id)."""
+    names: dict[tuple[str, str], str] = {}
+    for s in sorted(scores, key=lambda s: s.contract):
+        name = guidelines[s.contract].institution_categories.get(s.category)
+        if name:
+            names.setdefault((s.financial_year, s.category), name)
+    return names
+
+
+def one_year(rows: Sequence[RankRow], year: str | None) -> list[RankRow]:
+    """The rows of financial year ``year`` (None: every year)."""
+    if year is None:
+        return list(rows)
+    if not FINANCIAL_YEAR_RE.match(year):
+        raise UsageError(f"--financial-year {year!r}: write a financial year as 2024/2025")
+    chosen = [row for row in rows if row.financial_year == year]
+    if not chosen:
+        years = sorted({row.financial_year for row in rows}, reverse=True)
+        found = ", ".join(years) if years else "none"
+        raise UsageError(f"no contracts for financial year {year} (found: {found})")
+    return chosen
 
 
 # -- what report cards and sites show ----------------------------------------------
@@ -239,6 +268,12 @@ class RankInfo:
     of: int
     category: str
     flags: tuple[str, ...] = ()
+    financial_year: str = ""
+    # The category's readable name, last year's standing and the movement, as
+    # the league table row has them.
+    category_name: str = ""
+    previous: Previous | None = None
+    movement: Movement | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,18 +349,39 @@ def load_site(
     contracts = {contract.id: contract for _, contract in ranked.documents.contracts}
     annual = {r.contract: r for _, r in ranked.documents.results if r.is_annual}
     scores = {s.contract: s for s in ranked.scores}
-    sizes: dict[str, int] = {}
-    for row in ranked.rows:
-        if row.rank is not None:  # "of" counts the ranked contracts only
-            sizes[row.category] = sizes.get(row.category, 0) + 1
+    sizes = league_sizes(ranked.rows)
     cards = [
         CardInputs(
             score=scores[row.contract],
             contract=contracts[row.contract],
             guidelines=ranked.guidelines[row.contract],
             results=annual.get(row.contract),
-            rank=RankInfo(row.rank, sizes.get(row.category, 0), row.category, row.flags),
+            rank=rank_info(row, sizes),
         )
         for row in ranked.rows
     ]
     return SiteInputs(ranked.rows, cards)
+
+
+def league_sizes(rows: Sequence[RankRow]) -> dict[tuple[str, str], int]:
+    """How many contracts are ranked in each (financial year, category): a card's
+    "of" counts the ranked contracts only."""
+    sizes: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row.rank is not None:
+            key = (row.financial_year, row.category)
+            sizes[key] = sizes.get(key, 0) + 1
+    return sizes
+
+
+def rank_info(row: RankRow, sizes: dict[tuple[str, str], int]) -> RankInfo:
+    return RankInfo(
+        row.rank,
+        sizes.get((row.financial_year, row.category), 0),
+        row.category,
+        row.flags,
+        row.financial_year,
+        row.category_label,
+        row.previous,
+        row.movement,
+    )

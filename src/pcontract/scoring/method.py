@@ -191,6 +191,13 @@ class ContractScore:
     lower_is_better: bool = True
     # Why an annual result has no composite (NOT_SCORED_ALL_NA), else None.
     not_scored: str | None = None
+    # The contract's stable institution id, if it gives one (links years).
+    institution_id: str | None = None
+
+    def better(self, a: Fraction | Decimal, b: Fraction | Decimal) -> bool:
+        """Whether composite ``a`` is strictly better than ``b`` on this score's
+        scale: lower on the five-point scale, higher as a percentage."""
+        return a < b if self.lower_is_better else a > b
 
     @property
     def composite_display(self) -> Decimal | None:
@@ -891,4 +898,5 @@ def score(
         progress=outcome.progress,
         lower_is_better=_lower_is_better(guidelines),
         not_scored=outcome.not_scored,
+        institution_id=contract.institution_id,
     )

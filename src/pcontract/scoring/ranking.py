@@ -1,28 +1,64 @@
-"""Ranking: league tables of scored contracts, one per institution category.
+"""Ranking: league tables of scored contracts, one per financial year and
+institution category.
 
-Pure: no I/O. Contracts are ranked "from number 1 to last" within their category on
+Pure: no I/O. Each financial year is ranked on its own, the latest year first.
+Contracts are ranked "from number 1 to last" within their year and category on
 the published (4-decimal) composite, with standard competition ranking for ties
 ("1, 1, 3"). A contract whose institution submitted no results ranks last in its
 category, flagged, with the worst grade. A contract whose results mark every
 indicator not applicable is not scored: it is listed after the ranked ones with no
 rank, flagged "not scored: every indicator not applicable", and the others are
 ranked without it.
+
+Year on year: a row whose institution (its ``institution.id``, else its name) has
+a contract in the previous financial year among the rows carries that year's
+rank, composite and grade, and the movement between the two.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
 from pcontract.errors import PcontractError
+from pcontract.model import institution_key, previous_financial_year
 from pcontract.problems import Problem
 from pcontract.scoring.method import NO_RESULTS, NOT_SCORED_ALL_NA, ContractScore
 
 NO_RESULTS_FLAG: Final = NO_RESULTS
 NOT_SCORED_FLAG: Final = NOT_SCORED_ALL_NA
+
+
+# How a composite moved from last year: the one direction is ContractScore.better.
+BETTER: Final = "better"
+WORSE: Final = "worse"
+SAME: Final = "same"
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """Where the same institution stood in the previous financial year."""
+
+    financial_year: str
+    contract: str
+    rank: int | None
+    composite_display: Decimal | None
+    grade: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """From last year to this: ``places`` up (positive) or down (negative), None
+    unless both years are ranked in the same category; ``composite_change`` this
+    year's published composite minus last year's, and whether that is ``better``,
+    ``worse`` or the ``same`` (None unless both are scored on one scale)."""
+
+    places: int | None
+    composite_change: Decimal | None
+    composite: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +75,17 @@ class RankRow:
     flags: tuple[str, ...] = ()
     # The score's warnings (scoring and roll-up Problems), for the JSON output.
     warnings: tuple[Problem, ...] = ()
+    financial_year: str = ""
+    # The category's readable name (the guidelines' institution_categories), else its id.
+    category_name: str = ""
+    # What links the institution across years (see model.institution_key).
+    institution_key: str = ""
+    previous: Previous | None = None
+    movement: Movement | None = None
+
+    @property
+    def category_label(self) -> str:
+        return self.category_name or self.category
 
 
 def _row(rank: int | None, score: ContractScore, flags: tuple[str, ...] = ()) -> RankRow:
@@ -52,6 +99,8 @@ def _row(rank: int | None, score: ContractScore, flags: tuple[str, ...] = ()) ->
         grade=score.grade,
         flags=flags,
         warnings=score.warnings,
+        financial_year=score.financial_year,
+        institution_key=institution_key(score.institution_id, score.institution),
     )
 
 
@@ -98,22 +147,85 @@ def _rank_category(scores: list[ContractScore]) -> list[RankRow]:
     return rows
 
 
-def rank(scores: Iterable[ContractScore]) -> list[RankRow]:
-    """League tables for ``scores``: categories by name, then rank, then contract id.
+CategoryNames = Mapping[tuple[str, str], str]
+
+
+def rank(scores: Iterable[ContractScore], names: CategoryNames | None = None) -> list[RankRow]:
+    """League tables for ``scores``: financial years latest first, then categories
+    by id, then rank, then contract id; each row linked to the previous year's.
 
     Five-point composites rank ascending (lower is better), percentages descending.
-    The result does not depend on the order of ``scores``.
+    ``names`` gives a (financial year, category id) its readable name. The result
+    does not depend on the order of ``scores``.
     """
-    by_category: dict[str, list[ContractScore]] = {}
-    seen: set[str] = set()
+    by_table: dict[tuple[str, str], list[ContractScore]] = {}
+    by_contract: dict[str, ContractScore] = {}
     for score in scores:
-        if score.contract in seen:
+        if score.contract in by_contract:
             # Two different scores for one contract would make the table depend on
             # which came first.
             raise PcontractError(f"contract {score.contract} is scored more than once")
-        seen.add(score.contract)
-        by_category.setdefault(score.category, []).append(score)
+        by_contract[score.contract] = score
+        by_table.setdefault((score.financial_year, score.category), []).append(score)
     rows: list[RankRow] = []
-    for category in sorted(by_category):
-        rows.extend(_rank_category(by_category[category]))
-    return rows
+    for year, category in sorted(by_table, key=lambda t: (_descending(t[0]), t[1])):
+        name = (names or {}).get((year, category), "")
+        table = _rank_category(by_table[year, category])
+        rows.extend(replace(r, category_name=name) for r in table)
+    return link_years(rows, by_contract)
+
+
+def _descending(year: str) -> tuple[int, ...]:
+    # Latest first: 2024/2025 before 2023/2024 (years are NNNN/NNNN, by schema).
+    return tuple(-ord(ch) for ch in year)
+
+
+def _index(rows: Iterable[RankRow]) -> dict[tuple[str, str], RankRow | None]:
+    """Rows by (financial year, institution); None where one institution has
+    several contracts in a year, which links to none of them."""
+    index: dict[tuple[str, str], RankRow | None] = {}
+    for row in rows:
+        key = (row.financial_year, row.institution_key)
+        index[key] = None if key in index else row
+    return index
+
+
+def link_years(
+    rows: Sequence[RankRow],
+    scores: Mapping[str, ContractScore],
+    past: Sequence[RankRow] | None = None,
+) -> list[RankRow]:
+    """``rows`` each with its institution's row of the previous financial year,
+    found in ``past`` (default: ``rows`` themselves), and the movement. ``scores``
+    holds the score of every row, this year's and last, by contract id."""
+    index = _index(rows if past is None else past)
+    return [_linked(row, index, scores) for row in rows]
+
+
+Index = Mapping[tuple[str, str], RankRow | None]
+
+
+def _linked(row: RankRow, index: Index, scores: Mapping[str, ContractScore]) -> RankRow:
+    year = previous_financial_year(row.financial_year)
+    before = index.get((year, row.institution_key)) if year is not None else None
+    if before is None:
+        return row
+    previous = Previous(
+        before.financial_year, before.contract, before.rank, before.composite_display, before.grade
+    )
+    same_table = row.category == before.category
+    places = before.rank - row.rank if row.rank and before.rank and same_table else None
+    return replace(row, previous=previous, movement=_movement(row, before, scores, places))
+
+
+def _movement(
+    row: RankRow, before: RankRow, scores: Mapping[str, ContractScore], places: int | None
+) -> Movement:
+    now, then = scores.get(row.contract), scores.get(before.contract)
+    a, b = row.composite_display, before.composite_display
+    if now is None or then is None or a is None or b is None:
+        return Movement(places, None, None)
+    if now.lower_is_better != then.lower_is_better:
+        return Movement(places, None, None)  # five-point against percentage: no comparison
+    direction = BETTER if now.better(a, b) else WORSE if now.better(b, a) else SAME
+    return Movement(places, a - b, direction)
