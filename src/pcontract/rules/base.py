@@ -163,6 +163,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -180,6 +181,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -215,6 +217,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             target: 45
     ```
 
@@ -233,6 +236,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -269,6 +273,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             notes: *clinics
     ```
 
@@ -287,6 +292,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -322,6 +328,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: .inf
+            measure: cumulative
     ```
 
     Use instead:
@@ -339,6 +346,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -375,6 +383,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: !include targets.yaml
+            measure: cumulative
     ```
 
     Use instead:
@@ -392,6 +401,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -430,6 +440,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -447,6 +458,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -488,6 +500,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -531,6 +544,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -548,6 +562,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -584,6 +599,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 10000000000000000
+            measure: cumulative
     ```
 
     Use instead:
@@ -601,6 +617,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -645,6 +662,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -662,6 +680,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -709,6 +728,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -750,6 +770,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_SCHEMA,
@@ -794,6 +815,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -812,6 +834,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_SCHEMA,
@@ -853,6 +876,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -870,6 +894,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_SCHEMA,
@@ -906,6 +931,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -923,6 +949,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_SCHEMA,
@@ -966,6 +993,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -983,6 +1011,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_SCHEMA,

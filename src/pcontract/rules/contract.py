@@ -58,6 +58,7 @@ def weights_total(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -75,6 +76,7 @@ def weights_total(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """
     total = sum((i.weight for i in contract.indicators), Decimal(0))
@@ -119,6 +121,7 @@ def category_weight(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
       - id: service
         name: Service Delivery
         weight: 20
@@ -141,6 +144,7 @@ def category_weight(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
       - id: service
         name: Service Delivery
         weight: 10
@@ -191,6 +195,7 @@ def unique_ids(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - {id: CM01, name: Clinics staffed, weight: 50, kind: binary, target: true}
     ```
 
@@ -209,6 +214,7 @@ def unique_ids(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - {id: CM02, name: Clinics staffed, weight: 50, kind: binary, target: true}
     ```
     """
@@ -334,6 +340,7 @@ def dates_in_period(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             due: 2025-09-30
     ```
 
@@ -352,6 +359,7 @@ def dates_in_period(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             due: 2025-06-30
     ```
     """
@@ -420,6 +428,7 @@ def financial_year(document: object) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -437,6 +446,7 @@ def financial_year(document: object) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """
     year = str(getattr(document, "financial_year", ""))
@@ -510,6 +520,7 @@ def criteria_monotonic(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             criteria_values: {excellent: 45, poor: 30}
     ```
 
@@ -528,6 +539,7 @@ def criteria_monotonic(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             criteria_values: {excellent: 60, poor: 30}
     ```
     """
@@ -654,6 +666,77 @@ def quarterly_targets(contract: Contract) -> Iterator[Finding]:
 
 
 @rule(
+    "PC250",
+    "measure-unknown",
+    kinds=("Contract",),
+    severity=Severity.WARNING,
+)
+def measure_unknown(contract: Contract) -> Iterator[Finding]:
+    """An increase or decrease indicator without quarterly targets says how it accumulates.
+
+    ## What it does
+
+    Checks that each increase and decrease indicator without `quarterly_targets` gives a
+    `measure` (cumulative or level), or an `aggregation` that implies one (sum is cumulative;
+    mean, min and max are level). A warning.
+
+    ## Why is this bad?
+
+    A quarter's target depends on it: a cumulative count is due pro rata (half the target by
+    Q2), a level such as a rate or a turnaround time is due in full all year. Without either,
+    quarterly progress cannot tell, and reports the indicator as having no quarterly target.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Share of births registered
+            unit: '%'
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 85}
+            target: 90
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Share of births registered
+            unit: '%'
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 85}
+            target: 90
+            measure: level
+    ```
+    """
+    for indicator in contract.indicators:
+        if indicator.kind not in NUMERIC_KINDS or indicator.quarterly_targets is not None:
+            continue
+        if indicator.accumulates is None:
+            yield finding(
+                (*indicator.path, "id"),
+                f"{indicator.id}: how the figure accumulates is unknown, so no quarter has a "
+                f"target",
+                "add measure: cumulative (a count that adds up over the year) or measure: "
+                "level (a rate, percentage, average or turnaround time)",
+            )
+
+
+@rule(
     "PC401",
     "growth-oriented",
     kinds=("Contract",),
@@ -688,6 +771,7 @@ def growth_oriented(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 35
+            measure: cumulative
     ```
 
     Use instead:
@@ -705,6 +789,7 @@ def growth_oriented(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """
     for indicator in contract.indicators:
@@ -760,6 +845,7 @@ def baseline_present(contract: Contract) -> Iterator[Finding]:
             weight: 100
             kind: increase
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -777,6 +863,7 @@ def baseline_present(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """
     for indicator in contract.indicators:

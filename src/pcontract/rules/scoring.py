@@ -58,6 +58,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -90,6 +91,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -157,6 +159,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -217,6 +220,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 0}
             target: 0
+            measure: cumulative
     ```
 
     ```yaml
@@ -256,6 +260,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 0}
             target: 0
+            measure: cumulative
             criteria_values: {excellent: 4, very_good: 2, fair: -1, poor: -2}
     ```
 
@@ -317,12 +322,14 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - id: CM02
             name: Nurses trained
             weight: 40
             kind: increase
             baseline: {2023/2024: 200}
             target: 250
+            measure: cumulative
     ```
 
     ```yaml
@@ -362,12 +369,14 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - id: CM02
             name: Nurses trained
             weight: 40
             kind: increase
             baseline: {2023/2024: 200}
             target: 250
+            measure: cumulative
     ```
 
     ```yaml
@@ -427,12 +436,14 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - id: CM02
             name: Nurses trained
             weight: 40
             kind: increase
             baseline: {2023/2024: 200}
             target: 250
+            measure: cumulative
     ```
 
     ```yaml
@@ -476,12 +487,14 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - id: CM02
             name: Nurses trained
             weight: 40
             kind: increase
             baseline: {2023/2024: 200}
             target: 250
+            measure: cumulative
     ```
 
     ```yaml
@@ -546,6 +559,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -581,6 +595,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -676,6 +691,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -714,6 +730,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -774,6 +791,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -812,6 +830,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1061,6 +1080,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1099,6 +1119,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1159,6 +1180,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1197,6 +1219,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1295,6 +1318,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1333,6 +1357,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1411,6 +1436,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1449,6 +1475,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
