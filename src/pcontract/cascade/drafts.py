@@ -152,7 +152,7 @@ def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
     additive = (
         indicator.kind in NUMERIC_KINDS
         and indicator.aggregation == "sum"
-        and indicator.accumulates != MEASURE_LEVEL
+        and indicator.measure != MEASURE_LEVEL
         and is_number(indicator.target)
     )
     if not additive:
@@ -168,7 +168,7 @@ def _not_additive(indicator: Indicator) -> str:
     """Why a share cannot split ``indicator``'s target."""
     if indicator.kind in (KIND_MILESTONE, KIND_BINARY):
         return f"a {indicator.kind} indicator"
-    if indicator.accumulates == MEASURE_LEVEL:
+    if indicator.measure == MEASURE_LEVEL:
         # A rate or a level applies to every unit as it is: copied, never split.
         return "a level (measure: level): carry it with copy: true, the same target"
     return f"aggregated by '{indicator.aggregation}', not 'sum'"
