@@ -60,6 +60,7 @@ criteria:
         kind: increase
         baseline: {2022/2023: 350000, 2023/2024: 400000}
         target: 500000
+        measure: cumulative
       - id: CM02
         name: Registry digitised
         weight: 20
@@ -76,6 +77,7 @@ criteria:
         kind: decrease
         baseline: {2023/2024: 12}
         target: 10
+        measure: level
   - id: cross-cutting
     name: Cross-cutting Issues
     weight: 30

@@ -91,6 +91,7 @@ def test_score_quarterly_gives_no_grade() -> None:
         "on-track",
         "at-risk",
         "off-track",
+        "not-due",
         "not-applicable",
         "not-reported",
     }

@@ -187,14 +187,18 @@ def test_methodology_names_the_guidelines_bands_and_rules() -> None:
 def test_quarterly_progress_section() -> None:
     text = card("md", MOINA, MOINA_ANNUAL, "--quarterly", str(MOINA_Q2))
     assert "## Quarterly progress: Q2, as of 2024-12-31" in text
-    assert "12 on track; 6 at risk; 3 off track; 1 not applicable." in text
+    # The statuses follow the projected raw scores (scoring_test and the CLI tests
+    # check them): on track CM01 CM02 CM07 FS03 PD02 CC01 CC02; off track FS02; not
+    # yet due the binary CC03 and CC05 (due 2025-06-30, not done); CM04 n/a; the
+    # other 11 at risk.
+    assert "7 on track; 11 at risk; 1 off track; 2 not yet due; 1 not applicable." in text
     assert (
         "| CM01 | National identity cards issued | 1,150,000 | 1,184,000 | 103.0 | on track |"
         in text
     )
     html = card("html", MOINA, MOINA_ANNUAL, "--quarterly", str(MOINA_Q2))
     assert "Quarterly progress: Q2, as of 2024-12-31" in html
-    assert "Indicators by status: on track 12, at risk 6, off track 3" in html
+    assert "Indicators by status: on track 7, at risk 11, off track 1, not yet due 2" in html
     assert "Quarterly progress" not in card("md")
 
 

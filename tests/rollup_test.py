@@ -164,3 +164,30 @@ def test_score_with_rollup_from_cascaded_drafts(tmp_path: Path) -> None:
     assert differs[0]["file"] == str(parent_results)
     assert differs[0]["path"] == "$.achievements.CM01"
     assert differs[0]["line"] == 7 and differs[0]["severity"] == "warning"
+
+
+def _level_family(parent_indicator: dict[str, Any]) -> Any:
+    parent = contract("p", None, [parent_indicator])
+    kids = [contract(cid, "p", [carried("R1", "p", 90, agg="none")]) for cid in ("a", "b", "c")]
+    annual = {"a": results("a", {"R1": 80}), "b": results("b", {"R1": 90})}
+    annual["c"] = results("c", {"R1": 97})
+    return rollup(families([parent, *kids], annual)["p"])
+
+
+def test_a_level_rolls_up_by_its_mean_and_a_count_by_its_sum() -> None:
+    # measure: level with no aggregation: (80 + 90 + 97) / 3 = 89.
+    level = _level_family(
+        {k: v for k, v in ind("R1", 90, measure="level").items() if k != "aggregation"}
+    )
+    assert level.figures["R1"][0] == 89
+    # Even under aggregation: sum, a level is never added up: the mean again.
+    assert _level_family(ind("R1", 90, agg="sum", measure="level")).figures["R1"][0] == 89
+    # min still applies to a level: 80.
+    assert _level_family(ind("R1", 90, agg="min", measure="level")).figures["R1"][0] == 80
+    # cumulative with no aggregation: 80 + 90 + 97 = 267.
+    cumulative = {
+        k: v for k, v in ind("R1", 90, measure="cumulative").items() if k != "aggregation"
+    }
+    assert _level_family(cumulative).figures["R1"][0] == 267
+    # aggregation: none written is not rolled up, whatever the measure.
+    assert _level_family(ind("R1", 90, agg="none", measure="level")).figures == {}

@@ -28,6 +28,7 @@ from pcontract.scoring.method import (
     criteria_points,
     gap,
     grade_for,
+    quarter_end,
     quarter_target,
     raw_score,
     round4,
@@ -833,8 +834,9 @@ QUARTERLY = contract(
         "core-mandate",
         [
             indicator("CM01", "increase", 1000, 40, quarterly_targets=[200, 500, 750, 1000]),
-            indicator("CM02", "increase", 400, 30),
-            indicator("CM03", "decrease", 10, 10),
+            indicator("CM02", "increase", 400, 30, measure="cumulative"),
+            indicator("CM03", "decrease", 10, 5, measure="level"),
+            indicator("CM04", "increase", 300, 5),
         ],
     ),
     (
@@ -842,7 +844,7 @@ QUARTERLY = contract(
         [
             indicator("CC01", "binary", True, 5),
             indicator("CC02", "milestone", "2025-03-31", 10),
-            indicator("CC03", "increase", 50, 5),
+            indicator("CC03", "increase", 50, 5, aggregation="sum"),
         ],
     ),
 )
@@ -857,6 +859,7 @@ def test_quarterly_progress() -> None:
                 "CM01": {"actual": 500},
                 "CM02": {"actual": 170},
                 "CM03": {"actual": 14},
+                "CM04": {"actual": 100},
                 "CC02": {"actual": "2024-12-20"},
                 "CC03": {"status": "not-applicable", "reason": "x"},
             },
@@ -870,30 +873,40 @@ def test_quarterly_progress() -> None:
     assert messages(result) == ("CC01 not reported in Q2",)
     assert codes(result) == ("PC505",)
     progress = {p.id: p for p in result.progress}
-    # CM01: the Q2 target is given, 500; 500 / 500 = 100%: on track. Projected
-    # year end 500 × 4 / 2 = 1000 = the target: 3.
+    # CM01: the Q2 target is given, 500; 500 / 500 = 100%. Projected at the plan's
+    # pace: 500 × 1000 / 500 = 1000 = the target: 3, no worse than 3: on track.
     assert progress["CM01"] == QuarterProgress(
-        "CM01", 2, Fraction(500), 500, Fraction(100), "on-track", Fraction(3)
-    )
-    # CM02: pro rata 400 × 2 / 4 = 200; 170 / 200 = 85%: at risk. Projected
+        "CM01", 2, Fraction(500), 500, Fraction(100), "on-track", Fraction(3),
+        None, "quarterly_targets",
+    )  # fmt: skip
+    # CM02 (cumulative): pro rata 400 × 2 / 4 = 200; 170 / 200 = 85%. Projected
     # 170 × 4 / 2 = 340, between the target (400, 3) and poor (0.6 × 400 = 240, 5):
-    # 3 + 2 × (400 - 340) / 160 = 3.75.
+    # 3 + 2 × (400 - 340) / 160 = 3.75; 0.75 worse than 3, within 1.00: at risk.
     assert progress["CM02"] == QuarterProgress(
-        "CM02", 2, Fraction(200), 170, Fraction(85), "at-risk", Fraction(15, 4)
-    )
-    # CM03 (decrease): the annual target 10 applies; 10 / 14 = 71.43%: off track.
-    # Projected: the current 14 = poor (1.4 × 10): 5.
+        "CM02", 2, Fraction(200), 170, Fraction(85), "at-risk", Fraction(15, 4),
+        "cumulative", "pro-rata",
+    )  # fmt: skip
+    # CM03 (level): the annual target 10 applies; 10 / 14 = 71.43%. Projected: the
+    # current 14 = poor (1.4 × 10): 5, 2.00 worse than 3: off track.
     assert progress["CM03"] == QuarterProgress(
-        "CM03", 2, Fraction(10), 14, Fraction(500, 7), "off-track", Fraction(5)
+        "CM03", 2, Fraction(10), 14, Fraction(500, 7), "off-track", Fraction(5),
+        "level", "annual-level",
+    )  # fmt: skip
+    # CM04: no measure, no aggregation, no quarterly_targets: no guess.
+    assert progress["CM04"] == QuarterProgress(
+        "CM04", 2, None, 100, None, "no-quarterly-target", None, None, "none"
     )
-    assert progress["CC01"] == QuarterProgress("CC01", 2, None, None, None, "not-reported", None)
+    # CC01 (binary, no due date): due at the period's end, 2025-06-30, after Q2
+    # ends (2024-12-31), and not done: not yet due.
+    assert progress["CC01"] == QuarterProgress("CC01", 2, None, None, None, "not-due", None)
     # CC02: done 101 days before 2025-03-31 (11 + 31 + 28 + 31), beyond excellent
-    # (30 days early): on track, projected 1.
+    # (30 days early): projected 1, on track.
     assert progress["CC02"] == QuarterProgress(
         "CC02", 2, None, "2024-12-20", None, "on-track", Fraction(1)
     )
+    # CC03: aggregation sum makes it cumulative: 50 × 2 / 4 = 25.
     assert progress["CC03"] == QuarterProgress(
-        "CC03", 2, Fraction(25), None, None, "not-applicable", None
+        "CC03", 2, Fraction(25), None, None, "not-applicable", None, "cumulative", "pro-rata"
     )
     # Indicators still carry their figures against the annual target: CM01 at 500
     # is past poor (600): 5.
@@ -901,30 +914,108 @@ def test_quarterly_progress() -> None:
 
 
 def test_quarter_target() -> None:
-    cm01, cm02, cm03, cc01, cc02, _ = QUARTERLY.indicators
+    cm01, cm02, cm03, cm04, cc01, cc02, cc03 = QUARTERLY.indicators
     assert quarter_target(cm01, 3) == Fraction(750)  # given
-    assert quarter_target(cm02, 1) == Fraction(100)  # 400 × 1 / 4
+    assert quarter_target(cm02, 1) == Fraction(100)  # cumulative: 400 × 1 / 4
     assert quarter_target(cm02, 3) == Fraction(300)  # 400 × 3 / 4
-    assert quarter_target(cm03, 1) == Fraction(10)  # decrease: the annual target
+    assert quarter_target(cm03, 1) == Fraction(10)  # level: the annual target
+    assert quarter_target(cm04, 2) is None  # measure unknown
     assert quarter_target(cc01, 2) is None
     assert quarter_target(cc02, 2) is None
+    assert quarter_target(cc03, 2) == Fraction(25)  # aggregation sum: 50 × 2 / 4
+
+
+@pytest.mark.parametrize(
+    ("measure", "aggregation", "expected"),
+    [
+        ("level", "sum", "level"),  # a written measure wins
+        (None, "sum", "cumulative"),
+        (None, "mean", "level"),
+        (None, "min", "level"),
+        (None, "max", "level"),
+        (None, "none", None),
+        (None, None, None),
+    ],
+)
+def test_measure_follows_aggregation_when_absent(
+    measure: str | None, aggregation: str | None, expected: str | None
+) -> None:
+    extra = {k: v for k, v in (("measure", measure), ("aggregation", aggregation)) if v}
+    one = contract(("core-mandate", [indicator("CM01", "increase", 400, 100, **extra)]))
+    assert one.indicators[0].accumulates == expected
+
+
+def test_milestone_and_binary_have_no_measure() -> None:
+    one = contract(("core-mandate", [indicator("CM01", "binary", True, 100, aggregation="sum")]))
+    assert one.indicators[0].accumulates is None
 
 
 @pytest.mark.parametrize(
     ("actual", "status"),
     [
-        (100, "on-track"),  # 100 / 100 = 100%
-        (80, "at-risk"),  # 80%
-        (79.99996, "at-risk"),  # 79.99996% is shown as 80.0000
-        (79.9, "off-track"),
-        (0, "off-track"),
+        (120, "on-track"),  # 480 = excellent (1.2 × 400): 1
+        (100, "on-track"),  # 400 = the target: 3.00, gap 0
+        (99.99, "at-risk"),  # 399.96: 3 + 2 × 0.04 / 160 = 3.0005, worse than 3
+        (80, "at-risk"),  # 320: 3 + 2 × 80 / 160 = 4.00, gap 1.00 = at_risk
+        (79.9, "off-track"),  # 319.6: 3 + 2 × 80.4 / 160 = 4.005
+        (0, "off-track"),  # 0, past poor (240): 5
     ],
 )
-def test_quarterly_status_thresholds(actual: float, status: str) -> None:
-    # Q1 pro rata: 400 × 1 / 4 = 100, so the percentage is the actual itself.
-    one = contract(("core-mandate", [indicator("CM01", "increase", 400, 100)]))
+def test_quarterly_status_follows_the_projected_score(actual: float, status: str) -> None:
+    # Q1, cumulative: projected actual × 4 / 1; the default at_risk is half-way
+    # from 3 to 5: 1.00.
+    one = contract(
+        ("core-mandate", [indicator("CM01", "increase", 400, 100, measure="cumulative")])
+    )
     result = score(one, KENYA, results({"CM01": {"actual": actual}}, period="Q1"))
     assert result.progress[0].status == status
+
+
+@pytest.mark.parametrize(
+    ("actual", "status"),
+    [
+        (110, "on-track"),  # 440: 3 - 2 × 40 / 80 = 2, gap -1.00 <= -0.5
+        (100, "at-risk"),  # 400: 3.00, gap 0, not 0.5 better; within 0.2
+        (95, "off-track"),  # 380: 3 + 2 × 20 / 160 = 3.25, gap 0.25 > 0.2
+        (90, "off-track"),  # 360: 3 + 2 × 40 / 160 = 3.5, gap 0.5 > 0.2
+    ],
+)
+def test_quarterly_thresholds_come_from_the_guidelines(actual: float, status: str) -> None:
+    strict = guidelines(KENYA_RAW, progress={"on_track": -0.5, "at_risk": 0.2})
+    one = contract(
+        ("core-mandate", [indicator("CM01", "increase", 400, 100, measure="cumulative")])
+    )
+    result = score(one, strict, results({"CM01": {"actual": actual}}, period="Q1"))
+    assert result.progress[0].status == status
+
+
+def test_percentage_progress_counts_points_short_of_100() -> None:
+    # SPAS: the target score is 100; the default at_risk is 20 points. Q2, level:
+    # 85 / 90 = 94.44%, 5.56 points short: at risk; 70 / 90 = 77.78%: off track.
+    one = contract(("duties", [indicator("I1", "increase", 90, 100, measure="level")]))
+    at_risk = score(one, SPAS, results({"I1": {"actual": 85}}, period="Q2"))
+    assert at_risk.progress[0].status == "at-risk"
+    off = score(one, SPAS, results({"I1": {"actual": 70}}, period="Q2"))
+    assert off.progress[0].status == "off-track"
+
+
+def test_on_track_never_beside_a_projection_worse_than_target() -> None:
+    # An on_track above 0 is refused by the schema; scoring caps it at 0 anyway.
+    lax = guidelines(KENYA_RAW, progress={"on_track": 0.5})
+    one = contract(
+        ("core-mandate", [indicator("CM01", "increase", 400, 100, measure="cumulative")])
+    )
+    result = score(one, lax, results({"CM01": {"actual": 90}}, period="Q1"))
+    # 360: 3 + 2 × 40 / 160 = 3.5, worse than 3: at risk, not on track.
+    assert result.progress[0].projected_raw_score == Fraction(7, 2)
+    assert result.progress[0].status == "at-risk"
+
+
+def test_quarter_end() -> None:
+    assert quarter_end("2024-07-01", 1) == dt.date(2024, 9, 30)
+    assert quarter_end("2024-07-01", 2) == dt.date(2024, 12, 31)
+    assert quarter_end("2024-07-01", 4) == dt.date(2025, 6, 30)
+    assert quarter_end("not a date", 1) is None
 
 
 # -- properties ----------------------------------------------------------------------

@@ -183,6 +183,10 @@ INDICATOR = obj(
             "enum": ["sum", "mean", "min", "max", "none"],
             "description": "How child contracts' results roll up to this indicator: sum, mean, min, max or none.",
         },
+        "measure": {
+            "enum": ["cumulative", "level"],
+            "description": "How the figure accumulates over the year (increase and decrease). cumulative: a count that adds up (a quarter's target is the pro-rata share, the year-end projection extrapolates the pace); level: a rate, percentage, index, average or turnaround time (a quarter's target is the annual target, the projection is the current level). When absent it follows aggregation: sum is cumulative; mean, min and max are level.",
+        },
         "alignment": {
             "type": "array",
             "description": "Links to plans and goals, e.g. vision2030:political, sdg:16.9, beta:digital-superhighway, cidp:health.",
@@ -503,6 +507,22 @@ GUIDELINES = document(
             "type": "boolean",
             "description": "true: scoring warns (PC520) about each annual achievement without a verification.",
         },
+        "progress": obj(
+            "How far a quarter's projected year-end score may fall short of the target score (3.00 on the Kenyan scale, 100 under percentage) and still be on track or at risk; worse is off track. A gap is in score points, positive when the projection is worse than the target score.",
+            {
+                "on_track": {
+                    "type": "number",
+                    "maximum": 0,
+                    "description": "The largest gap that is on track; 0 or less, so that on track never sits beside a projection worse than target. Default 0.",
+                },
+                "at_risk": {
+                    "type": "number",
+                    "minimum": 0,
+                    "description": "The largest gap that is at risk. Default: half-way from the target score to the worst (1.00 on the Kenyan scale, so up to Fair 4.00); 20 under percentage (down to 80).",
+                },
+            },
+            [],
+        ),
         "percentage_cap": {
             "type": "number",
             "exclusiveMinimum": 0,

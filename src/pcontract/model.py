@@ -35,6 +35,16 @@ KIND_MILESTONE = "milestone"
 KIND_BINARY = "binary"
 NUMERIC_KINDS = (KIND_INCREASE, KIND_DECREASE)
 
+MEASURE_CUMULATIVE = "cumulative"
+MEASURE_LEVEL = "level"
+# What an indicator with no ``measure`` but a written ``aggregation`` accumulates as.
+MEASURE_BY_AGGREGATION = {
+    "sum": MEASURE_CUMULATIVE,
+    "mean": MEASURE_LEVEL,
+    "min": MEASURE_LEVEL,
+    "max": MEASURE_LEVEL,
+}
+
 
 class Ordered(Protocol):
     """A figure on an indicator's axis: a number, or a day (as a date or its number)."""
@@ -156,6 +166,8 @@ class Indicator:
     aggregation: str = "none"
     alignment: tuple[str, ...] = ()
     cascaded_from: CascadeRef | None = None
+    # As written; :attr:`accumulates` is what it comes to.
+    measure: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -163,6 +175,15 @@ class Indicator:
         """Whether the indicator is measured in percent (its unit is %, "% of ...",
         or "percent"): its figures then lie between 0 and 100."""
         return is_percent_unit(self.unit)
+
+    @property
+    def accumulates(self) -> str | None:
+        """cumulative or level for increase and decrease: the written ``measure``,
+        else what the ``aggregation`` implies (sum: cumulative; mean, min, max:
+        level); None when neither says, and for milestone and binary."""
+        if self.kind not in NUMERIC_KINDS:
+            return None
+        return self.measure or MEASURE_BY_AGGREGATION.get(self.aggregation)
 
     @property
     def latest_baseline(self) -> tuple[str, Value] | None:
@@ -205,6 +226,7 @@ class Indicator:
             cascaded_from=CascadeRef(cascaded["contract"], cascaded["indicator"])
             if cascaded
             else None,
+            measure=raw.get("measure"),
             raw=raw,
         )
 
@@ -495,6 +517,11 @@ class Guidelines:
     # Readable names of the institution categories contracts rank in
     # (``county: County Governments``); a category not named shows its id.
     institution_categories: dict[str, str] = field(default_factory=dict)
+    # progress.on_track and progress.at_risk: the largest score gaps (projected
+    # year-end score worse than the target score) still on track and at risk; None
+    # where not written (scoring.method.progress_thresholds gives the defaults).
+    progress_on_track: Decimal | None = None
+    progress_at_risk: Decimal | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     kind = "Guidelines"
@@ -528,6 +555,7 @@ class Guidelines:
             for item in raw.get("categories") or ()
         )
         cap = raw.get("percentage_cap")
+        progress = raw.get("progress") or {}
         return cls(
             id=raw["id"],
             financial_year=raw["financial_year"],
@@ -548,8 +576,14 @@ class Guidelines:
                 for k, v in (raw.get("institution_categories") or {}).items()
                 if not str(k).startswith("x-")
             },
+            progress_on_track=_optional_dec(progress.get("on_track")),
+            progress_at_risk=_optional_dec(progress.get("at_risk")),
             raw=raw,
         )
+
+
+def _optional_dec(value: int | float | None) -> Decimal | None:
+    return dec(value) if value is not None else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from pcontract.model import (
     ID_RE,
     KIND_BINARY,
     KIND_MILESTONE,
+    MEASURE_LEVEL,
     NUMERIC_KINDS,
     TARGET_TYPES,
     CascadePlan,
@@ -151,19 +152,26 @@ def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
     additive = (
         indicator.kind in NUMERIC_KINDS
         and indicator.aggregation == "sum"
+        and indicator.measure != MEASURE_LEVEL
         and is_number(indicator.target)
     )
     if not additive:
-        what = (
-            f"a {indicator.kind} indicator"
-            if indicator.kind in (KIND_MILESTONE, KIND_BINARY)
-            else f"aggregated by '{indicator.aggregation}', not 'sum'"
-        )
+        what = _not_additive(indicator)
         raise PcontractError(
             f"{where}: a share splits an additive target, but {indicator.id} is {what}",
         )
     exact = Fraction(entry.share) * Fraction(dec(indicator.target)) / 100  # type: ignore[arg-type]
     return scalar(numbers.rounded(exact))
+
+
+def _not_additive(indicator: Indicator) -> str:
+    """Why a share cannot split ``indicator``'s target."""
+    if indicator.kind in (KIND_MILESTONE, KIND_BINARY):
+        return f"a {indicator.kind} indicator"
+    if indicator.measure == MEASURE_LEVEL:
+        # A rate or a level applies to every unit as it is: copied, never split.
+        return "a level (measure: level): carry it with copy: true, the same target"
+    return f"aggregated by '{indicator.aggregation}', not 'sum'"
 
 
 # -- building one draft ----------------------------------------------------------
@@ -234,7 +242,7 @@ def _indicator(
     owner = entry.owner or raw.get("owner")
     if owner:
         out["owner"] = owner
-    for key in ("due", "aggregation", "alignment"):
+    for key in ("due", "aggregation", "measure", "alignment"):
         if raw.get(key) is not None:
             out[key] = raw[key]
     out["cascaded_from"] = {"contract": contract.id, "indicator": indicator.id}

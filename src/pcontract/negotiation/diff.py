@@ -99,6 +99,7 @@ _FIELD_ORDER: Final = (
     "due",
     "owner",
     "aggregation",
+    "measure",
 )
 
 

@@ -84,6 +84,8 @@ PROGRESS_LABELS: Final = {
     "on-track": "on track",
     "at-risk": "at risk",
     "off-track": "off track",
+    "not-due": "not yet due",
+    "no-quarterly-target": "no quarterly target",
     "not-reported": "not reported",
     "not-applicable": "not applicable",
 }

@@ -200,6 +200,8 @@ def score_json(result: ContractScore, warnings: Sequence[Problem] = ()) -> str:
                 "pct_of_quarter_target": number(p.pct_of_quarter_target, 2),
                 "status": p.status,
                 "projected_raw_score": number(p.projected_raw_score, 4),
+                "measure": p.measure,
+                "target_rule": p.target_rule,
             }
             for p in result.progress
         ],

@@ -165,6 +165,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -182,6 +183,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -217,6 +219,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             target: 45
     ```
 
@@ -235,6 +238,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -271,6 +275,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             notes: *clinics
     ```
 
@@ -289,6 +294,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -324,6 +330,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: .inf
+            measure: cumulative
     ```
 
     Use instead:
@@ -341,6 +348,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -377,6 +385,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: !include targets.yaml
+            measure: cumulative
     ```
 
     Use instead:
@@ -394,6 +403,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -432,6 +442,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -449,6 +460,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -490,6 +502,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -533,6 +546,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -550,6 +564,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -586,6 +601,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 10000000000000000
+            measure: cumulative
     ```
 
     Use instead:
@@ -603,6 +619,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -647,6 +664,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -664,6 +682,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -711,6 +730,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_LOAD,
@@ -752,6 +772,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_SCHEMA,
@@ -796,6 +817,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -814,6 +836,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_SCHEMA,
@@ -855,6 +878,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -872,6 +896,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_SCHEMA,
@@ -908,6 +933,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -925,6 +951,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_SCHEMA,
@@ -968,6 +995,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -985,6 +1013,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """,
     STAGE_SCHEMA,

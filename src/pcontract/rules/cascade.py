@@ -158,6 +158,7 @@ def cascade_sum(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -184,6 +185,7 @@ def cascade_sum(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -229,6 +231,7 @@ def cascade_sum(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -255,6 +258,7 @@ def cascade_sum(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
     """
@@ -337,6 +341,7 @@ def cascaded_from(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -362,6 +367,7 @@ def cascaded_from(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM10}
     ```
 
@@ -381,6 +387,7 @@ def cascaded_from(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -406,6 +413,7 @@ def cascaded_from(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
     """
@@ -491,6 +499,7 @@ def cascade_kind(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -534,6 +543,7 @@ def cascade_kind(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -559,6 +569,7 @@ def cascade_kind(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
     """
@@ -611,6 +622,7 @@ def cascade_coverage(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - {id: CM02, name: Clinics staffed, weight: 50, kind: binary, target: true}
     ```
 
@@ -637,6 +649,7 @@ def cascade_coverage(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -656,6 +669,7 @@ def cascade_coverage(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -681,6 +695,7 @@ def cascade_coverage(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
     """
@@ -743,6 +758,7 @@ def cascade_year(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -768,6 +784,7 @@ def cascade_year(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -787,6 +804,7 @@ def cascade_year(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -812,6 +830,7 @@ def cascade_year(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
     """

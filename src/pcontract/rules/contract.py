@@ -59,6 +59,7 @@ def weights_total(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -76,6 +77,7 @@ def weights_total(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """
     total = sum((i.weight for i in contract.indicators), Decimal(0))
@@ -120,6 +122,7 @@ def category_weight(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
       - id: service
         name: Service Delivery
         weight: 20
@@ -142,6 +145,7 @@ def category_weight(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
       - id: service
         name: Service Delivery
         weight: 10
@@ -192,6 +196,7 @@ def unique_ids(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - {id: CM01, name: Clinics staffed, weight: 50, kind: binary, target: true}
     ```
 
@@ -210,6 +215,7 @@ def unique_ids(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - {id: CM02, name: Clinics staffed, weight: 50, kind: binary, target: true}
     ```
     """
@@ -335,6 +341,7 @@ def dates_in_period(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             due: 2025-09-30
     ```
 
@@ -353,6 +360,7 @@ def dates_in_period(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             due: 2025-06-30
     ```
     """
@@ -421,6 +429,7 @@ def financial_year(document: object) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -438,6 +447,7 @@ def financial_year(document: object) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """
     year = str(getattr(document, "financial_year", ""))
@@ -511,6 +521,7 @@ def criteria_monotonic(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             criteria_values: {excellent: 45, poor: 30}
     ```
 
@@ -529,6 +540,7 @@ def criteria_monotonic(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             criteria_values: {excellent: 60, poor: 30}
     ```
     """
@@ -655,6 +667,77 @@ def quarterly_targets(contract: Contract) -> Iterator[Finding]:
 
 
 @rule(
+    "PC250",
+    "measure-unknown",
+    kinds=("Contract",),
+    severity=Severity.WARNING,
+)
+def measure_unknown(contract: Contract) -> Iterator[Finding]:
+    """An increase or decrease indicator without quarterly targets says how it accumulates.
+
+    ## What it does
+
+    Checks that each increase and decrease indicator without `quarterly_targets` gives a
+    `measure` (cumulative or level), or an `aggregation` that implies one (sum is cumulative;
+    mean, min and max are level). A warning.
+
+    ## Why is this bad?
+
+    A quarter's target depends on it: a cumulative count is due pro rata (half the target by
+    Q2), a level such as a rate or a turnaround time is due in full all year. Without either,
+    quarterly progress cannot tell, and reports the indicator as having no quarterly target.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Share of births registered
+            unit: '%'
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 85}
+            target: 90
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Share of births registered
+            unit: '%'
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 85}
+            target: 90
+            measure: level
+    ```
+    """
+    for indicator in contract.indicators:
+        if indicator.kind not in NUMERIC_KINDS or indicator.quarterly_targets is not None:
+            continue
+        if indicator.accumulates is None:
+            yield finding(
+                (*indicator.path, "id"),
+                f"{indicator.id}: how the figure accumulates is unknown, so no quarter has a "
+                f"target",
+                "add measure: cumulative (a count that adds up over the year) or measure: "
+                "level (a rate, percentage, average or turnaround time)",
+            )
+
+
+@rule(
     "PC209",
     "percent-range",
     kinds=("Contract",),
@@ -688,6 +771,7 @@ def percent_range(contract: Contract) -> Iterator[Finding]:
             weight: 100
             kind: increase
             unit: "%"
+            measure: level
             baseline: {2023/2024: 72}
             target: 740
     ```
@@ -706,6 +790,7 @@ def percent_range(contract: Contract) -> Iterator[Finding]:
             weight: 100
             kind: increase
             unit: "%"
+            measure: level
             baseline: {2023/2024: 72}
             target: 74
     ```
@@ -769,6 +854,7 @@ def growth_oriented(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 35
+            measure: cumulative
     ```
 
     Use instead:
@@ -786,6 +872,7 @@ def growth_oriented(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """
     for indicator in contract.indicators:
@@ -841,6 +928,7 @@ def baseline_present(contract: Contract) -> Iterator[Finding]:
             weight: 100
             kind: increase
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -858,6 +946,7 @@ def baseline_present(contract: Contract) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """
     for indicator in contract.indicators:

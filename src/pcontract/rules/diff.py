@@ -50,6 +50,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -74,6 +75,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 55
+            measure: cumulative
     ```
 
     Use instead:
@@ -100,6 +102,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -124,6 +127,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 55
+            measure: cumulative
     ```
     """,
     STAGE_DIFF,
@@ -169,6 +173,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -193,6 +198,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 45
+            measure: cumulative
     ```
 
     Use instead:
@@ -219,6 +225,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -243,6 +250,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 55
+            measure: cumulative
     ```
     """,
     STAGE_DIFF,

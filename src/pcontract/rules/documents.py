@@ -49,6 +49,7 @@ def result_entry(results: Results) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -74,6 +75,7 @@ def result_entry(results: Results) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -139,6 +141,7 @@ def moderation_accountable(results: Results) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -166,6 +169,7 @@ def moderation_accountable(results: Results) -> Iterator[Finding]:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml

@@ -59,6 +59,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -91,6 +92,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -158,6 +160,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -218,6 +221,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 0}
             target: 0
+            measure: cumulative
     ```
 
     ```yaml
@@ -257,6 +261,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 0}
             target: 0
+            measure: cumulative
             criteria_values: {excellent: 4, very_good: 2, fair: -1, poor: -2}
     ```
 
@@ -318,12 +323,14 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - id: CM02
             name: Nurses trained
             weight: 40
             kind: increase
             baseline: {2023/2024: 200}
             target: 250
+            measure: cumulative
     ```
 
     ```yaml
@@ -363,12 +370,14 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - id: CM02
             name: Nurses trained
             weight: 40
             kind: increase
             baseline: {2023/2024: 200}
             target: 250
+            measure: cumulative
     ```
 
     ```yaml
@@ -428,12 +437,14 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - id: CM02
             name: Nurses trained
             weight: 40
             kind: increase
             baseline: {2023/2024: 200}
             target: 250
+            measure: cumulative
     ```
 
     ```yaml
@@ -477,12 +488,14 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - id: CM02
             name: Nurses trained
             weight: 40
             kind: increase
             baseline: {2023/2024: 200}
             target: 250
+            measure: cumulative
     ```
 
     ```yaml
@@ -547,6 +560,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -582,6 +596,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -677,6 +692,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -715,6 +731,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -775,6 +792,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -813,6 +831,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1062,6 +1081,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1100,6 +1120,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1160,6 +1181,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1198,6 +1220,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1296,6 +1319,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1334,6 +1358,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1412,6 +1437,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 30
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -1450,6 +1476,7 @@ declare(
             kind: increase
             baseline: {2023/2024: 20}
             target: 20
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 

@@ -59,6 +59,7 @@ def unique_contract_ids(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -83,6 +84,7 @@ def unique_contract_ids(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -101,6 +103,7 @@ def unique_contract_ids(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
     """
     for contract_id, found in index.by_id.items():
@@ -150,6 +153,7 @@ def guidelines_resolves(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     Use instead:
@@ -169,6 +173,7 @@ def guidelines_resolves(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -235,6 +240,7 @@ def parent_resolves(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -260,6 +266,7 @@ def parent_resolves(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             cascaded_from: {contract: moh-2023-24, indicator: CM01}
     ```
 
@@ -279,6 +286,7 @@ def parent_resolves(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -304,6 +312,7 @@ def parent_resolves(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
     """
@@ -360,6 +369,7 @@ def parent_cycle(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -385,6 +395,7 @@ def parent_cycle(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
 
@@ -404,6 +415,7 @@ def parent_cycle(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -429,6 +441,7 @@ def parent_cycle(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
             cascaded_from: {contract: moh-2024-25, indicator: CM01}
     ```
     """
@@ -492,6 +505,7 @@ def results_contract(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -521,6 +535,7 @@ def results_contract(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -576,6 +591,7 @@ def results_indicators(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -602,6 +618,7 @@ def results_indicators(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -661,6 +678,7 @@ def results_actual_type(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -686,6 +704,7 @@ def results_actual_type(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -757,6 +776,7 @@ def results_complete(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - {id: CM02, name: Clinics staffed, weight: 50, kind: binary, target: true}
     ```
 
@@ -783,6 +803,7 @@ def results_complete(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
           - {id: CM02, name: Clinics staffed, weight: 50, kind: binary, target: true}
     ```
 
@@ -844,6 +865,7 @@ def results_unique(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -876,6 +898,7 @@ def results_unique(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -937,6 +960,7 @@ def guidelines_year(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -970,6 +994,7 @@ def guidelines_year(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -1034,6 +1059,7 @@ def category_weights(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -1066,6 +1092,7 @@ def category_weights(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -1177,6 +1204,7 @@ def results_as_of(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -1206,6 +1234,7 @@ def results_as_of(index: Index) -> TreeFindings:
             kind: increase
             baseline: {2023/2024: 40}
             target: 50
+            measure: cumulative
     ```
 
     ```yaml
@@ -1374,6 +1403,7 @@ def results_percent_range(index: Index) -> TreeFindings:
             weight: 100
             kind: increase
             unit: "%"
+            measure: level
             baseline: {2023/2024: 72}
             target: 74
     ```
@@ -1400,6 +1430,7 @@ def results_percent_range(index: Index) -> TreeFindings:
             weight: 100
             kind: increase
             unit: "%"
+            measure: level
             baseline: {2023/2024: 72}
             target: 74
     ```

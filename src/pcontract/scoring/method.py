@@ -30,8 +30,9 @@ from pcontract.formatting import dp, plain, show
 from pcontract.model import (
     KIND_BINARY,
     KIND_DECREASE,
-    KIND_INCREASE,
     KIND_MILESTONE,
+    MEASURE_CUMULATIVE,
+    NUMERIC_KINDS,
     Achievement,
     Contract,
     EvidenceRef,
@@ -57,6 +58,17 @@ STATUS_NOT_REPORTED: Final = "not-reported"
 PROGRESS_ON_TRACK: Final = "on-track"
 PROGRESS_AT_RISK: Final = "at-risk"
 PROGRESS_OFF_TRACK: Final = "off-track"
+# A milestone or binary indicator not done and not due until after the quarter.
+PROGRESS_NOT_DUE: Final = "not-due"
+# An increase or decrease indicator with no quarterly_targets and no measure (nor
+# an aggregation that implies one): how its figure accumulates is unknown.
+PROGRESS_NO_QUARTER_TARGET: Final = "no-quarterly-target"
+
+# The rules that give a quarter's target (QuarterProgress.target_rule).
+TARGET_QUARTERLY: Final = "quarterly_targets"
+TARGET_PRO_RATA: Final = "pro-rata"
+TARGET_ANNUAL_LEVEL: Final = "annual-level"
+TARGET_NONE: Final = "none"
 
 NO_RESULTS: Final = "no results submitted"
 
@@ -82,8 +94,8 @@ HUNDRED: Final = Fraction(100)
 # zero or negative and the target was beaten (e.g. a decrease target of 5 incidents
 # with 0 reported): "beaten twice over". A percentage_cap, if set, caps it further.
 BEATEN_WITHOUT_RATIO_PCT: Final = Fraction(200)
-ON_TRACK_PCT: Final = Decimal(100)
-AT_RISK_PCT: Final = Decimal(80)
+# The default progress.at_risk under percentage: 20 points short of 100.
+DEFAULT_AT_RISK_PCT: Final = Fraction(20)
 
 # The criteria points in order from best to worst. ``good`` is not listed: it is
 # the target itself, which is always a point (at the scale's target score).
@@ -152,10 +164,14 @@ class CategoryScore:
 class QuarterProgress:
     """How one indicator stands at the end of a quarter (``quarter`` is 1 to 4).
 
-    ``status`` is on-track (at least 100% of the quarter target), at-risk (at least
-    80%), off-track, not-reported or not-applicable. Milestones and binary
-    indicators have no quarter target: done on time is on-track, otherwise
-    off-track. ``projected_raw_score`` scores the projected year-end figure.
+    ``projected_raw_score`` scores the projected year-end figure, and ``status``
+    follows it against the target score (see :func:`progress_thresholds`):
+    on-track, at-risk or off-track; or not-reported, not-applicable, not-due (a
+    milestone or binary indicator not done and due after the quarter) or
+    no-quarterly-target (an increase or decrease indicator whose ``measure`` is
+    unknown and which has no quarterly_targets). ``measure`` is what the indicator
+    accumulates as (None if unknown or not numeric); ``target_rule`` the rule
+    that gave ``quarter_target`` (``TARGET_*``).
     """
 
     id: str
@@ -165,6 +181,8 @@ class QuarterProgress:
     pct_of_quarter_target: Fraction | None
     status: str
     projected_raw_score: Fraction | None
+    measure: str | None = None
+    target_rule: str = TARGET_NONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,58 +491,190 @@ def grade_for(composite: Fraction | Decimal, guidelines: Guidelines) -> str | No
 # Quarterly progress
 
 
-def quarter_target(indicator: Indicator, quarter: int) -> Fraction | None:
-    """The cumulative target for the end of ``quarter`` (1 to 4).
+@dataclass(frozen=True, slots=True)
+class QuarterTarget:
+    """A quarter's cumulative target and the rule that produced it (``TARGET_*``)."""
 
-    ``quarterly_targets`` when given; otherwise the pro-rata share of the target
-    for increase and the annual target for decrease (a rate or a level, which
-    applies all year). None for milestones and binary indicators.
+    value: Fraction | None
+    rule: str
+
+
+def quarter_target_rule(indicator: Indicator, quarter: int) -> QuarterTarget:
+    """The target for the end of ``quarter`` (1 to 4), and where it comes from.
+
+    ``quarterly_targets`` when given; otherwise by what the indicator
+    :attr:`~pcontract.model.Indicator.accumulates` as: the pro-rata share
+    (target × quarter / 4) for cumulative, the annual target for level, and none
+    when that is unknown. Milestones and binary indicators have none.
     """
-    if indicator.kind not in (KIND_INCREASE, KIND_DECREASE):
-        return None
+    if indicator.kind not in NUMERIC_KINDS:
+        return QuarterTarget(None, TARGET_NONE)
     if indicator.quarterly_targets is not None and len(indicator.quarterly_targets) >= quarter:
-        return _number(indicator, indicator.quarterly_targets[quarter - 1], "quarterly target")
+        value = _number(indicator, indicator.quarterly_targets[quarter - 1], "quarterly target")
+        return QuarterTarget(value, TARGET_QUARTERLY)
+    measure = indicator.accumulates
+    if measure is None:
+        return QuarterTarget(None, TARGET_NONE)
     target = _number(indicator, indicator.target, "target")
-    if indicator.kind == KIND_INCREASE:
-        return target * quarter / 4
-    return target
+    if measure == MEASURE_CUMULATIVE:
+        return QuarterTarget(target * quarter / 4, TARGET_PRO_RATA)
+    return QuarterTarget(target, TARGET_ANNUAL_LEVEL)
 
 
-def _progress_status(pct: Fraction) -> str:
-    shown = round4(pct)  # the status agrees with the percentage a reader sees
-    if shown >= ON_TRACK_PCT:
+def quarter_target(indicator: Indicator, quarter: int) -> Fraction | None:
+    """The target for the end of ``quarter``, or None (see :func:`quarter_target_rule`)."""
+    return quarter_target_rule(indicator, quarter).value
+
+
+def progress_thresholds(guidelines: Guidelines) -> tuple[Fraction, Fraction]:
+    """(on_track, at_risk): the largest score gaps still on track and at risk.
+
+    A gap is how far a projected score is worse than the target score, in score
+    points. Defaults: on_track 0; at_risk half-way from the target score to the
+    worst (1.00 on the Kenyan 1-5 scale), or 20 points under percentage.
+    """
+    on_track = fraction(guidelines.progress_on_track or 0)
+    if guidelines.progress_at_risk is not None:
+        return on_track, fraction(guidelines.progress_at_risk)
+    if guidelines.method == METHOD_PERCENTAGE:
+        return on_track, DEFAULT_AT_RISK_PCT
+    return on_track, abs(fraction(guidelines.worst) - fraction(guidelines.target)) / 2
+
+
+def score_gap(guidelines: Guidelines, projected: Fraction) -> Fraction:
+    """How far ``projected`` is worse than the target score (negative: better).
+
+    Taken on the score as published (4 places), so a status agrees with the
+    figure a reader sees."""
+    shown = fraction(round4(projected))
+    target = neutral_score(guidelines)
+    return shown - target if _lower_is_better(guidelines) else target - shown
+
+
+def _progress_status(guidelines: Guidelines, projected: Fraction) -> str:
+    on_track, at_risk = progress_thresholds(guidelines)
+    shortfall = score_gap(guidelines, projected)
+    # on_track is never above 0 (the schema says so; min() makes sure): on track
+    # never sits beside a projection worse than the target score.
+    if shortfall <= min(on_track, Fraction(0)):
         return PROGRESS_ON_TRACK
-    if shown >= AT_RISK_PCT:
+    if shortfall <= max(at_risk, Fraction(0)):
         return PROGRESS_AT_RISK
     return PROGRESS_OFF_TRACK
 
 
+def quarter_end(period_start: str, quarter: int) -> dt.date | None:
+    """The last day of ``quarter`` of a contract period starting on ``period_start``
+    (Q1 of a 1 July start ends on 30 September); None for a date it cannot read."""
+    try:
+        start = dt.date.fromisoformat(period_start)
+    except ValueError:
+        return None
+    months = start.month - 1 + 3 * quarter
+    year, month = start.year + months // 12, months % 12 + 1
+    return dt.date(year, month, min(start.day, 28)) - dt.timedelta(days=1)
+
+
+def _due_after(indicator: Indicator, ends: dt.date | None, period_end: str) -> bool:
+    """Whether a milestone or binary indicator is due only after the quarter ends:
+    its ``due`` date, else a milestone's target date, else the period's end."""
+    if ends is None:
+        return False
+    when = indicator.due
+    if when is None:
+        when = str(indicator.target) if indicator.kind == KIND_MILESTONE else period_end
+    try:
+        return dt.date.fromisoformat(when) > ends
+    except ValueError:
+        return False
+
+
+def _projection(indicator: Indicator, x: Fraction, target: QuarterTarget, quarter: int) -> Fraction:
+    """The year-end figure a quarter's ``x`` is heading for.
+
+    Against ``quarterly_targets`` it keeps pace with the plan: x × target /
+    quarter target (or target + x - quarter target where that is 0). Without them
+    cumulative extrapolates the pace (x × 4 / quarter) and level stays (x); both
+    are the same formula with the pro-rata and annual-level quarter targets.
+    """
+    annual = _number(indicator, indicator.target, "target")
+    planned = target.value
+    assert planned is not None  # the caller has a quarter target
+    if target.rule == TARGET_PRO_RATA:
+        return x * 4 / quarter
+    if target.rule == TARGET_ANNUAL_LEVEL:
+        return x
+    if planned == 0:
+        return annual + x - planned
+    return x * annual / planned
+
+
+def _not_yet(item: IndicatorScore, indicator: Indicator) -> bool:
+    """Whether a milestone or binary indicator is not yet done."""
+    if indicator.kind not in (KIND_MILESTONE, KIND_BINARY):
+        return False
+    if item.status in (STATUS_NOT_APPLICABLE,):
+        return False
+    return item.actual is None or item.actual is False
+
+
 def _progress(
-    item: IndicatorScore, indicator: Indicator, guidelines: Guidelines, quarter: int
+    item: IndicatorScore,
+    indicator: Indicator,
+    guidelines: Guidelines,
+    quarter: int,
+    when: _QuarterDates,
 ) -> QuarterProgress:
-    target = quarter_target(indicator, quarter)
+    target = quarter_target_rule(indicator, quarter)
+    measure = indicator.accumulates
+
+    def row(
+        status: str, pct: Fraction | None = None, projected: Fraction | None = None
+    ) -> QuarterProgress:
+        return QuarterProgress(
+            item.id,
+            quarter,
+            target.value,
+            item.actual,
+            pct,
+            status,
+            projected,
+            measure,
+            target.rule,
+        )
+
+    if _not_yet(item, indicator) and _due_after(indicator, when.ends, when.period_end):
+        return row(PROGRESS_NOT_DUE)
     if item.status in (STATUS_NOT_APPLICABLE, STATUS_NOT_REPORTED) or item.actual is None:
-        return QuarterProgress(item.id, quarter, target, None, None, item.status, None)
+        return QuarterProgress(
+            item.id, quarter, target.value, None, None, item.status, None, measure, target.rule
+        )
     actual = item.actual
-    pct: Fraction | None = None
-    if target is None:
-        # Milestones and binary indicators have no quarter target: their status
-        # follows the achievement against the annual target (done on time or not).
-        status = _progress_status(achievement_pct(indicator, actual))
+    if indicator.kind not in NUMERIC_KINDS:
+        # Milestones and binary indicators have no quarter target: they score the
+        # figure itself (done on time or not) against the annual target.
         projected = _method_score(indicator, guidelines, actual)
+        return row(_progress_status(guidelines, projected), projected=projected)
+    if target.value is None:
+        # Neither measure nor aggregation says how the figure accumulates: no guess.
+        return row(PROGRESS_NO_QUARTER_TARGET)
+    x = _number(indicator, actual, "actual")
+    met = x == target.value
+    beaten = indicator.better(x, target.value)
+    if indicator.kind == KIND_DECREASE:
+        pct = _percent(target.value, x, met, beaten)
     else:
-        x = _number(indicator, actual, "actual")
-        met = x == target
-        beaten = indicator.better(x, target)
-        if indicator.kind == KIND_DECREASE:
-            pct = _percent(target, x, met, beaten)
-            projected = _method_score(indicator, guidelines, x)
-        else:
-            pct = _percent(x, target, met, beaten)
-            # Cumulative so far, so the year-end projection is linear: × 4 / quarter.
-            projected = _method_score(indicator, guidelines, x * 4 / quarter)
-        status = _progress_status(pct)
-    return QuarterProgress(item.id, quarter, target, actual, pct, status, projected)
+        pct = _percent(x, target.value, met, beaten)
+    projected = _method_score(indicator, guidelines, _projection(indicator, x, target, quarter))
+    return row(_progress_status(guidelines, projected), pct, projected)
+
+
+@dataclass(frozen=True, slots=True)
+class _QuarterDates:
+    """When a quarter ends (None if unknown) and the contract period's end."""
+
+    ends: dt.date | None
+    period_end: str
 
 
 # ---------------------------------------------------------------------------
@@ -836,8 +986,9 @@ def _outcome(
         return _Outcome(not_scored=NOT_SCORED_ALL_NA)
     if quarter is not None:
         # No grade before the annual result: a quarter shows progress only.
+        when = _QuarterDates(quarter_end(contract.period_start, quarter), contract.period_end)
         progress = tuple(
-            _progress(item, indicator, guidelines, quarter)
+            _progress(item, indicator, guidelines, quarter, when)
             for item, indicator in zip(items, contract.indicators, strict=True)
         )
         return _Outcome(progress=progress)

@@ -16,6 +16,8 @@ from pcontract.formatting import scalar
 from pcontract.model import (
     KIND_BINARY,
     KIND_MILESTONE,
+    MEASURE_CUMULATIVE,
+    MEASURE_LEVEL,
     Achievement,
     Contract,
     Indicator,
@@ -78,6 +80,20 @@ def aggregate(kind: str, how: str, values: Sequence[Value]) -> Value | None:
     if how == "mean":
         return scalar(sum(numbers, Fraction(0)) / len(numbers))
     return scalar(min(numbers) if how == "min" else max(numbers))
+
+
+def combination(indicator: Indicator) -> str:
+    """How the children's figures combine: a level (``measure: level``) by its
+    mean unless the aggregation says min or max, a cumulative count by sum, else
+    the aggregation as written ("none": not rolled up)."""
+    measure = indicator.measure
+    if indicator.raw.get("aggregation") == "none":
+        return "none"  # written: not rolled up, whatever the measure
+    if measure == MEASURE_LEVEL and indicator.aggregation not in ("min", "max"):
+        return "mean"
+    if measure == MEASURE_CUMULATIVE:
+        return "sum"
+    return indicator.aggregation
 
 
 def _carrier(child: Contract, parent_id: str, indicator_id: str) -> Indicator | None:
@@ -199,7 +215,8 @@ def _roll_indicator(
     """Roll up one carried indicator into ``achievements``: its figure and the
     children's, or None where there is none."""
     by_child = _children_figures(indicator, carriers, notes)
-    value = aggregate(indicator.kind, indicator.aggregation, list(by_child.values()))
+    how = combination(indicator)
+    value = aggregate(indicator.kind, how, list(by_child.values()))
     if value is None:
         if by_child:
             notes.append(
@@ -207,8 +224,7 @@ def _roll_indicator(
                     CODE_CANNOT_AGGREGATE,
                     family.contract_file,
                     (*indicator.path, "aggregation"),
-                    f"{indicator.id}: cannot take the {indicator.aggregation} of "
-                    f"{indicator.kind} results",
+                    f"{indicator.id}: cannot take the {how} of {indicator.kind} results",
                     "choose an aggregation that suits the indicator's kind",
                 )
             )
@@ -233,7 +249,7 @@ def _roll_indicator(
         actual=value,
         moderation=None,
         not_applicable=False,
-        evidence=f"rolled up ({indicator.aggregation}) from " + ", ".join(sorted(by_child)),
+        evidence=f"rolled up ({how}) from " + ", ".join(sorted(by_child)),
     )
     return value, by_child
 
@@ -246,7 +262,7 @@ def rollup(family: Family) -> RolledUp:
     achievements = dict(family.results.achievements) if family.results else {}
     for indicator in family.contract.indicators:
         carriers = _carriers(family, rolled_children, indicator)
-        if not carriers or indicator.aggregation == "none":
+        if not carriers or combination(indicator) == "none":
             continue
         rolled = _roll_indicator(family, indicator, carriers, achievements, notes)
         if rolled is not None:
