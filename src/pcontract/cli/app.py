@@ -163,6 +163,16 @@ EveryGuidelines = Annotated[
     str | None,
     typer.Option(help="A Guidelines file to use for every contract instead of their own."),
 ]
+History = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--history",
+        metavar="DIR",
+        help="A folder of earlier years' contracts and annual results (and their "
+        "guidelines), ranked as rank ranks them, to show last year's rank, composite, "
+        "grade and the movement (repeatable; the contract's own folder is not searched).",
+    ),
+]
 TemplateFolder = Annotated[
     str | None,
     typer.Option("--template", help="A folder of templates that override the defaults."),
@@ -334,12 +344,16 @@ def score(
             "found under this folder (repeatable).",
         ),
     ] = None,
+    history: History = None,
     *,
     limits: Limits,
 ) -> None:
     """Score a contract against its results: raw, weighted and composite scores, grade.
 
-    Without --results, every indicator counts as not reported.
+    Without --results, every indicator counts as not reported. With --history,
+    last year's rank, composite and grade and the movement since, where the
+    institution (its institution.id, else its name) has a contract there in the
+    previous financial year.
     """
 
     def body() -> int:
@@ -348,7 +362,9 @@ def score(
         from pcontract.scoring.evaluation import score_files
 
         options = Options(limits=limits)
-        scored = score_files(contract, results, guidelines, options, rollup_paths=rollup)
+        scored = score_files(
+            contract, results, guidelines, options, rollup_paths=rollup, history_paths=history
+        )
         SCORE_FORMATS[output_format](scored, sys.stdout)
         return EXIT_OK
 
@@ -620,13 +636,15 @@ def report(
     timestamp: Annotated[
         bool, typer.Option("--timestamp", help="Print the time of generation on the card.")
     ] = False,
+    history: History = None,
     *,
     limits: Limits,
 ) -> None:
     """Write a report card: composite, grade, categories, indicators, gaps, methodology.
 
     Markdown suits a pull-request comment or a wiki; HTML is one self-contained,
-    printable file.
+    printable file. With --history, the card shows last year's rank, composite and
+    grade and the movement, as score does.
     """
 
     def body() -> int:
@@ -644,7 +662,9 @@ def report(
             fmt = "html" if suffix in (".html", ".htm") else "md"
         with recording_reads() as read:
             templates = reports.Templates(template)
-            inputs = evaluation.load_card(contract, results, quarterly, guidelines, limits)
+            inputs = evaluation.load_card(
+                contract, results, quarterly, guidelines, limits, history_paths=history
+            )
             text = reports.render_card(inputs, fmt, templates, _generated(timestamp))
         if out is None:
             sys.stdout.write(text)

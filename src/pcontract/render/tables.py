@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 SCORE_FORMAT_VERSION = 1
 
+# Last year's standing and the movement since (see scoring.ranking.link_years).
+LastYear = tuple[Previous | None, Movement | None]
+
 
 # -- Markdown escaping ------------------------------------------------------------
 
@@ -167,7 +170,9 @@ def _verification(verification: Verification | None) -> dict[str, Any] | None:
     }
 
 
-def score_json(result: ContractScore, warnings: Sequence[Problem] = ()) -> str:
+def score_json(
+    result: ContractScore, warnings: Sequence[Problem] = (), last: LastYear = (None, None)
+) -> str:
     payload = {
         "version": SCORE_FORMAT_VERSION,
         "contract": result.contract,
@@ -206,8 +211,21 @@ def score_json(result: ContractScore, warnings: Sequence[Problem] = ()) -> str:
             for p in result.progress
         ],
         "warnings": [p.as_dict() for p in (*result.warnings, *warnings)],
+        # As a rank row has them: null without --history, or when it holds no
+        # contract of the institution's in the previous financial year.
+        "previous": _previous_record(last[0]),
+        "movement": _movement_record(last[1]),
     }
     return json_text(payload)
+
+
+def last_year_line(last: LastYear) -> str | None:
+    """``Last year 2023/2024: rank 2, 3.5000 Good; movement: -1.5000 better``, or
+    None when there is no last year to show."""
+    before, moved = last
+    if before is None:
+        return None
+    return f"Last year {last_year_text(before)}; movement: {movement_text(moved)}"
 
 
 def warning_line(problem: Problem) -> str:
@@ -229,7 +247,7 @@ def _actual_cell(item: IndicatorScore) -> str:
     return show(item.actual)
 
 
-def score_md(result: ContractScore) -> str:
+def score_md(result: ContractScore, last: LastYear = (None, None)) -> str:
     out = [f"## {md(result.institution)} — {md(result.financial_year)}", ""]
     if result.composite is not None:
         out.append(f"**Composite score:** {dp(result.composite, 4)} — **{md(result.grade)}**")
@@ -238,6 +256,9 @@ def score_md(result: ContractScore) -> str:
     else:
         out.append(f"**Period:** {md(result.period)} (no grade before the annual result)")
     out.append("")
+    line = last_year_line(last)
+    if line is not None:
+        out += [md(line), ""]
     rows = []
     for item in result.indicators:
         rows.append(
@@ -272,7 +293,12 @@ def wide(out: IO[str]) -> int | None:
     return None if callable(isatty) and isatty() else 160
 
 
-def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str]) -> None:
+def score_text(
+    result: ContractScore,
+    warnings: Sequence[Problem],
+    out: IO[str],
+    last: LastYear = (None, None),
+) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -345,6 +371,9 @@ def score_text(result: ContractScore, warnings: Sequence[Problem], out: IO[str])
     else:
         period = result.period or "no results"
         console.print(literal(f"{period} progress: no grade before the annual result"))
+    line = last_year_line(last)
+    if line is not None:
+        console.print(literal(line))
 
 
 # -- rank -------------------------------------------------------------------------
@@ -550,10 +579,15 @@ def rank_text(rows: Sequence[RankRow], out: IO[str]) -> None:
 # -- registries -------------------------------------------------------------------
 # Each command's renderers by --format; the CLI offers exactly these keys.
 
+
+def _last(scored: Scored) -> LastYear:
+    return scored.previous, scored.movement
+
+
 SCORE_FORMATS: Final[dict[str, Callable[[Scored, IO[str]], None]]] = {
-    "text": lambda scored, out: score_text(scored.score, scored.warnings, out),
-    "json": written(lambda scored: score_json(scored.score, scored.warnings)),
-    "md": written(lambda scored: score_md(scored.score)),
+    "text": lambda scored, out: score_text(scored.score, scored.warnings, out, _last(scored)),
+    "json": written(lambda scored: score_json(scored.score, scored.warnings, _last(scored))),
+    "md": written(lambda scored: score_md(scored.score, _last(scored))),
 }
 
 RANK_FORMATS: Final[dict[str, Callable[[Sequence[RankRow], IO[str]], None]]] = {

@@ -18,7 +18,14 @@ from pcontract.files.reading import Limits
 from pcontract.model import FINANCIAL_YEAR_RE, CascadePlan, Contract, Guidelines, Results
 from pcontract.problems import Problem
 from pcontract.scoring.method import QUARTERS, ContractScore, score
-from pcontract.scoring.ranking import CategoryNames, Movement, Previous, RankRow, rank
+from pcontract.scoring.ranking import (
+    CategoryNames,
+    Movement,
+    Previous,
+    RankRow,
+    rank,
+    standing,
+)
 from pcontract.scoring.rollup import families, rollup
 
 # Cross-file rules about the shape of the whole tree; scoring one contract does
@@ -93,6 +100,10 @@ class Scored:
     contract: Contract
     results: Results | None
     guidelines: Guidelines
+    # Where the institution stood in the previous financial year, and the movement
+    # since: found only with ``history_paths`` (None: no history, or not in it).
+    previous: Previous | None = None
+    movement: Movement | None = None
 
 
 def score_files(
@@ -102,11 +113,13 @@ def score_files(
     options: Options | None = None,
     rollup_paths: Sequence[str] | None = None,
     pipeline: Pipeline | None = None,
+    history_paths: Sequence[str] | None = None,
 ) -> Scored:
     """Validate a contract and its results, then score them. With ``rollup_paths``,
     the indicators that children carry take their figures from the children's
-    annual results found there. A ``pipeline`` shared between calls checks each
-    input once."""
+    annual results found there. With ``history_paths``, the contracts and annual
+    results found there are ranked (see :func:`last_year`). A ``pipeline`` shared
+    between calls checks each input once."""
     pipeline = pipeline or Pipeline(options)
     override = pipeline.override(guidelines_path)
     paths = [contract_path] + ([results_path] if results_path else [])
@@ -141,7 +154,20 @@ def score_files(
     if notes:
         scored = replace(scored, warnings=(*scored.warnings, *notes))
     scored = located(scored, pipeline.options)
-    return Scored(scored, loaded.warnings, contract, results, guidelines)
+    found = Scored(scored, loaded.warnings, contract, results, guidelines)
+    return last_year(found, history_paths, pipeline.options) if history_paths else found
+
+
+def last_year(scored: Scored, history_paths: Sequence[str], options: Options) -> Scored:
+    """``scored`` with its institution's standing in the previous financial year:
+    the contracts and annual results under ``history_paths`` are ranked per year
+    and category, as ``rank`` ranks them, each by its own guidelines, and linked
+    to this contract by institution (its id, else its name), as ``rank`` links
+    years. Only ``history_paths`` are read: not the contract's own folder."""
+    ranked = rank_paths(history_paths, options=options, locate_warnings=False)
+    scores = {s.contract: s for s in ranked.scores}
+    row = standing(scored.score, ranked.rows, scores)
+    return replace(scored, previous=row.previous, movement=row.movement)
 
 
 def _sources(loaded: Loaded) -> tuple[dict[str, str], dict[str, str]]:
@@ -262,7 +288,8 @@ def one_year(rows: Sequence[RankRow], year: str | None) -> list[RankRow]:
 @dataclass(frozen=True, slots=True)
 class RankInfo:
     """Where a contract stands in its category's league table (``rank`` None: not
-    ranked, because it was not scored)."""
+    ranked, because it was not scored, or because its own year was not ranked, as
+    for ``report``, which still shows last year's standing from ``--history``)."""
 
     rank: int | None
     of: int
@@ -303,14 +330,18 @@ def load_card(
     quarterly_path: str | None = None,
     guidelines_path: str | None = None,
     limits: Limits = Limits(),
+    history_paths: Sequence[str] | None = None,
 ) -> CardInputs:
     """Validate and score one contract for a report card, each input once.
 
     ``results_path`` must hold annual results; ``quarterly_path``, if given, a
-    quarter's results (Q1 to Q4) for the progress section.
+    quarter's results (Q1 to Q4) for the progress section; ``history_paths``,
+    earlier years' contracts and annual results, for last year's standing.
     """
     pipeline = Pipeline(Options(limits=limits))
-    annual = score_files(contract_path, results_path, guidelines_path, pipeline=pipeline)
+    annual = score_files(
+        contract_path, results_path, guidelines_path, pipeline=pipeline, history_paths=history_paths
+    )
     if annual.score.period in QUARTERS:
         raise UsageError(
             f"{results_path} holds {annual.score.period} results; --results needs the annual "
@@ -330,6 +361,18 @@ def load_card(
         results=annual.results,
         quarterly=quarterly.score if quarterly is not None else None,
         quarterly_results=quarterly.results if quarterly is not None else None,
+        rank=_unranked(annual),
+    )
+
+
+def _unranked(scored: Scored) -> RankInfo | None:
+    """A card's standing when its own year is not ranked: no rank this year, and
+    last year's where ``history_paths`` held it."""
+    if scored.previous is None:
+        return None
+    score = scored.score
+    return RankInfo(
+        None, 0, score.category, (), score.financial_year, "", scored.previous, scored.movement
     )
 
 

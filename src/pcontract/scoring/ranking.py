@@ -190,6 +190,15 @@ def _index(rows: Iterable[RankRow]) -> dict[tuple[str, str], RankRow | None]:
     return index
 
 
+def standing(
+    score: ContractScore, past: Sequence[RankRow], scores: Mapping[str, ContractScore]
+) -> RankRow:
+    """``score`` as a row of no league (its own year is not ranked), linked to its
+    institution's row of the previous financial year among ``past``, the rows of
+    earlier years that ``scores`` (by contract id) scored."""
+    return link_years([_row(None, score)], {**scores, score.contract: score}, past)[0]
+
+
 def link_years(
     rows: Sequence[RankRow],
     scores: Mapping[str, ContractScore],
