@@ -171,7 +171,7 @@ def test_indicator_table_has_a_row_per_indicator(watched: Watched, site: Path) -
     assert ids[-1] == "CC05"
     # Every data row is labelled by a row header, and the columns by column headers.
     assert page.locator("#indicators tbody tr.indicator > th[scope='row']").count() == 22
-    assert page.locator("#indicators thead th[scope='col']").count() == 8
+    assert page.locator("#indicators thead th[scope='col']").count() == 10
     assert "2.8522" in page.locator(".headline").inner_text()
     assert page.locator("svg[role='img']").count() >= 2
     watched.assert_clean()

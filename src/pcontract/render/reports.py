@@ -91,6 +91,8 @@ PROGRESS_LABELS: Final = {
 }
 
 BAR_CELLS: Final = 10
+# How many of the latest baseline years the indicator table shows beside the actual.
+BASELINE_YEARS: Final = 2
 _SLUG = re.compile(r"[^A-Za-z0-9._-]")
 # The largest template file read from a --template folder.
 _MAX_TEMPLATE_BYTES: Final = 4 * 1024 * 1024
@@ -576,6 +578,21 @@ def _last_year_view(inputs: CardInputs) -> dict[str, Any] | None:
     }
 
 
+def baseline_years(contract: Contract) -> list[str]:
+    """The latest financial years (at most :data:`BASELINE_YEARS`, oldest first)
+    that any of the contract's indicators gives a baseline for: the columns the
+    card shows beside this year's actual."""
+    years = {year for indicator in contract.indicators for year in indicator.baseline}
+    return sorted(years)[-BASELINE_YEARS:] if years else []
+
+
+def _baselines(contract: Contract, indicator_id: str, years: Sequence[str]) -> list[str]:
+    """The indicator's baseline in each of ``years``; an em dash for a year it omits."""
+    indicator = contract.indicator(indicator_id)
+    given = indicator.baseline if indicator is not None else {}
+    return [show(given.get(year)) for year in years]
+
+
 def card_view(
     inputs: CardInputs, generated: str | None = None, index_href: str | None = None
 ) -> dict[str, Any]:
@@ -583,7 +600,11 @@ def card_view(
     score, guidelines = inputs.score, inputs.guidelines
     scale = _scale(score, guidelines)
     names = {c.id: c.name for c in score.categories}
-    indicators = [_indicator(item, scale, names) for item in score.indicators]
+    years = baseline_years(inputs.contract)
+    indicators = [
+        {**_indicator(item, scale, names), "baselines": _baselines(inputs.contract, item.id, years)}
+        for item in score.indicators
+    ]
     categories = _categories(score, scale)
     groups = [
         {**category, "indicators": [i for i in indicators if i["category"] == category["id"]]}
@@ -614,6 +635,7 @@ def card_view(
         "categories": categories,
         "groups": groups,
         "indicators": indicators,
+        "baseline_years": years,
         "indicator_count": len(indicators),
         "not_applicable_count": sum(1 for i in indicators if i["status"] == STATUS_NOT_APPLICABLE),
         "weights_rescaled": any(i["rescaled"] for i in indicators),
