@@ -98,6 +98,8 @@ def test_level_cumulative_and_milestone_progress(tmp_path: Path) -> None:
     assert rows["SYSTEM"]["status"] == "not-due"
     assert rows["SYSTEM"]["measure"] is None
     assert rows["SYSTEM"]["target_rule"] == "none"
+    # Not yet due, so its absence from the Q2 results is no PC505.
+    assert "PC505" not in [w["code"] for w in json.loads(output)["warnings"]]
 
 
 def test_without_a_measure_there_is_no_quarter_target(tmp_path: Path) -> None:
