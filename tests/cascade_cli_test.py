@@ -99,3 +99,36 @@ def test_a_plan_that_does_not_fit_is_refused_as_validate_reports_it(tmp_path: Pa
         )
         assert not out.exists()
     assert "12:7     error   PC244  CM01: the units' targets add up to 1400000" in validated.output
+
+
+def test_drafts_carry_the_measure(tmp_path: Path) -> None:
+    shutil.copytree(TESTS / "data" / "cascade", tmp_path / "c")
+    root = tmp_path / "c"
+    out = root / "drafts"
+    args = ["cascade", str(root / "contract.yaml"), "--plan", str(root / "plan.yaml")]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    # Unit A copies SD01 (measure: level) and splits CM01, which has no measure of
+    # its own (its aggregation, sum, makes it cumulative): only what is written
+    # is carried.
+    a = (out / "min-2024-25-a.yaml").read_text(encoding="utf-8")
+    sd01 = a[a.index("id: SD01") :]
+    assert "        measure: level\n" in sd01
+    assert a.count("measure:") == 1
+    assert "measure:" not in (out / "min-2024-25-b.yaml").read_text(encoding="utf-8")
+
+
+def test_a_share_of_a_level_is_refused_with_copy_as_the_way(tmp_path: Path) -> None:
+    shutil.copytree(TESTS / "data" / "cascade", tmp_path / "c")
+    root = tmp_path / "c"
+    plan = root / "plan.yaml"
+    plan.write_text(plan.read_text().replace("SD01: {copy: true}", "SD01: {share: 50%}"))
+    out = root / "drafts"
+    args = ["cascade", str(root / "contract.yaml"), "--plan", str(plan), "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert (
+        "  9:7      error   PC244  unit 'a', indicator SD01: a share splits an additive target, "
+        "but SD01 is a level (measure: level): carry it with copy: true, the same target\n"
+    ) in result.output
+    assert not out.exists()

@@ -811,3 +811,25 @@ def test_validate_reports_what_cascade_refuses(tree: Path, old: str, new: str, c
         with pytest.raises(PcontractError) as direct:
             cascade(tree, plan)
         assert str(direct.value) == found[0].message
+
+
+def test_a_share_of_a_level_is_a_located_pc244_even_when_summed(tree: Path) -> None:
+    """measure: level wins over aggregation: sum (PC251 warns of the contradiction):
+    validate reports the share where it is written, in cascade's words."""
+    ministry = MINISTRY.replace(
+        "        aggregation: max\n", "        measure: level\n        aggregation: sum\n"
+    )
+    write(tree / "contracts" / "ministry.yaml", ministry)
+    plan = PLAN.replace("SD01: {copy: true}", "SD01: {share: 50%}")
+    write(tree / "plans" / "units.yaml", plan)
+    report = check_paths([str(tree)])
+    found = [p for p in report.problems if p.is_error]
+    message = (
+        "unit 'a', indicator SD01: a share splits an additive target, but SD01 is a level "
+        "(measure: level): carry it with copy: true, the same target"
+    )
+    # Line 10 of the plan: "      SD01: {share: 50%}".
+    assert [(p.file, p.code, p.line, p.message) for p in found] == [
+        (str(tree / "plans" / "units.yaml"), "PC244", 10, message)
+    ]
+    assert refusal(tree, plan) == message

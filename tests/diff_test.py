@@ -436,6 +436,37 @@ def test_kind_unit_and_criteria_value_changes(pair: tuple[Path, Path]) -> None:
     )
 
 
+def test_a_change_of_measure_is_reported(pair: tuple[Path, Path]) -> None:
+    old, new = pair
+    new.write_text(edited(CONTRACT, ("measure: level\n", "measure: cumulative\n")))
+    code, out = run("diff", str(old), str(new), "--format", "json")
+    assert code == 0, out
+    (contract,) = json.loads(out)["contracts"]
+    assert [
+        (c["indicator"], c["field"], c["action"], c["old"], c["new"], c["direction"], c["flags"])
+        for c in contract["changes"]
+    ] == [("SD01", "measure", "changed", "level", "cumulative", None, [])]
+    code, out = run("diff", str(old), str(new), "--format", "md")
+    assert code == 0, out
+    assert "| measure | level | cumulative |  |  |  |" in row(out, "SD01")
+
+
+def test_a_measure_taken_away_is_flagged_by_pc250(pair: tuple[Path, Path]) -> None:
+    old, new = pair
+    new.write_text(edited(CONTRACT, ("        measure: cumulative\n", "")))
+    code, out = run("diff", str(old), str(new), "--format", "json")
+    assert code == 0, out  # PC250 is a warning
+    (contract,) = json.loads(out)["contracts"]
+    (change,) = contract["changes"]
+    assert (change["indicator"], change["field"], change["action"], change["old"]) == (
+        "CM01",
+        "measure",
+        "removed",
+        "cumulative",
+    )
+    assert change["flags"] == ["PC250"]
+
+
 def test_folders_are_matched_by_contract_id(tmp_path: Path) -> None:
     for side in ("old", "new"):
         (tmp_path / side).mkdir()

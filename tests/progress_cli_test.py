@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLES, run
 
 GUIDELINES = EXAMPLES / "guidelines" / "kenya-pc-fy2024-25.yaml"
@@ -98,6 +100,8 @@ def test_level_cumulative_and_milestone_progress(tmp_path: Path) -> None:
     assert rows["SYSTEM"]["status"] == "not-due"
     assert rows["SYSTEM"]["measure"] is None
     assert rows["SYSTEM"]["target_rule"] == "none"
+    # Not yet due, so its absence from the Q2 results is no PC505.
+    assert "PC505" not in [w["code"] for w in json.loads(output)["warnings"]]
 
 
 def test_without_a_measure_there_is_no_quarter_target(tmp_path: Path) -> None:
@@ -129,3 +133,39 @@ def test_the_card_labels_the_new_statuses(tmp_path: Path) -> None:
     assert code == 0, output
     assert "| not yet due |" in output
     assert "1 on track; 1 at risk; 1 not yet due." in output
+
+
+LEVEL_SUMMED = "a level such as a rate or a turnaround time is not added up"
+
+
+@pytest.mark.parametrize(
+    ("measure", "aggregation", "why"),
+    [
+        ("level", "sum", LEVEL_SUMMED),
+        ("level", "mean", None),
+        ("level", "min", None),
+        ("level", "max", None),
+        ("level", "none", None),
+        ("cumulative", "sum", None),
+        ("cumulative", "mean", "a count that adds up is not rolled up by mean"),
+        ("cumulative", "min", "a count that adds up is not rolled up by min"),
+        ("cumulative", "max", "a count that adds up is not rolled up by max"),
+        ("cumulative", "none", None),
+    ],
+)
+def test_pc251_measure_against_aggregation(
+    tmp_path: Path, measure: str, aggregation: str, why: str | None
+) -> None:
+    contract, _ = _files(tmp_path)
+    contract.write_text(
+        contract.read_text(encoding="utf-8").replace(
+            "        measure: level\n",
+            f"        measure: {measure}\n        aggregation: {aggregation}\n",
+        ),
+        encoding="utf-8",
+    )
+    code, output = run("validate", "--no-cache", "--format", "json", str(contract))
+    assert code == 0, output  # a warning
+    found = [p["message"] for p in json.loads(output)["problems"] if p["code"] == "PC251"]
+    expected = f"RATE: measure: {measure} contradicts aggregation: {aggregation}: {why}"
+    assert found == ([expected] if why else [])

@@ -870,8 +870,8 @@ def test_quarterly_progress() -> None:
     assert result.composite is None
     assert result.composite_display is None
     assert result.grade is None
-    assert messages(result) == ("CC01 not reported in Q2",)
-    assert codes(result) == ("PC505",)
+    # CC01, the one indicator left out, is not yet due (see below): no PC505.
+    assert codes(result) == ()
     progress = {p.id: p for p in result.progress}
     # CM01: the Q2 target is given, 500; 500 / 500 = 100%. Projected at the plan's
     # pace: 500 × 1000 / 500 = 1000 = the target: 3, no worse than 3: on track.
@@ -911,6 +911,52 @@ def test_quarterly_progress() -> None:
     # Indicators still carry their figures against the annual target: CM01 at 500
     # is past poor (600): 5.
     assert by_id(result)["CM01"].raw_score == Fraction(5)
+
+
+# Q2 of a period from 2024-07-01 ends on 2024-12-31; Q4 on 2025-06-30, the
+# period's end.
+UNREPORTED = contract(
+    (
+        "core-mandate",
+        [
+            indicator("CM01", "increase", 400, 40, measure="cumulative"),
+            indicator("CC01", "binary", True, 15, due="2024-09-30"),
+            indicator("CC02", "binary", True, 15),
+            indicator("CC03", "milestone", "2025-03-31", 15),
+            indicator("CC04", "milestone", "2024-11-30", 15),
+        ],
+    ),
+)
+
+
+def test_pc505_is_not_raised_for_what_is_not_yet_due() -> None:
+    result = score(UNREPORTED, KENYA, results({}, period="Q2"))
+    statuses = {p.id: p.status for p in result.progress}
+    # CC01 was due 2024-09-30 and CC04's target date is 2024-11-30, both before Q2
+    # ends: not reported. CC02 (no due date: the period's end, 2025-06-30) and CC03
+    # (target date 2025-03-31) are due after it: not yet due, and not warned of.
+    assert statuses == {
+        "CM01": "not-reported",
+        "CC01": "not-reported",
+        "CC02": "not-due",
+        "CC03": "not-due",
+        "CC04": "not-reported",
+    }
+    assert messages(result) == (
+        "CM01 not reported in Q2",
+        "CC01 not reported in Q2",
+        "CC04 not reported in Q2",
+    )
+    assert set(codes(result)) == {"PC505"}
+
+
+def test_pc505_is_raised_once_the_due_date_has_come() -> None:
+    # Q4 ends on the period's end, CC02's due date: due, so no longer not-due.
+    result = score(UNREPORTED, KENYA, results({}, period="Q4"))
+    assert all(p.status == "not-reported" for p in result.progress)
+    assert messages(result) == tuple(
+        f"{id} not reported in Q4" for id in ("CM01", "CC01", "CC02", "CC03", "CC04")
+    )
 
 
 def test_quarter_target() -> None:

@@ -958,8 +958,10 @@ def plan_fits_parent(index: Index) -> TreeFindings:
 
     ## What it does
 
-    Checks that a cascade plan fits its parent contract (every indicator it carries exists, and
-    shares of a summed indicator make its target) and that every draft it would write validates.
+    Checks that a cascade plan fits its parent contract (every indicator it carries exists, a share
+    splits only a summed target that is not a level, since a level such as a rate or a turnaround
+    time is carried with `copy`, and shares of a summed indicator make its target) and that every
+    draft it would write validates.
 
     ## Why is this bad?
 

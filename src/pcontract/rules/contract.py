@@ -13,6 +13,8 @@ from pcontract.model import (
     KIND_BINARY,
     KIND_DECREASE,
     KIND_MILESTONE,
+    MEASURE_BY_AGGREGATION,
+    MEASURE_LEVEL,
     NUMERIC_KINDS,
     TARGET_TYPES,
     Contract,
@@ -735,6 +737,97 @@ def measure_unknown(contract: Contract) -> Iterator[Finding]:
                 "add measure: cumulative (a count that adds up over the year) or measure: "
                 "level (a rate, percentage, average or turnaround time)",
             )
+
+
+@rule(
+    "PC251",
+    "measure-aggregation",
+    kinds=("Contract",),
+    severity=Severity.WARNING,
+)
+def measure_aggregation(contract: Contract) -> Iterator[Finding]:
+    """An indicator's `measure` and its `aggregation` agree.
+
+    ## What it does
+
+    Checks that an increase or decrease indicator that gives both a `measure` and an
+    `aggregation` (other than none) gives ones that agree: a cumulative count rolls up by
+    sum, a level by mean, min or max. `measure: level` with `aggregation: sum`, or
+    `measure: cumulative` with mean, min or max, is flagged. A warning.
+
+    ## Why is this bad?
+
+    The two say opposite things about the same figure. `measure` sets the quarter's target
+    and the year-end projection (a level is due in full all year, a count pro rata), while
+    `aggregation` decides how the children's results roll up and whether their targets must
+    add up to the parent's (PC310). A turnaround time summed over the units, or a count of
+    cards averaged, gives a roll-up that means nothing, whichever of the two is right.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: SD01
+            name: Average days to issue a passport
+            unit: days
+            weight: 100
+            kind: decrease
+            baseline: {2023/2024: 14}
+            target: 10
+            measure: level
+            aggregation: sum
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: SD01
+            name: Average days to issue a passport
+            unit: days
+            weight: 100
+            kind: decrease
+            baseline: {2023/2024: 14}
+            target: 10
+            measure: level
+            aggregation: max
+    ```
+    """
+    for indicator in contract.indicators:
+        if indicator.kind not in NUMERIC_KINDS or indicator.measure is None:
+            continue
+        implied = MEASURE_BY_AGGREGATION.get(indicator.aggregation)
+        if implied is None or implied == indicator.measure:
+            continue
+        if indicator.measure == MEASURE_LEVEL:
+            why = "a level such as a rate or a turnaround time is not added up"
+            hint = (
+                "a level rolls up by mean, min or max: set one of them, or measure: "
+                "cumulative if the figure is a count that adds up"
+            )
+        else:
+            why = f"a count that adds up is not rolled up by {indicator.aggregation}"
+            hint = (
+                "a count rolls up by sum: set aggregation: sum, or measure: level if the "
+                "figure is a rate, percentage, average or turnaround time"
+            )
+        yield finding(
+            (*indicator.path, "aggregation"),
+            f"{indicator.id}: measure: {indicator.measure} contradicts aggregation: "
+            f"{indicator.aggregation}: {why}",
+            hint,
+            at_key=True,
+        )
 
 
 @rule(

@@ -413,7 +413,10 @@ declare(
     ## What it does
 
     When quarterly results (Q1 to Q4) give no figure for an indicator, its progress is
-    `not-reported`. The warning is at the indicator in the contract.
+    `not-reported`. The warning is at the indicator in the contract. A milestone or binary
+    indicator that is not done and not yet due (its `due` date, else a milestone's target
+    date, else the period's end, comes after the quarter) is `not-due` instead, and is not
+    warned of.
 
     ## Why is this bad?
 

@@ -836,15 +836,19 @@ def _indicator_warnings(
     results: Results | None,
     items: Sequence[IndicatorScore],
     sources: _Sources,
+    not_due: frozenset[str] = frozenset(),
 ) -> list[Problem]:
-    """Each indicator's warnings, in the contract's order."""
+    """Each indicator's warnings, in the contract's order. A milestone or binary
+    indicator whose quarterly progress is not-due (``not_due``, by id) is not
+    expected in that quarter's results, so it is not warned of as not reported."""
     warnings: list[Problem] = []
     percentage = guidelines.method == METHOD_PERCENTAGE
     for indicator, item in zip(contract.indicators, items, strict=True):
         note = None if percentage else _collapsed_warning(indicator, guidelines, sources.contract)
         if note is not None:
             warnings.append(note)
-        if item.status == STATUS_NOT_REPORTED and results is not None:
+        unreported = item.status == STATUS_NOT_REPORTED and item.id not in not_due
+        if unreported and results is not None:
             warnings.append(_not_reported_warning(indicator, guidelines, results, sources))
         if _unverified(guidelines, results, item):
             warnings.append(_not_verified_warning(item, sources))
@@ -1027,9 +1031,10 @@ def score(
         for indicator in contract.indicators
     )
     outcome = _outcome(contract, guidelines, results, items, weights, sources)
+    not_due = frozenset(p.id for p in outcome.progress if p.status == PROGRESS_NOT_DUE)
     warnings = (
         *_input_warnings(contract, results, sources),
-        *_indicator_warnings(contract, guidelines, results, items, sources),
+        *_indicator_warnings(contract, guidelines, results, items, sources, not_due),
         *outcome.warnings,
     )
     return ContractScore(
