@@ -355,7 +355,7 @@ def test_rank_lists_an_unscored_institution_and_ranks_the_others(with_unscored: 
         "flags": [UNSCORED],
         "warnings": [],
         "financial_year": "2023/2024",
-        "category_name": "county",
+        "category_name": "County Governments",
         "previous": None,
         "movement": None,
     }
@@ -413,7 +413,7 @@ def test_site_and_report_show_an_unscored_institution(with_unscored: Path, tmp_p
     assert code == 0, output
     # The county contracts are of 2023/2024: the league page of that year.
     index = (out / "league-2023-24.html").read_text(encoding="utf-8")
-    county = index.split("Category: county", 1)[1]
+    county = index.split("Category: County Governments", 1)[1]
     assert county.index("bomet-health-2023-24") < county.index("other-health-2023-24")
     row = county.split('data-contract="other-health-2023-24"', 1)[1].split("</tr>", 1)[0]
     assert '<td class="num rank" data-label="Rank">—</td>' in row

@@ -376,7 +376,7 @@ def test_site_puts_a_contract_without_results_last_with_its_flag(
     code, output = run("site", str(examples), "-o", str(out))
     assert code == 0, output
     index = (out / "league-2023-24.html").read_text(encoding="utf-8")
-    county = index.split("Category: county", 1)[1]
+    county = index.split("Category: County Governments", 1)[1]
     assert county.index("bomet-health-2023-24") < county.index("other-health-2023-24")
     assert '<span class="flag">no results submitted</span>' in county
     page = (out / "cards" / "other-health-2023-24.html").read_text(encoding="utf-8")
