@@ -90,6 +90,9 @@ def contract(
         ]
         if kind in ("increase", "decrease"):
             lines.append(f"        baseline: {{2022/2023: {value}, 2023/2024: {value}}}")
+            # Children copy their parent's figure, so a mean rolls up to it; it also
+            # says how the figure accumulates (a level), as validate asks (PC250).
+            lines.append("        aggregation: mean")
         lines += [
             f"        target: {value}",
             "        owner: Director of Planning",

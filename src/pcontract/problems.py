@@ -57,7 +57,7 @@ class Problem:
     # lazily; ``at_key`` points at the key rather than the value.
     at_key: bool = False
 
-    def _order(self) -> tuple[object, ...]:
+    def sort_key(self) -> tuple[object, ...]:
         # A list index and a key at the same place of two paths would not compare
         # as themselves: indexes sort first, by number.
         path = tuple((1, 0, p) if isinstance(p, str) else (0, p, "") for p in self.path)
@@ -73,7 +73,7 @@ class Problem:
         )
 
     def __lt__(self, other: Problem) -> bool:
-        return self._order() < other._order()
+        return self.sort_key() < other.sort_key()
 
     @property
     def json_path(self) -> str:
@@ -112,3 +112,9 @@ def count(problems: Iterable[Problem]) -> tuple[int, int]:
         else:
             warnings += 1
     return errors, warnings
+
+
+def ordered(problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` without repeats, in the order reports list them (see
+    :class:`Problem`); the key is made once a problem, not once a comparison."""
+    return sorted(set(problems), key=Problem.sort_key)

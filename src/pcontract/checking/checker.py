@@ -25,7 +25,7 @@ from pcontract.files.reading import (
     read_limited,
     real,
 )
-from pcontract.problems import Problem, Severity, count
+from pcontract.problems import Problem, Severity, count, ordered
 
 # The loader, the schemas, the model and the rules are imported where they are
 # used: a warm run whose files all come from the cache never needs them, and
@@ -423,7 +423,7 @@ def finish(files: list[FileReport], tree_problems: list[Problem], options: Optio
         problems = options.rules.apply(problems)
     if options.strict:
         problems = [p.escalated() for p in problems]
-    problems = sorted(set(problems))
+    problems = ordered(problems)
     return Report(files, problems)
 
 

@@ -50,11 +50,11 @@ def _err(message: str) -> None:
 
 def _print_input_problems(error: InputError) -> None:
     from pcontract.checking.checker import Report
-    from pcontract.problems import Problem
+    from pcontract.problems import Problem, ordered
     from pcontract.render.reporters import TextReporter
 
     problems = [p for p in error.problems if isinstance(p, Problem)]
-    TextReporter().report(Report([], sorted(problems)), sys.stderr)
+    TextReporter().report(Report([], ordered(problems)), sys.stderr)
 
 
 def _run(body: Callable[[], int]) -> None:
