@@ -106,13 +106,19 @@ def _read_fd(fd: int, most: int, expected: int = -1) -> bytes:
     else:
         chunks = []
         left = most
+    chunks.extend(_chunks(fd, left))
+    return b"".join(chunks)
+
+
+def _chunks(fd: int, most: int) -> Iterator[bytes]:
+    """The next bytes of ``fd``, at most ``most`` of them, a megabyte at a time."""
+    left = most
     while left > 0:
         chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
-            break
-        chunks.append(chunk)
+            return
+        yield chunk
         left -= len(chunk)
-    return b"".join(chunks)
 
 
 def read_limited(path: Path, limits: Limits = Limits()) -> bytes:
@@ -144,18 +150,15 @@ def sha256_of(path: Path, most: int = EVIDENCE_MAX_BYTES) -> str:
     try:
         if info.st_size > most:
             raise UnreadableFile(f"the file is {info.st_size:,} bytes, over {most:,}")
-        left = most + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
+        size = 0
+        for chunk in _chunks(fd, most + 1):
             digest.update(chunk)
-            left -= len(chunk)
+            size += len(chunk)
     except OSError as error:
         raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
     finally:
         os.close(fd)
-    if left <= 0:  # it grew while being read
+    if size > most:  # it grew while being read
         raise UnreadableFile(f"the file grew over {most:,} bytes while it was read")
     return digest.hexdigest()
 
