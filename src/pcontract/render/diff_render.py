@@ -108,7 +108,7 @@ def projection_text(projection: Projection) -> str:
     if old and new and old.composite is not None and new.composite is not None:
         delta = new.composite - old.composite
         if delta:
-            better = (delta < 0) == new.lower_is_better
+            better = new.better(new.composite, old.composite)
             text += (
                 f" ({'+' if delta > 0 else ''}{dp(delta, 4)}, {'better' if better else 'worse'})"
             )

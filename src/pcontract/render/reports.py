@@ -55,6 +55,7 @@ from pcontract.scoring.method import (
     STATUS_NOT_REPORTED,
     ContractScore,
     IndicatorScore,
+    better_composite,
     fraction,
     neutral_score,
     round4,
@@ -123,7 +124,7 @@ class _Scale:
 
     def worse(self, a: Fraction, b: Fraction) -> bool:
         """Whether score ``a`` is worse than score ``b``."""
-        return a > b if self.lower_is_better else a < b
+        return better_composite(b, a, self.lower_is_better)
 
     def label(self, value: Fraction | Decimal) -> str:
         x = fraction(value)

@@ -215,12 +215,18 @@ class ContractScore:
     def better(self, a: Fraction | Decimal, b: Fraction | Decimal) -> bool:
         """Whether composite ``a`` is strictly better than ``b`` on this score's
         scale: lower on the five-point scale, higher as a percentage."""
-        return a < b if self.lower_is_better else a > b
+        return better_composite(a, b, self.lower_is_better)
 
     @property
     def composite_display(self) -> Decimal | None:
         """The composite as published: 4 decimal places."""
         return round4(self.composite) if self.composite is not None else None
+
+
+def better_composite(a: Fraction | Decimal, b: Fraction | Decimal, lower_is_better: bool) -> bool:
+    """The one direction of composites: whether ``a`` is strictly better than ``b``,
+    lower on the five-point scale, higher as a percentage."""
+    return a < b if lower_is_better else a > b
 
 
 # ---------------------------------------------------------------------------
