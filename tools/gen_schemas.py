@@ -134,82 +134,110 @@ CRITERIA_VALUES = obj(
     [],
 )
 
-INDICATOR = obj(
-    "One performance indicator: what is measured, its weight, its target and who owns it.",
-    {
-        "id": ref("id", "The indicator's id, unique within the contract, e.g. CM01."),
-        "name": {"type": "string", "description": "What the indicator measures."},
-        "unit": {
-            "type": "string",
-            "description": "The unit of measure, e.g. cards, days, %, KES million.",
-        },
-        "weight": {
-            "type": "number",
-            "exclusiveMinimum": 0,
-            "maximum": 100,
-            "description": "The weight, in percent of the whole contract; all weights add up to 100.",
-        },
-        "kind": {
-            "enum": ["increase", "decrease", "milestone", "binary"],
-            "description": "increase: more is better; decrease: less is better; milestone: a completion date, earlier is better; binary: done or not done.",
-        },
-        "baseline": {
-            "type": "object",
-            "description": "Previous achievements, by financial year (e.g. 2022/2023: 800000).",
-            "propertyNames": {"pattern": "^[0-9]{4}/[0-9]{4}$"},
-            "additionalProperties": ref("value", "The achievement in that financial year."),
-        },
-        "target": ref(
-            "value",
-            "The target: a number for increase and decrease, a date (YYYY-MM-DD) for milestone, true for binary.",
-        ),
-        "criteria_values": ref("criteriaValues"),
-        "quarterly_targets": {
-            "type": "array",
-            "description": "Cumulative targets at the end of Q1, Q2, Q3 and Q4; the last equals the target.",
-            "items": {
-                "type": "number",
-                "description": "The cumulative target at the end of the quarter.",
-            },
-            "minItems": 4,
-            "maxItems": 4,
-        },
-        "owner": {
-            "type": "string",
-            "description": "Who is responsible, e.g. Director, National Registration Bureau.",
-        },
-        "due": ref("date", "When the target is due; inside the contract period."),
-        "aggregation": {
-            "enum": ["sum", "mean", "min", "max", "none"],
-            "description": "How child contracts' results roll up to this indicator: sum, mean, min, max or none.",
-        },
-        "measure": {
-            "enum": ["cumulative", "level"],
-            "description": "How the figure accumulates over the year (increase and decrease). cumulative: a count that adds up (a quarter's target is the pro-rata share, the year-end projection extrapolates the pace); level: a rate, percentage, index, average or turnaround time (a quarter's target is the annual target, the projection is the current level). When absent it follows aggregation: sum is cumulative; mean, min and max are level.",
-        },
-        "alignment": {
-            "type": "array",
-            "description": "Links to plans and goals, e.g. vision2030:political, sdg:16.9, beta:digital-superhighway, cidp:health.",
-            "items": {"type": "string", "description": "A tag such as sdg:16.9."},
-        },
-        "cascaded_from": {
-            **obj(
-                "In a cascaded contract: the parent contract and indicator this one carries, or null.",
-                {
-                    "contract": ref("id", "The parent contract's id."),
-                    "indicator": ref("id", "The parent indicator's id."),
-                },
-                ["contract", "indicator"],
-            ),
-            "type": ["object", "null"],
-        },
-        "notes": {
-            "type": "string",
-            "description": "Free-text notes, e.g. from negotiation or vetting.",
-        },
+INDICATOR_FIELDS: dict[str, Any] = {
+    "id": ref(
+        "id",
+        "The indicator's id, unique within the contract (goals and sub-indicators included), e.g. CM01.",
+    ),
+    "name": {"type": "string", "description": "What the indicator measures."},
+    "unit": {
+        "type": "string",
+        "description": "The unit of measure, e.g. cards, days, %, KES million.",
     },
+    "weight": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 100,
+        "description": "The weight, in percent of the whole contract; all weights add up to 100.",
+    },
+    "kind": {
+        "enum": ["increase", "decrease", "milestone", "binary"],
+        "description": "increase: more is better; decrease: less is better; milestone: a completion date, earlier is better; binary: done or not done.",
+    },
+    "baseline": {
+        "type": "object",
+        "description": "Previous achievements, by financial year (e.g. 2022/2023: 800000).",
+        "propertyNames": {"pattern": "^[0-9]{4}/[0-9]{4}$"},
+        "additionalProperties": ref("value", "The achievement in that financial year."),
+    },
+    "target": ref(
+        "value",
+        "The target: a number for increase and decrease, a date (YYYY-MM-DD) for milestone, true for binary.",
+    ),
+    "criteria_values": ref("criteriaValues"),
+    "quarterly_targets": {
+        "type": "array",
+        "description": "Cumulative targets at the end of Q1, Q2, Q3 and Q4; the last equals the target.",
+        "items": {
+            "type": "number",
+            "description": "The cumulative target at the end of the quarter.",
+        },
+        "minItems": 4,
+        "maxItems": 4,
+    },
+    "owner": {
+        "type": "string",
+        "description": "Who is responsible, e.g. Director, National Registration Bureau.",
+    },
+    "due": ref("date", "When the target is due; inside the contract period."),
+    "aggregation": {
+        "enum": ["sum", "mean", "min", "max", "none"],
+        "description": "How child contracts' results roll up to this indicator: sum, mean, min, max or none.",
+    },
+    "measure": {
+        "enum": ["cumulative", "level"],
+        "description": "How the figure accumulates over the year (increase and decrease). cumulative: a count that adds up (a quarter's target is the pro-rata share, the year-end projection extrapolates the pace); level: a rate, percentage, index, average or turnaround time (a quarter's target is the annual target, the projection is the current level). When absent it follows aggregation: sum is cumulative; mean, min and max are level.",
+    },
+    "alignment": {
+        "type": "array",
+        "description": "Links to plans and goals, e.g. vision2030:political, sdg:16.9, beta:digital-superhighway, cidp:health.",
+        "items": {"type": "string", "description": "A tag such as sdg:16.9."},
+    },
+    "cascaded_from": {
+        **obj(
+            "In a cascaded contract: the parent contract and indicator this one carries, or null.",
+            {
+                "contract": ref("id", "The parent contract's id."),
+                "indicator": ref("id", "The parent indicator's id."),
+            },
+            ["contract", "indicator"],
+        ),
+        "type": ["object", "null"],
+    },
+    "notes": {
+        "type": "string",
+        "description": "Free-text notes, e.g. from negotiation or vetting; shown on the report card.",
+    },
+}
+
+SUB_INDICATOR = obj(
+    "One indicator of a goal: the same fields as any indicator (a goal holds no goals).",
+    INDICATOR_FIELDS,
     ["id", "name", "weight", "kind", "target"],
 )
+
+INDICATOR = {
+    **obj(
+        "One performance indicator: what is measured, its weight, its target and who owns it. "
+        "Or a goal: an indicator that holds weighted sub_indicators and has no kind or target "
+        "of its own.",
+        {
+            **INDICATOR_FIELDS,
+            "sub_indicators": {
+                "type": "array",
+                "description": "Makes this indicator a goal: the indicators it holds, one level "
+                "deep. The goal's weight equals the sum of theirs, and it has no kind or target "
+                "of its own; its raw score is the weighted mean of theirs. Results report the "
+                "sub-indicators.",
+                "items": ref("subIndicator"),
+                "minItems": 1,
+            },
+        },
+        ["id", "name", "weight"],
+    ),
+    "if": {"not": {"required": ["sub_indicators"]}},
+    "then": {"required": ["kind", "target"]},
+}
 
 CATEGORY = obj(
     "A criteria category, e.g. Core Mandate, and its indicators.",
@@ -294,7 +322,12 @@ CONTRACT = document(
         },
     },
     ["id", "title", "financial_year", "period", "institution", "parties", "status", "criteria"],
-    {"indicator": INDICATOR, "category": CATEGORY, "criteriaValues": CRITERIA_VALUES},
+    {
+        "indicator": INDICATOR,
+        "subIndicator": SUB_INDICATOR,
+        "category": CATEGORY,
+        "criteriaValues": CRITERIA_VALUES,
+    },
 )
 
 EVIDENCE_REF = obj(

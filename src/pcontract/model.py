@@ -168,6 +168,9 @@ class Indicator:
     cascaded_from: CascadeRef | None = None
     # As written; :attr:`accumulates` is what it comes to.
     measure: str | None = None
+    notes: str = ""
+    # The id of the goal this indicator is a sub-indicator of; None at the top level.
+    goal: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -204,7 +207,9 @@ class Indicator:
         return a > b if self.higher_is_better else a < b
 
     @classmethod
-    def from_raw(cls, raw: dict[str, Any], category: str, path: JsonPath) -> Indicator:
+    def from_raw(
+        cls, raw: dict[str, Any], category: str, path: JsonPath, goal: str | None = None
+    ) -> Indicator:
         cascaded = raw.get("cascaded_from")
         quarterly = raw.get("quarterly_targets")
         return cls(
@@ -227,17 +232,95 @@ class Indicator:
             if cascaded
             else None,
             measure=raw.get("measure"),
+            notes=raw.get("notes", ""),
+            goal=goal,
             raw=raw,
         )
 
 
+# The fields that give a figure to score; a goal has none of them: its
+# sub-indicators do.
+FIGURE_FIELDS: Final = (
+    "kind",
+    "target",
+    "baseline",
+    "criteria_values",
+    "quarterly_targets",
+    "measure",
+    "aggregation",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """An indicator that holds weighted sub-indicators (``sub_indicators``), one
+    level deep: it has no kind or target of its own, its weight is the sum of
+    theirs, and its raw score is the weighted mean of theirs."""
+
+    id: str
+    name: str
+    weight: Decimal
+    category: str
+    path: JsonPath
+    indicators: tuple[Indicator, ...]
+    unit: str = ""
+    owner: str = ""
+    notes: str = ""
+    alignment: tuple[str, ...] = ()
+    cascaded_from: CascadeRef | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def members_weight(self) -> Decimal:
+        """The sum of the sub-indicators' weights (what the goal's weight must equal)."""
+        return sum((i.weight for i in self.indicators), Decimal(0))
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any], category: str, path: JsonPath) -> Goal:
+        members = tuple(
+            Indicator.from_raw(item, category, (*path, "sub_indicators", index), raw["id"])
+            for index, item in enumerate(raw["sub_indicators"])
+        )
+        cascaded = raw.get("cascaded_from")
+        return cls(
+            id=raw["id"],
+            name=raw["name"],
+            weight=dec(raw["weight"]),
+            category=category,
+            path=path,
+            indicators=members,
+            unit=raw.get("unit", ""),
+            owner=raw.get("owner", ""),
+            notes=raw.get("notes", ""),
+            alignment=tuple(raw.get("alignment") or ()),
+            cascaded_from=CascadeRef(cascaded["contract"], cascaded["indicator"])
+            if cascaded
+            else None,
+            raw=raw,
+        )
+
+
+def is_goal(raw: object) -> bool:
+    """Whether an indicator's raw mapping is a goal (it holds sub_indicators)."""
+    return isinstance(raw, dict) and "sub_indicators" in raw
+
+
 @dataclass(frozen=True, slots=True)
 class Category:
+    """A criteria category. ``items`` are its entries as written, indicators and
+    goals; ``indicators`` are the indicators that are scored, a goal's
+    sub-indicators in place of the goal."""
+
     id: str
     name: str
     weight: Decimal
     indicators: tuple[Indicator, ...]
     path: JsonPath
+    items: tuple[Indicator | Goal, ...] = ()
+
+    @property
+    def goals(self) -> tuple[Goal, ...]:
+        return tuple(item for item in self.items if isinstance(item, Goal))
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +352,12 @@ class Contract:
 
     @property
     def indicators(self) -> list[Indicator]:
+        """The scored indicators: a goal's sub-indicators in place of the goal."""
         return [indicator for category in self.criteria for indicator in category.indicators]
+
+    @property
+    def goals(self) -> list[Goal]:
+        return [goal for category in self.criteria for goal in category.goals]
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         for indicator in self.indicators:
@@ -277,18 +365,37 @@ class Contract:
                 return indicator
         return None
 
+    def goal(self, goal_id: str) -> Goal | None:
+        for goal in self.goals:
+            if goal.id == goal_id:
+                return goal
+        return None
+
     @classmethod
     def from_raw(cls, raw: dict[str, Any]) -> Contract:
         categories = []
         for c_index, category in enumerate(raw["criteria"]):
             path: JsonPath = ("criteria", c_index)
+            items: list[Indicator | Goal] = []
+            for i_index, item in enumerate(category["indicators"]):
+                item_path: JsonPath = (*path, "indicators", i_index)
+                if is_goal(item):
+                    items.append(Goal.from_raw(item, category["id"], item_path))
+                else:
+                    items.append(Indicator.from_raw(item, category["id"], item_path))
             indicators = tuple(
-                Indicator.from_raw(item, category["id"], (*path, "indicators", i_index))
-                for i_index, item in enumerate(category["indicators"])
+                leaf
+                for item in items
+                for leaf in (item.indicators if isinstance(item, Goal) else (item,))
             )
             categories.append(
                 Category(
-                    category["id"], category["name"], dec(category["weight"]), indicators, path
+                    category["id"],
+                    category["name"],
+                    dec(category["weight"]),
+                    indicators,
+                    path,
+                    tuple(items),
                 )
             )
         parties = raw.get("parties") or {}

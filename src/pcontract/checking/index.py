@@ -93,6 +93,9 @@ class ContractSummary:
     period: Period = _NO_PERIOD
     # One letter per indicator: "%" measured in percent, "-" not.
     percent: str = ""
+    # The ids of the goals (indicators holding sub_indicators), which results do
+    # not report: their sub-indicators are in ``ids``.
+    goals: tuple[str, ...] = ()
 
     @property
     def indicators(self) -> tuple[IndicatorSummary, ...]:
@@ -108,6 +111,14 @@ class ContractSummary:
                 self.paths,
             )
         )
+
+    def goal_members(self, goal_id: str) -> list[str]:
+        """The ids of a goal's sub-indicators. A sub-indicator's path runs through
+        its goal's (criteria, c, indicators, i, sub_indicators, j), and goals come
+        in the order of the paths."""
+        prefixes = list(dict.fromkeys(p[:4] for p in self.paths if len(p) > 4))
+        at = self.goals.index(goal_id)
+        return [i for i, p in zip(self.ids, self.paths, strict=True) if p[:4] == prefixes[at]]
 
     def indicator(self, indicator_id: str) -> IndicatorSummary | None:
         try:
@@ -312,6 +323,7 @@ def _contract_summary(document: Contract, file: str, source: str) -> ContractSum
         ),
         period=Period(document.period_start, document.period_end),
         percent="".join("%" if i.is_percent else "-" for i in indicators),
+        goals=tuple(intern(g.id) for g in document.goals),
     )
 
 
@@ -475,6 +487,7 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
             ),
             period=Period(data["period"][0], data["period"][1]),
             percent=data["percent"],
+            goals=tuple(map(intern, data["goals"])),
         )
     if kind == "ResultsSummary":
         return ResultsSummary(

@@ -10,6 +10,7 @@ from itertools import pairwise
 from pcontract.formatting import plain as fmt
 from pcontract.model import (
     CRITERIA_ORDER,
+    FIGURE_FIELDS,
     KIND_BINARY,
     KIND_DECREASE,
     KIND_MILESTONE,
@@ -17,7 +18,9 @@ from pcontract.model import (
     MEASURE_LEVEL,
     NUMERIC_KINDS,
     TARGET_TYPES,
+    Category,
     Contract,
+    Goal,
     Indicator,
     Value,
     dec,
@@ -30,6 +33,12 @@ from pcontract.problems import Severity
 from pcontract.rules.base import Finding, finding, rule
 
 HUNDRED = Decimal(100)
+
+
+def _item_weights(category: Category) -> Decimal:
+    """The sum of a category's weights as written: a goal counts with its own
+    weight (PC210 checks that it equals its sub-indicators')."""
+    return sum((item.weight for item in category.items), Decimal(0))
 
 
 @rule("PC201", "weights-total", kinds=("Contract",))
@@ -82,7 +91,7 @@ def weights_total(contract: Contract) -> Iterator[Finding]:
             measure: cumulative
     ```
     """
-    total = sum((i.weight for i in contract.indicators), Decimal(0))
+    total = sum((_item_weights(c) for c in contract.criteria), Decimal(0))
     if total != HUNDRED:
         yield finding(
             ("criteria",),
@@ -156,7 +165,7 @@ def category_weight(contract: Contract) -> Iterator[Finding]:
     ```
     """
     for category in contract.criteria:
-        total = sum((i.weight for i in category.indicators), Decimal(0))
+        total = _item_weights(category)
         if total != category.weight:
             yield finding(
                 (*category.path, "weight"),
@@ -227,16 +236,18 @@ def unique_ids(contract: Contract) -> Iterator[Finding]:
         if categories[category.id] > 1 and category.id in seen:
             yield finding((*category.path, "id"), f"category id '{category.id}' is used twice")
         seen.add(category.id)
-    indicators = Counter(i.id for i in contract.indicators)
+    entries: list[Indicator | Goal] = [*contract.goals, *contract.indicators]
+    entries.sort(key=lambda entry: entry.path)
+    indicators = Counter(entry.id for entry in entries)
     seen = set()
-    for indicator in contract.indicators:
-        if indicators[indicator.id] > 1 and indicator.id in seen:
+    for entry in entries:
+        if indicators[entry.id] > 1 and entry.id in seen:
             yield finding(
-                (*indicator.path, "id"),
-                f"indicator id '{indicator.id}' is used {indicators[indicator.id]} times",
-                "give each indicator its own id",
+                (*entry.path, "id"),
+                f"indicator id '{entry.id}' is used {indicators[entry.id]} times",
+                "give each indicator its own id (goals and sub-indicators included)",
             )
-        seen.add(indicator.id)
+        seen.add(entry.id)
 
 
 @rule(
@@ -312,6 +323,184 @@ def target_type(contract: Contract) -> Iterator[Finding]:
                     (*indicator.path, "criteria_values", name),
                     f"{indicator.id}: criteria value '{name}' must be "
                     f"{TARGET_TYPES[indicator.kind]}, not {value!r}",
+                )
+
+
+@rule("PC210", "goal-weight", kinds=("Contract",))
+def goal_weight(contract: Contract) -> Iterator[Finding]:
+    """A goal's weight equals the sum of its sub-indicators' weights.
+
+    ## What it does
+
+    Checks that an indicator holding `sub_indicators` (a goal) has a weight equal to the sum of
+    its sub-indicators' weights.
+
+    ## Why is this bad?
+
+    The goal is rated with the summed weight of its indicators, and the composite is their
+    weighted sum; a goal weight that disagrees with them says one thing in the matrix and
+    scores another.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: finance
+        name: Financial Stewardship
+        weight: 100
+        indicators:
+          - id: FS01
+            name: Annual gross profit of KES 3.0 bn generated
+            weight: 100
+            sub_indicators:
+              - id: FS01a
+                name: Revenue collected
+                unit: KES bn
+                weight: 60
+                kind: increase
+                baseline: {2023/2024: 4.2}
+                target: 5
+                measure: cumulative
+              - id: FS01b
+                name: Operating costs
+                unit: KES bn
+                weight: 30
+                kind: decrease
+                baseline: {2023/2024: 2.4}
+                target: 2
+                measure: cumulative
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: finance
+        name: Financial Stewardship
+        weight: 100
+        indicators:
+          - id: FS01
+            name: Annual gross profit of KES 3.0 bn generated
+            weight: 100
+            sub_indicators:
+              - id: FS01a
+                name: Revenue collected
+                unit: KES bn
+                weight: 60
+                kind: increase
+                baseline: {2023/2024: 4.2}
+                target: 5
+                measure: cumulative
+              - id: FS01b
+                name: Operating costs
+                unit: KES bn
+                weight: 40
+                kind: decrease
+                baseline: {2023/2024: 2.4}
+                target: 2
+                measure: cumulative
+    ```
+    """
+    for goal in contract.goals:
+        total = goal.members_weight
+        if total != goal.weight:
+            yield finding(
+                (*goal.path, "weight"),
+                f"goal {goal.id} has weight {fmt(goal.weight)} but its sub-indicators' "
+                f"weights add up to {fmt(total)}",
+                f"set the goal's weight to {fmt(total)}, or change its sub-indicators' weights",
+            )
+
+
+@rule("PC211", "goal-fields", kinds=("Contract",))
+def goal_fields(contract: Contract) -> Iterator[Finding]:
+    """A goal has no kind, target or other figure of its own.
+
+    ## What it does
+
+    Checks that an indicator holding `sub_indicators` (a goal) has none of the fields that give
+    a figure to score: `kind`, `target`, `baseline`, `criteria_values`, `quarterly_targets`,
+    `measure` and `aggregation`. Its sub-indicators carry them.
+
+    ## Why is this bad?
+
+    A goal is scored from its sub-indicators; a target written on the goal itself is never
+    scored, so a reader of the matrix would be misled about what is measured.
+
+    ## Example
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: service
+        name: Service Delivery
+        weight: 100
+        indicators:
+          - id: SD01
+            name: Gender balance in new appointments
+            weight: 100
+            kind: increase
+            target: 100
+            sub_indicators:
+              - id: SD01a
+                name: Male appointees
+                unit: "%"
+                weight: 50
+                kind: increase
+                baseline: {2023/2024: 40}
+                target: 43
+                measure: level
+              - id: SD01b
+                name: Female appointees
+                unit: "%"
+                weight: 50
+                kind: increase
+                baseline: {2023/2024: 50}
+                target: 57
+                measure: level
+    ```
+
+    Use instead:
+
+    ```yaml
+    # (the example Contract header)
+    criteria:
+      - id: service
+        name: Service Delivery
+        weight: 100
+        indicators:
+          - id: SD01
+            name: Gender balance in new appointments
+            weight: 100
+            sub_indicators:
+              - id: SD01a
+                name: Male appointees
+                unit: "%"
+                weight: 50
+                kind: increase
+                baseline: {2023/2024: 40}
+                target: 43
+                measure: level
+              - id: SD01b
+                name: Female appointees
+                unit: "%"
+                weight: 50
+                kind: increase
+                baseline: {2023/2024: 50}
+                target: 57
+                measure: level
+    ```
+    """
+    for goal in contract.goals:
+        for name in FIGURE_FIELDS:
+            if name in goal.raw:
+                yield finding(
+                    (*goal.path, name),
+                    f"goal {goal.id} holds sub_indicators, so it has no {name} of its own",
+                    f"move {name} to the sub-indicators that measure it, or delete it",
+                    at_key=True,
                 )
 
 

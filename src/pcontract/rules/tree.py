@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import difflib
 import os
 from collections.abc import Iterator
 from decimal import Decimal
@@ -635,15 +636,28 @@ def results_indicators(index: Index) -> TreeFindings:
         known = set(contract.ids)
         for indicator_id in results.ids:
             if indicator_id not in known:
-                yield (
-                    results,
-                    finding(
-                        ("achievements", indicator_id),
-                        f"contract '{contract.id}' has no indicator '{indicator_id}'",
-                        "indicators: " + ", ".join(sorted(known)),
-                        at_key=True,
-                    ),
-                )
+                yield results, _unknown_result(contract, indicator_id)
+
+
+def _unknown_result(contract: ContractSummary, indicator_id: str) -> Finding:
+    path = ("achievements", indicator_id)
+    if indicator_id in contract.goals:
+        members = contract.goal_members(indicator_id)
+        return finding(
+            path,
+            f"'{indicator_id}' is a goal of contract '{contract.id}': results report "
+            "its sub-indicators, not the goal",
+            "report " + ", ".join(members) + " instead",
+            at_key=True,
+        )
+    close = difflib.get_close_matches(indicator_id, contract.ids, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return finding(
+        path,
+        f"contract '{contract.id}' has no indicator '{indicator_id}'",
+        hint + "indicators: " + ", ".join(sorted(contract.ids)),
+        at_key=True,
+    )
 
 
 @tree_rule(

@@ -147,6 +147,28 @@ class IndicatorScore:
     # Which figure ``actual`` is: reported, verification or moderation ("" when none).
     scored_from: str = ""
     evidence_refs: tuple[EvidenceRef, ...] = ()
+    # The goal this indicator is a sub-indicator of (None at the top level).
+    goal: str | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GoalScore:
+    """A goal (an indicator holding sub_indicators): its weight, the sum of its
+    sub-indicators' weighted scores, and its raw score, the weighted mean of their
+    raw scores (None when none of them has one). ``projected_raw_score`` is the
+    same mean of their projected year-end raw scores in a quarter."""
+
+    id: str
+    name: str
+    category: str
+    weight: Fraction
+    effective_weight: Fraction
+    indicators: tuple[str, ...]
+    raw_score: Fraction | None
+    weighted_score: Fraction | None
+    notes: str = ""
+    projected_raw_score: Fraction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +233,7 @@ class ContractScore:
     not_scored: str | None = None
     # The contract's stable institution id, if it gives one (links years).
     institution_id: str | None = None
+    goals: tuple[GoalScore, ...] = ()
 
     def better(self, a: Fraction | Decimal, b: Fraction | Decimal) -> bool:
         """Whether composite ``a`` is strictly better than ``b`` on this score's
@@ -742,7 +765,53 @@ def _indicator_score(
         verification=achievement.verification if achievement is not None else None,
         scored_from=achievement.scored_from if actual is not None and achievement else "",
         evidence_refs=achievement.evidence_refs if achievement is not None else (),
+        goal=indicator.goal,
+        notes=indicator.notes,
     )
+
+
+def weighted_mean(pairs: Sequence[tuple[Fraction, Fraction | None]]) -> Fraction | None:
+    """The mean of the scores in (weight, score) pairs, weighted, over the pairs
+    with a score; None when none has one (or their weights add up to 0)."""
+    scored = [(weight, value) for weight, value in pairs if value is not None]
+    total = sum((weight for weight, _ in scored), Fraction(0))
+    if not total:
+        return None
+    return sum((weight * value for weight, value in scored), Fraction(0)) / total
+
+
+def _goal_scores(
+    contract: Contract,
+    items: Sequence[IndicatorScore],
+    progress: Sequence[QuarterProgress],
+) -> tuple[GoalScore, ...]:
+    by_id = {item.id: item for item in items}
+    projected = {p.id: p.projected_raw_score for p in progress}
+    goals = []
+    for goal in contract.goals:
+        members = [by_id[i.id] for i in goal.indicators]
+        scored = [m for m in members if m.weighted_score is not None]
+        goals.append(
+            GoalScore(
+                id=goal.id,
+                name=goal.name,
+                category=goal.category,
+                weight=fraction(goal.weight),
+                effective_weight=sum((m.effective_weight for m in members), Fraction(0)),
+                indicators=tuple(m.id for m in members),
+                raw_score=weighted_mean([(m.weight, m.raw_score) for m in members]),
+                weighted_score=sum((m.weighted_score or Fraction(0) for m in scored), Fraction(0))
+                if scored
+                else None,
+                notes=goal.notes,
+                projected_raw_score=weighted_mean(
+                    [(m.weight, projected.get(m.id)) for m in members]
+                )
+                if progress
+                else None,
+            )
+        )
+    return tuple(goals)
 
 
 def _warning(
@@ -1061,4 +1130,5 @@ def score(
         lower_is_better=_lower_is_better(guidelines),
         not_scored=outcome.not_scored,
         institution_id=contract.institution_id,
+        goals=_goal_scores(contract, items, outcome.progress),
     )
