@@ -4,13 +4,17 @@ over the sub-indicators, the same as the contract written flat."""
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pcontract.scoring.method import score
+from tests.conftest import run
 from tests.scoring_test import KENYA, SPAS, contract, indicator, results
 
 
@@ -113,3 +117,16 @@ def test_grouping_any_run_of_indicators_into_a_goal_keeps_the_composite(
     assert [i.id for i in members] == [item["id"] for item in run]
     total = sum((i.weight for i in members), Fraction(0))
     assert g.raw_score == sum((i.weight * i.raw_score for i in members if i.raw_score), 0) / total
+
+
+def test_a_goal_inside_a_goal_is_refused_with_a_hint(tmp_path: Path) -> None:
+    raw = contract(("core", [indicator("G1", "binary", True, 100)])).raw
+    inner = goal("G1a", [indicator("G1b", "binary", True, 100)])
+    raw["criteria"][0]["indicators"] = [goal("G1", [inner])]
+    file = tmp_path / "contract.yaml"
+    file.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    code, out = run("validate", str(file), "--format", "json")
+    assert code == 1
+    (problem,) = [p for p in json.loads(out)["problems"] if p["code"] == "PC101"]
+    assert problem["path"] == "$.criteria[0].indicators[0].sub_indicators[0].sub_indicators"
+    assert problem["hint"].startswith("goals are one level deep")

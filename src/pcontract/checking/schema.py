@@ -111,7 +111,16 @@ def _resolve(error: ValidationError) -> dict[str, Any]:
 _Translator = Callable[["ValidationError", JsonPath, dict[str, Any]], Iterator[Problem]]
 
 
+# Fields that exist elsewhere in the format, and what to do where they are unknown.
+_MISPLACED = {
+    "sub_indicators": "goals are one level deep: a sub-indicator holds no sub_indicators; "
+    "make it a goal of its own in the category's indicators",
+}
+
+
 def _unknown_field_hint(key: str, allowed: list[str]) -> str:
+    if key in _MISPLACED:
+        return _MISPLACED[key]
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f"did you mean '{close[0]}'?" if close else ""
     if not hint and allowed:
