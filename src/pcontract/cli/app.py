@@ -637,6 +637,16 @@ def report(
         bool, typer.Option("--timestamp", help="Print the time of generation on the card.")
     ] = False,
     history: History = None,
+    tree: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tree",
+            metavar="DIR",
+            help="A folder of the contracts (and annual results) the contract belongs "
+            "to: the card names its parent's institution and lists its child contracts "
+            "with their composites and grades (repeatable).",
+        ),
+    ] = None,
     *,
     limits: Limits,
 ) -> None:
@@ -644,7 +654,8 @@ def report(
 
     Markdown suits a pull-request comment or a wiki; HTML is one self-contained,
     printable file. With --history, the card shows last year's rank, composite and
-    grade and the movement, as score does.
+    grade and the movement, as score does. With --tree, it names its parent
+    contract's institution and lists its children.
     """
 
     def body() -> int:
@@ -663,7 +674,13 @@ def report(
         with recording_reads() as read:
             templates = reports.Templates(template)
             inputs = evaluation.load_card(
-                contract, results, quarterly, guidelines, limits, history_paths=history
+                contract,
+                results,
+                quarterly,
+                guidelines,
+                limits,
+                history_paths=history,
+                tree_paths=tree,
             )
             text = reports.render_card(inputs, fmt, templates, _generated(timestamp))
         if out is None:

@@ -44,8 +44,8 @@ from pcontract.model import (
 )
 from pcontract.render import sandbox
 from pcontract.render.sandbox import TemplateError
-from pcontract.render.tables import last_year_text, md, movement_text
-from pcontract.scoring.evaluation import CardInputs, SiteInputs
+from pcontract.render.tables import last_year_text, md, movement_text, with_goals
+from pcontract.scoring.evaluation import CardInputs, LinkedContract, SiteInputs
 from pcontract.scoring.method import (
     METHOD_PERCENTAGE,
     NO_RESULTS,
@@ -54,6 +54,7 @@ from pcontract.scoring.method import (
     STATUS_NOT_APPLICABLE,
     STATUS_NOT_REPORTED,
     ContractScore,
+    GoalScore,
     IndicatorScore,
     better_composite,
     fraction,
@@ -268,6 +269,29 @@ def _indicator(item: IndicatorScore, scale: _Scale, names: Mapping[str, str]) ->
         "raw": dp(item.raw_score, 4),
         "weighted": dp(item.weighted_score, 4),
         "evidence": item.evidence,
+        "is_goal": False,
+        "goal": item.goal,
+        "notes": item.notes if item.notes.strip() else "",
+    }
+
+
+def _goal(goal: GoalScore) -> dict[str, Any]:
+    """A goal's group row: its summed weight, its raw score (the weighted mean of
+    its sub-indicators') and the sum of their weighted scores."""
+    return {
+        "is_goal": True,
+        "id": goal.id,
+        "name": goal.name,
+        "category": goal.category,
+        "weight": dp(goal.effective_weight, 2),
+        "contract_weight": show(goal.weight),
+        "rescaled": goal.effective_weight != goal.weight,
+        "raw": dp(goal.raw_score, 4),
+        "weighted": dp(goal.weighted_score, 4),
+        "indicators": list(goal.indicators),
+        "count": len(goal.indicators),
+        "notes": goal.notes if goal.notes.strip() else "",
+        "projected": dp(goal.projected_raw_score, 4),
     }
 
 
@@ -472,7 +496,11 @@ def _progress(
     quarterly: ContractScore, results: Results | None, names: Mapping[str, str]
 ) -> dict[str, Any]:
     rows = [
-        {
+        _goal(p)
+        if isinstance(p, GoalScore)
+        else {
+            "is_goal": False,
+            "goal": next((g.id for g in quarterly.goals if p.id in g.indicators), None),
             "id": p.id,
             "name": names.get(p.id, p.id),
             "quarter_target": show(p.quarter_target) if p.quarter_target is not None else "—",
@@ -482,9 +510,9 @@ def _progress(
             "label": PROGRESS_LABELS.get(p.status, p.status),
             "projected": dp(p.projected_raw_score, 4),
         }
-        for p in quarterly.progress
+        for p in with_goals(quarterly.goals, quarterly.progress)
     ]
-    total = len(rows) or 1
+    total = len(quarterly.progress) or 1
     counts: list[dict[str, Any]] = []
     start = 0
     for status, label in PROGRESS_LABELS.items():
@@ -579,6 +607,55 @@ def _last_year_view(inputs: CardInputs) -> dict[str, Any] | None:
     }
 
 
+def _link_view(linked: LinkedContract, index_href: str | None) -> dict[str, Any]:
+    """A parent or child contract as a card names it: its id, its institution
+    when the tree holds it, and its composite and grade when its annual results
+    are there. ``href`` (in a site, where ``index_href`` is set) is its card,
+    beside this one; None when it is not in the site."""
+    scored = linked.score
+    in_tree = linked.institution is not None
+    return {
+        "id": linked.id,
+        "institution": linked.institution,
+        "in_tree": in_tree,
+        "financial_year": linked.financial_year,
+        "scored": scored is not None,
+        "composite": dp(scored.composite, 4) if scored is not None else "—",
+        "grade": (scored.grade or "—") if scored is not None else "—",
+        "href": f"{slug(linked.id)}.html" if in_tree and index_href is not None else None,
+    }
+
+
+def _links_view(inputs: CardInputs, index_href: str | None) -> dict[str, Any]:
+    """The card's ``parent`` (None: it has none) and its ``children``."""
+    return {
+        "parent": _link_view(inputs.parent, index_href) if inputs.parent else None,
+        "children": [_link_view(child, index_href) for child in inputs.children],
+    }
+
+
+def _groups(
+    score: ContractScore,
+    categories: Sequence[dict[str, Any]],
+    indicators: Sequence[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Each category with its ``indicators`` (the scored ones) and its ``rows``:
+    those indicators with each goal's row just over its sub-indicators'."""
+    by_id = {i["id"]: i for i in indicators}
+    rows = [
+        _goal(entry) if isinstance(entry, GoalScore) else by_id[entry.id]
+        for entry in with_goals(score.goals, score.indicators)
+    ]
+    return [
+        {
+            **category,
+            "indicators": [i for i in indicators if i["category"] == category["id"]],
+            "rows": [r for r in rows if r["category"] == category["id"]],
+        }
+        for category in categories
+    ]
+
+
 def baseline_years(contract: Contract) -> list[str]:
     """The latest financial years (at most :data:`BASELINE_YEARS`, oldest first)
     that any of the contract's indicators gives a baseline for: the columns the
@@ -607,10 +684,7 @@ def card_view(
         for item in score.indicators
     ]
     categories = _categories(score, scale)
-    groups = [
-        {**category, "indicators": [i for i in indicators if i["category"] == category["id"]]}
-        for category in categories
-    ]
+    groups = _groups(score, categories, indicators)
     no_results = inputs.results is None or score.period is None
     progress = None
     if inputs.quarterly is not None:
@@ -631,11 +705,13 @@ def card_view(
         **_grade_view(score, guidelines),
         "rank": _rank_view(inputs, no_results),
         "last_year": _last_year_view(inputs),
+        **_links_view(inputs, index_href),
         "gauge": _gauge(score, guidelines, scale),
         "target_label": scale.label(scale.target),
         "categories": categories,
         "groups": groups,
         "indicators": indicators,
+        "goals": [_goal(goal) for goal in score.goals],
         "baseline_years": years,
         "indicator_count": len(indicators),
         "not_applicable_count": sum(1 for i in indicators if i["status"] == STATUS_NOT_APPLICABLE),

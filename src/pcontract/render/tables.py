@@ -12,12 +12,12 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import IO, TYPE_CHECKING, Any, Final, Literal
+from typing import IO, TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from pcontract.formatting import dp, number, show
 from pcontract.problems import Problem
 from pcontract.render.reporters import json_text, literal, visible_text, written
-from pcontract.scoring.method import ContractScore, IndicatorScore
+from pcontract.scoring.method import ContractScore, GoalScore, IndicatorScore, QuarterProgress
 from pcontract.scoring.ranking import Movement, Previous, RankRow
 
 if TYPE_CHECKING:
@@ -32,6 +32,34 @@ SCORE_FORMAT_VERSION = 1
 
 # Last year's standing and the movement since (see scoring.ranking.link_years).
 LastYear = tuple[Previous | None, Movement | None]
+
+# How a sub-indicator's id is marked as its goal's, in text and Markdown rows.
+MEMBER_MARK: Final = "↳ "
+
+Row = TypeVar("Row", IndicatorScore, QuarterProgress)
+
+
+def with_goals(goals: Sequence[GoalScore], rows: Iterable[Row]) -> list[GoalScore | Row]:
+    """``rows`` (indicator scores or quarterly progress, by indicator id) with each
+    goal just before its first sub-indicator: the order a table shows them in, a
+    goal's row over the rows of its sub-indicators. A contract without goals
+    gives its rows as they are."""
+    goal_of = {member: goal for goal in goals for member in goal.indicators}
+    out: list[GoalScore | Row] = []
+    shown: set[str] = set()
+    for row in rows:
+        goal = goal_of.get(row.id)
+        if goal is not None and goal.id not in shown:
+            shown.add(goal.id)
+            out.append(goal)
+        out.append(row)
+    return out
+
+
+def member_id(item: IndicatorScore | QuarterProgress, goals: Sequence[GoalScore]) -> str:
+    """An indicator's id as a table row shows it: marked when it is a goal's."""
+    inside = any(item.id in goal.indicators for goal in goals)
+    return MEMBER_MARK + item.id if inside else item.id
 
 
 # -- Markdown escaping ------------------------------------------------------------
@@ -155,6 +183,24 @@ def _indicator_row(item: IndicatorScore) -> dict[str, Any]:
         ]
         or None,
         "reason": item.reason or None,
+        "goal": item.goal,
+        "notes": item.notes or None,
+    }
+
+
+def _goal_record(goal: GoalScore) -> dict[str, Any]:
+    return {
+        "id": goal.id,
+        "name": goal.name,
+        "category": goal.category,
+        "weight": number(goal.weight, 4),
+        "effective_weight": number(goal.effective_weight, 4),
+        "raw_score": number(goal.raw_score, 4),
+        "weighted_score": number(goal.weighted_score, 4),
+        "indicators": list(goal.indicators),
+        "notes": goal.notes or None,
+        # Null outside a quarter: the year-end projection is a quarter's.
+        "projected_raw_score": number(goal.projected_raw_score, 4),
     }
 
 
@@ -196,6 +242,7 @@ def score_json(
             for c in result.categories
         ],
         "indicators": [_indicator_row(i) for i in result.indicators],
+        "goals": [_goal_record(g) for g in result.goals],
         "progress": [
             {
                 "id": p.id,
@@ -247,6 +294,25 @@ def _actual_cell(item: IndicatorScore) -> str:
     return show(item.actual)
 
 
+def goal_label(goal: GoalScore, weight: bool = True) -> str:
+    """A goal's name as its row shows it: marked as a goal, with how many
+    sub-indicators are under it and (``weight``, for a table with no weight
+    column) its summed weight."""
+    count = len(goal.indicators)
+    summed = f"weight {dp(goal.effective_weight, 2)}, " if weight else ""
+    return f"{goal.name} (goal: {summed}{count} sub-indicator{'' if count == 1 else 's'})"
+
+
+def score_notes(result: ContractScore) -> list[tuple[str, str]]:
+    """The non-empty notes of the goals and indicators, as (id, notes), in the
+    order the table shows them."""
+    return [
+        (entry.id, entry.notes)
+        for entry in with_goals(result.goals, result.indicators)
+        if entry.notes.strip()
+    ]
+
+
 def score_md(result: ContractScore, last: LastYear = (None, None)) -> str:
     out = [f"## {md(result.institution)} — {md(result.financial_year)}", ""]
     if result.composite is not None:
@@ -259,18 +325,32 @@ def score_md(result: ContractScore, last: LastYear = (None, None)) -> str:
     line = last_year_line(last)
     if line is not None:
         out += [md(line), ""]
-    rows = []
-    for item in result.indicators:
+    rows: list[list[object]] = []
+    for entry in with_goals(result.goals, result.indicators):
+        if isinstance(entry, GoalScore):
+            rows.append(
+                [
+                    entry.id,
+                    goal_label(entry),
+                    "",
+                    "",
+                    "",
+                    dp(entry.raw_score, 4),
+                    dp(entry.weighted_score, 4),
+                    "goal",
+                ]
+            )
+            continue
         rows.append(
             [
-                item.id,
-                item.name,
-                show(item.target),
-                _actual_cell(item),
-                dp(item.achievement_pct, 1),
-                dp(item.raw_score, 4),
-                dp(item.weighted_score, 4),
-                item.status,
+                member_id(entry, result.goals),
+                entry.name,
+                show(entry.target),
+                _actual_cell(entry),
+                dp(entry.achievement_pct, 1),
+                dp(entry.raw_score, 4),
+                dp(entry.weighted_score, 4),
+                entry.status,
             ]
         )
     out.append(
@@ -280,6 +360,11 @@ def score_md(result: ContractScore, last: LastYear = (None, None)) -> str:
             "llrrrrrl",
         )
     )
+    notes = score_notes(result)
+    if notes:
+        out.append("Notes:\n")
+        out.extend(f"- {md(ident)}: {md(text)}" for ident, text in notes)
+        out.append("")
     if result.warnings:
         out.append("Warnings:\n")
         out.extend(f"- {md(warning_line(w))}" for w in result.warnings)
@@ -334,30 +419,54 @@ def score_text(
             # Not scored: no weighted score at all, rather than a misleading 0.
             Text(dp(None if result.not_scored else category.weighted_score, 4), style="bold"),
         )
-        for item in by_category.get(category.id, []):
-            table.add_row(
-                literal(item.id),
-                literal(item.name),
-                dp(item.effective_weight, 2),
-                literal(show(item.target)),
-                literal(_actual_cell(item)),
-                dp(item.achievement_pct, 1),
-                dp(item.raw_score, 4),
-                dp(item.weighted_score, 4),
-            )
+        for entry in with_goals(result.goals, by_category.get(category.id, [])):
+            if isinstance(entry, GoalScore):
+                table.add_row(
+                    literal(entry.id, style="bold"),
+                    literal(goal_label(entry, weight=False), style="bold"),
+                    dp(entry.effective_weight, 2),
+                    "",
+                    "",
+                    "",
+                    dp(entry.raw_score, 4),
+                    dp(entry.weighted_score, 4),
+                )
+            else:
+                table.add_row(
+                    literal(member_id(entry, result.goals)),
+                    literal(entry.name),
+                    dp(entry.effective_weight, 2),
+                    literal(show(entry.target)),
+                    literal(_actual_cell(entry)),
+                    dp(entry.achievement_pct, 1),
+                    dp(entry.raw_score, 4),
+                    dp(entry.weighted_score, 4),
+                )
+            if entry.notes.strip():
+                table.add_row("", literal(f"note: {entry.notes}", style="dim"))
     console.print(table)
     if result.progress:
         progress = Table(title="Quarterly progress", title_justify="left")
         for header in ("id", "quarter target", "actual", "% of target", "status", "projected raw"):
             progress.add_column(header)
-        for p in result.progress:
+        for row in with_goals(result.goals, result.progress):
+            if isinstance(row, GoalScore):
+                progress.add_row(
+                    literal(row.id, style="bold"),
+                    "",
+                    "",
+                    "",
+                    "goal",
+                    Text(dp(row.projected_raw_score, 4), style="bold"),
+                )
+                continue
             progress.add_row(
-                literal(p.id),
-                show(p.quarter_target),
-                literal(show(p.actual)),
-                dp(p.pct_of_quarter_target, 1),
-                p.status,
-                dp(p.projected_raw_score, 4),
+                literal(member_id(row, result.goals)),
+                show(row.quarter_target),
+                literal(show(row.actual)),
+                dp(row.pct_of_quarter_target, 1),
+                row.status,
+                dp(row.projected_raw_score, 4),
             )
         console.print(progress)
     for warning in (*result.warnings, *warnings):

@@ -7,9 +7,10 @@ contract can be scored on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Final
 
 from pcontract.checking.checker import FileReport, Options, discover, locate_all
 from pcontract.checking.pipeline import Loaded, Pipeline, contract_guidelines, explicit
@@ -304,6 +305,61 @@ class RankInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkedContract:
+    """A contract a card names: its parent, or one of its children. ``institution``
+    is None when the contract is not in the tree being reported (only its id is
+    known); ``score`` is its score against its annual results, None when those
+    are not in the tree."""
+
+    id: str
+    institution: str | None = None
+    financial_year: str = ""
+    score: ContractScore | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContractTree:
+    """The contracts of the tree being reported, by id, and the scores of those
+    whose annual results are in it: what a card looks its parent and its children
+    up in. Build it with :meth:`of`, once for a run."""
+
+    contracts: Mapping[str, Contract]
+    scores: Mapping[str, ContractScore]
+    # The ids of each contract's children (the contracts whose ``parent`` it is).
+    children: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, contracts: Sequence[Contract], scores: Mapping[str, ContractScore]) -> ContractTree:
+        by_id = {contract.id: contract for contract in contracts}
+        children: dict[str, list[str]] = {}
+        for contract in by_id.values():
+            if contract.parent:
+                children.setdefault(contract.parent, []).append(contract.id)
+        return cls(by_id, scores, {key: tuple(sorted(ids)) for key, ids in children.items()})
+
+    def link(self, contract_id: str) -> LinkedContract:
+        found = self.contracts.get(contract_id)
+        if found is None:
+            return LinkedContract(contract_id)
+        return LinkedContract(
+            contract_id, found.institution, found.financial_year, self.scores.get(contract_id)
+        )
+
+    def parent_of(self, contract: Contract) -> LinkedContract | None:
+        """The contract's parent (None: it has none), as the tree knows it."""
+        return self.link(contract.parent) if contract.parent else None
+
+    def children_of(self, contract: Contract) -> tuple[LinkedContract, ...]:
+        """The contracts in the tree whose parent is ``contract``, by id."""
+        return tuple(
+            self.link(child) for child in self.children.get(contract.id, ()) if child != contract.id
+        )
+
+
+NO_TREE: Final = ContractTree({}, {}, {})
+
+
+@dataclass(frozen=True, slots=True)
 class CardInputs:
     """Everything one report card shows."""
 
@@ -314,6 +370,10 @@ class CardInputs:
     quarterly: ContractScore | None = None
     quarterly_results: Results | None = None
     rank: RankInfo | None = None
+    # The card's parent contract (None: it has none) and its children, as the
+    # tree being reported holds them.
+    parent: LinkedContract | None = None
+    children: tuple[LinkedContract, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,12 +391,16 @@ def load_card(
     guidelines_path: str | None = None,
     limits: Limits = Limits(),
     history_paths: Sequence[str] | None = None,
+    tree_paths: Sequence[str] | None = None,
 ) -> CardInputs:
     """Validate and score one contract for a report card, each input once.
 
     ``results_path`` must hold annual results; ``quarterly_path``, if given, a
     quarter's results (Q1 to Q4) for the progress section; ``history_paths``,
-    earlier years' contracts and annual results, for last year's standing.
+    earlier years' contracts and annual results, for last year's standing;
+    ``tree_paths``, the tree the contract belongs to, where the card finds its
+    parent and its children (see :func:`tree_of`). Without it, the card knows
+    its parent's id only, and no children.
     """
     pipeline = Pipeline(Options(limits=limits))
     annual = score_files(
@@ -354,6 +418,9 @@ def load_card(
             raise UsageError(
                 f"{quarterly_path} holds annual results; --quarterly needs a quarter's results"
             )
+    tree = NO_TREE
+    if tree_paths is not None:
+        tree = tree_of(tree_paths, pipeline, annual.contract, pipeline.override(guidelines_path))
     return CardInputs(
         score=annual.score,
         contract=annual.contract,
@@ -362,7 +429,33 @@ def load_card(
         quarterly=quarterly.score if quarterly is not None else None,
         quarterly_results=quarterly.results if quarterly is not None else None,
         rank=_unranked(annual),
+        parent=tree.parent_of(annual.contract),
+        children=tree.children_of(annual.contract),
     )
+
+
+def tree_of(
+    paths: Sequence[str], pipeline: Pipeline, contract: Contract, override: Guidelines | None
+) -> ContractTree:
+    """The contracts under ``paths``, validated through ``pipeline`` (each file
+    once, as for the card itself), with the scores of ``contract``'s children
+    that have annual results there: each scored against them by its own
+    guidelines (or ``override``), as ``rank`` scores it."""
+    loaded = pipeline.load(discover(paths))
+    annual = {r.contract: r for _, r in loaded.results if r.is_annual}
+    _, results_files = _sources(loaded)
+    scores: dict[str, ContractScore] = {}
+    for file, child in loaded.contracts:
+        if child.parent != contract.id or child.id not in annual or child.id == contract.id:
+            continue
+        scores[child.id] = score(
+            child,
+            _guidelines_for(loaded, file, child, override),
+            annual[child.id],
+            contract_file=file.file,
+            results_file=results_files[child.id],
+        )
+    return ContractTree.of([c for _, c in loaded.contracts], scores)
 
 
 def _unranked(scored: Scored) -> RankInfo | None:
@@ -393,6 +486,10 @@ def load_site(
     annual = {r.contract: r for _, r in ranked.documents.results if r.is_annual}
     scores = {s.contract: s for s in ranked.scores}
     sizes = league_sizes(ranked.rows)
+    # A card names its parent and lists its children from the same documents.
+    tree = ContractTree.of(
+        list(contracts.values()), {key: scores[key] for key in annual if key in scores}
+    )
     cards = [
         CardInputs(
             score=scores[row.contract],
@@ -400,6 +497,8 @@ def load_site(
             guidelines=ranked.guidelines[row.contract],
             results=annual.get(row.contract),
             rank=rank_info(row, sizes),
+            parent=tree.parent_of(contracts[row.contract]),
+            children=tree.children_of(contracts[row.contract]),
         )
         for row in ranked.rows
     ]
