@@ -318,7 +318,8 @@ def cascaded_from(index: Index) -> TreeFindings:
     ## What it does
 
     Checks that a `cascaded_from` names the contract's own parent and an indicator that the
-    parent has.
+    parent has. An indicator is cascaded from a scored indicator: from a goal's sub-indicator,
+    not from the goal, which has no figure of its own.
 
     ## Why is this bad?
 
@@ -612,7 +613,8 @@ def cascade_coverage(index: Index) -> TreeFindings:
     ## What it does
 
     Checks that every indicator of a contract that has children is carried by at least one
-    child. A warning.
+    child. A warning. A goal is carried through its sub-indicators (a goal carried whole carries
+    each of them); a goal none of whose sub-indicators is carried is reported once, at the goal.
 
     ## Why is this bad?
 

@@ -828,7 +828,10 @@ def plan_weights(plan: CascadePlan) -> Iterator[Finding]:
     ## What it does
 
     Checks that the weights a plan sets have at most 2 decimal places and leave room for the
-    weights that are rescaled, so that each draft's weights make 100.
+    weights that are rescaled, so that each draft's weights make 100. When a unit sets the
+    weight of every indicator it carries, its own indicators' (`own:`) weights are taken as
+    given too, and all of them must add up to 100; otherwise the own indicators are rescaled
+    with the carried indicators that set no weight.
 
     ## Why is this bad?
 
