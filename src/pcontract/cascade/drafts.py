@@ -65,7 +65,9 @@ class Draft:
     contract_id: str
     path: Path  # out_dir / f"{contract_id}.yaml"
     text: str  # the YAML, header comment included
-    indicators: tuple[tuple[str, Value, Decimal], ...]  # (id, target, weight), in file order
+    # (id, target, weight) of each scored indicator (a goal's sub-indicators, not the
+    # goal), carried or the unit's own, in file order
+    indicators: tuple[tuple[str, Value, Decimal], ...]
     exists: bool  # the file (or a link of that name) existed when the draft was built
 
 
