@@ -698,6 +698,7 @@ def test_the_json_shape_is_stable(pair: tuple[Path, Path]) -> None:
     assert list(entry["changes"][0]) == [
         "where",
         "indicator",
+        "goal",
         "category",
         "action",
         "field",

@@ -617,6 +617,28 @@ SHARE = {
     "exclusiveMinimum": 0,
     "maximum": 100,
 }
+OWN_INDICATOR = {
+    **INDICATOR,
+    "description": "An indicator of the unit's own, with no counterpart in the parent (e.g. "
+    "Number of division meetings): a whole indicator as a contract writes it (a goal with "
+    "sub_indicators too), and the draft's category it goes into. Its weight is rescaled with "
+    "the carried indicators' unless the plan sets every weight.",
+    "properties": {
+        **INDICATOR["properties"],
+        "category": ref(
+            "id",
+            "The id of the draft's criteria category it goes into: one of the parent's, or a new "
+            "one named by category_name.",
+        ),
+        "category_name": {
+            "type": "string",
+            "description": "The name of a new category (one the parent does not have), added "
+            "after the parent's categories.",
+        },
+    },
+    "required": ["id", "name", "weight", "category"],
+}
+
 PLAN_UNIT = obj(
     "One unit that receives a draft contract: a department, a section or an officer.",
     {
@@ -632,7 +654,7 @@ PLAN_UNIT = obj(
         "principal": ref("person", "Who the unit signs with (default: the parent's agent)."),
         "indicators": {
             "type": "object",
-            "description": "The parent indicators this unit carries, by id, and how each target is set.",
+            "description": "The parent indicators this unit carries, by id, and how each target is set. A goal's id carries the goal whole, with its sub-indicators; a sub-indicator's id carries that one alone, as a top-level indicator.",
             "propertyNames": ref("id"),
             "minProperties": 1,
             "additionalProperties": obj(
@@ -640,7 +662,7 @@ PLAN_UNIT = obj(
                 {
                     "share": SHARE,
                     "amount": {
-                        "description": "An explicit target: a number, a date for milestones, true for binary.",
+                        "description": "An explicit target: a number, a date for milestones, true for binary. Not for a goal, which has a target per sub-indicator.",
                         "type": ["number", "string", "boolean"],
                     },
                     "copy": {
@@ -651,7 +673,7 @@ PLAN_UNIT = obj(
                         "type": "number",
                         "exclusiveMinimum": 0,
                         "maximum": 100,
-                        "description": "Override the rescaled weight.",
+                        "description": "Override the rescaled weight (for a goal, its whole weight, split among its sub-indicators as the parent's weights are).",
                     },
                     "owner": {
                         "type": "string",
@@ -660,6 +682,11 @@ PLAN_UNIT = obj(
                 },
                 [],
             ),
+        },
+        "own": {
+            "type": "array",
+            "description": "Indicators of the unit's own, with no counterpart in the parent.",
+            "items": ref("ownIndicator"),
         },
     },
     ["id", "name", "indicators"],
@@ -682,7 +709,11 @@ PLAN = document(
         },
     },
     ["parent", "units"],
-    {},
+    {
+        "ownIndicator": OWN_INDICATOR,
+        "subIndicator": SUB_INDICATOR,
+        "criteriaValues": CRITERIA_VALUES,
+    },
 )
 
 

@@ -706,6 +706,31 @@ class PlanEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanOwn:
+    """An indicator of the unit's own (``own:``), with no counterpart in the parent:
+    written whole, goals allowed. ``raw`` is the indicator as the draft holds it
+    (without ``category`` and ``category_name``, which say where it goes)."""
+
+    id: str
+    category: str
+    weight: Decimal
+    path: JsonPath
+    category_name: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any], path: JsonPath) -> PlanOwn:
+        return cls(
+            id=raw["id"],
+            category=raw["category"],
+            weight=dec(raw["weight"]),
+            path=path,
+            category_name=raw.get("category_name"),
+            raw={k: v for k, v in raw.items() if k not in ("category", "category_name")},
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class PlanUnit:
     id: str
     name: str
@@ -714,6 +739,7 @@ class PlanUnit:
     path: JsonPath
     agent: Person | None = None
     principal: Person | None = None
+    own: tuple[PlanOwn, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -764,6 +790,10 @@ class CascadePlan:
                     path=path,
                     agent=Person.from_raw(unit.get("agent")),
                     principal=Person.from_raw(unit.get("principal")),
+                    own=tuple(
+                        PlanOwn.from_raw(item, (*path, "own", o_index))
+                        for o_index, item in enumerate(unit.get("own") or ())
+                    ),
                     raw=unit,
                 )
             )

@@ -33,8 +33,10 @@ from pcontract.model import (
     TARGET_TYPES,
     CascadePlan,
     Contract,
+    Goal,
     Indicator,
     PlanEntry,
+    PlanOwn,
     PlanUnit,
     Value,
     build,
@@ -63,7 +65,9 @@ class Draft:
     contract_id: str
     path: Path  # out_dir / f"{contract_id}.yaml"
     text: str  # the YAML, header comment included
-    indicators: tuple[tuple[str, Value, Decimal], ...]  # (id, target, weight), in file order
+    # (id, target, weight) of each scored indicator (a goal's sub-indicators, not the
+    # goal), carried or the unit's own, in file order
+    indicators: tuple[tuple[str, Value, Decimal], ...]
     exists: bool  # the file (or a link of that name) existed when the draft was built
 
 
@@ -101,36 +105,94 @@ def _refuse(findings: Iterable[Finding]) -> None:
         raise PcontractError(found.message)
 
 
-def _unit_weights(unit: PlanUnit, carried: list[tuple[Indicator, PlanEntry]]) -> list[Decimal]:
-    """The carried indicators' weights: plan overrides, and the rest of 100 shared
-    in proportion to the parent's weights."""
+# A carried entry: the parent's indicator or goal, and how the plan carries it.
+_Carry = tuple[Indicator | Goal, PlanEntry]
+
+
+def _members(item: Indicator | Goal) -> tuple[Indicator, ...]:
+    """The scored indicators of an entry: a goal's sub-indicators, or the indicator."""
+    return item.indicators if isinstance(item, Goal) else (item,)
+
+
+def _own_weights(own: PlanOwn) -> list[Decimal]:
+    """An own indicator's weights as written, one per scored indicator."""
+    members = own.raw.get("sub_indicators")
+    if members is None:
+        return [own.weight]
+    return [dec(member["weight"]) for member in members]
+
+
+def _nonzero(unit: PlanUnit, indicator_id: str, weight: Decimal, fix: str) -> Decimal:
+    if weight == 0:
+        raise PcontractError(
+            f"unit '{unit.id}', indicator {indicator_id}: its rescaled weight rounds to 0; {fix}"
+        )
+    return weight
+
+
+def _split(unit: PlanUnit, item: Indicator | Goal, weight: Decimal) -> list[Decimal]:
+    """A weight set in the plan for one entry: a goal's is split among its
+    sub-indicators in proportion to the parent's weights."""
+    if not isinstance(item, Goal):
+        return [weight]
+    parts = rescale_weights([member.weight for member in item.indicators], weight)
+    fix = f"raise the weight of goal {item.id} in the plan"
+    return [
+        _nonzero(unit, member.id, part, fix)
+        for member, part in zip(item.indicators, parts, strict=True)
+    ]
+
+
+def _unit_weights(
+    unit: PlanUnit, carried: Sequence[_Carry]
+) -> tuple[list[list[Decimal]], list[list[Decimal]]]:
+    """The weights of each carried entry's and each own indicator's scored indicators.
+
+    When the plan sets every carried weight, those and the own indicators' weights
+    are taken as given (PC243 checks that they make 100). Otherwise the weights set
+    stay, and the rest of 100 is shared among the other carried indicators (in
+    proportion to the parent's weights) and the own indicators (to theirs).
+    """
     _refuse(weight_findings(unit))  # PC243: cents only, with room for the rest
-    fixed = {
-        position: entry.weight.quantize(CENT)
-        for position, (_, entry) in enumerate(carried)
+    written = [_own_weights(own) for own in unit.own]
+    if all(entry.weight is not None for _, entry in carried):
+        given = [_split(unit, item, entry.weight.quantize(CENT)) for item, entry in carried]  # type: ignore[union-attr]
+        return given, written
+    fixed = sum((e.weight.quantize(CENT) for _, e in carried if e.weight is not None), Decimal(0))
+    # The scored indicators whose weights are shared: (carried or own, position, member).
+    pool: list[tuple[str, int, int, str, Decimal]] = []
+    for at, (item, entry) in enumerate(carried):
+        if entry.weight is None:
+            pool.extend(("carried", at, j, m.id, m.weight) for j, m in enumerate(_members(item)))
+    for at, own in enumerate(unit.own):
+        members = own.raw.get("sub_indicators") or [own.raw]
+        pool.extend(
+            ("own", at, j, str(m["id"]), w)
+            for j, (m, w) in enumerate(zip(members, written[at], strict=True))
+        )
+    shared = rescale_weights([w for *_, w in pool], HUNDRED - fixed)
+    out_carried = [
+        _split(unit, item, entry.weight.quantize(CENT))
         if entry.weight is not None
-    }
-    others = [i for i in range(len(carried)) if i not in fixed]
-    if not others:
-        return [fixed[i] for i in range(len(carried))]
-    rest = HUNDRED - sum(fixed.values(), Decimal(0))
-    shared = rescale_weights([carried[i][0].weight for i in others], rest)
-    weights = dict(fixed)
-    for position, weight in zip(others, shared, strict=True):
-        if weight == 0:
-            raise PcontractError(
-                f"unit '{unit.id}', indicator {carried[position][0].id}: its rescaled weight "
-                "rounds to 0; set its weight in the plan"
-            )
-        weights[position] = weight
-    return [weights[i] for i in range(len(carried))]
+        else [Decimal(0)] * len(_members(item))
+        for item, entry in carried
+    ]
+    out_own = [[Decimal(0)] * len(w) for w in written]
+    for (side, at, j, indicator_id, _), weight in zip(pool, shared, strict=True):
+        fix = "set its weight in the plan" if side == "carried" else "give it a larger weight"
+        (out_carried if side == "carried" else out_own)[at][j] = _nonzero(
+            unit, indicator_id, weight, fix
+        )
+    return out_carried, out_own
 
 
 # -- targets ---------------------------------------------------------------------
 
 
 def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
-    where = f"unit '{unit.id}', indicator {indicator.id}"
+    where = f"unit '{unit.id}', indicator {indicator.id}" + (
+        f" of goal {entry.indicator}" if entry.indicator != indicator.id else ""
+    )
     _refuse(entry_findings(unit, entry))  # PC241: one of share, amount or copy
     if entry.copy:
         return indicator.target
@@ -216,6 +278,11 @@ def _person(title: str, name: str = "") -> dict[str, str]:
     return {"title": title, "name": name} if name else {"title": title}
 
 
+def _custom(raw: dict[str, Any]) -> dict[str, Any]:
+    """The ``x-`` fields, kept as written."""
+    return {key: value for key, value in raw.items() if key.startswith("x-")}
+
+
 def _indicator(
     contract: Contract,
     unit: PlanUnit,
@@ -242,10 +309,59 @@ def _indicator(
     owner = entry.owner or raw.get("owner")
     if owner:
         out["owner"] = owner
-    for key in ("due", "aggregation", "measure", "alignment"):
+    for key in ("due", "aggregation", "measure", "alignment", "notes"):
         if raw.get(key) is not None:
             out[key] = raw[key]
+    out.update(_custom(raw))
     out["cascaded_from"] = {"contract": contract.id, "indicator": indicator.id}
+    return out
+
+
+def _goal(
+    contract: Contract,
+    unit: PlanUnit,
+    goal: Goal,
+    entry: PlanEntry,
+    targets: Sequence[Value],
+    weights: Sequence[Decimal],
+) -> dict[str, Any]:
+    """A goal carried whole: its own fields, and each sub-indicator carried as a
+    top-level indicator would be, cascaded from the parent's sub-indicator."""
+    raw = goal.raw
+    out: dict[str, Any] = {"id": goal.id, "name": goal.name}
+    if raw.get("unit") is not None:
+        out["unit"] = raw["unit"]
+    out["weight"] = scalar(sum(weights, Decimal(0)))
+    owner = entry.owner or raw.get("owner")
+    if owner:
+        out["owner"] = owner
+    for key in ("due", "alignment", "notes"):
+        if raw.get(key) is not None:
+            out[key] = raw[key]
+    out.update(_custom(raw))
+    out["cascaded_from"] = {"contract": contract.id, "indicator": goal.id}
+    out["sub_indicators"] = [
+        _indicator(contract, unit, member, entry, target, weight)
+        for member, target, weight in zip(goal.indicators, targets, weights, strict=True)
+    ]
+    return out
+
+
+def _own(own: PlanOwn, weights: Sequence[Decimal], as_given: bool) -> dict[str, Any]:
+    """An own indicator as written, with its weights rescaled (unless the plan sets
+    every weight): a goal's weight is then its sub-indicators' sum."""
+    out = dict(own.raw)
+    if as_given:
+        return out
+    members = own.raw.get("sub_indicators")
+    if members is None:
+        out["weight"] = scalar(weights[0])
+        return out
+    out["weight"] = scalar(sum(weights, Decimal(0)))
+    out["sub_indicators"] = [
+        {**member, "weight": scalar(weight)}
+        for member, weight in zip(members, weights, strict=True)
+    ]
     return out
 
 
@@ -308,6 +424,155 @@ def _unknown(unit: PlanUnit, contract: Contract, indicator_id: str) -> str:
     return f"unit '{unit.id}': contract '{contract.id}' has no indicator '{indicator_id}'"
 
 
+def _carried(contract: Contract, unit: PlanUnit) -> list[_Carry]:
+    """The entries the unit carries, in parent order (not plan order), so that the
+    child reads like its parent: goals whole, and single indicators (a goal's
+    sub-indicator among them)."""
+    chosen = {entry.indicator: entry for entry in unit.entries}
+    carried: list[_Carry] = []
+    for category in contract.criteria:
+        for item in category.items:
+            if item.id in chosen:
+                carried.append((item, chosen[item.id]))
+            elif isinstance(item, Goal):
+                carried.extend((m, chosen[m.id]) for m in item.indicators if m.id in chosen)
+    return carried
+
+
+def _entry_problem(contract: Contract, unit: PlanUnit, entry: PlanEntry) -> Finding | None:
+    """What stops one carried entry: an unknown id, an amount for a goal, a
+    sub-indicator whose goal is carried whole too, or a target that cannot be set."""
+    goal = contract.goal(entry.indicator)
+    indicator = contract.indicator(entry.indicator)
+    where = f"unit '{unit.id}', indicator {entry.indicator}"
+    if goal is not None and entry.amount is not None:
+        return finding(
+            (*entry.path, "amount"),
+            f"{where}: {goal.id} is a goal, with a target per sub-indicator "
+            f"({', '.join(m.id for m in goal.indicators)}), so one amount cannot set them",
+            "carry the goal with share or copy, or carry its sub-indicators one by one, "
+            "each with its amount",
+        )
+    if (
+        indicator is not None
+        and indicator.goal is not None
+        and indicator.goal in {e.indicator for e in unit.entries}
+    ):
+        return finding(
+            entry.path,
+            f"{where}: the unit carries its goal {indicator.goal} whole already, "
+            f"{indicator.id} with it",
+            f"carry either the goal {indicator.goal} or some of its sub-indicators",
+            at_key=True,
+        )
+    try:
+        if goal is None and indicator is None:
+            raise PcontractError(_unknown(unit, contract, entry.indicator))
+        for member in _members(goal or indicator):  # type: ignore[arg-type]
+            _target(unit, member, entry)
+    except PcontractError as error:
+        return finding(entry.path, str(error), at_key=True)
+    return None
+
+
+def _own_findings(contract: Contract, unit: PlanUnit) -> Iterator[Finding]:
+    """Each own indicator whose category cannot be placed or whose id is taken."""
+    names = {category.id: category.name for category in contract.criteria}
+    taken = {
+        i
+        for item, _ in _carried(contract, unit)
+        for i in (item.id, *(m.id for m in _members(item)))
+    }
+    for own in unit.own:
+        where = f"unit '{unit.id}', own indicator {own.id}"
+        if own.category not in names and own.category_name is None:
+            yield finding(
+                (*own.path, "category"),
+                f"{where}: the parent has no category '{own.category}'",
+                "use one of the parent's categories ("
+                + ", ".join(names)
+                + "), or give category_name to add a new one",
+            )
+        elif own.category_name is not None and names.get(own.category, own.category_name) != (
+            own.category_name
+        ):
+            yield finding(
+                (*own.path, "category_name"),
+                f"{where}: category '{own.category}' is named "
+                f"'{names[own.category]}', not '{own.category_name}'",
+                "leave out category_name for a category the draft has already, or choose a "
+                "new category id",
+            )
+        else:
+            names.setdefault(own.category, own.category_name or own.category)
+        ids = [own.id, *(str(m["id"]) for m in own.raw.get("sub_indicators") or ())]
+        for own_id in ids:
+            if own_id in taken:
+                yield finding(
+                    (*own.path, "id"),
+                    f"{where}: the id {own_id} is the id of an indicator the unit carries",
+                    "give the unit's own indicator an id of its own",
+                )
+        taken.update(ids)
+
+
+def _unit_findings(contract: Contract, unit: PlanUnit) -> Iterator[Finding]:
+    """Each of the unit's entries and own indicators that cannot be worked out."""
+    for entry in unit.entries:
+        problem = _entry_problem(contract, unit, entry)
+        if problem is not None:
+            yield problem
+    yield from _own_findings(contract, unit)
+
+
+def _leaves(criteria: list[dict[str, Any]]) -> tuple[tuple[str, Value, Decimal], ...]:
+    """(id, target, weight) of a draft's scored indicators, in file order."""
+    return tuple(
+        (leaf["id"], leaf["target"], dec(leaf["weight"]))
+        for category in criteria
+        for item in category["indicators"]
+        for leaf in item.get("sub_indicators") or (item,)
+    )
+
+
+def _criteria(
+    contract: Contract, unit: PlanUnit, carried: Sequence[_Carry]
+) -> tuple[list[dict[str, Any]], list[tuple[str, PlanEntry, Value]]]:
+    """The draft's criteria, and (parent indicator id, entry, target) of each
+    indicator carried."""
+    targets = [[_target(unit, m, entry) for m in _members(item)] for item, entry in carried]
+    weights, own_weights = _unit_weights(unit, carried)
+    names = {category.id: category.name for category in contract.criteria}
+    by_category: dict[str, list[dict[str, Any]]] = {}
+    totals: dict[str, Decimal] = {}
+    sources: list[tuple[str, PlanEntry, Value]] = []
+    for (item, entry), leaf_targets, leaf_weights in zip(carried, targets, weights, strict=True):
+        if isinstance(item, Goal):
+            mapping = _goal(contract, unit, item, entry, leaf_targets, leaf_weights)
+        else:
+            mapping = _indicator(contract, unit, item, entry, leaf_targets[0], leaf_weights[0])
+        by_category.setdefault(item.category, []).append(mapping)
+        totals[item.category] = totals.get(item.category, Decimal(0)) + dec(mapping["weight"])
+        sources.extend((m.id, entry, t) for m, t in zip(_members(item), leaf_targets, strict=True))
+    as_given = all(entry.weight is not None for _, entry in carried)
+    for own, own_weight in zip(unit.own, own_weights, strict=True):
+        names.setdefault(own.category, own.category_name or own.category)
+        mapping = _own(own, own_weight, as_given)
+        by_category.setdefault(own.category, []).append(mapping)
+        totals[own.category] = totals.get(own.category, Decimal(0)) + dec(mapping["weight"])
+    criteria = [
+        {
+            "id": category_id,
+            "name": name,
+            "weight": scalar(totals[category_id]),
+            "indicators": by_category[category_id],
+        }
+        for category_id, name in names.items()
+        if category_id in by_category
+    ]
+    return criteria, sources
+
+
 def _draft(
     contract: Contract,
     contract_file: Path,
@@ -315,7 +580,9 @@ def _draft(
     unit: PlanUnit,
     out_dir: Path,
     plan_file: Path | None,
-) -> Draft:
+) -> tuple[Draft, list[tuple[str, PlanEntry, Value]]]:
+    """One unit's draft, and (parent indicator id, entry, target) of each indicator
+    it carries."""
     try:
         child_id = plan.id_pattern.format(parent=contract.id, unit=unit.id)
     except (KeyError, IndexError, ValueError) as error:
@@ -327,34 +594,8 @@ def _draft(
         raise PcontractError(f"unit '{unit.id}': the child contract id equals the parent's")
     if not unit.entries:
         raise PcontractError(f"unit '{unit.id}' carries no indicators")
-
-    chosen: dict[str, PlanEntry] = {}
-    for entry in unit.entries:
-        if contract.indicator(entry.indicator) is None:
-            raise PcontractError(_unknown(unit, contract, entry.indicator))
-        chosen[entry.indicator] = entry
-    # Parent order, not plan order, so the child reads like its parent.
-    carried = [(i, chosen[i.id]) for i in contract.indicators if i.id in chosen]
-    targets = [_target(unit, indicator, entry) for indicator, entry in carried]
-    weights = _unit_weights(unit, carried)
-
-    by_category: dict[str, list[dict[str, Any]]] = {}
-    totals: dict[str, Decimal] = {}
-    for (indicator, entry), target, weight in zip(carried, targets, weights, strict=True):
-        by_category.setdefault(indicator.category, []).append(
-            _indicator(contract, unit, indicator, entry, target, weight)
-        )
-        totals[indicator.category] = totals.get(indicator.category, Decimal(0)) + weight
-    criteria = [
-        {
-            "id": category.id,
-            "name": category.name,
-            "weight": scalar(totals[category.id]),
-            "indicators": by_category[category.id],
-        }
-        for category in contract.criteria
-        if category.id in by_category
-    ]
+    _refuse(_unit_findings(contract, unit))
+    criteria, sources = _criteria(contract, unit, _carried(contract, unit))
 
     principal = unit.principal or contract.agent
     agent = unit.agent
@@ -384,17 +625,15 @@ def _draft(
 
     text = _header(contract, contract_file, plan_file) + emit_yaml(document)
     _check_round_trip(text, document, path)
-    return Draft(
+    draft = Draft(
         unit_id=unit.id,
         contract_id=child_id,
         path=path,
         text=text,
-        indicators=tuple(
-            (indicator.id, target, weight)
-            for (indicator, _), target, weight in zip(carried, targets, weights, strict=True)
-        ),
+        indicators=_leaves(criteria),
         exists=os.path.lexists(path),
     )
+    return draft, sources
 
 
 def _check_round_trip(text: str, document: dict[str, Any], path: Path) -> None:
@@ -442,16 +681,15 @@ def _unit_fit(
 ) -> tuple[list[Finding], bool]:
     """How one unit's draft does not fit, and whether its targets are known (they
     are then added to ``carried``)."""
-    wrong_entries = list(_entry_findings(contract, unit))
+    wrong_entries = list(_unit_findings(contract, unit))
     if wrong_entries:
         return wrong_entries, False
     try:
-        draft = _draft(contract, contract_file, plan, unit, contract_file.parent, None)
+        draft, sources = _draft(contract, contract_file, plan, unit, contract_file.parent, None)
     except PcontractError as error:
         return [finding((*unit.path, "id"), str(error))], False
-    entries = {entry.indicator: entry for entry in unit.entries}
-    for indicator_id, target, _ in draft.indicators:
-        carried.setdefault(indicator_id, []).append((unit, entries[indicator_id], target))
+    for indicator_id, entry, target in sources:
+        carried.setdefault(indicator_id, []).append((unit, entry, target))
     wrong = _draft_problems(draft, contract_rules)
     if not wrong:
         return [], True
@@ -461,18 +699,6 @@ def _unit_fit(
         "change the unit's targets or weights in the plan",
     )
     return [found], True
-
-
-def _entry_findings(contract: Contract, unit: PlanUnit) -> Iterator[Finding]:
-    """Each of the unit's entries whose indicator or target cannot be worked out."""
-    for entry in unit.entries:
-        indicator = contract.indicator(entry.indicator)
-        try:
-            if indicator is None:
-                raise PcontractError(_unknown(unit, contract, entry.indicator))
-            _target(unit, indicator, entry)
-        except PcontractError as error:
-            yield finding(entry.path, str(error), at_key=True)
 
 
 def _draft_problems(draft: Draft, contract_rules: Sequence[Rule]) -> list[str]:
@@ -549,7 +775,7 @@ def plan_cascade(
     # Inputs a unit's file must never replace, even with force.
     inputs = Inputs(cascade_inputs(contract, contract_file, plan_file))
     for unit in plan.units:
-        draft = _draft(contract, contract_file, plan, unit, out_dir, plan_file)
+        draft, _ = _draft(contract, contract_file, plan, unit, out_dir, plan_file)
         # Case-folded, so that two units cannot share a file on macOS or Windows.
         key = os.path.normcase(os.path.realpath(draft.path)).casefold()
         if key in seen:

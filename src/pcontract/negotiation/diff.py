@@ -49,6 +49,7 @@ from pcontract.model import (
     KIND_MILESTONE,
     NUMERIC_KINDS,
     Contract,
+    Goal,
     Indicator,
     Results,
     dec,
@@ -88,6 +89,7 @@ HUNDRED: Final = Decimal(100)
 _FIELD_ORDER: Final = (
     "indicator",
     "category",
+    "goal",
     "name",
     "kind",
     "unit",
@@ -108,12 +110,16 @@ _FIELD_ORDER: Final = (
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One difference. ``indicator`` and ``category`` say where it is (both None
-    for a contract-level field); ``action`` is added, removed or changed.
+    """One difference. ``indicator``, ``goal`` and ``category`` say where it is (all
+    None for a contract-level field); ``action`` is added, removed or changed.
 
-    For an added or removed indicator ``field`` is ``indicator`` and the values are
-    its target; for an added or removed category it is ``category`` and the values
-    its weight. ``delta`` is new − old for numbers (in days for dates), ``pct`` the
+    A row about a goal itself has ``goal`` and no ``indicator``; a sub-indicator's
+    rows have both (the goal it is in: in the new version, or the old one where it
+    was removed). For an added or removed indicator ``field`` is ``indicator`` and
+    the values are its target; for an added or removed goal it is ``goal``, and for
+    a category ``category``, and the values their weight. An indicator moved into
+    or out of a goal has a ``goal`` row whose values are the goal ids (None at the
+    top level). ``delta`` is new − old for numbers (in days for dates), ``pct`` the
     change in percent of the old value, and ``direction`` says whether a target or a
     criteria value got better or worse in the indicator's good direction.
     """
@@ -132,11 +138,14 @@ class Change:
     # Where the row is in the new version (empty for a removed one): the field, or
     # the indicator or category added.
     path: JsonPath = ()
+    goal: str | None = None
 
     @property
     def where(self) -> str:
         if self.indicator is not None:
             return self.indicator
+        if self.goal is not None:
+            return f"goal {self.goal}"
         if self.category is not None:
             return f"category {self.category}"
         return "contract"
@@ -195,7 +204,9 @@ class ContractDiff:
             rows = [
                 c
                 for c in self.changes
-                if c.indicator is not None and len(c.path) >= 4 and _under(flag.path, c.path[:4])
+                if c.indicator is not None
+                and len(c.path) >= 4
+                and _under(flag.path, _owner(c.path))
             ]
         return max(rows, key=lambda c: len(c.path)) if rows else None
 
@@ -283,6 +294,12 @@ def _ordinal(value: Any) -> int:
     return day.toordinal()
 
 
+def _owner(path: JsonPath) -> JsonPath:
+    """The path of the indicator (or goal) a row's path is in: a sub-indicator's
+    runs through its goal's, ("criteria", c, "indicators", i, "sub_indicators", j)."""
+    return path[:6] if len(path) >= 6 and path[4] == "sub_indicators" else path[:4]
+
+
 def _change(
     action: str,
     name: str,
@@ -291,6 +308,7 @@ def _change(
     *,
     indicator: Indicator | None = None,
     category: str | None = None,
+    goal: Goal | None = None,
 ) -> Change:
     delta: Decimal | None = None
     pct: Decimal | None = None
@@ -320,11 +338,12 @@ def _change(
         new,
         indicator.id if indicator is not None else None,
         category,
-        indicator.name if indicator is not None else "",
+        indicator.name if indicator is not None else goal.name if goal is not None else "",
         delta,
         unit,
         pct,
         direction,
+        goal=indicator.goal if indicator is not None else goal.id if goal is not None else None,
     )
 
 
@@ -334,6 +353,7 @@ def _field_changes(
     *,
     indicator: Indicator | None = None,
     category: str | None = None,
+    goal: Goal | None = None,
 ) -> list[Change]:
     a, b = _flatten(old), _flatten(new)
     changes = []
@@ -342,7 +362,15 @@ def _field_changes(
             continue
         action = ADDED if name not in a else REMOVED if name not in b else CHANGED
         changes.append(
-            _change(action, name, a.get(name), b.get(name), indicator=indicator, category=category)
+            _change(
+                action,
+                name,
+                a.get(name),
+                b.get(name),
+                indicator=indicator,
+                category=category,
+                goal=goal,
+            )
         )
     return changes
 
@@ -381,62 +409,86 @@ def compare(old: Contract, new: Contract) -> list[Change]:
                 _change(REMOVED, "category", category.weight, None, category=category.id)
             )
     old_indicators = {i.id: i for i in old.indicators}
+    old_goals = {g.id: g for g in old.goals}
+    for category in new.criteria:
+        for item in category.items:
+            if isinstance(item, Goal):
+                changes.extend(_goal_changes(old_goals.get(item.id), item))
+                leaves = item.indicators
+            else:
+                leaves = (item,)
+            for leaf in leaves:
+                changes.extend(_indicator_changes(old_indicators.get(leaf.id), leaf))
+    changes.extend(_removed(old, new))
+    return changes
+
+
+def _moved(field: str, old: str | None, new: str | None, **where: Any) -> list[Change]:
+    """A row for an indicator or goal moved to another category, or into or out of a goal."""
+    return [] if old == new else [_change(CHANGED, field, old, new, **where)]
+
+
+def _goal_changes(before: Goal | None, goal: Goal) -> list[Change]:
+    """A goal added, or its own fields changed (renamed, re-weighted, notes, ...);
+    its sub-indicators have rows of their own."""
+    where: dict[str, Any] = {"goal": goal, "category": goal.category}
+    if before is None:
+        return [_change(ADDED, "goal", None, goal.weight, **where)]
+    moved = _moved("category", before.category, goal.category, **where)
+    fields = _field_changes(
+        _without(before.raw, "id", "sub_indicators"),
+        _without(goal.raw, "id", "sub_indicators"),
+        **where,
+    )
+    return sorted(moved + fields, key=lambda c: _field_key(c.field))
+
+
+def _indicator_changes(before: Indicator | None, indicator: Indicator) -> list[Change]:
+    where: dict[str, Any] = {"indicator": indicator, "category": indicator.category}
+    if before is None:
+        return [_change(ADDED, "indicator", None, indicator.target, **where)]
+    moved = _moved("category", before.category, indicator.category, **where)
+    moved += _moved("goal", before.goal, indicator.goal, **where)
+    fields = _field_changes(_without(before.raw, "id"), _without(indicator.raw, "id"), **where)
+    return sorted(moved + fields, key=lambda c: _field_key(c.field))
+
+
+def _removed(old: Contract, new: Contract) -> list[Change]:
+    """The goals and indicators of ``old`` that ``new`` lacks, in the old order."""
     new_ids = {i.id for i in new.indicators}
-    for indicator in new.indicators:
-        before_indicator = old_indicators.get(indicator.id)
-        if before_indicator is None:
-            changes.append(
-                _change(
-                    ADDED,
-                    "indicator",
-                    None,
-                    indicator.target,
-                    indicator=indicator,
-                    category=indicator.category,
-                )
-            )
-            continue
-        moved = []
-        if before_indicator.category != indicator.category:
-            moved.append(
-                _change(
-                    CHANGED,
-                    "category",
-                    before_indicator.category,
-                    indicator.category,
-                    indicator=indicator,
-                    category=indicator.category,
-                )
-            )
-        fields = _field_changes(
-            _without(before_indicator.raw, "id"),
-            _without(indicator.raw, "id"),
-            indicator=indicator,
-            category=indicator.category,
-        )
-        changes.extend(sorted(moved + fields, key=lambda c: _field_key(c.field)))
-    for indicator in old.indicators:
-        if indicator.id not in new_ids:
-            changes.append(
-                _change(
-                    REMOVED,
-                    "indicator",
-                    indicator.target,
-                    None,
-                    indicator=indicator,
-                    category=indicator.category,
-                )
+    new_goals = {g.id for g in new.goals}
+    changes = []
+    for category in old.criteria:
+        for item in category.items:
+            if isinstance(item, Goal):
+                if item.id not in new_goals:
+                    changes.append(
+                        _change(
+                            REMOVED, "goal", item.weight, None, goal=item, category=item.category
+                        )
+                    )
+                leaves = item.indicators
+            else:
+                leaves = (item,)
+            changes.extend(
+                _change(REMOVED, "indicator", i.target, None, indicator=i, category=i.category)
+                for i in leaves
+                if i.id not in new_ids
             )
     return changes
 
 
 def _row_path(change: Change, contract: Contract) -> JsonPath:
     head = change.field.partition(".")[0]
-    if change.action == REMOVED and change.field in ("indicator", "category"):
+    if change.action == REMOVED and change.field in ("indicator", "category", "goal"):
         return ()
     if change.indicator is not None:
         owner = next((i.path for i in contract.indicators if i.id == change.indicator), ())
-        return owner if change.field in ("indicator", "category") else (*owner, head)
+        return owner if change.field in ("indicator", "category", "goal") else (*owner, head)
+    if change.goal is not None:
+        found = contract.goal(change.goal)
+        owner = found.path if found is not None else ()
+        return owner if change.field in ("goal", "category") else (*owner, head)
     if change.category is not None:
         owner = next((c.path for c in contract.criteria if c.id == change.category), ())
         return owner if change.field == "category" else (*owner, head)
@@ -452,10 +504,16 @@ def _with_paths(changes: Sequence[Change], contract: Contract | None) -> list[Ch
 def _added_rows(contract: Contract) -> list[Change]:
     """The rows for a contract that is new: its categories and indicators."""
     rows = [_change(ADDED, "category", None, c.weight, category=c.id) for c in contract.criteria]
-    rows.extend(
-        _change(ADDED, "indicator", None, i.target, indicator=i, category=i.category)
-        for i in contract.indicators
-    )
+    for category in contract.criteria:
+        for item in category.items:
+            if isinstance(item, Goal):
+                rows.append(
+                    _change(ADDED, "goal", None, item.weight, goal=item, category=item.category)
+                )
+            rows.extend(
+                _change(ADDED, "indicator", None, i.target, indicator=i, category=i.category)
+                for i in (item.indicators if isinstance(item, Goal) else (item,))
+            )
     return rows
 
 
@@ -465,7 +523,7 @@ def _added_rows(contract: Contract) -> list[Change]:
 # guidelines), kept where a change touched them, and the two rules that compare
 # versions (PC601, PC602).
 
-_SUMS: Final = ("weight", "indicator", "category")
+_SUMS: Final = ("weight", "indicator", "category", "goal")
 
 
 def _under(path: JsonPath, prefix: JsonPath) -> bool:
@@ -489,17 +547,25 @@ def _touched(contract: Contract, changes: Sequence[Change]) -> _Touched:
     moves weight (a weight, an indicator added, removed or moved, a category added or
     removed) also touches the weight sums: of the contract and of its categories."""
     weights = {c.id: (*c.path, "weight") for c in contract.criteria}
+    weights.update({f"goal {g.id}": (*g.path, "weight") for g in contract.goals})
     exact: set[JsonPath] = set()
     within: set[JsonPath] = set()
     for change in changes:
         if change.path:
-            within.add(change.path[:4] if change.indicator is not None else change.path)
-        moves = (
-            change.field in _SUMS if change.indicator is not None else change.field == "category"
-        )
+            within.add(_owner(change.path) if change.indicator is not None else change.path)
+        if change.indicator is not None or change.goal is not None:
+            moves = change.field in _SUMS
+        else:
+            moves = change.field == "category"
         if moves:
             exact.add(("criteria",))
-            for category in (change.category, change.old if change.field == "category" else None):
+            # The sums it moves weight in: its categories', and its goals' (PC210).
+            sums = [change.category, change.old if change.field == "category" else None]
+            goals = [change.goal]
+            if change.field == "goal" and change.indicator is not None:
+                goals += [change.old, change.new]
+            sums += [f"goal {g}" for g in goals if isinstance(g, str)]
+            for category in sums:
                 if isinstance(category, str) and category in weights:
                     exact.add(weights[category])
     return _Touched(frozenset(exact), frozenset(within))

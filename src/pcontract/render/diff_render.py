@@ -54,10 +54,35 @@ def change_text(change: Change) -> str:
     return text
 
 
+def where_text(change: Change) -> str:
+    """Where a row is, for people: a sub-indicator with its goal, ``FS01 › FS01a``."""
+    if change.indicator is not None and change.goal is not None:
+        return f"{change.goal} › {change.indicator}"
+    return change.where
+
+
+def _goal_field_text(change: Change) -> str | None:
+    """A goal's own rows, and an indicator moved into or out of a goal."""
+    if change.indicator is None:
+        if change.field == "goal":
+            return f"goal {change.action}"
+        return "goal weight" if change.field == "weight" else None
+    if change.field != "goal" or change.action != CHANGED:
+        return None
+    if change.old is None:
+        return f"goal (moved into {change.new})"
+    if change.new is None:
+        return f"goal (moved out of {change.old})"
+    return "goal (moved)"
+
+
 def field_text(change: Change) -> str:
     if change.field == "indicator":
         return f"indicator {change.action}"
-    if change.field == "category" and change.indicator is None:
+    about_goal = _goal_field_text(change) if change.goal is not None else None
+    if about_goal is not None:
+        return about_goal
+    if change.field == "category" and change.indicator is None and change.goal is None:
         return f"category {change.action}"
     if change.field == "weight" and change.indicator is None and change.category is not None:
         return "category weight"
@@ -213,7 +238,7 @@ def _contract_md(diff: ContractDiff) -> list[str]:
             flags = diff.flags_for(change)
             rows.append(
                 [
-                    change.where,
+                    where_text(change),
                     change.name,
                     field_text(change),
                     show(change.old),
@@ -271,6 +296,7 @@ def _json_contract(diff: ContractDiff) -> dict[str, Any]:
             {
                 "where": c.where,
                 "indicator": c.indicator,
+                "goal": c.goal,
                 "category": c.category,
                 "action": c.action,
                 "field": c.field,
@@ -366,7 +392,7 @@ def render_text(report: DiffReport, out: IO[str]) -> None:
         for change in diff.changes:
             flags = diff.flags_for(change)
             table.add_row(
-                literal(change.where),
+                literal(where_text(change)),
                 literal(change.name),
                 literal(field_text(change)),
                 literal(show(change.old)),

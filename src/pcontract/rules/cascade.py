@@ -318,7 +318,8 @@ def cascaded_from(index: Index) -> TreeFindings:
     ## What it does
 
     Checks that a `cascaded_from` names the contract's own parent and an indicator that the
-    parent has.
+    parent has. An indicator is cascaded from a scored indicator: from a goal's sub-indicator,
+    not from the goal, which has no figure of its own.
 
     ## Why is this bad?
 
@@ -455,7 +456,19 @@ def cascaded_from(index: Index) -> TreeFindings:
             parent = _parent(index, child)
             if parent is None:
                 continue  # PC303 reports the missing parent
-            if indicator_id not in parent.ids:
+            if indicator_id in parent.goals:
+                members = parent.goal_members(indicator_id)
+                yield (
+                    child,
+                    finding(
+                        (*path, "indicator"),
+                        f"{own_id} is cascaded from '{indicator_id}', a goal of parent contract "
+                        f"'{parent.id}', which is scored by its sub-indicators",
+                        "cascade from one of them (" + ", ".join(members) + "), or carry the "
+                        "goal whole as a goal whose sub-indicators are cascaded from them",
+                    ),
+                )
+            elif indicator_id not in parent.ids:
                 yield (
                     child,
                     finding(
@@ -600,7 +613,8 @@ def cascade_coverage(index: Index) -> TreeFindings:
     ## What it does
 
     Checks that every indicator of a contract that has children is carried by at least one
-    child. A warning.
+    child. A warning. A goal is carried through its sub-indicators (a goal carried whole carries
+    each of them); a goal none of whose sub-indicators is carried is reported once, at the goal.
 
     ## Why is this bad?
 
@@ -713,18 +727,39 @@ def cascade_coverage(index: Index) -> TreeFindings:
             who = "the child contract " + _relative(children[0].file, os.path.dirname(parent.file))
         else:
             who = f"any of the {len(children)} child contracts"
-        carried_here = carried_ids[parent.file]
-        for indicator_id, path in zip(parent.ids, parent.paths, strict=True):
-            if indicator_id not in carried_here:
-                yield (
-                    parent,
-                    finding(
-                        (*path, "id"),
-                        f"{indicator_id} is not carried by {who}",
-                        "add it to a unit in the cascade plan, or to a child contract with "
-                        "cascaded_from",
-                    ),
-                )
+        yield from _uncovered(parent, carried_ids[parent.file], who)
+
+
+def _uncovered(parent: ContractSummary, carried: set[str], who: str) -> TreeFindings:
+    """PC313 for one parent: each indicator no child carries; a goal none of whose
+    sub-indicators is carried once, as the goal (carried whole, each of them is)."""
+    goal_of = {m: goal for goal in parent.goals for m in parent.goal_members(goal)}
+    told: set[str] = set()
+    for indicator_id, path in zip(parent.ids, parent.paths, strict=True):
+        goal = goal_of.get(indicator_id)
+        if indicator_id in carried or goal in told:
+            continue
+        members = parent.goal_members(goal) if goal is not None else []
+        if goal is not None and not carried.intersection(members):
+            told.add(goal)
+            yield (
+                parent,
+                finding(
+                    (*path[:4], "id"),
+                    f"goal {goal} ({', '.join(members)}) is not carried by {who}",
+                    "carry the goal whole in a unit of the cascade plan, or its "
+                    "sub-indicators, or add them to a child contract with cascaded_from",
+                ),
+            )
+            continue
+        yield (
+            parent,
+            finding(
+                (*path, "id"),
+                f"{indicator_id} is not carried by {who}",
+                "add it to a unit in the cascade plan, or to a child contract with cascaded_from",
+            ),
+        )
 
 
 @tree_rule(

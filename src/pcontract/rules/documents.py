@@ -754,7 +754,10 @@ def plan_entry(plan: CascadePlan) -> Iterator[Finding]:
 
 def weight_findings(unit: PlanUnit) -> Iterator[Finding]:
     """What is wrong with the weights a unit sets in the plan, whatever the parent:
-    cents only, and room left for the weights that are rescaled."""
+    cents only, and room left for the weights that are rescaled. The plan sets
+    every weight when every carried entry has one; the own indicators' weights are
+    then taken as given too, and all of them must make 100. Otherwise the own
+    indicators are rescaled with the carried ones that set no weight."""
     given = Decimal(0)
     for entry in unit.entries:
         if entry.weight is None:
@@ -775,18 +778,41 @@ def weight_findings(unit: PlanUnit) -> Iterator[Finding]:
             f"unit '{unit.id}': the weights set in the plan add up to {fmt(given)}, over 100",
             at_key=True,
         )
-    elif not others and given != HUNDRED:
-        yield finding(
-            (*unit.path, "indicators"),
-            f"unit '{unit.id}': the plan sets every weight, and they add up to "
-            f"{fmt(given)}, not 100",
-            at_key=True,
-        )
-    elif others and given == HUNDRED:
+    elif not others:
+        yield from _given_weights(unit, given)
+    elif given == HUNDRED:
+        rescaled = [*others, *(own.id for own in unit.own)]
         yield finding(
             (*unit.path, "indicators"),
             f"unit '{unit.id}': the weights set in the plan add up to 100, leaving nothing "
-            f"for {', '.join(others)}; lower them, or set weights for those too",
+            f"for {', '.join(rescaled)}; lower them, or set weights for those too",
+            at_key=True,
+        )
+
+
+def _given_weights(unit: PlanUnit, carried: Decimal) -> Iterator[Finding]:
+    """The plan sets every carried weight: those and the own indicators' weights
+    are the draft's, so they are in cents and make 100."""
+    total = carried
+    for own in unit.own:
+        if own.weight != own.weight.quantize(CENT):
+            yield finding(
+                (*own.path, "weight"),
+                f"unit '{unit.id}', own indicator {own.id}: weight {fmt(own.weight)} has more "
+                "than 2 decimal places, and the plan sets every weight, so it is taken as given",
+                "weights are in percent, to 0.01",
+            )
+            return
+        total += own.weight
+    if total != HUNDRED:
+        counted = f" ({fmt(carried)} carried, {fmt(total - carried)} own)" if unit.own else ""
+        yield finding(
+            (*unit.path, "indicators"),
+            f"unit '{unit.id}': the plan sets every weight, and they add up to "
+            f"{fmt(total)}{counted}, not 100",
+            "leave out a carried indicator's weight to have the weights rescaled to 100"
+            if unit.own
+            else "",
             at_key=True,
         )
 
@@ -802,7 +828,10 @@ def plan_weights(plan: CascadePlan) -> Iterator[Finding]:
     ## What it does
 
     Checks that the weights a plan sets have at most 2 decimal places and leave room for the
-    weights that are rescaled, so that each draft's weights make 100.
+    weights that are rescaled, so that each draft's weights make 100. When a unit sets the
+    weight of every indicator it carries, its own indicators' (`own:`) weights are taken as
+    given too, and all of them must add up to 100; otherwise the own indicators are rescaled
+    with the carried indicators that set no weight.
 
     ## Why is this bad?
 
@@ -1092,3 +1121,116 @@ def plan_share_number(plan: CascadePlan) -> Iterator[Finding]:
                     f"unit '{unit.id}', indicator {entry.indicator}: share {refused[0]}",
                     refused[1],
                 )
+
+
+@rule(
+    "PC247",
+    "plan-own-ids",
+    kinds=("CascadePlan",),
+)
+def plan_own_ids(plan: CascadePlan) -> Iterator[Finding]:
+    """A unit's own indicators have ids of their own, not a carried indicator's.
+
+    ## What it does
+
+    Checks that the indicators a plan unit adds of its own (`own:`), and their sub-indicators,
+    have ids that no indicator the unit carries has, and that no other own indicator of the unit
+    has.
+
+    ## Why is this bad?
+
+    Ids are unique within a contract: a draft holding two indicators of one id cannot be scored,
+    and results could not say which of the two they report.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+        own:
+          - {id: CM01, name: Division meetings, weight: 10, kind: increase, target: 12,
+             category: core}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: Clinics opened
+            weight: 100
+            kind: increase
+            baseline: {2023/2024: 40}
+            target: 50
+            aggregation: sum
+    ```
+
+    ```yaml
+    # plan.yaml
+    # (the example CascadePlan header)
+    units:
+      - id: nairobi
+        name: Nairobi Region
+        indicators:
+          CM01: {share: 60%}
+        own:
+          - {id: NR01, name: Division meetings, weight: 10, kind: increase, target: 12,
+             category: core}
+      - id: coast
+        name: Coast Region
+        indicators:
+          CM01: {share: 40%}
+    ```
+    """
+    for unit in plan.units:
+        carried = {entry.indicator for entry in unit.entries}
+        seen: set[str] = set()
+        for own in unit.own:
+            members = own.raw.get("sub_indicators") or ()
+            paths = [(*own.path, "id")] + [
+                (*own.path, "sub_indicators", j, "id") for j in range(len(members))
+            ]
+            ids = [own.id, *(str(member["id"]) for member in members)]
+            for own_id, path in zip(ids, paths, strict=True):
+                where = f"unit '{unit.id}', own indicator {own_id}"
+                if own_id in carried:
+                    yield finding(
+                        path,
+                        f"{where}: the unit carries the parent's {own_id} already",
+                        "give the unit's own indicator an id of its own",
+                    )
+                elif own_id in seen:
+                    yield finding(path, f"{where}: the id is used twice in the unit's own")
+                seen.add(own_id)

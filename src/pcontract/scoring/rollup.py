@@ -2,7 +2,9 @@
 the children's results with the indicator's ``aggregation``.
 
 Children are rolled up first (a department's figure comes from its sections'),
-so a whole cascade rolls up from the officers to the ministry.
+so a whole cascade rolls up from the officers to the ministry. Goals roll up per
+sub-indicator: those are what results report and children carry (a goal carried
+whole carries each of them), and the goal's score follows from theirs.
 """
 
 from __future__ import annotations
