@@ -21,6 +21,7 @@ from pcontract.checking.index import (
     Summary,
 )
 from pcontract.formatting import plain as fmt
+from pcontract.formatting import with_article
 from pcontract.model import ACTUAL_TYPES, KIND_MILESTONE, fits_actual, parse_date
 from pcontract.problems import Severity
 from pcontract.rules.base import Finding, finding, tree_rule
@@ -747,8 +748,8 @@ def results_actual_type(index: Index) -> TreeFindings:
                 results,
                 finding(
                     ("achievements", reported.indicator_id, *where),
-                    f"{reported.indicator_id} is a {kind} indicator, so its actual must be "
-                    f"{ACTUAL_TYPES[kind]}, not {given}",
+                    f"{reported.indicator_id} is {with_article(kind)} indicator, so its actual "
+                    f"must be {ACTUAL_TYPES[kind]}, not {given}",
                 ),
             )
 
