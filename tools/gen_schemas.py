@@ -162,7 +162,9 @@ INDICATOR_FIELDS: dict[str, Any] = {
     },
     "target": ref(
         "value",
-        "The target: a number for increase and decrease, a date (YYYY-MM-DD) for milestone, true for binary.",
+        "The target: a number for increase and decrease, a date (YYYY-MM-DD) for milestone, true for binary. "
+        "For split targets, ratios, targets completing after the year and zero targets, see the README's "
+        "'Transcribing a matrix'.",
     ),
     "criteria_values": ref("criteriaValues"),
     "quarterly_targets": {
