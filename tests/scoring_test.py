@@ -437,12 +437,20 @@ def test_a_zero_decrease_target_scores_as_a_step_with_a_warning() -> None:
     assert raw_score(item, KENYA, 2) == Fraction(5)
     result = score(zero, KENYA, results({"FS01": {"actual": 0}}))
     assert result.composite == Fraction(3)
+    # A count cannot beat 0, so only the worse side is warned about (PC324 reports
+    # the same indicator when validating).
     assert messages(result) == (
-        "FS01: the guidelines' default criteria values collapse onto the target (0), so "
-        "beating it scores 1 and missing it scores 5; give criteria_values",
+        "FS01: a decrease indicator with target 0 has no criteria value worse than 0 "
+        "(fair or poor) in its criteria_values or the guidelines' "
+        "zero_target_criteria_values.decrease, and the default criteria values, multiples "
+        "of the target, all collapse onto 0, so missing it scores 5",
     )
     assert codes(result) == ("PC503",)
     assert result.warnings[0].path == ("criteria", 0, "indicators", 0)
+    assert result.warnings[0].hint == (
+        "give criteria_values: {poor: 3} (the count that scores Poor), or set the "
+        "guidelines' zero_target_criteria_values.decrease"
+    )
 
 
 # -- achievement percentage and gap --------------------------------------------------

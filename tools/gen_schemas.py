@@ -162,7 +162,9 @@ INDICATOR_FIELDS: dict[str, Any] = {
     },
     "target": ref(
         "value",
-        "The target: a number for increase and decrease, a date (YYYY-MM-DD) for milestone, true for binary.",
+        "The target: a number for increase and decrease, a date (YYYY-MM-DD) for milestone, true for binary. "
+        "For split targets, ratios, targets completing after the year and zero targets, see the README's "
+        "'Transcribing a matrix'.",
     ),
     "criteria_values": ref("criteriaValues"),
     "quarterly_targets": {
@@ -493,6 +495,57 @@ GUIDELINES = document(
                     },
                     ["achieved", "not_achieved"],
                 ),
+            },
+            [],
+        ),
+        "zero_target_criteria_values": obj(
+            "Criteria values for an indicator whose target is 0 (new HIV cases, corruption "
+            "cases, thefts), where the default_criteria_values, multiples of the target, all "
+            "collapse onto 0. Absolute figures, not multiples; only the points a count can "
+            "reach are given: worse than 0 for decrease, better than 0 for increase. An "
+            "indicator's own criteria_values win over them.",
+            {
+                "decrease": {
+                    **obj(
+                        "A decrease indicator with target 0 (a count that should fall to "
+                        "none): the counts that score Fair and Poor, e.g. fair: 1, poor: 3. "
+                        "An actual of 0 meets the target.",
+                        {
+                            "fair": {
+                                "type": "number",
+                                "exclusiveMinimum": 0,
+                                "description": "The count that scores Fair (4.00).",
+                            },
+                            "poor": {
+                                "type": "number",
+                                "exclusiveMinimum": 0,
+                                "description": "The count that scores Poor (5.00).",
+                            },
+                        },
+                        [],
+                    ),
+                    "minProperties": 1,
+                },
+                "increase": {
+                    **obj(
+                        "An increase indicator with target 0: the counts that score Very Good "
+                        "and Excellent, e.g. very_good: 2, excellent: 5.",
+                        {
+                            "very_good": {
+                                "type": "number",
+                                "exclusiveMinimum": 0,
+                                "description": "The count that scores Very Good (2.00).",
+                            },
+                            "excellent": {
+                                "type": "number",
+                                "exclusiveMinimum": 0,
+                                "description": "The count that scores Excellent (1.00).",
+                            },
+                        },
+                        [],
+                    ),
+                    "minProperties": 1,
+                },
             },
             [],
         ),

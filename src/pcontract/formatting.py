@@ -58,6 +58,14 @@ def plain(value: Decimal | Fraction | int | float | str | bool) -> str:
     return str(value)
 
 
+def with_article(word: str) -> str:
+    """``word`` after its indefinite article, as a sentence reads it: "an increase",
+    "a decrease", "a milestone". By the first letter: a vowel takes "an". Every
+    message that writes "a" before a word it does not know in advance (an
+    indicator's kind, say) goes through here."""
+    return f"{'an' if word[:1].lower() in tuple('aeiou') else 'a'} {word}"
+
+
 def show(value: Any) -> str:
     """A target or an actual as a person reads it in a table: 1,000,000; 72.5
     (4 places at most); 2025-03-31; yes; — for none; a list joined with commas,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, Protocol
 
+from pcontract.formatting import with_article
 from pcontract.problems import JsonPath
 
 Value = int | float | str | bool
@@ -34,6 +35,9 @@ KIND_DECREASE = "decrease"
 KIND_MILESTONE = "milestone"
 KIND_BINARY = "binary"
 NUMERIC_KINDS = (KIND_INCREASE, KIND_DECREASE)
+# The guidelines' scoring methods (scoring.method scores by them).
+METHOD_FIVE_POINT: Final = "five-point"
+METHOD_PERCENTAGE: Final = "percentage"
 
 MEASURE_CUMULATIVE = "cumulative"
 MEASURE_LEVEL = "level"
@@ -604,6 +608,57 @@ DEFAULT_CRITERIA_VALUES: dict[str, dict[str, float]] = {
 }
 
 
+# The criteria points beyond a target of 0, by kind: the points a count cannot
+# reach on the other side of 0 are left out (nothing is fewer than none).
+# A decrease indicator's target of 0 is met or missed, so it needs points worse
+# than the target; an increase indicator's target of 0 is met or beaten.
+ZERO_TARGET_POINTS: dict[str, tuple[str, ...]] = {
+    KIND_DECREASE: ("fair", "poor"),
+    KIND_INCREASE: ("excellent", "very_good"),
+}
+
+
+def zero_target(kind: str, target: object) -> bool:
+    """Whether an increase or decrease indicator's target is 0: the guidelines'
+    default criteria values, multiples of the target, all collapse onto it."""
+    return kind in ZERO_TARGET_POINTS and is_number(target) and target == 0
+
+
+def needs_zero_target_defaults(indicator: Indicator) -> bool:
+    """Whether a decrease indicator with target 0 gives no criteria value worse
+    than its target (fair or poor) of its own: it then takes them from the
+    guidelines' ``zero_target_criteria_values.decrease`` (PC324 checks there are
+    some)."""
+    if indicator.kind != KIND_DECREASE or not zero_target(indicator.kind, indicator.target):
+        return False
+    return not any(name in indicator.criteria_values for name in ZERO_TARGET_POINTS[KIND_DECREASE])
+
+
+def zero_target_problem(indicator_id: str, kind: str) -> str:
+    """What is wrong with a target of 0 that has no criteria value on the side a
+    count can reach (PC324 when validating, PC503 when scoring say it alike)."""
+    side = "worse" if kind == KIND_DECREASE else "better"
+    names = " or ".join(ZERO_TARGET_POINTS[kind])
+    return (
+        f"{indicator_id}: {with_article(kind)} indicator with target 0 has no criteria value "
+        f"{side} than 0 ({names}) in its criteria_values or the guidelines' "
+        f"zero_target_criteria_values.{kind}, and the default criteria values, multiples of "
+        f"the target, all collapse onto 0"
+    )
+
+
+def zero_target_hint(kind: str) -> str:
+    """How to fix :func:`zero_target_problem`, literally."""
+    if kind == KIND_DECREASE:
+        example = "{poor: 3} (the count that scores Poor)"
+    else:
+        example = "{excellent: 10} (the count that scores Excellent)"
+    return (
+        f"give criteria_values: {example}, "
+        f"or set the guidelines' zero_target_criteria_values.{kind}"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Guidelines:
     id: str
@@ -629,9 +684,22 @@ class Guidelines:
     # where not written (scoring.method.progress_thresholds gives the defaults).
     progress_on_track: Decimal | None = None
     progress_at_risk: Decimal | None = None
+    # zero_target_criteria_values: by kind, absolute figures (not multiples) for an
+    # indicator whose target is 0, in place of default_criteria_values (whose
+    # multiples of 0 collapse onto it); only ZERO_TARGET_POINTS are kept.
+    zero_target_criteria_values: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     kind = "Guidelines"
+
+    @property
+    def scores_zero_target_miss(self) -> bool:
+        """Whether a decrease indicator with target 0 and no fair or poor of its
+        own still has a point to score a miss against: the zero-target defaults
+        give one, or the percentage method needs none (missing 0 is 0%)."""
+        if self.method == METHOD_PERCENTAGE:
+            return True
+        return bool(self.zero_target_criteria_values.get(KIND_DECREASE))
 
     @classmethod
     def from_raw(cls, raw: dict[str, Any]) -> Guidelines:
@@ -685,8 +753,20 @@ class Guidelines:
             },
             progress_on_track=_optional_dec(progress.get("on_track")),
             progress_at_risk=_optional_dec(progress.get("at_risk")),
+            zero_target_criteria_values=_zero_target_values(raw),
             raw=raw,
         )
+
+
+def _zero_target_values(raw: dict[str, Any]) -> dict[str, dict[str, Decimal]]:
+    """A Guidelines' zero_target_criteria_values, by kind, with only the points a
+    count can reach (ZERO_TARGET_POINTS; x- keys are dropped)."""
+    given = raw.get("zero_target_criteria_values") or {}
+    return {
+        kind: {name: dec(v) for name, v in (given.get(kind) or {}).items() if name in names}
+        for kind, names in ZERO_TARGET_POINTS.items()
+        if kind in given
+    }
 
 
 def _optional_dec(value: int | float | None) -> Decimal | None:

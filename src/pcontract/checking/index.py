@@ -96,6 +96,9 @@ class ContractSummary:
     # The ids of the goals (indicators holding sub_indicators), which results do
     # not report: their sub-indicators are in ``ids``.
     goals: tuple[str, ...] = ()
+    # The positions (in ``ids``) of the decrease indicators with target 0 that give
+    # no fair or poor of their own (model.needs_zero_target_defaults; PC324).
+    zero_targets: tuple[int, ...] = ()
 
     @property
     def indicators(self) -> tuple[IndicatorSummary, ...]:
@@ -207,6 +210,8 @@ class GuidelinesSummary:
     id: str
     financial_year: str
     categories: tuple[GuidelinesCategory, ...]
+    # Guidelines.scores_zero_target_miss (PC324).
+    scores_zero_target_miss: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +301,8 @@ def summarize(document: object, file: str, source: str) -> Summary:
 
 
 def _contract_summary(document: Contract, file: str, source: str) -> ContractSummary:
+    from pcontract.model import needs_zero_target_defaults
+
     indicators = document.indicators
     guidelines_source = None
     if document.guidelines:
@@ -324,6 +331,7 @@ def _contract_summary(document: Contract, file: str, source: str) -> ContractSum
         period=Period(document.period_start, document.period_end),
         percent="".join("%" if i.is_percent else "-" for i in indicators),
         goals=tuple(intern(g.id) for g in document.goals),
+        zero_targets=tuple(n for n, i in enumerate(indicators) if needs_zero_target_defaults(i)),
     )
 
 
@@ -364,6 +372,7 @@ def _guidelines_summary(document: Guidelines, file: str, source: str) -> Guideli
         document.id,
         document.financial_year,
         tuple(map(_guidelines_category, document.categories)),
+        document.scores_zero_target_miss,
     )
 
 
@@ -488,6 +497,7 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
             period=Period(data["period"][0], data["period"][1]),
             percent=data["percent"],
             goals=tuple(map(intern, data["goals"])),
+            zero_targets=tuple(data["zero_targets"]),
         )
     if kind == "ResultsSummary":
         return ResultsSummary(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from pcontract.formatting import plain as fmt
+from pcontract.formatting import with_article
 from pcontract.model import (
     CRITERIA_ORDER,
     FIGURE_FIELDS,
@@ -304,8 +305,8 @@ def target_type(contract: Contract) -> Iterator[Finding]:
         if not fits_target(indicator.kind, indicator.target):
             yield finding(
                 (*indicator.path, "target"),
-                f"{indicator.id} is a {indicator.kind} indicator, so its target must be "
-                f"{TARGET_TYPES[indicator.kind]}, not {indicator.target!r}",
+                f"{indicator.id} is {with_article(indicator.kind)} indicator, so its target "
+                f"must be {TARGET_TYPES[indicator.kind]}, not {indicator.target!r}",
                 "milestone targets are dates, binary targets are true, others are numbers",
             )
         if indicator.kind == KIND_BINARY:
@@ -760,7 +761,8 @@ def criteria_monotonic(contract: Contract) -> Iterator[Finding]:
                     path,
                     f"{indicator.id}: criteria values must strictly {direction} from "
                     f"excellent to poor, but {a_name} is {a_value} and {b_name} is {b_value}",
-                    f"for a {indicator.kind} indicator, excellent is the best achievement",
+                    f"for {with_article(indicator.kind)} indicator, excellent is the best "
+                    "achievement",
                     at_key=True,
                 )
                 break

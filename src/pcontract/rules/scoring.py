@@ -195,9 +195,12 @@ declare(
     ## What it does
 
     Under the five-point method, an indicator without its own `criteria_values` takes the
-    guidelines' defaults, which are multiples of the target. A target of 0 makes every multiple 0:
-    the points collapse onto the target, so any figure better than it scores the best and any
-    figure worse scores the worst. The warning is at the indicator.
+    guidelines' defaults, which are multiples of the target. A target of 0 makes every multiple 0,
+    so for it they are not used: its own `criteria_values` and the guidelines'
+    `zero_target_criteria_values` give the points instead. Where neither gives one on the side of
+    0 a count can reach (worse than 0 for decrease, better than 0 for increase), any figure
+    there scores the worst (or the best). The warning is at the indicator; for a decrease
+    indicator `validate` reports the same as an error (PC324).
 
     ## Why is this bad?
 

@@ -21,7 +21,16 @@ from pcontract.checking.index import (
     Summary,
 )
 from pcontract.formatting import plain as fmt
-from pcontract.model import ACTUAL_TYPES, KIND_MILESTONE, fits_actual, parse_date
+from pcontract.formatting import with_article
+from pcontract.model import (
+    ACTUAL_TYPES,
+    KIND_DECREASE,
+    KIND_MILESTONE,
+    fits_actual,
+    parse_date,
+    zero_target_hint,
+    zero_target_problem,
+)
 from pcontract.problems import Severity
 from pcontract.rules.base import Finding, finding, tree_rule
 
@@ -747,8 +756,8 @@ def results_actual_type(index: Index) -> TreeFindings:
                 results,
                 finding(
                     ("achievements", reported.indicator_id, *where),
-                    f"{reported.indicator_id} is a {kind} indicator, so its actual must be "
-                    f"{ACTUAL_TYPES[kind]}, not {given}",
+                    f"{reported.indicator_id} is {with_article(kind)} indicator, so its actual "
+                    f"must be {ACTUAL_TYPES[kind]}, not {given}",
                 ),
             )
 
@@ -1476,5 +1485,117 @@ def results_percent_range(index: Index) -> TreeFindings:
                     "0 to 100%",
                     "a percentage lies between 0 and 100; check the figure against the "
                     "contract's unit",
+                ),
+            )
+
+
+@tree_rule(
+    "PC324",
+    "zero-target-criteria",
+)
+def zero_target_criteria(index: Index) -> TreeFindings:
+    """A decrease indicator with target 0 has a criteria value worse than its target.
+
+    ## What it does
+
+    For a decrease indicator whose target is 0 (new HIV cases, corruption cases, thefts), checks
+    that a count above 0 has a point to score against: a `fair` or `poor` in the indicator's
+    `criteria_values`, or the guidelines' `zero_target_criteria_values.decrease`. Guidelines
+    under the percentage method need neither (a count above 0 is 0%). A contract that names no
+    guidelines, or whose guidelines do not resolve, is reported too: the built-in defaults hold
+    no zero-target values. The error is at the indicator's `target:`.
+
+    ## Why is this bad?
+
+    The guidelines' default criteria values are multiples of the target, and every multiple of
+    0 is 0: they all collapse onto the target, so one case scores Poor (5.00), as a hundred
+    would. A count cannot go below 0, so the points better than the target are not needed; the
+    ones worse than it are.
+
+    ## Example
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    guidelines: guidelines.yaml
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: New corruption cases
+            weight: 100
+            kind: decrease
+            baseline: {2023/2024: 2}
+            target: 0
+            measure: cumulative
+    ```
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+
+    Use instead:
+
+    ```yaml
+    # contract.yaml
+    # (the example Contract header)
+    guidelines: guidelines.yaml
+    criteria:
+      - id: core
+        name: Core Mandate
+        weight: 100
+        indicators:
+          - id: CM01
+            name: New corruption cases
+            weight: 100
+            kind: decrease
+            baseline: {2023/2024: 2}
+            target: 0
+            criteria_values: {poor: 3}
+            measure: cumulative
+    ```
+
+    ```yaml
+    # guidelines.yaml
+    # (the example Guidelines header)
+    method: five-point
+    scale: {best: 1.0, target: 3.0, worst: 5.0}
+    grades:
+      - {grade: Excellent, max: 2.4}
+      - {grade: Good, max: 3.6}
+      - {grade: Poor, max: 5.0}
+    ```
+    """
+    for contract in index.contracts:
+        if not contract.zero_targets:
+            continue
+        guidelines = None
+        if contract.guidelines_source is not None:
+            guidelines = index.guidelines_at(contract.guidelines_source)
+        if guidelines is not None and guidelines.scores_zero_target_miss:
+            continue
+        if guidelines is not None:
+            why = ""
+        elif contract.guidelines is None:
+            why = " (the contract names no guidelines)"
+        else:
+            why = " (its guidelines do not resolve)"
+        for at in contract.zero_targets:
+            yield (
+                contract,
+                finding(
+                    (*contract.paths[at], "target"),
+                    f"{zero_target_problem(contract.ids[at], KIND_DECREASE)}{why}, so any "
+                    "count above 0 would score the worst",
+                    zero_target_hint(KIND_DECREASE),
                 ),
             )

@@ -33,6 +33,7 @@ from pcontract.model import (
     KIND_MILESTONE,
     MEASURE_CUMULATIVE,
     NUMERIC_KINDS,
+    ZERO_TARGET_POINTS,
     Achievement,
     Contract,
     EvidenceRef,
@@ -44,11 +45,13 @@ from pcontract.model import (
     Verification,
     dec,
     is_number,
+    zero_target,
+    zero_target_hint,
+    zero_target_problem,
 )
+from pcontract.model import METHOD_FIVE_POINT as METHOD_FIVE_POINT
+from pcontract.model import METHOD_PERCENTAGE as METHOD_PERCENTAGE
 from pcontract.problems import JsonPath, Problem, Severity
-
-METHOD_FIVE_POINT: Final = "five-point"
-METHOD_PERCENTAGE: Final = "percentage"
 
 STATUS_SCORED: Final = "scored"
 STATUS_MODERATED: Final = "moderated"
@@ -322,7 +325,13 @@ def _scores(guidelines: Guidelines) -> dict[str, Fraction]:
 def _named_points(indicator: Indicator, guidelines: Guidelines) -> list[tuple[str, Fraction, str]]:
     """(criterion, position, where it came from), best to worst, target included."""
     target = _position(indicator, indicator.target, "target")
-    defaults = guidelines.default_criteria_values.get(indicator.kind, {})
+    # Multiples of a target of 0 are all 0: for such a target the guidelines'
+    # zero-target figures, absolute and only on the side of 0 a count can reach,
+    # stand in for the defaults, which are never used.
+    zero = zero_target(indicator.kind, indicator.target)
+    defaults = (
+        guidelines.zero_target_criteria_values if zero else guidelines.default_criteria_values
+    ).get(indicator.kind, {})
     points: list[tuple[str, Fraction, str]] = []
     for name in _POINT_NAMES:
         if name == "target":
@@ -333,11 +342,12 @@ def _named_points(indicator: Indicator, guidelines: Guidelines) -> list[tuple[st
         elif name in defaults:
             relative = fraction(defaults[name])
             # Defaults are relative to the target: day offsets for milestones,
-            # multiples of the target otherwise.
+            # multiples of the target otherwise; zero-target figures are absolute.
             milestone = indicator.kind == KIND_MILESTONE
-            position = target + relative if milestone else target * relative
-            # Multiples of a zero target all collapse onto the target; such a point
-            # says nothing, so it is dropped (score() warns about it).
+            offset = target + relative if milestone else target * relative
+            position = relative if zero else offset
+            # A point on the target says nothing, so it is dropped (score() warns
+            # when a side of the target is left with none).
             if position != target:
                 points.append((name, position, "guidelines"))
     for (a_name, a, a_from), (b_name, b, b_from) in pairwise(points):
@@ -824,17 +834,31 @@ def _warning(
 def _collapsed_warning(
     indicator: Indicator, guidelines: Guidelines, contract_file: str
 ) -> Problem | None:
-    """A warning when a zero target leaves no criteria values on one side of it."""
+    """A warning when a zero target leaves no criteria values on one side of it.
+
+    For a target of 0 only the side a count can reach is looked at: worse for a
+    decrease indicator (the case PC324 reports when validating), better for an
+    increase one."""
     if indicator.kind == KIND_BINARY:
         return None
     names = [name for name, _, _ in _named_points(indicator, guidelines)]
+    zero = zero_target(indicator.kind, indicator.target)
+    reachable = ZERO_TARGET_POINTS.get(indicator.kind, ()) if zero else _POINT_NAMES
     missing = []
-    if names[0] == "target":
+    if names[0] == "target" and "excellent" in reachable:
         missing.append(f"beating it scores {plain(guidelines.best)}")
-    if names[-1] == "target":
+    if names[-1] == "target" and "poor" in reachable:
         missing.append(f"missing it scores {plain(guidelines.worst)}")
     if not missing:
         return None
+    if zero:
+        return _warning(
+            CODE_COLLAPSED_CRITERIA,
+            contract_file,
+            indicator.path,
+            f"{zero_target_problem(indicator.id, indicator.kind)}, so {' and '.join(missing)}",
+            zero_target_hint(indicator.kind),
+        )
     return _warning(
         CODE_COLLAPSED_CRITERIA,
         contract_file,
