@@ -23,7 +23,7 @@ from pcontract.errors import PcontractError
 from pcontract.files import loader, numbers
 from pcontract.files.reading import what_is
 from pcontract.files.writer import Inputs, not_a_folder, write_files
-from pcontract.formatting import plain, scalar
+from pcontract.formatting import plain, scalar, with_article
 from pcontract.model import (
     ID_RE,
     KIND_BINARY,
@@ -229,7 +229,7 @@ def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
 def _not_additive(indicator: Indicator) -> str:
     """Why a share cannot split ``indicator``'s target."""
     if indicator.kind in (KIND_MILESTONE, KIND_BINARY):
-        return f"a {indicator.kind} indicator"
+        return f"{with_article(indicator.kind)} indicator"
     if indicator.measure == MEASURE_LEVEL:
         # A rate or a level applies to every unit as it is: copied, never split.
         return "a level (measure: level): carry it with copy: true, the same target"
