@@ -29,7 +29,7 @@ MEMBERS = [
     indicator("G1c", "increase", 30, 2, unit="%"),
     indicator("G1d", "binary", True, 2),
 ]
-ACTUALS = {
+ACTUALS: dict[str, dict[str, Any]] = {
     "G1a": {"actual": 12},  # 1.2 × target = the default excellent: 1.0
     "G1b": {"actual": 5},  # the target: 3.0
     "G1c": {"actual": 24},  # half-way from the target 30 to poor (0.6 × 30 = 18): 4.0
