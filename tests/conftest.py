@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
 from pcontract.cli.app import app
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -26,3 +31,25 @@ def run(*args: str) -> tuple[int, str]:
     result = runner.invoke(app, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.output
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """One headless system Chromium for the whole run, driven by Playwright.
+
+    Fails, never skips, when the browser is missing (Debian: ``apt-get install
+    chromium``); ``PCONTRACT_CHROMIUM`` names another binary.
+    """
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_checks import CHROMIUM, CHROMIUM_ARGS
+
+    assert os.path.exists(CHROMIUM), f"Chromium is missing: install it ({CHROMIUM})"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
