@@ -384,7 +384,7 @@ def summary(facts: SummaryFacts) -> str:
             "ranks with the poor performers."
         )
     if facts.not_scored is not None:
-        return f"Not scored: {facts.not_scored}. There is no composite score, grade or rank."
+        return f"{facts.not_scored.capitalize()}. There is no composite score, grade or rank."
     head = f"{facts.grade} — {facts.composite}" if facts.grade else f"Composite {facts.composite}"
     parts = [f"{head}, {facts.composite_verdict}."]
     targets = _targets_sentence(facts)
