@@ -125,6 +125,8 @@ def test_a_percentage_misses_by_percentage_points(target: Any, actual: Any, text
         ("benches", "1 bench", "2 benches"),
         ("km of road", "1 km of road", "2 km of road"),
         ("youth", "1 youth", "2 youth"),
+        ("campus", "1 campus", "2 campus"),  # as written: not plural
+        ("bags of cement", "1 bag of cement", "2 bags of cement"),
     ],
 )
 def test_a_unit_reads_singular_for_one_and_plural_otherwise(unit: str, one: str, two: str) -> None:
@@ -368,6 +370,15 @@ def test_card_view_summary_and_composite_verdict() -> None:
         "completed in all 47 counties, 28 days late."
     )
     assert view["composite_verdict"] == "better than the 3.00 target"
+    assert view["targets_met"] == {"met": 12, "of": 21, "not_applicable": 1}
+    assert view["biggest_gap"] == {
+        "id": "CM04",
+        "name": "National rollout of the digital ID (Maisha Namba) completed in all 47 counties",
+        "gap": "28 days late",
+    }
+    # The gauge's grade segments carry the bands' tones, best first.
+    tones = [segment["tone"] for segment in view["gauge"]["segments"]]
+    assert tones == ["good", "good", "warn", "bad", "bad"]
     # 2.8522: position (5 - 2.8522) / 4 = 0.537; 0.037 / 0.5 of 10 cells rounds to
     # 1 (at least one for any distance), on the better side.
     assert view["composite_bar"] == "░" * 10 + "│█" + "░" * 9

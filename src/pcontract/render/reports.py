@@ -388,6 +388,7 @@ def _categories(score: ContractScore, scale: _Scale) -> list[dict[str, Any]]:
 def _gauge(score: ContractScore, guidelines: Guidelines, scale: _Scale) -> dict[str, Any]:
     """The grade bands laid along the scale (worst at 0, best at 1), and the composite."""
     edge_before = scale.best
+    tones = grade_tones(guidelines, scale)
     segments = []
     for band in guidelines.grades:
         if scale.percentage:
@@ -403,6 +404,7 @@ def _gauge(score: ContractScore, guidelines: Guidelines, scale: _Scale) -> dict[
                 {
                     "grade": band.grade,
                     "level": _grade_level(band.grade, guidelines),
+                    "tone": tones.get(band.grade, ""),
                     "start": start,
                     "end": end,
                     "mid": round((start + end) / 2, 4),
@@ -614,6 +616,24 @@ def _composite_verdict(score: ContractScore, scale: _Scale) -> str:
     return wording.versus_the_target(score.composite, scale.target, label, scale.worse)
 
 
+def _targets_met(indicators: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
+    return wording.met_count([i["outcome"] for i in indicators])
+
+
+def _targets_view(
+    indicators: Sequence[Mapping[str, Any]], gaps: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """How many targets were met or beaten, of those in play, and the biggest gap."""
+    met, in_play = _targets_met(indicators)
+    first = gaps[0] if gaps else None
+    return {
+        "targets_met": {"met": met, "of": in_play, "not_applicable": len(indicators) - in_play},
+        "biggest_gap": (
+            {"id": first["id"], "name": first["name"], "gap": first["gap"]} if first else None
+        ),
+    }
+
+
 def _summary(
     score: ContractScore,
     view: Mapping[str, Any],
@@ -621,7 +641,7 @@ def _summary(
     gaps: Sequence[Mapping[str, Any]],
 ) -> str:
     """The plain-language summary at the top of the card (see wording.summary)."""
-    met, in_play = wording.met_count([i["outcome"] for i in indicators])
+    met, in_play = _targets_met(indicators)
     composite = view["composite"] + ("%" if score.method == METHOD_PERCENTAGE else "")
     facts = wording.SummaryFacts(
         grade=score.grade,
@@ -772,6 +792,7 @@ def card_view(
         "lower_is_better": score.lower_is_better,
         **grade,
         "summary": _summary(score, {**grade, "no_results": no_results}, indicators, gaps),
+        **_targets_view(indicators, gaps),
         "rank": _rank_view(inputs, no_results),
         "last_year": _last_year_view(inputs),
         **_links_view(inputs, index_href),

@@ -32,7 +32,8 @@ apostrophes only (no digits, no symbols), and none of its words in
 "million" and the like, "not stated in the source"). Otherwise the unit is left
 out and the amount stands alone ("24 short"); the unit is still shown beside the
 indicator's name. A unit is plural as written; for an amount of exactly 1 its
-noun loses its plural ending ("1 case", "1 working day", "1 facility").
+noun loses its plural ending ("1 case", "1 working day", "1 facility"; a word
+ending in ss, us or is keeps it: "1 campus").
 
 **Achievement %** means something only for increase and decrease indicators; a
 milestone's or a binary's is "" (its verdict says it all), never "0.0" for a late
@@ -140,6 +141,8 @@ NOT_NOUNS: Final = frozenset(
 _MAX_UNIT_WORDS: Final = 3
 _NOUN_UNIT = re.compile(r"[A-Za-z][A-Za-z' -]*")
 _PLURAL_ENDINGS: Final = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"))
+# Endings of words that end in s without being plural: class, campus, analysis.
+_NOT_PLURAL: Final = ("ss", "us", "is")
 PERCENTAGE_POINT: Final = "percentage point"
 
 
@@ -182,12 +185,13 @@ def direction_note(kind: str) -> str:
 
 def singular(noun: str) -> str:
     """A plural noun's singular, by its ending: cases → case, facilities →
-    facility, benches → bench; a word not ending in s is left as it is."""
+    facility, benches → bench; a word not ending in s, or ending in ss, us or is
+    (class, campus, analysis), is left as it is."""
     lower = noun.lower()
     for plural, single in _PLURAL_ENDINGS:
         if lower.endswith(plural):
             return noun[: len(noun) - len(plural)] + single
-    if lower.endswith("s") and not lower.endswith("ss") and len(noun) > 1:
+    if lower.endswith("s") and not lower.endswith(_NOT_PLURAL) and len(noun) > 1:
         return noun[:-1]
     return noun
 
