@@ -114,6 +114,7 @@ def test_a_decrease_is_worse_over_target_and_better_under_it() -> None:
 def test_a_percentage_misses_by_percentage_points(target: Any, actual: Any, text: str) -> None:
     assert verdict("increase", "%", target, actual).text == text
     assert verdict("increase", "% of procurement spend", target, actual).text == text
+    assert verdict("increase", "percentage of households", target, actual).text == text
 
 
 @pytest.mark.parametrize(

@@ -23,13 +23,14 @@ how much, in the indicator's own terms:
 Its ``outcome`` is one of :data:`OUTCOMES`, for a style or a count.
 
 **Units in prose.** A unit that is ``%`` or starts with ``%`` ("% of procurement
-spend") is spoken of in percentage points: 50 → 47 is "3 percentage points
-short" (singular "1 percentage point"), for 47 is a 6% shortfall, not 3%. Any
-other unit goes into the sentence only when it reads as a countable noun after a
-number (:func:`unit_noun`): at most 3 words, letters, spaces, hyphens and
-apostrophes only (no digits, no symbols), and none of its words in
-:data:`NOT_NOUNS` (number, ratio, index, score, rate, per, a currency code,
-"million" and the like, "not stated in the source"). Otherwise the unit is left
+spend"), or with the word percent or percentage, is spoken of in percentage
+points: 50 → 47 is "3 percentage points short" (singular "1 percentage point"),
+for 47 is a 6% shortfall, not 3%. Any other unit goes into the sentence only
+when it reads as a countable noun after a number (:func:`unit_noun`): at most 3
+words, letters, spaces, hyphens and apostrophes only (no digits, no symbols),
+and none of its words in :data:`NOT_NOUNS` (number, ratio, index, score, rate,
+per, a currency code, "million" and the like; "not stated in the source" has 5
+words). Otherwise the unit is left
 out and the amount stands alone ("24 short"); the unit is still shown beside the
 indicator's name. A unit is plural as written; for an amount of exactly 1 its
 noun loses its plural ending ("1 case", "1 working day", "1 facility"; a word
@@ -211,8 +212,11 @@ def unit_noun(unit: str) -> str | None:
 
 
 def is_percent(unit: str) -> bool:
-    """Whether ``unit`` is a percentage ("%", "% of procurement spend")."""
-    return unit.strip().startswith("%")
+    """Whether ``unit`` is a percentage: "%", "% of procurement spend", "percent",
+    "percentage of households"."""
+    text = unit.strip().lower()
+    first = text.split(" ", 1)[0]
+    return text.startswith(("%", "per cent")) or first in ("percent", "percentage")
 
 
 def _one(amount: Fraction) -> bool:
