@@ -101,8 +101,34 @@ def test_rank_examples_json() -> None:
     code, output = run("rank", str(EXAMPLES), "--format", "json")
     assert code == 0, output
     rows = json.loads(output)
-    assert {r["contract"] for r in rows} == {"moina-2024-25", "bomet-health-2023-24"}
-    assert all(r["rank"] == 1 for r in rows)
+    # 15 institutions, two years each, and the Ministry of Interior's three
+    # departments and three officers in 2024/2025.
+    assert len(rows) == 36
+    assert {"moina-2024-25", "bomet-health-2023-24", "moina-2024-25-ics-nrb"} <= {
+        r["contract"] for r in rows
+    }
+    leagues = ("Ministries", "State Corporations", "County Governments", "Public Universities")
+    tables = {(r["financial_year"], r["category_name"]) for r in rows}
+    assert tables == {(year, name) for year in ("2023/2024", "2024/2025") for name in leagues} | {
+        ("2024/2025", "Departments and Directorates"),
+        ("2024/2025", "Officers (SPAS)"),
+    }
+    # Each league ranks from number 1 to last.
+    for table in tables:
+        ranks = [r["rank"] for r in rows if (r["financial_year"], r["category_name"]) == table]
+        assert ranks == list(range(1, len(ranks) + 1)), table
+    moina = next(r for r in rows if r["contract"] == "moina-2024-25")
+    assert (moina["rank"], moina["composite"], moina["grade"]) == (2, 2.8522, "Very Good")
+    # Last year (examples/moina-fy2023-24/) it was third of four with 3.0951, Good:
+    # up one place, 2.8522 - 3.0951 = -0.2429, better.
+    assert moina["previous"] == {
+        "financial_year": "2023/2024",
+        "contract": "moina-2023-24",
+        "rank": 3,
+        "composite": 3.0951,
+        "grade": "Good",
+    }
+    assert moina["movement"] == {"places": 1, "composite_change": -0.2429, "composite": "better"}
     assert set(rows[0]) == {
         "rank",
         "contract",

@@ -342,9 +342,12 @@ def test_rank_lists_an_unscored_institution_and_ranks_the_others(with_unscored: 
     code, output = run("rank", str(with_unscored), "--format", "json")
     assert code == 0, output
     rows = {row["contract"]: row for row in json.loads(output)}
-    assert rows["bomet-health-2023-24"]["rank"] == 1
+    # The 2023/2024 county league: Makueni 2.3609, Nakuru 2.6109, Bomet 3.0562,
+    # Kisumu 3.1612; Other is listed but not ranked, and moves no one down.
+    assert rows["bomet-health-2023-24"]["rank"] == 3
     assert rows["bomet-health-2023-24"]["composite"] == 3.0562
-    assert rows["moina-2024-25"]["rank"] == 1
+    assert rows["kisumu-health-2023-24"]["rank"] == 4
+    assert rows["moina-2024-25"]["rank"] == 2
     assert rows["other-health-2023-24"] == {
         "rank": None,
         "contract": "other-health-2023-24",
@@ -367,19 +370,21 @@ def test_rank_text_md_and_csv_say_not_scored(with_unscored: Path) -> None:
     line = next(line for line in text.splitlines() if "Other" in line)
     assert line.split("│")[1].strip() == "—"  # no rank
     assert UNSCORED in line and "None" not in line
-    assert any(line.split("│")[1].strip() == "1" for line in text.splitlines() if "Bomet" in line)
+    bomet_ranks = {line.split("│")[1].strip() for line in text.splitlines() if "Bomet" in line}
+    assert bomet_ranks == {"3", "2"}  # 2023/2024 and 2024/2025
     code, md = run("rank", str(with_unscored), "--format", "md")
     assert code == 0, md
     assert (
         "| — | County Government of Other — Department of Health Services "
         "| other-health-2023-24 | — | — | not scored: every indicator not applicable |"
     ) in md
-    assert "| 1 | County Government of Bomet" in md
+    bomet_name = "County Government of Bomet — Department of Health Services"
+    assert f"| 3 | {bomet_name} | bomet-health-2023-24 |" in md
     code, csv_text = run("rank", str(with_unscored), "--format", "csv")
     assert code == 0, csv_text
     rows = list(csv.reader(io.StringIO(csv_text)))
     bomet = next(row for row in rows if row[2] == "bomet-health-2023-24")
-    assert bomet[:3] == ["county", "1", "bomet-health-2023-24"]
+    assert bomet[:3] == ["county", "3", "bomet-health-2023-24"]
     other = next(row for row in rows if row[2] == "other-health-2023-24")
     assert other[1] == "" and other[4] == "" and other[5] == "" and other[6] == UNSCORED
 
@@ -421,9 +426,9 @@ def test_site_and_report_show_an_unscored_institution(with_unscored: Path, tmp_p
     page = (out / "cards" / "other-health-2023-24.html").read_text(encoding="utf-8")
     assert '<span class="flag">Not scored</span> Not scored: every indicator not applicable' in page
     assert "not ranked: not scored" in page
-    # Bomet is first of the one ranked county, not of two.
+    # Bomet is third of the four ranked counties, not of five.
     bomet_page = (out / "cards" / "bomet-health-2023-24.html").read_text(encoding="utf-8")
-    assert '<span class="stat-value">1 <small>of 1</small></span>' in bomet_page
+    assert '<span class="stat-value">3 <small>of 4</small></span>' in bomet_page
     contract = str(with_unscored / "bomet" / "other-health-2023-24.yaml")
     results = str(with_unscored / "bomet" / "other-results-2023-24.yaml")
     code, card = run("report", contract, "--results", results, "--format", "md")

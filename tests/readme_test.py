@@ -69,3 +69,24 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     for name, sub in command.commands.items():
         assert sub.help, f"command {name} has no help text"
         assert f"`pcontract {name}" in README, f"command {name} is missing from the README"
+
+
+def _main_command() -> str:
+    """The README's main command: the first sh block of the Set-up section."""
+    setup = README.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    match = re.search(r"```sh\n(.*?)\n```", setup, re.S)
+    assert match is not None
+    return match.group(1)
+
+
+def test_ci_runs_the_readme_main_command_as_it_is() -> None:
+    steps = _main_command().split(" && ")
+    assert steps[:2] == ["python3 -m venv .venv", ".venv/bin/pip install ."]
+    pcontract = " && ".join(step.removeprefix(".venv/bin/") for step in steps[2:])
+    assert pcontract == (
+        "pcontract validate examples && pcontract rank examples"
+        " && pcontract site examples -o site --force"
+    )
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert f"\n{pcontract}\n" in ci
+    assert "/site/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()

@@ -327,18 +327,31 @@ def test_timestamp_only_when_asked() -> None:
 # The site
 
 
+def _example_contract_ids() -> set[str]:
+    """The ids of the Contract documents under examples/, read from the files."""
+    ids = set()
+    for path in EXAMPLES.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^kind: Contract$", text, re.M):
+            match = re.search(r"^id: (\S+)$", text, re.M)
+            assert match is not None, path
+            ids.add(match.group(1))
+    return ids
+
+
 def test_site_writes_league_tables_and_a_card_for_each(tmp_path: Path) -> None:
     out = tmp_path / "site"
     code, output = run("site", str(EXAMPLES), "-o", str(out))
     assert code == 0, output
-    assert "wrote 4 files" in output
+    contracts = _example_contract_ids()
+    # 15 institutions over two years, less Bomet's and Moina's years kept apart, and
+    # three departments and three officers: 36 contracts, a card each, and two pages.
+    assert len(contracts) == 36
+    assert f"wrote {len(contracts) + 2} files" in output
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert names == [
-        "cards/bomet-health-2023-24.html",
-        "cards/moina-2024-25.html",
-        "index.html",
-        "league-2023-24.html",
-    ]
+    assert names == sorted(
+        [f"cards/{contract}.html" for contract in contracts] + ["index.html", "league-2023-24.html"]
+    )
     # One league page per financial year: index.html is the latest (2024/2025),
     # league-2023-24.html the year before; each links to the other.
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -350,22 +363,29 @@ def test_site_writes_league_tables_and_a_card_for_each(tmp_path: Path) -> None:
     assert '<a href="league-2023-24.html">2023/2024</a>' in index
     assert '<a href="index.html">2024/2025</a>' in older
     assert "Ministry of Interior and National Administration</a>" in index
-    assert "County Government of Bomet" not in index
+    # Each year's page holds that year's contracts alone.
+    assert 'href="cards/bomet-health-2024-25.html"' in index
+    assert 'href="cards/bomet-health-2023-24.html"' not in index
+    assert 'href="cards/bomet-health-2023-24.html"' in older
+    assert 'href="cards/moina-2024-25.html"' not in older
     assert "County Government of Bomet — Department of Health Services</a>" in older
     assert '<td class="num" data-label="Composite">2.8522</td>' in index
     assert '<td class="num" data-label="Composite">3.0562</td>' in older
+    assert '<td class="num" data-label="Composite">3.0562</td>' not in index
     assert 'href="cards/moina-2024-25.html"' in index
-    # The grade distribution is each year's own: one institution each, not two.
-    assert "Grade distribution of 1 institutions" in index
-    assert "Grade distribution of 1 institutions" in older
-    for name, back in (
-        ("moina-2024-25", "index.html"),
-        ("bomet-health-2023-24", "league-2023-24.html"),
+    # The grade distribution is each year's own: 15 institutions in 2023/2024, and in
+    # 2024/2025 those 15 with the Ministry of Interior's 3 departments and 3 officers.
+    assert "Grade distribution of 21 institutions" in index
+    assert "Grade distribution of 15 institutions" in older
+    for name, back, rank in (
+        ("moina-2024-25", "index.html", "2 <small>of 4</small>"),
+        ("bomet-health-2023-24", "league-2023-24.html", "3 <small>of 4</small>"),
+        ("moina-2024-25-ics-nrb", "index.html", "3 <small>of 3</small>"),
     ):
         page = (out / "cards" / f"{name}.html").read_text(encoding="utf-8")
         assert_self_contained(page)
         assert f'href="../{back}"' in page
-        assert '<span class="stat-value">1 <small>of 1</small></span>' in page
+        assert f'<span class="stat-value">{rank}</span>' in page
     # Every link in the site leads to a file in the site.
     for html_file in out.rglob("*.html"):
         for href in re.findall(r'href="([^"]+)"', html_file.read_text(encoding="utf-8")):
@@ -384,12 +404,13 @@ def test_site_puts_a_contract_without_results_last_with_its_flag(
     code, output = run("site", str(examples), "-o", str(out))
     assert code == 0, output
     index = (out / "league-2023-24.html").read_text(encoding="utf-8")
-    county = index.split("Category: County Governments", 1)[1]
-    assert county.index("bomet-health-2023-24") < county.index("other-health-2023-24")
+    county = index.split("Category: County Governments", 1)[1].split("Category: ", 1)[0]
+    # Kisumu, the last of the four counties that reported, comes before Other.
+    assert county.index("kisumu-health-2023-24") < county.index("other-health-2023-24")
     assert '<span class="flag">no results submitted</span>' in county
     page = (out / "cards" / "other-health-2023-24.html").read_text(encoding="utf-8")
     assert "No results submitted" in page
-    assert '<span class="stat-value">2 <small>of 2</small></span>' in page
+    assert '<span class="stat-value">5 <small>of 5</small></span>' in page
 
 
 def test_site_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
@@ -398,7 +419,14 @@ def test_site_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     code, output = run("site", str(EXAMPLES), "-o", str(out))
     assert code == 1
     assert "use --force to overwrite" in output
-    assert run("site", str(EXAMPLES), "-o", str(out), "--force")[0] == 0
+    assert "open " not in output
+    # The README's main command runs again as it is: --force writes over the site.
+    code, output = run("site", str(EXAMPLES), "-o", str(out), "--force")
+    assert code == 0, output
+    assert output.endswith(
+        f"pcontract: open {out / 'index.html'} in a browser"
+        " (it works from file://, no server needed)\n"
+    )
 
 
 def test_site_refuses_a_symlinked_cards_folder_out_of_the_site(tmp_path: Path) -> None:

@@ -174,12 +174,13 @@ def test_site_writes_the_index_last(examples: Path, monkeypatch: pytest.MonkeyPa
     code, output = run("site", str(examples), "-o", str(out))
     monkeypatch.undo()
     assert code == 1
-    assert order == [
-        "cards/moina-2024-25.html",
-        "cards/bomet-health-2023-24.html",
-        "league-2023-24.html",
-        "index.html",
-    ]
+    # Every card first (one per contract, 36 in the examples), then the older year's
+    # league page, and the index last.
+    cards, pages = order[:-2], order[-2:]
+    assert len(cards) == len(set(cards)) == 36
+    assert all(name.startswith("cards/") for name in cards)
+    assert {"cards/moina-2024-25.html", "cards/bomet-health-2023-24.html"} <= set(cards)
+    assert pages == ["league-2023-24.html", "index.html"]
     # The index never links to a card that is not there.
     assert not (out / "index.html").exists()
     assert "already written" in output

@@ -749,6 +749,9 @@ def site(
             inputs=[*read, *([Path(guidelines)] if guidelines else [])],
         )
         _err(f"wrote {len(written)} files to {out}")
+        index = root / "index.html"
+        if index in written:
+            _err(f"open {index} in a browser (it works from file://, no server needed)")
         return EXIT_OK
 
     _run(body)
