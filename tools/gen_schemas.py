@@ -449,6 +449,11 @@ GUIDELINES = document(
     {
         "id": ref("id", "The guidelines' id, e.g. kenya-pc-fy2024-25."),
         "title": {"type": "string", "description": "A title for reports."},
+        "issued_by": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The office that issues the guidelines and publishes the rankings, e.g. Performance Management and Coordination Office, State Department for Public Service; league pages name it in their title (without it, the guidelines' title).",
+        },
         "financial_year": ref("financialYear"),
         "method": {
             "enum": ["five-point", "percentage"],
