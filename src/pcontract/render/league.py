@@ -212,6 +212,7 @@ def index_view(
     cards = [card for card in site.cards if card.contract.id in chosen]
     office = _office(cards)
     tables = _table_rows(site, rows)
+    axes = [t["axis"] for t in tables]
     return {
         "generated": generated,
         "financial_year": year,
@@ -221,6 +222,8 @@ def index_view(
         "footer": _title(year, office),
         "years": _year_links(site, year),
         "tables": tables,
+        # The one scale every table's dots are drawn on; None when they differ.
+        "axis": axes[0] if axes and all(a == axes[0] for a in axes) else None,
         "nav": [{"href": f"#{t['anchor']}", "name": t["category"], "count": t["count"]} for t in tables],
         "total": len(rows),
         "total_text": _plural(len(rows), "institution"),
