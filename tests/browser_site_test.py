@@ -91,9 +91,7 @@ def test_the_phone_table_has_three_columns(page: Page, sites: dict[str, Path]) -
     assert not row.locator(".fold").first.is_visible()
 
 
-def test_title_and_heading_name_the_year_and_the_office(
-    page: Page, sites: dict[str, Path]
-) -> None:
+def test_title_and_heading_name_the_year_and_the_office(page: Page, sites: dict[str, Path]) -> None:
     page.goto((sites["two"] / "index.html").as_uri())
     assert page.title() == f"League tables, FY 2024/2025 — {OFFICE}"
     assert page.locator("h1").inner_text() == f"League tables, FY 2024/2025 — {OFFICE}"

@@ -15,7 +15,9 @@ from typing import Final
 
 from tests.league_test import contract, guidelines, results, write
 
-OFFICE: Final = "Performance Management and Coordination Office, State Department for Public Service"
+OFFICE: Final = (
+    "Performance Management and Coordination Office, State Department for Public Service"
+)
 NAMES: Final = {
     "ministry": "Ministries",
     "state-corporation": "State Corporations",
@@ -53,7 +55,10 @@ def two_year_site(folder: Path) -> Path:
     """Nine institutions in three categories in 2024/2025, five of them also in 2023/2024."""
     files = {"g-2023-24.yaml": _guidelines("2023/2024"), "g-2024-25.yaml": _guidelines("2024/2025")}
     for stem, name, category, before, now in INSTITUTIONS:
-        for year, short, actual in (("2023/2024", "2023-24", before), ("2024/2025", "2024-25", now)):
+        for year, short, actual in (
+            ("2023/2024", "2023-24", before),
+            ("2024/2025", "2024-25", now),
+        ):
             if year == "2023/2024" and before is None:
                 continue
             cid = f"{stem}-{short}"

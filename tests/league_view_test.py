@@ -6,6 +6,7 @@ to better (1.00, right); the 3.00 target at (5 − 3) / 4 = 50 %.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -155,9 +156,8 @@ def test_the_office_falls_back_to_the_guidelines_title(tmp_path: Path) -> None:
 def test_a_category_without_a_name_reads_as_words() -> None:
     row = RankRow(None, "c", "I", "state-corporation", None, None, None)
     assert category_title(row) == "State corporation"
-    assert "### 2024/2025 · State corporation" in rank_md([row.__class__(
-        1, "c", "I", "state-corporation", None, None, None, financial_year="2024/2025"
-    )])
+    ranked = replace(row, rank=1, financial_year="2024/2025")
+    assert "### 2024/2025 · State corporation" in rank_md([ranked])
     assert category_anchor("a b<c") == "category-a_b_c"
 
 
@@ -167,5 +167,5 @@ def test_the_page_footer_is_an_escaped_css_string(tmp_path: Path) -> None:
     )
     files = dict(render_site(load_site([str(two_year_site(tmp_path / "tree"))])))
     index = files["index.html"]
-    assert "@page { @bottom-left { content: \"League tables, FY 2024/2025 \\2014  " in index
+    assert '@page { @bottom-left { content: "League tables, FY 2024/2025 \\2014  ' in index
     assert "<title>League tables, FY 2024/2025 — Performance Management" in index

@@ -337,19 +337,22 @@ def test_site_writes_league_tables_and_a_card_for_each(tmp_path: Path) -> None:
     older = (out / "league-2023-24.html").read_text(encoding="utf-8")
     for page in (index, older):
         assert_self_contained(page)
-    assert "<h1>League tables 2024/2025</h1>" in index
-    assert "<h1>League tables 2023/2024</h1>" in older
+    office = "Performance Management and Coordination Office, State Department for Public Service"
+    assert f'<h1>League tables, FY 2024/2025<span class="office"> — {office}</span></h1>' in index
+    assert f'<h1>League tables, FY 2023/2024<span class="office"> — {office}</span></h1>' in older
     assert '<a href="league-2023-24.html">2023/2024</a>' in index
     assert '<a href="index.html">2024/2025</a>' in older
     assert "Ministry of Interior and National Administration</a>" in index
     assert "County Government of Bomet" not in index
     assert "County Government of Bomet — Department of Health Services</a>" in older
-    assert '<td class="num" data-label="Composite">2.8522</td>' in index
-    assert '<td class="num" data-label="Composite">3.0562</td>' in older
+    assert '<span class="composite">2.8522</span> <span class="grade-text lv1">Very Good' in index
+    assert '<span class="composite">3.0562</span> <span class="grade-text lv2">Good' in older
     assert 'href="cards/moina-2024-25.html"' in index
-    # The grade distribution is each year's own: one institution each, not two.
-    assert "Grade distribution of 1 institutions" in index
-    assert "Grade distribution of 1 institutions" in older
+    # Each year's page is its own: one institution each, not two (one row alone
+    # needs no grade distribution).
+    for page in (index, older):
+        assert page.count("<tr data-contract=") == 1
+        assert "by grade, worse to better" not in page
     for name, back in (
         ("moina-2024-25", "index.html"),
         ("bomet-health-2023-24", "league-2023-24.html"),
@@ -358,10 +361,14 @@ def test_site_writes_league_tables_and_a_card_for_each(tmp_path: Path) -> None:
         assert_self_contained(page)
         assert f'href="../{back}"' in page
         assert '<span class="stat-value">1 <small>of 1</small></span>' in page
-    # Every link in the site leads to a file in the site.
+    # Every link in the site leads to a file in the site, or to a place in its page.
     for html_file in out.rglob("*.html"):
-        for href in re.findall(r'href="([^"]+)"', html_file.read_text(encoding="utf-8")):
-            assert (html_file.parent / href).resolve().is_file(), (html_file, href)
+        text = html_file.read_text(encoding="utf-8")
+        for href in re.findall(r'href="([^"]+)"', text):
+            if href.startswith("#"):
+                assert f'id="{href[1:]}"' in text, (html_file, href)
+            else:
+                assert (html_file.parent / href).resolve().is_file(), (html_file, href)
 
 
 def test_site_puts_a_contract_without_results_last_with_its_flag(
@@ -376,7 +383,7 @@ def test_site_puts_a_contract_without_results_last_with_its_flag(
     code, output = run("site", str(examples), "-o", str(out))
     assert code == 0, output
     index = (out / "league-2023-24.html").read_text(encoding="utf-8")
-    county = index.split("Category: County Governments", 1)[1]
+    county = index.split('<h2 id="category-county-h">County Governments', 1)[1]
     assert county.index("bomet-health-2023-24") < county.index("other-health-2023-24")
     assert '<span class="flag">no results submitted</span>' in county
     page = (out / "cards" / "other-health-2023-24.html").read_text(encoding="utf-8")

@@ -224,7 +224,9 @@ def index_view(
         "tables": tables,
         # The one scale every table's dots are drawn on; None when they differ.
         "axis": axes[0] if axes and all(a == axes[0] for a in axes) else None,
-        "nav": [{"href": f"#{t['anchor']}", "name": t["category"], "count": t["count"]} for t in tables],
+        "nav": [
+            {"href": f"#{t['anchor']}", "name": t["category"], "count": t["count"]} for t in tables
+        ],
         "total": len(rows),
         "total_text": _plural(len(rows), "institution"),
         "category_count": "1 category" if len(tables) == 1 else f"{len(tables)} categories",

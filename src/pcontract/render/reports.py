@@ -61,7 +61,6 @@ from pcontract.scoring.method import (
     neutral_score,
     round4,
 )
-from pcontract.scoring.ranking import RankRow
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader, Environment
