@@ -169,3 +169,17 @@ def test_the_page_footer_is_an_escaped_css_string(tmp_path: Path) -> None:
     index = files["index.html"]
     assert '@page { @bottom-left { content: "League tables, FY 2024/2025 \\2014  ' in index
     assert "<title>League tables, FY 2024/2025 — Performance Management" in index
+
+
+def test_a_hostile_office_stays_text(tmp_path: Path) -> None:
+    tree = one_row_categories(tmp_path / "tree", 2)
+    hostile = 'Office </style><script>alert(1)</script> "x"'
+    for path in tree.glob("g-*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(OFFICE, f"'{hostile}'"), encoding="utf-8")
+    index = dict(render_site(load_site([str(tree)])))["index.html"]
+    assert "<script>" not in index
+    assert "</style><" not in index
+    assert "&lt;/style&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in index  # title and h1
+    # The print footer holds it as a CSS string, every markup character escaped.
+    assert '\\3c /style\\3e \\3c script\\3e alert(1)\\3c /script\\3e  \\22 x\\22 "' in index
