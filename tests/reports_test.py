@@ -520,7 +520,8 @@ def test_template_folder_must_exist(tmp_path: Path) -> None:
 
 def test_default_templates_are_found() -> None:
     folder = reports.default_template_dir()
-    for name in ("card.html", "card.md", "index.html", "_style.css", "_charts.html"):
+    names = ("card.html", "card.md", "index.html", "_style.css", "_charts.html")
+    for name in (*names, "_league.css", "_league_charts.html"):
         assert (folder / name).is_file(), name
 
 

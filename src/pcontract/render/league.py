@@ -118,6 +118,7 @@ def _league_row(row: RankRow, card: CardInputs) -> dict[str, Any]:
         "rank": row.rank if row.rank is not None else "—",
         "contract": row.contract,
         "institution": row.institution,
+        "financial_year": card.contract.financial_year,
         "composite": str(row.composite_display) if row.composite_display is not None else "—",
         "grade": row.grade or "—",
         "grade_level": _grade_level(row.grade, card.guidelines),
