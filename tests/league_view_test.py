@@ -183,3 +183,38 @@ def test_a_hostile_office_stays_text(tmp_path: Path) -> None:
     assert "&lt;/style&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in index  # title and h1
     # The print footer holds it as a CSS string, every markup character escaped.
     assert '\\3c /style\\3e \\3c script\\3e alert(1)\\3c /script\\3e  \\22 x\\22 "' in index
+
+
+def test_a_percentage_league_draws_on_its_own_scale(tmp_path: Path) -> None:
+    """SPAS-style: higher is better, from 0 % (worse) to the 120 % cap (better),
+    the target at 100 %. Actual 90 of target 100 is 90 %: at 90 / 120 = 75 %;
+    108 is 108 %: at 90 %."""
+    tree = one_row_categories(tmp_path / "tree", 1)
+    spas = (
+        Path(__file__).parents[1] / "examples" / "guidelines" / "spas-fy2024-25.yaml"
+    ).read_text(encoding="utf-8")
+    spas = spas.replace("id: spas-fy2024-25", "id: g-2024-25")
+    (tree / "g-2024-25.yaml").write_text(spas, encoding="utf-8")
+    results = tree / "solo-0-2024-25-r.yaml"
+    second = tree / "solo-9-2024-25.yaml"
+    text = (tree / "solo-0-2024-25.yaml").read_text(encoding="utf-8")
+    text = text.replace("solo-0", "solo-9").replace("Institution 1", "Institution 9")
+    second.write_text(text, encoding="utf-8")
+    answer = results.read_text(encoding="utf-8").replace("solo-0", "solo-9").replace("90}", "108}")
+    (tree / "solo-9-2024-25-r.yaml").write_text(answer, encoding="utf-8")
+    view = index_view(load_site([str(tree)]))
+    (only,) = view["tables"]
+    assert only["axis"] == {
+        "worse": "0%",
+        "better": "120%",
+        "target": "100%",
+        "target_left": "83.33%",
+    }
+    picked = [
+        (r["institution"], r["composite"], r["grade"], r["dot"]["left"]) for r in only["rows"]
+    ]
+    assert picked == [
+        ("Institution 9", "108.0000", "Excellent", "90%"),
+        ("Institution 1", "90.0000", "Good", "75%"),
+    ]
+    assert view["office"] == "Public Service Commission"

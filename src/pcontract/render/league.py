@@ -21,6 +21,7 @@ from typing import Any, Final
 from pcontract.model import Guidelines
 from pcontract.render.reports import (
     _grade_level,
+    _Scale,
     _scale,
     card_href,
     league_file_name,
@@ -97,11 +98,17 @@ def _distribution(rows: Sequence[RankRow], cards: Sequence[CardInputs]) -> dict[
     }
 
 
-def _dot(row: RankRow, card: CardInputs) -> dict[str, Any] | None:
-    """Where the row's composite sits on its guidelines' scale (0 worst, 1 best)."""
+def _table_scale(cards: Sequence[CardInputs]) -> _Scale:
+    """The one scale a table's dots share: its contracts' guidelines' scale (a
+    percentage scale as wide as its largest composite needs)."""
+    scales = [_scale(card.score, card.guidelines) for card in cards]
+    return max(scales, key=lambda scale: abs(scale.best - scale.worst))
+
+
+def _dot(row: RankRow, card: CardInputs, scale: _Scale) -> dict[str, Any] | None:
+    """Where the row's composite sits on the table's scale (0 worst, 1 best)."""
     if row.composite_display is None:
         return None
-    scale = _scale(card.score, card.guidelines)
     return {
         "left": _percent(scale.pos(row.composite_display)),
         "level": _grade_level(row.grade, card.guidelines),
@@ -112,7 +119,7 @@ def _movement_kind(row: RankRow) -> str:
     return (row.movement.composite or "") if row.movement is not None else ""
 
 
-def _league_row(row: RankRow, card: CardInputs) -> dict[str, Any]:
+def _league_row(row: RankRow, card: CardInputs, scale: _Scale) -> dict[str, Any]:
     has_previous = row.previous is not None
     return {
         "rank": row.rank if row.rank is not None else "—",
@@ -127,14 +134,13 @@ def _league_row(row: RankRow, card: CardInputs) -> dict[str, Any]:
         "last_year": last_year_text(row.previous) if has_previous else "",
         "movement": movement_text(row.movement) if has_previous else "",
         "movement_kind": _movement_kind(row),
-        "dot": _dot(row, card),
+        "dot": _dot(row, card, scale),
     }
 
 
-def _axis(card: CardInputs) -> dict[str, str]:
+def _axis(scale: _Scale) -> dict[str, str]:
     """The scale a table's dots are drawn on: its worse and better ends and the
-    target score's place, from the guidelines of the table's first contract."""
-    scale = _scale(card.score, card.guidelines)
+    target score's place."""
     return {
         "worse": scale.label(scale.worst),
         "better": scale.label(scale.best),
@@ -150,7 +156,8 @@ def category_anchor(category: str) -> str:
 
 def _table(items: Sequence[RankRow], by_contract: dict[str, CardInputs]) -> dict[str, Any]:
     cards = [by_contract[row.contract] for row in items]
-    rows = [_league_row(row, card) for row, card in zip(items, cards, strict=True)]
+    scale = _table_scale(cards)
+    rows = [_league_row(row, card, scale) for row, card in zip(items, cards, strict=True)]
     name = category_title(items[0])
     return {
         "category": name,
@@ -162,7 +169,7 @@ def _table(items: Sequence[RankRow], by_contract: dict[str, CardInputs]) -> dict
         "show_last_year": any(r["last_year"] for r in rows),
         "show_movement": any(r["movement"] and r["movement"] != "—" for r in rows),
         "small": len(rows) <= SMALL_TABLE,
-        "axis": _axis(cards[0]),
+        "axis": _axis(scale),
         "distribution": _distribution(items, cards),
     }
 
