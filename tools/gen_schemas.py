@@ -655,7 +655,7 @@ GUIDELINES = document(
         },
         "institution_categories": {
             "type": "object",
-            "description": "Readable names of the institution categories that contracts rank in, by category id, e.g. county: County Governments. A category not named here shows its id. (Not `categories`, which are the criteria categories.)",
+            "description": "Readable names of the institution categories that contracts rank in, by category id, e.g. county: County Governments. A category not named here shows its id in words in league tables (state-corporation: State corporation), and its id in JSON and CSV. (Not `categories`, which are the criteria categories.)",
             "propertyNames": {"pattern": ID_PATTERN},
             "additionalProperties": {
                 "type": "string",
