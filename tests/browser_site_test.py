@@ -7,7 +7,9 @@ one-row categories. Pages open from file://.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,6 +173,41 @@ def pdf_pages(data: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
 
 
+def pdf_page_texts(data: bytes) -> list[list[str]]:
+    """Each page's text as Chromium's PDF holds it (one content stream a page),
+    read through each of the file's ToUnicode maps in turn: a page's text is
+    right in the reading through its own font's map (a test's check, not a PDF
+    reader)."""
+    streams = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        with contextlib.suppress(zlib.error):
+            streams.append(zlib.decompress(match.group(1)))
+    maps = [_unicode_map(s) for s in streams if b"begincmap" in s]
+    pages = [s for s in streams if b"BT" in s and b"begincmap" not in s]
+    return [[_decode(page, glyphs) for glyphs in maps] for page in pages]
+
+
+def _unicode_map(cmap: bytes) -> dict[bytes, str]:
+    glyphs: dict[bytes, str] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for glyph, text in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            glyphs[glyph.upper()] = bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
+    pattern = rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>"
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for low, high, base in re.findall(pattern, block):
+            for i in range(int(low, 16), int(high, 16) + 1):
+                key = f"{i:0{len(low)}X}".encode()
+                glyphs[key] = chr(int(base, 16) + i - int(low, 16))
+    return glyphs
+
+
+def _decode(page: bytes, glyphs: dict[bytes, str]) -> str:
+    shown = re.findall(rb"<([0-9A-Fa-f]+)>", page)
+    return "".join(
+        glyphs.get(run.upper()[i : i + 4], "?") for run in shown for i in range(0, len(run), 4)
+    )
+
+
 def test_one_row_categories_print_on_few_pages(
     page: Page, sites: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -187,3 +224,8 @@ def test_one_row_categories_print_on_few_pages(
     styles = "".join(page.locator("style").all_text_contents())
     assert '@bottom-left { content: "League tables, FY 2024/2025 \\2014  ' in styles
     assert '@bottom-right { content: "Page " counter(page) " of " counter(pages)' in styles
+    pages = pdf_page_texts(data)
+    assert len(pages) == pdf_pages(data)
+    for number, texts in enumerate(pages, start=1):
+        assert any(f"Page {number} of {len(pages)}" in text for text in texts), number
+        assert any(f"League tables, FY 2024/2025 — {OFFICE}" in text for text in texts)
