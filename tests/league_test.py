@@ -171,8 +171,9 @@ def test_one_institution_in_two_years_is_first_in_two_leagues(one_institution: P
     ]
     code, text = run("rank", str(one_institution))
     assert code == 0, text
-    # One table per year, the latest first; a category with no name shows its id.
-    assert text.index("2024/2025 · county") < text.index("2023/2024 · county")
+    # One table per year, the latest first; a category with no name shows its id
+    # as a word.
+    assert text.index("2024/2025 · County") < text.index("2023/2024 · County")
 
 
 def test_rank_json_carries_last_year_and_the_movement(tree: Path) -> None:
@@ -209,7 +210,7 @@ def test_category_names_come_from_the_guidelines(tree: Path) -> None:
     code, md = run("rank", str(tree), "--format", "md")
     assert code == 0, md
     assert "### 2024/2025 · County Governments" in md
-    assert "### 2023/2024 · county" in md
+    assert "### 2023/2024 · County" in md  # no name in the guidelines: the id as a word
     assert "| 2023/2024: rank 2, 3.5000 Good | up 1, -1.5000 better |" in md
     assert "| 2023/2024: rank 1, 2.0000 Excellent | down 1, \\+1.0000 worse |" in md
 
@@ -250,14 +251,16 @@ def test_site_has_a_league_page_per_year_with_last_year(tree: Path, tmp_path: Pa
     assert code == 0, output
     latest = (out / "index.html").read_text(encoding="utf-8")
     older = (out / "league-2023-24.html").read_text(encoding="utf-8")
-    assert "Category: County Governments" in latest and "Category: county" in older
-    # Each year's grades alone: 2024/2025 Excellent 1 and Very Good 1; 2023/2024
-    # Excellent 1 and Good 1.
-    assert "of 2 institutions: Excellent 1, Very Good 1, Good 0, Fair 0, Poor 0." in latest
-    assert "of 2 institutions: Excellent 1, Very Good 0, Good 1, Fair 0, Poor 0." in older
+    assert '<h2 id="category-county-h">County Governments <span' in latest
+    assert '<h2 id="category-county-h">County <span' in older
+    # Each year's grades alone, worse to better: 2024/2025 Very Good 1 and
+    # Excellent 1; 2023/2024 Good 1 and Excellent 1.
+    counts = "2 institutions by grade, worse to better: Poor 0, Fair 0, Good "
+    assert f"{counts}0, Very Good 1, Excellent 1." in latest
+    assert f"{counts}1, Very Good 0, Excellent 1." in older
     row = latest.split('data-contract="alpha-2024-25"', 1)[1].split("</tr>", 1)[0]
-    assert '<td data-label="Last year">2023/2024: rank 2, 3.5000 Good</td>' in row
-    assert '<td data-label="Movement">up 1, -1.5000 better</td>' in row
+    assert '<td class="c-extra">2023/2024: rank 2, 3.5000 Good</td>' in row
+    assert '<td class="c-extra move-better">up 1, -1.5000 better</td>' in row
     assert "Last year" not in older.split("<main>", 1)[1]  # no year before it
     card = (out / "cards" / "alpha-2024-25.html").read_text(encoding="utf-8")
     assert "Last year (2023/2024): rank 2, composite 3.5000, Good." in card

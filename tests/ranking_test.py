@@ -418,10 +418,10 @@ def test_site_and_report_show_an_unscored_institution(with_unscored: Path, tmp_p
     assert code == 0, output
     # The county contracts are of 2023/2024: the league page of that year.
     index = (out / "league-2023-24.html").read_text(encoding="utf-8")
-    county = index.split("Category: County Governments", 1)[1]
+    county = index.split('<h2 id="category-county-h">County Governments', 1)[1]
     assert county.index("bomet-health-2023-24") < county.index("other-health-2023-24")
     row = county.split('data-contract="other-health-2023-24"', 1)[1].split("</tr>", 1)[0]
-    assert '<td class="num rank" data-label="Rank">—</td>' in row
+    assert '<td class="num c-rank">—</td>' in row
     assert f'<span class="flag">{UNSCORED}</span>' in row
     page = (out / "cards" / "other-health-2023-24.html").read_text(encoding="utf-8")
     assert '<span class="flag">Not scored</span> Not scored: every indicator not applicable' in page

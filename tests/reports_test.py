@@ -358,8 +358,12 @@ def test_site_writes_league_tables_and_a_card_for_each(tmp_path: Path) -> None:
     older = (out / "league-2023-24.html").read_text(encoding="utf-8")
     for page in (index, older):
         assert_self_contained(page)
-    assert "<h1>League tables 2024/2025</h1>" in index
-    assert "<h1>League tables 2023/2024</h1>" in older
+    office = "Performance Management and Coordination Office, State Department for Public Service"
+    # The 2024/2025 page ranks the officers too, under the SPAS guidelines of the Public
+    # Service Commission: both offices are named.
+    both = f"{office}; Public Service Commission"
+    assert f'<h1>League tables, FY 2024/2025<span class="office"> — {both}</span></h1>' in index
+    assert f'<h1>League tables, FY 2023/2024<span class="office"> — {office}</span></h1>' in older
     assert '<a href="league-2023-24.html">2023/2024</a>' in index
     assert '<a href="index.html">2024/2025</a>' in older
     assert "Ministry of Interior and National Administration</a>" in index
@@ -369,14 +373,14 @@ def test_site_writes_league_tables_and_a_card_for_each(tmp_path: Path) -> None:
     assert 'href="cards/bomet-health-2023-24.html"' in older
     assert 'href="cards/moina-2024-25.html"' not in older
     assert "County Government of Bomet — Department of Health Services</a>" in older
-    assert '<td class="num" data-label="Composite">2.8522</td>' in index
-    assert '<td class="num" data-label="Composite">3.0562</td>' in older
-    assert '<td class="num" data-label="Composite">3.0562</td>' not in index
+    assert '<span class="composite">2.8522</span> <span class="grade-text lv1">Very Good' in index
+    assert '<span class="composite">3.0562</span> <span class="grade-text lv2">Good' in older
+    assert '<span class="composite">3.0562</span>' not in index
     assert 'href="cards/moina-2024-25.html"' in index
     # The grade distribution is each year's own: 15 institutions in 2023/2024, and in
     # 2024/2025 those 15 with the Ministry of Interior's 3 departments and 3 officers.
-    assert "Grade distribution of 21 institutions" in index
-    assert "Grade distribution of 15 institutions" in older
+    assert "21 institutions by grade, worse to better: Poor 2, Fair 3, Good 4," in index
+    assert "15 institutions by grade, worse to better:" in older
     for name, back, rank in (
         ("moina-2024-25", "index.html", "2 <small>of 4</small>"),
         ("bomet-health-2023-24", "league-2023-24.html", "3 <small>of 4</small>"),
@@ -386,10 +390,14 @@ def test_site_writes_league_tables_and_a_card_for_each(tmp_path: Path) -> None:
         assert_self_contained(page)
         assert f'href="../{back}"' in page
         assert f'<span class="stat-value">{rank}</span>' in page
-    # Every link in the site leads to a file in the site.
+    # Every link in the site leads to a file in the site, or to a place in its page.
     for html_file in out.rglob("*.html"):
-        for href in re.findall(r'href="([^"]+)"', html_file.read_text(encoding="utf-8")):
-            assert (html_file.parent / href).resolve().is_file(), (html_file, href)
+        text = html_file.read_text(encoding="utf-8")
+        for href in re.findall(r'href="([^"]+)"', text):
+            if href.startswith("#"):
+                assert f'id="{href[1:]}"' in text, (html_file, href)
+            else:
+                assert (html_file.parent / href).resolve().is_file(), (html_file, href)
 
 
 def test_site_puts_a_contract_without_results_last_with_its_flag(
@@ -404,7 +412,8 @@ def test_site_puts_a_contract_without_results_last_with_its_flag(
     code, output = run("site", str(examples), "-o", str(out))
     assert code == 0, output
     index = (out / "league-2023-24.html").read_text(encoding="utf-8")
-    county = index.split("Category: County Governments", 1)[1].split("Category: ", 1)[0]
+    county = index.split('<h2 id="category-county-h">County Governments', 1)[1]
+    county = county.split("<h2 ", 1)[0]
     # Kisumu, the last of the four counties that reported, comes before Other.
     assert county.index("kisumu-health-2023-24") < county.index("other-health-2023-24")
     assert '<span class="flag">no results submitted</span>' in county
@@ -549,7 +558,8 @@ def test_template_folder_must_exist(tmp_path: Path) -> None:
 
 def test_default_templates_are_found() -> None:
     folder = reports.default_template_dir()
-    for name in ("card.html", "card.md", "index.html", "_style.css", "_charts.html"):
+    names = ("card.html", "card.md", "index.html", "_style.css", "_charts.html")
+    for name in (*names, "_league.css", "_league_charts.html"):
         assert (folder / name).is_file(), name
 
 

@@ -449,6 +449,11 @@ GUIDELINES = document(
     {
         "id": ref("id", "The guidelines' id, e.g. kenya-pc-fy2024-25."),
         "title": {"type": "string", "description": "A title for reports."},
+        "issued_by": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The office that issues the guidelines and publishes the rankings, e.g. Performance Management and Coordination Office, State Department for Public Service; league pages name it in their title (without it, the guidelines' title).",
+        },
         "financial_year": ref("financialYear"),
         "method": {
             "enum": ["five-point", "percentage"],
@@ -658,7 +663,7 @@ GUIDELINES = document(
         },
         "institution_categories": {
             "type": "object",
-            "description": "Readable names of the institution categories that contracts rank in, by category id, e.g. county: County Governments. A category not named here shows its id. (Not `categories`, which are the criteria categories.)",
+            "description": "Readable names of the institution categories that contracts rank in, by category id, e.g. county: County Governments. A category not named here shows its id in words in league tables (state-corporation: State corporation), and its id in JSON and CSV. (Not `categories`, which are the criteria categories.)",
             "propertyNames": {"pattern": ID_PATTERN},
             "additionalProperties": {
                 "type": "string",

@@ -678,6 +678,8 @@ class Guidelines:
     percentage_cap: Decimal | None = None
     categories: tuple[CategoryRange, ...] = ()
     title: str = ""
+    # The office that issues the guidelines and publishes the rankings; "" unless given.
+    issued_by: str = ""
     # Whether an annual achievement without a verification is warned about (PC520).
     require_verification: bool = False
     # Readable names of the institution categories contracts rank in
@@ -751,6 +753,7 @@ class Guidelines:
             percentage_cap=dec(cap) if cap is not None else None,
             categories=categories,
             title=raw.get("title", ""),
+            issued_by=raw.get("issued_by", ""),
             require_verification=raw.get("require_verification") is True,
             institution_categories={
                 str(k): str(v)

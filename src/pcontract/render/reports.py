@@ -59,10 +59,10 @@ from pcontract.scoring.method import (
     neutral_score,
     round4,
 )
-from pcontract.scoring.ranking import RankRow
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader, Environment
+    from markupsafe import Markup
 
 CARD_TEMPLATES: Final = {"md": "card.md", "html": "card.html"}
 INDEX_TEMPLATE: Final = "index.html"
@@ -813,16 +813,6 @@ def card_view(
     }
 
 
-def _grade_order(cards: Sequence[CardInputs]) -> list[str]:
-    """Grade names best first, across the guidelines in use (first seen first)."""
-    order: list[str] = []
-    for card in cards:
-        for band in card.guidelines.grades:
-            if band.grade not in order:
-                order.append(band.grade)
-    return order
-
-
 def card_href(contract_id: str) -> str:
     return f"{CARDS_FOLDER}/{slug(contract_id)}.html"
 
@@ -852,91 +842,6 @@ def site_years(site: SiteInputs) -> list[str]:
     return list(dict.fromkeys(row.financial_year for row in site.rows))
 
 
-def _table_rows(site: SiteInputs, rows: Sequence[RankRow]) -> list[dict[str, Any]]:
-    by_contract = {card.contract.id: card for card in site.cards}
-    tables: list[dict[str, Any]] = []
-    for row in rows:
-        if not tables or tables[-1]["category_id"] != row.category:
-            tables.append({"category": row.category_label, "category_id": row.category, "rows": []})
-        tables[-1]["rows"].append(_league_row(row, by_contract[row.contract]))
-    return tables
-
-
-def _league_row(row: RankRow, card: CardInputs) -> dict[str, Any]:
-    return {
-        "rank": row.rank if row.rank is not None else "—",
-        "contract": row.contract,
-        "institution": row.institution,
-        "financial_year": card.contract.financial_year,
-        "composite": str(row.composite_display) if row.composite_display is not None else "—",
-        "grade": row.grade or "—",
-        "grade_level": _grade_level(row.grade, card.guidelines),
-        "flags": list(row.flags),
-        "href": card_href(row.contract),
-        "last_year": last_year_text(row.previous) if row.previous is not None else None,
-        "movement": movement_text(row.movement) if row.previous is not None else None,
-    }
-
-
-def _distribution(rows: Sequence[RankRow], cards: Sequence[CardInputs]) -> list[dict[str, Any]]:
-    """The grades of ``rows`` (one year's), best first, by the guidelines of ``cards``."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        if row.grade is not None:
-            counts[row.grade] = counts.get(row.grade, 0) + 1
-    order = _grade_order(cards)
-    order.extend(sorted(grade for grade in counts if grade not in order))
-    largest = max(counts.values(), default=0) or 1
-    levels: dict[str, int | None] = {}
-    for card in cards:
-        for band in card.guidelines.grades:
-            levels.setdefault(band.grade, _grade_level(band.grade, card.guidelines))
-    return [
-        {
-            "grade": grade,
-            "level": levels.get(grade),
-            "count": counts.get(grade, 0),
-            "height": round(counts.get(grade, 0) / largest, 4),
-        }
-        for grade in order
-    ]
-
-
-def _year_links(site: SiteInputs, year: str | None) -> list[dict[str, Any]]:
-    years = site_years(site)
-    return [
-        {"year": y, "href": league_file_name(y, i == 0), "current": y == year}
-        for i, y in enumerate(years)
-    ]
-
-
-def index_view(
-    site: SiteInputs, generated: str | None = None, year: str | None = None
-) -> dict[str, Any]:
-    """One financial year's league tables and grade distribution as plain data for
-    a template (``year`` None: the latest year), with links to the other years."""
-    years = site_years(site)
-    year = year if year is not None else (years[0] if years else None)
-    rows = [row for row in site.rows if row.financial_year == year]
-    chosen = {row.contract for row in rows}
-    cards = [card for card in site.cards if card.contract.id in chosen]
-    distribution = _distribution(rows, cards)
-    guidelines: dict[str, dict[str, str]] = {}
-    for card in cards:
-        g = card.guidelines
-        guidelines.setdefault(g.id, {"id": g.id, "title": g.title or g.id})
-    return {
-        "generated": generated,
-        "financial_year": year,
-        "years": _year_links(site, year),
-        "tables": _table_rows(site, rows),
-        "total": len(rows),
-        "distribution": distribution,
-        "largest": max((d["count"] for d in distribution), default=0) or 1,
-        "guidelines": [guidelines[key] for key in sorted(guidelines)],
-    }
-
-
 # ---------------------------------------------------------------------------
 # Templates
 
@@ -960,6 +865,21 @@ def md_escape(value: object) -> MdText:
     if isinstance(value, MdText):
         return value
     return MdText(md("" if value is None else value))
+
+
+_CSS_PLAIN: Final = re.compile(r"[A-Za-z0-9 ,.:;/()_-]")
+
+
+def css_string(text: object) -> Markup:
+    """The ``css_string`` filter: ``text`` as a quoted CSS string that cannot end the
+    string, the rule or the ``<style>`` element (for a running page footer, say):
+    every character but letters, digits, spaces and plain punctuation is written
+    as a hex escape (``\\22 `` for a double quote)."""
+    from markupsafe import Markup
+
+    flat = str(text).replace("\n", " ")
+    out = "".join(ch if _CSS_PLAIN.fullmatch(ch) else f"\\{ord(ch):x} " for ch in flat)
+    return Markup(f'"{out}"')  # escaped character by character above
 
 
 def _confined_loader(folder: Path) -> BaseLoader:
@@ -1107,6 +1027,7 @@ class Templates:
         else:
             env = kind(autoescape=True, **common)
         env.filters["md"] = md_escape
+        env.filters["css_string"] = css_string
         if self.folder is not None:
             for name, function in list(env.filters.items()):
                 env.filters[name] = sandbox.guard_filter(name, function)
@@ -1205,6 +1126,8 @@ def render_site(
     card each, then a league page per financial year (index.html for the latest,
     league-2023-24.html for 2023/2024 and the others), index.html last, so that an
     interrupted write never leaves an index linking to cards that are not there."""
+    from pcontract.render.league import index_view
+
     templates = templates or Templates()
     years = site_years(site) or [""]
     pages = {year: league_file_name(year, i == 0) for i, year in enumerate(years)}

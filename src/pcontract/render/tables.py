@@ -616,9 +616,19 @@ def _by_table(rows: Sequence[RankRow]) -> dict[tuple[str, str], list[RankRow]]:
     return grouped
 
 
+def category_title(row: RankRow) -> str:
+    """A category as a heading names it: the guidelines' name for it
+    (``County Governments``), else its id made readable (``state-corporation``:
+    ``State corporation``)."""
+    if row.category_name:
+        return row.category_name
+    words = row.category.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else row.category
+
+
 def table_title(items: Sequence[RankRow]) -> str:
     """A league table's heading: its financial year and its category's name."""
-    return f"{items[0].financial_year} · {items[0].category_label}"
+    return f"{items[0].financial_year} · {category_title(items[0])}"
 
 
 def last_year_text(before: Previous | None) -> str:
