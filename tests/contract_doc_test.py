@@ -104,7 +104,12 @@ def test_criteria_values_the_contract_omits_come_from_the_guidelines() -> None:
     # SD02: 88 x 1.2 = 105.6 and x 0.6 = 52.8 (not rounded to whole numbers).
     assert indicators["SD02"]["criteria"] == ["105.6", "—", "—", "52.8"]
     # CM04, a milestone with all four dates given.
-    assert indicators["CM04"]["criteria"] == ["2025-01-31", "2025-02-28", "2025-05-15", "2025-06-30"]
+    assert indicators["CM04"]["criteria"] == [
+        "2025-01-31",
+        "2025-02-28",
+        "2025-05-15",
+        "2025-06-30",
+    ]
     assert indicators["CM04"]["kind_note"] == "a date: earlier is better"
     # CC02, binary: done or not done, no criteria values.
     assert indicators["CC02"]["target"] == "done"
@@ -279,10 +284,16 @@ def hostile(tmp_path: Path) -> Path:
     """The moina contract with a hostile institution, indicator, party and vision."""
     contract = copy_moina(tmp_path) / "moina" / "contract.yaml"
     quoted = HOSTILE.replace('"', '\\"')
-    edit(contract, "  name: Ministry of Interior and National Administration\n", f'  name: "{quoted}"\n')
+    edit(
+        contract,
+        "  name: Ministry of Interior and National Administration\n",
+        f'  name: "{quoted}"\n',
+    )
     edit(contract, "        name: National identity cards issued\n", f'        name: "{quoted}"\n')
     edit(contract, "name: William Ruto}", f'name: "{quoted}"}}')
-    vision = "A safe, secure and well-governed nation in which every Kenyan is identified and served."
+    vision = (
+        "A safe, secure and well-governed nation in which every Kenyan is identified and served."
+    )
     edit(contract, f"vision: {vision}\n", f'vision: "{quoted}"\n')
     return contract
 

@@ -665,8 +665,7 @@ def report(
         typer.Option(
             "--results",
             "-r",
-            help="The annual Results file, for a report card; without it, the "
-            "contract document.",
+            help="The annual Results file, for a report card; without it, the contract document.",
         ),
     ] = None,
     quarterly: Annotated[

@@ -89,7 +89,6 @@ def _quarterly(indicator: Indicator) -> list[str]:
     return [show(given[q]) if q < len(given) else NONE for q in range(len(QUARTERS))]
 
 
-
 def _indicator_row(
     indicator: Indicator, guidelines: Guidelines, years: Sequence[str]
 ) -> dict[str, Any]:
