@@ -24,7 +24,7 @@ from tests.conftest import EXAMPLES, TESTS
 
 MOINA = EXAMPLES / "moina" / "contract.yaml"
 GOALS = TESTS / "cases" / "valid" / "goal-sub-indicators" / "contract.yaml"
-# The moina example prints on 5 A4 landscape pages today; more than 6 would mean
+# The moina example prints on 4 A4 landscape pages today; more than 6 would mean
 # the matrix no longer fits the landscape width or a break was forced.
 MOINA_MAX_PAGES = 6
 A4_LANDSCAPE = (842, 595)

@@ -198,9 +198,28 @@ def test_a_signing_date_must_be_a_date(tmp_path: Path) -> None:
 # -- Markdown and HTML ---------------------------------------------------------------
 
 
-def test_every_markdown_table_has_a_header_and_whole_rows() -> None:
-    code, text = report(str(MOINA))
+@pytest.fixture
+def goals_quarterly(tmp_path: Path) -> Path:
+    """The goal case with quarterly targets on one sub-indicator: every table then
+    has quarter columns, which the goal's row must span too."""
+    folder = tmp_path / "goals"
+    shutil.copytree(GOALS, folder)
+    contract = folder / "contract.yaml"
+    edit(
+        contract,
+        "target: 10, measure: cumulative}",
+        "target: 10, measure: cumulative, quarterly_targets: [2, 5, 7, 10]}",
+    )
+    return contract
+
+
+@pytest.mark.parametrize("which", ["moina", "goals with quarterly targets"])
+def test_every_markdown_table_has_a_header_and_whole_rows(
+    which: str, goals_quarterly: Path
+) -> None:
+    code, text = report(str(MOINA if which == "moina" else goals_quarterly))
     assert code == 0, text
+    assert "| Q1 | Q2 | Q3 | Q4 |" in text
     lines = text.splitlines()
     for i, line in enumerate(lines):
         if line.startswith("| ") and (i == 0 or not lines[i - 1].startswith("|")):
@@ -212,6 +231,24 @@ def test_every_markdown_table_has_a_header_and_whole_rows() -> None:
             while j < len(lines) and lines[j].startswith("|"):
                 assert lines[j].count(" |") == cells, lines[j]
                 j += 1
+
+
+def test_every_html_row_spans_every_column(goals_quarterly: Path) -> None:
+    code, html = report(str(goals_quarterly), "-f", "html")
+    assert code == 0, html
+    assert '<ul class="quarters"><li><span class="q">Q1</span> 2</li>' in html
+    matrix = html[
+        html.index('<table class="matrix">') : html.index(
+            "</table>", html.index('<table class="matrix">')
+        )
+    ]
+    widths = set()
+    for row in re.findall(r"<tr.*?</tr>", matrix, re.S):
+        cells = re.findall(r"<t[hd][ >]", row)
+        spans = [int(n) - 1 for n in re.findall(r'colspan="(\d+)"', row)]
+        widths.add(len(cells) + sum(spans))
+    # Indicator, unit, weight, 1 baseline, target, 4 criteria, quarters, owner, due.
+    assert widths == {12}
 
 
 # The Markdown of the moina example, and the HTML of the smaller goal case (a

@@ -104,6 +104,7 @@ def _indicator_row(
         "target": _target(indicator),
         "criteria": _criteria(indicator, guidelines),
         "quarterly": _quarterly(indicator),
+        "quarterly_given": indicator.quarterly_targets is not None,
         "owner": indicator.owner or NONE,
         "due": indicator.due or NONE,
         "notes": indicator.notes,
@@ -188,8 +189,9 @@ def contract_view(document: ContractDocument, generated: str | None = None) -> d
     percentage = guidelines.method == METHOD_PERCENTAGE
     heads = [] if percentage else [label for _, label in CRITERIA_COLUMNS]
     quarterly = any(i.quarterly_targets for i in contract.indicators)
-    # Indicator, unit, weight, the baselines, target, criteria, quarters, owner, due.
-    columns = 3 + len(years) + 1 + len(heads) + (len(QUARTERS) if quarterly else 0) + 2
+    # Indicator, unit, weight, the baselines, target, criteria, the quarterly
+    # targets (one column in HTML), owner, due.
+    columns = 3 + len(years) + 1 + len(heads) + (1 if quarterly else 0) + 2
     return {
         "generated": generated,
         "contract": facts,
