@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 from typer.testing import CliRunner
 
 from pcontract.cli.app import app
@@ -42,14 +42,10 @@ IMG = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert os.path.exists(CHROMIUM), f"Chromium is missing: install it ({CHROMIUM})"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+def browser(chromium: Browser) -> Browser:
+    # The session's one browser (tests/conftest.py): Playwright's sync API runs
+    # one instance at a time, and the other browser tests share it.
+    return chromium
 
 
 def _edit(path: Path, old: str, new: str) -> None:
