@@ -690,7 +690,10 @@ def report(
     guidelines: OneGuidelines = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     timestamp: Annotated[
-        bool, typer.Option("--timestamp", help="Print the time of generation on the card.")
+        bool,
+        typer.Option(
+            "--timestamp", help="Print the time of generation on the card or the contract document."
+        ),
     ] = False,
     history: History = None,
     tree: Annotated[
