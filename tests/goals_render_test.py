@@ -273,7 +273,7 @@ def test_score_md_shows_the_goal_row_and_escapes_notes(tmp_path: Path) -> None:
     cells = [c.strip() for c in goal.strip().split("|")[1:-1]]
     assert cells[0] == "FS01"
     assert "weight 8.00" in cells[1]
-    assert cells[5:] == ["2.7500", "0.2200", "goal"]
+    assert cells[6:] == ["2.7500", "0.2200", "goal"]
     assert _row(output, "↳ FS01a").startswith("| ↳ FS01a | Revenue collected |")
     notes = output[output.index("Notes:") :].splitlines()
     goal_note = next(line for line in notes if line.startswith("- FS01:"))
@@ -329,8 +329,8 @@ def test_md_card_groups_sub_indicators_under_the_goal(tmp_path: Path) -> None:
     table = output[output.index("## Indicators") : output.index("## Performance gaps")]
     goal = _row(table, "FS01 ")
     cells = [c.strip() for c in goal.strip().split("|")[1:-1]]
-    # id, indicator, weight, target, 2023/2024, actual, achievement, raw, weighted.
-    assert cells[0] == "FS01" and cells[2] == "8.00" and cells[7:9] == ["2.7500", "0.2200"]
+    # id, indicator, 2023/2024, target, actual, achievement, result, weight, raw, weighted.
+    assert cells[0] == "FS01" and cells[7] == "8.00" and cells[8:10] == ["2.7500", "0.2200"]
     lines = table.splitlines()
     at = lines.index(goal)
     assert lines[at + 1].startswith("| | *Note on FS01:* A goal rated")
@@ -342,7 +342,7 @@ def test_md_card_groups_sub_indicators_under_the_goal(tmp_path: Path) -> None:
     ]
     assert lines[at + 6].startswith("| FS02 |")
     # The category subtotal is the leaves' sum, as before: 2.98.
-    assert "| | **Financial Stewardship** | 100.00 | | | | | | 2.9800 | |" in table
+    assert "| | **Financial Stewardship** | | | | | | 100.00 | | 2.9800 | |" in table
     progress = output[output.index("## Quarterly progress") :]
     assert _row(progress, "FS01 ").rstrip().endswith("| 2.7500 |")
     assert "| ↳ FS01c | Gross margin |" in progress

@@ -143,8 +143,9 @@ def test_card_shows_the_two_latest_baseline_years(tmp_path: Path) -> None:
     args = [str(folder / "c.yaml"), "-r", str(folder / "r.yaml")]
     code, md = run("report", *args)
     assert code == 0, md
-    assert "| id | indicator | weight | target | 2022/2023 | 2023/2024 | actual |" in md
-    assert "| CM01 | Output (visits) | 100.00 | 100 | 80 | 90 | 110 |" in md
+    # The baselines come before the target and the actual; the weight sits with the scores.
+    assert "| id | indicator | 2022/2023 | 2023/2024 | target | actual |" in md
+    assert "| CM01 | Output (visits) | 80 | 90 | 100 | 110 | 110.0 | 10 visits over target |" in md
     assert "2021/2022" not in md
     code, html = run("report", *args, "--format", "html")
     assert code == 0, html
@@ -158,7 +159,7 @@ def test_moina_card_shows_an_em_dash_for_a_missing_baseline() -> None:
     )
     assert code == 0, md
     row = next(line for line in md.splitlines() if line.startswith("| CM01 |"))
-    assert "| 2,300,000 | 1,850,000 | 2,100,000 | 2,410,000 |" in row
+    assert "| 1,850,000 | 2,100,000 | 2,300,000 | 2,410,000 |" in row
     # CM04, a milestone, gives no baseline.
     row = next(line for line in md.splitlines() if line.startswith("| CM04 |"))
-    assert "| 2025-03-31 | — | — | 2025-04-28 |" in row
+    assert "| — | — | 2025-03-31 | 2025-04-28 |" in row

@@ -110,8 +110,15 @@ def test_markdown_card_shows_the_header_summary_and_indicators() -> None:
     assert text.startswith(
         "# Report card: Ministry of Interior and National Administration, FY 2024/2025\n"
     )
-    assert "| **Composite score** | **2.8522** " in text
-    assert "| **Grade** | **Very Good** |" in text
+    # The summary comes first, then the result, each score against the target.
+    assert text.index("**Summary.** Very Good — 2.8522, better than the 3.00 target.") < text.index(
+        "| **Grade** |"
+    )
+    composite = (
+        "| **Composite score** | **2.8522**, better than the 3.00 target (lower is better) |"
+    )
+    assert composite in text
+    assert "| **Grade** | **Very Good**: Met the targets overall |" in text
     assert "| Principal | President, William Ruto |" in text
     assert "| Contract status | signed |" in text
     assert "| Core Mandate | 52.08 (from 50) | 1.4661 | 2.81 |" in text
@@ -138,7 +145,7 @@ def test_grade_action_comes_from_the_guidelines() -> None:
         EXAMPLES / "bomet" / "county-health-2023-24.yaml",
         EXAMPLES / "bomet" / "results-2023-24.yaml",
     )
-    assert "**Grade** | **Good** |" in bomet
+    assert "**Grade** | **Good**: Fell short of some targets |" in bomet
     assert "> **Good:** Corrective action required" in bomet
 
 
@@ -214,7 +221,8 @@ def test_quarterly_results_are_not_annual_results() -> None:
 def test_percentage_guidelines_render_their_own_bands() -> None:
     spas = EXAMPLES / "guidelines" / "spas-fy2024-25.yaml"
     text = card("md", MOINA, MOINA_ANNUAL, "--guidelines", str(spas))
-    assert "higher is better; meeting every target scores 100%" in text
+    assert "**90.8578**, worse than the 100% target (higher is better)" in text
+    assert "**Summary.** Good — 90.8578%, worse than the 100% target." in text
     assert "| Excellent | above 100% | Recognised for excellence |" in text
     assert "| Very Good | 100% | Commended; targets met |" in text
     assert "| Good | 80% to under 100% |" in text
@@ -248,10 +256,10 @@ def test_markdown_escapes_names_and_evidence(hostile: Path) -> None:
     assert "\\[link\\]\\(http:\u200d//example.com\\)" in text
     assert "http://" not in text
     assert "&lt;img src=x onerror=alert\\(1\\)&gt;" in text
-    # The escaped pipe does not add a column to the indicator table: 11 columns
-    # (9, and the baselines of 2022/2023 and 2023/2024), 12 bars.
+    # The escaped pipe does not add a column to the indicator table: 12 columns
+    # (10, and the baselines of 2022/2023 and 2023/2024), 13 bars.
     row = next(line for line in text.splitlines() if line.startswith("| CM01 |"))
-    assert len(re.findall(r"(?<!\\)\|", row)) == 12
+    assert len(re.findall(r"(?<!\\)\|", row)) == 13
 
 
 def test_markdown_finalize_escapes_every_value() -> None:

@@ -582,6 +582,14 @@ GUIDELINES = document(
                         "type": "string",
                         "description": "What follows from this grade, e.g. corrective action required.",
                     },
+                    "meaning": {
+                        "type": "string",
+                        "description": "What the grade means, in one line for a citizen, shown beside the grade on a report card. Default by the grade's name: Excellent 'Exceeded the targets overall', Very Good 'Met the targets overall', Good 'Fell short of some targets', Fair 'Fell well short of the targets', Poor 'Failed to meet most targets'; any other name by its tone: good 'Met or exceeded the targets overall', warn 'Fell short of some targets', bad 'Fell well short of the targets'.",
+                    },
+                    "tone": {
+                        "enum": ["good", "warn", "bad"],
+                        "description": "How a report card colours the grade and what follows from it (the grade box and the action box share it). Default from where the band sits against the target score: good for a band whose whole range is at or better than the target score (3.00 on the 1-5 scale, 100% under percentage), warn for the first band worse than it, bad for the bands after that.",
+                    },
                 },
                 ["grade"],
             ),

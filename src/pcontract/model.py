@@ -596,6 +596,10 @@ class GradeBand:
     min: Decimal | None = None
     above: Decimal | None = None
     action: str = ""
+    # A one-line meaning for a reader ("Met the targets overall"); "" for the default.
+    meaning: str = ""
+    # good, warn or bad; "" for the default (see pcontract.render.wording).
+    tone: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -726,6 +730,8 @@ class Guidelines:
                 min=dec(band["min"]) if "min" in band else None,
                 above=dec(band["above"]) if "above" in band else None,
                 action=band.get("action", ""),
+                meaning=band.get("meaning", ""),
+                tone=band.get("tone", ""),
             )
             for band in raw["grades"]
         )

@@ -35,14 +35,12 @@ from typing import TYPE_CHECKING, Any, Final
 from pcontract.errors import UsageError
 from pcontract.formatting import dp, show
 from pcontract.model import (
-    KIND_BINARY,
-    KIND_DECREASE,
-    KIND_MILESTONE,
     Contract,
+    GradeBand,
     Guidelines,
     Results,
 )
-from pcontract.render import sandbox
+from pcontract.render import sandbox, wording
 from pcontract.render.sandbox import TemplateError
 from pcontract.render.tables import last_year_text, md, movement_text, with_goals
 from pcontract.scoring.evaluation import CardInputs, LinkedContract, SiteInputs
@@ -78,9 +76,6 @@ DEFAULT_ACTIONS: Final = {
     "poor": "Corrective action required",
 }
 
-VERDICT_EXCEEDED: Final = "exceeded"
-VERDICT_MET: Final = "met"
-VERDICT_MISSED: Final = "missed"
 
 PROGRESS_LABELS: Final = {
     "on-track": "on track",
@@ -92,7 +87,7 @@ PROGRESS_LABELS: Final = {
     "not-applicable": "not applicable",
 }
 
-BAR_CELLS: Final = 10
+BAR_CELLS: Final = 10  # cells on each side of a Markdown bar's target mark
 # How many of the latest baseline years the indicator table shows beside the actual.
 BASELINE_YEARS: Final = 2
 _SLUG = re.compile(r"[^A-Za-z0-9._-]")
@@ -168,10 +163,14 @@ def _grade_level(grade: str | None, guidelines: Guidelines) -> int | None:
     return round(names.index(grade) * 4 / (len(names) - 1))
 
 
+def _band(grade: str | None, guidelines: Guidelines) -> GradeBand | None:
+    return next((band for band in guidelines.grades if band.grade == grade), None)
+
+
 def _action(grade: str | None, guidelines: Guidelines) -> str:
-    for band in guidelines.grades:
-        if band.grade == grade and band.action:
-            return band.action
+    band = _band(grade, guidelines)
+    if band is not None and band.action:
+        return band.action
     return DEFAULT_ACTIONS.get((grade or "").strip().lower(), "")
 
 
@@ -184,39 +183,43 @@ def _action_kind(grade: str | None, guidelines: Guidelines) -> str:
     return "neutral"
 
 
+def _worst_edge(band: GradeBand, percentage: bool) -> Fraction | None:
+    """The worst score a band holds: a five-point band's ``max``, a percentage
+    band's lower bound; None when it runs to the worst end of the scale."""
+    bound = (band.above if band.above is not None else band.min) if percentage else band.max
+    return fraction(bound) if bound is not None else None
+
+
+def grade_tones(guidelines: Guidelines, scale: _Scale) -> dict[str, str]:
+    """Each grade's tone (good, warn or bad): the guidelines' ``tone``, else the
+    default from where its band sits against the target score."""
+    bands = guidelines.grades
+    edges = [_worst_edge(band, scale.percentage) for band in bands]
+    defaults = wording.default_tones(edges, scale.target, scale.worse)
+    return {band.grade: band.tone or tone for band, tone in zip(bands, defaults, strict=True)}
+
+
+def grade_meanings(guidelines: Guidelines, scale: _Scale) -> dict[str, str]:
+    """Each grade's one-line meaning: the guidelines' ``meaning``, else its default."""
+    tones = grade_tones(guidelines, scale)
+    return {
+        band.grade: wording.grade_meaning(band.grade, band.meaning, tones[band.grade])
+        for band in guidelines.grades
+    }
+
+
 def _person(person: object) -> str:
     return str(person) if person is not None else ""
 
 
-def _verdict(item: IndicatorScore, scale: _Scale) -> str:
-    if item.status == STATUS_NOT_APPLICABLE:
-        return "not applicable"
-    if item.status == STATUS_NOT_REPORTED or item.raw_score is None:
-        return "not reported"
-    if item.raw_score == scale.target:
-        return VERDICT_MET
-    return VERDICT_MISSED if scale.worse(item.raw_score, scale.target) else VERDICT_EXCEEDED
-
-
-def _with_unit(amount: str, unit: str) -> str:
-    if not unit:
-        return amount
-    return f"{amount}{unit}" if unit.startswith("%") else f"{amount} {unit}"
+def _verdict(item: IndicatorScore) -> wording.Verdict:
+    """How the indicator's actual compares with its target, in words (see wording)."""
+    return wording.indicator_verdict(item.kind, item.unit, item.target, item.actual, item.status)
 
 
 def _gap_text(item: IndicatorScore) -> str:
-    if item.status == STATUS_NOT_REPORTED:
-        return "no result reported"
-    if item.kind == KIND_BINARY:
-        return "not done"
-    if item.gap is None:
-        return "below the target score"
-    amount = show(item.gap)
-    if item.kind == KIND_MILESTONE:
-        return f"{amount} day{'s' if item.gap != 1 else ''} late"
-    if item.kind == KIND_DECREASE:
-        return f"{_with_unit(amount, item.unit)} above target"
-    return f"{_with_unit(amount, item.unit)} short"
+    """A gaps row's words: the indicator's verdict, as its own row says it."""
+    return _verdict(item).text
 
 
 def _actual_text(item: IndicatorScore) -> str:
@@ -227,7 +230,7 @@ def _actual_text(item: IndicatorScore) -> str:
     return show(item.actual)
 
 
-def _indicator(item: IndicatorScore, scale: _Scale, names: Mapping[str, str]) -> dict[str, Any]:
+def _indicator(item: IndicatorScore, names: Mapping[str, str]) -> dict[str, Any]:
     moderation = None
     if item.status == STATUS_MODERATED and item.moderation is not None:
         moderation = {
@@ -245,7 +248,7 @@ def _indicator(item: IndicatorScore, scale: _Scale, names: Mapping[str, str]) ->
             "reason": item.verification.reason,
             "method": item.verification.method,
         }
-    verdict = _verdict(item, scale)
+    verdict = _verdict(item)
     return {
         "id": item.id,
         "name": item.name,
@@ -259,13 +262,15 @@ def _indicator(item: IndicatorScore, scale: _Scale, names: Mapping[str, str]) ->
         "target": show(item.target),
         "actual": _actual_text(item),
         "status": item.status,
-        "verdict": verdict,
-        "missed": verdict in (VERDICT_MISSED, "not reported"),
+        "verdict": verdict.text,
+        "outcome": verdict.outcome,
+        "missed": verdict.outcome in (wording.OUTCOME_WORSE, wording.OUTCOME_NOT_REPORTED),
+        "direction": wording.direction_note(item.kind),
         "moderation": moderation,
         "verification": verification,
         "scored_from": item.scored_from,
         "reason": item.reason,
-        "achievement": dp(item.achievement_pct, 1),
+        "achievement": wording.achievement_text(item.kind, dp(item.achievement_pct, 1)),
         "raw": dp(item.raw_score, 4),
         "weighted": dp(item.weighted_score, 4),
         "evidence": item.evidence,
@@ -320,6 +325,8 @@ def _gaps(score: ContractScore, scale: _Scale) -> list[dict[str, Any]]:
                     "target": show(item.target),
                     "actual": _actual_text(item),
                     "gap": _gap_text(item),
+                    "outcome": _verdict(item).outcome,
+                    "direction": wording.direction_note(item.kind),
                     "raw": dp(item.raw_score, 4),
                     "impact": dp(impact, 4),
                 },
@@ -329,9 +336,24 @@ def _gaps(score: ContractScore, scale: _Scale) -> list[dict[str, Any]]:
     return [entry[2] for entry in found]
 
 
-def _bar(pos: float) -> str:
-    filled = round(pos * BAR_CELLS)
-    return "█" * filled + "░" * (BAR_CELLS - filled)
+def _bar(value: Fraction | None, scale: _Scale) -> str:
+    """A text bar centred on the target score: filled toward better (right) or
+    worse (left), by the distance from the target."""
+    if value is None:
+        return ""
+    return wording.centred_bar(scale.pos(value), scale.pos(scale.target), BAR_CELLS)
+
+
+def _category_outcome(mean: Fraction | None, scale: _Scale) -> tuple[str, str]:
+    """(outcome, verdict) of a category's mean score against the target score."""
+    if mean is None:
+        return wording.OUTCOME_NOT_APPLICABLE, "not applicable"
+    verdict = wording.versus_target(mean, scale.target, scale.worse)
+    outcome = {
+        wording.ON_TARGET: wording.OUTCOME_MET,
+        wording.WORSE_THAN_TARGET: wording.OUTCOME_WORSE,
+    }.get(verdict, wording.OUTCOME_BETTER)
+    return outcome, verdict
 
 
 def _categories(score: ContractScore, scale: _Scale) -> list[dict[str, Any]]:
@@ -342,12 +364,7 @@ def _categories(score: ContractScore, scale: _Scale) -> list[dict[str, Any]]:
         if category.effective_weight:
             mean = category.weighted_score * base / category.effective_weight
         pos = scale.pos(mean) if mean is not None else 0.0
-        if mean is None:
-            verdict = "not applicable"
-        elif mean == scale.target:
-            verdict = "on target"
-        else:
-            verdict = "below target" if scale.worse(mean, scale.target) else "above target"
+        outcome, verdict = _category_outcome(mean, scale)
         out.append(
             {
                 "id": category.id,
@@ -358,9 +375,11 @@ def _categories(score: ContractScore, scale: _Scale) -> list[dict[str, Any]]:
                 "weighted": dp(category.weighted_score, 4),
                 "mean": scale.label(mean) if mean is not None else "—",
                 "pos": pos,
-                "bar": _bar(pos),
+                "bar": _bar(mean, scale),
                 "verdict": verdict,
-                "below_target": verdict == "below target",
+                "outcome": outcome,
+                # Worse than the target score (the name is older than the wording).
+                "below_target": outcome == wording.OUTCOME_WORSE,
             }
         )
     return out
@@ -369,6 +388,7 @@ def _categories(score: ContractScore, scale: _Scale) -> list[dict[str, Any]]:
 def _gauge(score: ContractScore, guidelines: Guidelines, scale: _Scale) -> dict[str, Any]:
     """The grade bands laid along the scale (worst at 0, best at 1), and the composite."""
     edge_before = scale.best
+    tones = grade_tones(guidelines, scale)
     segments = []
     for band in guidelines.grades:
         if scale.percentage:
@@ -384,6 +404,7 @@ def _gauge(score: ContractScore, guidelines: Guidelines, scale: _Scale) -> dict[
                 {
                     "grade": band.grade,
                     "level": _grade_level(band.grade, guidelines),
+                    "tone": tones.get(band.grade, ""),
                     "start": start,
                     "end": end,
                     "mid": round((start + end) / 2, 4),
@@ -442,7 +463,16 @@ def _band_ranges(guidelines: Guidelines) -> list[dict[str, str]]:
     return rows
 
 
-def _methodology(guidelines: Guidelines) -> dict[str, Any]:
+def _bands_view(guidelines: Guidelines, scale: _Scale) -> list[dict[str, Any]]:
+    """The grade bands' ranges, each with its one-line meaning and its tone."""
+    tones, meanings = grade_tones(guidelines, scale), grade_meanings(guidelines, scale)
+    return [
+        {**row, "meaning": meanings.get(row["grade"], ""), "tone": tones.get(row["grade"], "")}
+        for row in _band_ranges(guidelines)
+    ]
+
+
+def _methodology(guidelines: Guidelines, scale: _Scale) -> dict[str, Any]:
     percentage = guidelines.method == METHOD_PERCENTAGE
     if percentage:
         cap = guidelines.percentage_cap
@@ -485,7 +515,7 @@ def _methodology(guidelines: Guidelines) -> dict[str, Any]:
         "financial_year": guidelines.financial_year,
         "method": method,
         "method_name": guidelines.method,
-        "bands": _band_ranges(guidelines),
+        "bands": _bands_view(guidelines, scale),
         "not_applicable": not_applicable,
         "not_reported": not_reported
         + " An institution that reports nothing is ranked with the poor performers.",
@@ -557,18 +587,74 @@ def _contract_view(contract: Contract) -> dict[str, Any]:
     }
 
 
-def _grade_view(score: ContractScore, guidelines: Guidelines) -> dict[str, Any]:
-    """The composite, the grade and where it sits among the bands, and what follows."""
+def _grade_view(score: ContractScore, guidelines: Guidelines, scale: _Scale) -> dict[str, Any]:
+    """The composite, the grade, what it means and what follows, in one tone."""
     grade_names = [band.grade for band in guidelines.grades]
+    tone = grade_tones(guidelines, scale).get(score.grade or "", "")
     return {
         "composite": dp(score.composite, 4),
+        "composite_verdict": _composite_verdict(score, scale),
+        "composite_bar": _bar(score.composite, scale),
         "grade": score.grade or "—",
         "grade_level": _grade_level(score.grade, guidelines),
         "grade_band": grade_names.index(score.grade) + 1 if score.grade in grade_names else None,
         "grade_bands": len(grade_names),
+        "grade_meaning": grade_meanings(guidelines, scale).get(score.grade or "", ""),
+        "grade_tone": tone,
         "action": _action(score.grade, guidelines),
         "action_kind": _action_kind(score.grade, guidelines),
+        # The action box takes the grade's tone: the two never disagree.
+        "action_tone": tone,
     }
+
+
+def _composite_verdict(score: ContractScore, scale: _Scale) -> str:
+    """ "better than the 3.00 target" and the like; "" without a composite."""
+    if score.composite is None:
+        return ""
+    label = scale.label(scale.target)
+    return wording.versus_the_target(score.composite, scale.target, label, scale.worse)
+
+
+def _targets_met(indicators: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
+    return wording.met_count([i["outcome"] for i in indicators])
+
+
+def _targets_view(
+    indicators: Sequence[Mapping[str, Any]], gaps: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """How many targets were met or beaten, of those in play, and the biggest gap."""
+    met, in_play = _targets_met(indicators)
+    first = gaps[0] if gaps else None
+    return {
+        "targets_met": {"met": met, "of": in_play, "not_applicable": len(indicators) - in_play},
+        "biggest_gap": (
+            {"id": first["id"], "name": first["name"], "gap": first["gap"]} if first else None
+        ),
+    }
+
+
+def _summary(
+    score: ContractScore,
+    view: Mapping[str, Any],
+    indicators: Sequence[Mapping[str, Any]],
+    gaps: Sequence[Mapping[str, Any]],
+) -> str:
+    """The plain-language summary at the top of the card (see wording.summary)."""
+    met, in_play = _targets_met(indicators)
+    composite = view["composite"] + ("%" if score.method == METHOD_PERCENTAGE else "")
+    facts = wording.SummaryFacts(
+        grade=score.grade,
+        composite=composite,
+        composite_verdict=view["composite_verdict"],
+        met=met,
+        in_play=in_play,
+        not_applicable=len(indicators) - in_play,
+        biggest_gap=(gaps[0]["name"], gaps[0]["gap"]) if gaps else None,
+        no_results=bool(view["no_results"]),
+        not_scored=score.not_scored,
+    )
+    return wording.summary(facts)
 
 
 def _rank_view(inputs: CardInputs, no_results: bool) -> dict[str, Any] | None:
@@ -680,11 +766,13 @@ def card_view(
     names = {c.id: c.name for c in score.categories}
     years = baseline_years(inputs.contract)
     indicators = [
-        {**_indicator(item, scale, names), "baselines": _baselines(inputs.contract, item.id, years)}
+        {**_indicator(item, names), "baselines": _baselines(inputs.contract, item.id, years)}
         for item in score.indicators
     ]
     categories = _categories(score, scale)
     groups = _groups(score, categories, indicators)
+    grade = _grade_view(score, guidelines, scale)
+    gaps = _gaps(score, scale)
     no_results = inputs.results is None or score.period is None
     progress = None
     if inputs.quarterly is not None:
@@ -702,7 +790,9 @@ def card_view(
         "not_scored": score.not_scored,
         "method": score.method,
         "lower_is_better": score.lower_is_better,
-        **_grade_view(score, guidelines),
+        **grade,
+        "summary": _summary(score, {**grade, "no_results": no_results}, indicators, gaps),
+        **_targets_view(indicators, gaps),
         "rank": _rank_view(inputs, no_results),
         "last_year": _last_year_view(inputs),
         **_links_view(inputs, index_href),
@@ -716,9 +806,9 @@ def card_view(
         "indicator_count": len(indicators),
         "not_applicable_count": sum(1 for i in indicators if i["status"] == STATUS_NOT_APPLICABLE),
         "weights_rescaled": any(i["rescaled"] for i in indicators),
-        "gaps": _gaps(score, scale),
+        "gaps": gaps,
         "progress": progress,
-        "methodology": _methodology(guidelines),
+        "methodology": _methodology(guidelines, scale),
         "warnings": [w.message for w in score.warnings],
     }
 

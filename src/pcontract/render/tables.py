@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from pcontract.formatting import dp, number, show
 from pcontract.problems import Problem
+from pcontract.render import wording
 from pcontract.render.reporters import json_text, literal, visible_text, written
 from pcontract.scoring.method import ContractScore, GoalScore, IndicatorScore, QuarterProgress
 from pcontract.scoring.ranking import Movement, Previous, RankRow
@@ -294,6 +295,25 @@ def _actual_cell(item: IndicatorScore) -> str:
     return show(item.actual)
 
 
+def _achievement_cell(item: IndicatorScore) -> str:
+    """The achievement % as a person reads it: blank for a milestone or a binary."""
+    return wording.achievement_text(item.kind, dp(item.achievement_pct, 1))
+
+
+def name_cell(item: IndicatorScore) -> str:
+    """An indicator's name, marked "lower is better" for a decrease indicator."""
+    note = wording.direction_note(item.kind)
+    return f"{item.name} ({note})" if note else item.name
+
+
+def result_cell(item: IndicatorScore) -> str:
+    """How the actual compares with the target, in words: "28 days late", "3
+    percentage points short", "met" (see :mod:`pcontract.render.wording`)."""
+    return wording.indicator_verdict(
+        item.kind, item.unit, item.target, item.actual, item.status
+    ).text
+
+
 def goal_label(goal: GoalScore, weight: bool = True) -> str:
     """A goal's name as its row shows it: marked as a goal, with how many
     sub-indicators are under it and (``weight``, for a table with no weight
@@ -335,6 +355,7 @@ def score_md(result: ContractScore, last: LastYear = (None, None)) -> str:
                     "",
                     "",
                     "",
+                    "",
                     dp(entry.raw_score, 4),
                     dp(entry.weighted_score, 4),
                     "goal",
@@ -344,22 +365,19 @@ def score_md(result: ContractScore, last: LastYear = (None, None)) -> str:
         rows.append(
             [
                 member_id(entry, result.goals),
-                entry.name,
+                name_cell(entry),
                 show(entry.target),
                 _actual_cell(entry),
-                dp(entry.achievement_pct, 1),
+                _achievement_cell(entry),
+                result_cell(entry),
                 dp(entry.raw_score, 4),
                 dp(entry.weighted_score, 4),
                 entry.status,
             ]
         )
-    out.append(
-        md_table(
-            ["id", "indicator", "target", "actual", "achievement %", "raw", "weighted", "status"],
-            rows,
-            "llrrrrrl",
-        )
-    )
+    headers = ["id", "indicator", "target", "actual", "achievement %", "result"]
+    headers += ["raw", "weighted", "status"]
+    out.append(md_table(headers, rows, "llrrrlrrl"))
     notes = score_notes(result)
     if notes:
         out.append("Notes:\n")
@@ -399,6 +417,7 @@ def score_text(
         ("target", "right"),
         ("actual", "right"),
         ("ach. %", "right"),
+        ("result", "left"),
         ("raw", "right"),
         ("weighted", "right"),
     )
@@ -416,6 +435,7 @@ def score_text(
             "",
             "",
             "",
+            "",
             # Not scored: no weighted score at all, rather than a misleading 0.
             Text(dp(None if result.not_scored else category.weighted_score, 4), style="bold"),
         )
@@ -428,17 +448,19 @@ def score_text(
                     "",
                     "",
                     "",
+                    "",
                     dp(entry.raw_score, 4),
                     dp(entry.weighted_score, 4),
                 )
             else:
                 table.add_row(
                     literal(member_id(entry, result.goals)),
-                    literal(entry.name),
+                    literal(name_cell(entry)),
                     dp(entry.effective_weight, 2),
                     literal(show(entry.target)),
                     literal(_actual_cell(entry)),
-                    dp(entry.achievement_pct, 1),
+                    _achievement_cell(entry),
+                    literal(result_cell(entry)),
                     dp(entry.raw_score, 4),
                     dp(entry.weighted_score, 4),
                 )
