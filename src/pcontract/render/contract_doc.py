@@ -33,6 +33,7 @@ from pcontract.model import (
     Person,
 )
 from pcontract.render.reports import Templates, baseline_years, slug
+from pcontract.render.wording import LOWER_IS_BETTER
 from pcontract.scoring.evaluation import ContractDocument
 from pcontract.scoring.method import named_criteria
 
@@ -48,7 +49,7 @@ QUARTERS: Final = ("Q1", "Q2", "Q3", "Q4")
 # What each kind of indicator counts as better, said under its name.
 KIND_NOTES: Final = {
     KIND_INCREASE: "higher is better",
-    KIND_DECREASE: "lower is better",
+    KIND_DECREASE: LOWER_IS_BETTER,
     KIND_MILESTONE: "a date: earlier is better",
     KIND_BINARY: "done or not done",
 }
