@@ -11,7 +11,6 @@ request that leaves the page's own files fails the test.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -24,16 +23,6 @@ from typer.testing import CliRunner
 from pcontract.cli.app import app
 from tests.conftest import EXAMPLES
 
-CHROMIUM = os.environ.get("PCONTRACT_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DESKTOP = 1280
 MOBILE = 390
 MOINA_INDICATORS = 22
@@ -43,8 +32,8 @@ IMG = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture(scope="module")
 def browser(chromium: Browser) -> Browser:
-    # The session's one browser (tests/conftest.py): Playwright's sync API runs
-    # one instance at a time, and the other browser tests share it.
+    """The session's one Chromium (tests/conftest.py): a second Playwright in the
+    same process, while the session's runs, cannot start."""
     return chromium
 
 

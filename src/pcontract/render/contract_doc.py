@@ -13,8 +13,10 @@ builds a plain dict of display strings and the templates (``contract.html``,
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Final
 
 from pcontract.errors import UsageError
@@ -35,7 +37,7 @@ from pcontract.model import (
 from pcontract.render.reports import Templates, baseline_years, slug
 from pcontract.render.wording import LOWER_IS_BETTER
 from pcontract.scoring.evaluation import ContractDocument
-from pcontract.scoring.method import named_criteria
+from pcontract.scoring.method import named_criteria_points
 
 CONTRACT_TEMPLATES: Final = {"md": "contract.md", "html": "contract.html"}
 # The criteria columns, best first; the target has its own column.
@@ -77,12 +79,24 @@ def _target(indicator: Indicator) -> str:
     return show(indicator.target)
 
 
+def _figure(indicator: Indicator, position: Fraction) -> str:
+    """A criteria point as the contract writes it: a date for a milestone (its
+    position is the day's ordinal), else the number."""
+    if indicator.kind == KIND_MILESTONE:
+        return dt.date.fromordinal(int(position)).isoformat()
+    return show(position)
+
+
 def _criteria(indicator: Indicator, guidelines: Guidelines) -> list[str]:
-    """The criteria values in :data:`CRITERIA_COLUMNS` order; — where none applies."""
+    """The criteria values in :data:`CRITERIA_COLUMNS` order (the contract's own,
+    else the guidelines' defaults resolved against the target); — where none
+    applies, and none at all under the percentage method."""
     if guidelines.method == METHOD_PERCENTAGE:
         return []
-    points = named_criteria(indicator, guidelines)
-    return [show(points[key]) if key in points else NONE for key, _ in CRITERIA_COLUMNS]
+    points = {name: position for name, position, _ in named_criteria_points(indicator, guidelines)}
+    return [
+        _figure(indicator, points[key]) if key in points else NONE for key, _ in CRITERIA_COLUMNS
+    ]
 
 
 def _quarterly(indicator: Indicator) -> list[str]:

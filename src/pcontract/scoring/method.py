@@ -361,23 +361,19 @@ def _named_points(indicator: Indicator, guidelines: Guidelines) -> list[tuple[st
     return points
 
 
-def named_criteria(indicator: Indicator, guidelines: Guidelines) -> dict[str, Fraction | str]:
-    """The achievement that earns each criterion (excellent, very_good, fair, poor),
-    as a number or, for a milestone, a date: the contract's ``criteria_values``
-    where given, else the guidelines' defaults resolved against the target (a day
-    for a milestone). A criterion absent here has no point (a default on the
-    target is dropped); a binary indicator has none: it is done or not done."""
+def named_criteria_points(
+    indicator: Indicator, guidelines: Guidelines
+) -> list[tuple[str, Fraction, Fraction]]:
+    """(criterion, position, raw score) for each criteria value in use, best to
+    worst, target included: the figures a card prints beside an indicator. The
+    resolution is :func:`criteria_points`'s (explicit values, then defaults);
+    milestone positions are ordinal day numbers. Binary indicators have none."""
     if indicator.kind == KIND_BINARY:
-        return {}
-    shown: dict[str, Fraction | str] = {}
-    for name, position, _ in _named_points(indicator, guidelines):
-        if name == "target":
-            continue
-        if indicator.kind == KIND_MILESTONE:
-            shown[name] = dt.date.fromordinal(int(position)).isoformat()
-        else:
-            shown[name] = position
-    return shown
+        return []
+    scores = _scores(guidelines)
+    return [
+        (name, position, scores[name]) for name, position, _ in _named_points(indicator, guidelines)
+    ]
 
 
 def criteria_points(
