@@ -316,6 +316,11 @@ CONTRACT = document(
             "description": "The strategic objectives.",
             "items": {"type": "string", "description": "One objective."},
         },
+        "signed_on": ref(
+            "date",
+            "The date the parties signed the contract; the contract document prints it "
+            "in the signature block (left blank to be filled in by hand when absent).",
+        ),
         "criteria": {
             "type": "array",
             "description": "The criteria categories, in order.",

@@ -345,6 +345,12 @@ class Contract:
     # A stable id for the institution, linking its contracts across financial
     # years; None: they are linked by the institution's name.
     institution_id: str | None = None
+    # The statement part of the contract, as written (empty when not given).
+    vision: str = ""
+    mission: str = ""
+    strategic_objectives: tuple[str, ...] = ()
+    # The date the parties signed (YYYY-MM-DD); None when the contract does not say.
+    signed_on: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     kind = "Contract"
@@ -418,6 +424,10 @@ class Contract:
             parent=raw.get("parent"),
             guidelines=raw.get("guidelines"),
             institution_id=raw["institution"].get("id"),
+            vision=raw.get("vision", ""),
+            mission=raw.get("mission", ""),
+            strategic_objectives=tuple(raw.get("strategic_objectives") or ()),
+            signed_on=raw.get("signed_on"),
             raw=raw,
         )
 

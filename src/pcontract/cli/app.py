@@ -608,11 +608,66 @@ def _generated(timestamp: bool) -> str | None:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _report_format(out: str | None, output_format: str | None) -> tuple[bool, str]:
+    """Whether ``-o`` names a folder, and the format: as given, else from the
+    ``-o`` file's suffix (.html, .htm), else md."""
+    from pathlib import Path
+
+    from pcontract.render import reports
+
+    folder = out is not None and reports.names_a_folder(out)
+    if output_format is not None:
+        return folder, output_format
+    suffix = Path(out).suffix.lower() if out and not folder else ""
+    return folder, "html" if suffix in (".html", ".htm") else "md"
+
+
+def _without_results(quarterly: str | None, history: Any, tree: Any) -> None:
+    """Refuse the card's options when no --results asks for the contract document."""
+    from pcontract.errors import UsageError
+
+    given = [
+        name
+        for name, value in (("--quarterly", quarterly), ("--history", history), ("--tree", tree))
+        if value
+    ]
+    if given:
+        raise UsageError(
+            f"{', '.join(given)} needs --results: without it, report writes the "
+            "contract document, which has no results"
+        )
+
+
+def _write_report(
+    text: str, out: str | None, name: str | None, force: bool, inputs: list[Any]
+) -> int:
+    """Print ``text``, or write it to ``out`` (to ``out/name`` when ``name`` is
+    given: ``out`` is a folder), never over one of ``inputs``."""
+    from pathlib import Path
+
+    from pcontract.files.writer import write_files
+
+    if out is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    target = Path(out) / name if name is not None else Path(out)
+    write_files([(target, text.encode("utf-8"))], force=force, root=target.parent, inputs=inputs)
+    _err(f"wrote {target}")
+    return EXIT_OK
+
+
 @app.command()
 @_reads_files
 def report(
     contract: Annotated[str, typer.Argument(help="The Contract file.")],
-    results: Annotated[str, typer.Option("--results", "-r", help="The annual Results file.")],
+    results: Annotated[
+        str | None,
+        typer.Option(
+            "--results",
+            "-r",
+            help="The annual Results file, for a report card; without it, the contract document.",
+        ),
+    ] = None,
     quarterly: Annotated[
         str | None,
         typer.Option("--quarterly", "-q", help="A quarter's Results, for a progress section."),
@@ -627,14 +682,18 @@ def report(
             "--out",
             "-o",
             help="The file to write; a folder (ending in /, or existing) gets "
-            "<contract-id>.md or .html; stdout without it.",
+            "<contract-id>.md or .html (the contract document: "
+            "<contract-id>-contract.md or .html); stdout without it.",
         ),
     ] = None,
     template: TemplateFolder = None,
     guidelines: OneGuidelines = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     timestamp: Annotated[
-        bool, typer.Option("--timestamp", help="Print the time of generation on the card.")
+        bool,
+        typer.Option(
+            "--timestamp", help="Print the time of generation on the card or the contract document."
+        ),
     ] = False,
     history: History = None,
     tree: Annotated[
@@ -650,54 +709,48 @@ def report(
     *,
     limits: Limits,
 ) -> None:
-    """Write a report card: composite, grade, categories, indicators, gaps, methodology.
+    """Write a report card, or without --results the contract document.
 
-    Markdown suits a pull-request comment or a wiki; HTML is one self-contained,
-    printable file. With --history, the card shows last year's rank, composite and
-    grade and the movement, as score does. With --tree, it names its parent
-    contract's institution and lists its children.
+    With --results: the card (composite, grade, categories, indicators, gaps,
+    methodology). Without it: the signed contract itself (parties, vision, mission
+    and objectives, the performance matrix by category, signatures), printable on
+    A4 landscape. Markdown suits a pull-request comment or a wiki; HTML is one
+    self-contained, printable file. With --history, the card shows last year's
+    rank, composite and grade and the movement, as score does. With --tree, it
+    names its parent contract's institution and lists its children.
     """
 
     def body() -> int:
         from pathlib import Path
 
         from pcontract.files.reading import recording_reads
-        from pcontract.files.writer import write_files
-        from pcontract.render import reports
+        from pcontract.render import contract_doc, reports
         from pcontract.scoring import evaluation
 
-        folder = out is not None and reports.names_a_folder(out)
-        fmt: str | None = output_format
-        if fmt is None:
-            suffix = Path(out).suffix.lower() if out and not folder else ""
-            fmt = "html" if suffix in (".html", ".htm") else "md"
+        folder, fmt = _report_format(out, output_format)
+        if results is None:
+            _without_results(quarterly, history, tree)
         with recording_reads() as read:
             templates = reports.Templates(template)
-            inputs = evaluation.load_card(
-                contract,
-                results,
-                quarterly,
-                guidelines,
-                limits,
-                history_paths=history,
-                tree_paths=tree,
-            )
-            text = reports.render_card(inputs, fmt, templates, _generated(timestamp))
-        if out is None:
-            sys.stdout.write(text)
-            return EXIT_OK
-        target = Path(out)
-        if folder:
-            target = target / reports.card_file_name(inputs.contract.id, fmt)
+            if results is None:
+                document = evaluation.load_contract_document(contract, guidelines, limits)
+                text = contract_doc.render_contract(document, fmt, templates, _generated(timestamp))
+                name = contract_doc.file_name(document.contract.id, fmt)
+            else:
+                inputs = evaluation.load_card(
+                    contract,
+                    results,
+                    quarterly,
+                    guidelines,
+                    limits,
+                    history_paths=history,
+                    tree_paths=tree,
+                )
+                text = reports.render_card(inputs, fmt, templates, _generated(timestamp))
+                name = reports.card_file_name(inputs.contract.id, fmt)
         named = [contract, results, quarterly, guidelines]
-        write_files(
-            [(target, text.encode("utf-8"))],
-            force=force,
-            root=target.parent,
-            inputs=[*read, *(Path(p) for p in named if p is not None)],
-        )
-        _err(f"wrote {target}")
-        return EXIT_OK
+        inputs_read = [*read, *(Path(p) for p in named if p is not None)]
+        return _write_report(text, out, name if folder else None, force, inputs_read)
 
     _run(body)
 

@@ -434,6 +434,29 @@ def load_card(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ContractDocument:
+    """What the contract document prints: the contract, and the guidelines that
+    give its criteria values and the readable names of its categories."""
+
+    contract: Contract
+    guidelines: Guidelines
+
+
+def load_contract_document(
+    contract_path: str, guidelines_path: str | None = None, limits: Limits = Limits()
+) -> ContractDocument:
+    """Validate one contract, as ``report`` does for a card, and load its
+    guidelines (``guidelines_path`` overrides the contract's ``guidelines:``)."""
+    pipeline = Pipeline(Options(limits=limits))
+    loaded = pipeline.load(explicit([contract_path]), ignore=TREE_ONLY)
+    if len(loaded.contracts) != 1:
+        raise UsageError(f"{contract_path} is not a Contract document")
+    file, contract = loaded.contracts[0]
+    guidelines = _guidelines_for(loaded, file, contract, pipeline.override(guidelines_path))
+    return ContractDocument(contract, guidelines)
+
+
 def tree_of(
     paths: Sequence[str], pipeline: Pipeline, contract: Contract, override: Guidelines | None
 ) -> ContractTree:
