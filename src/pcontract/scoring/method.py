@@ -361,6 +361,19 @@ def _named_points(indicator: Indicator, guidelines: Guidelines) -> list[tuple[st
     return points
 
 
+def named_criteria_points(
+    indicator: Indicator, guidelines: Guidelines
+) -> list[tuple[str, Fraction, Fraction]]:
+    """(criterion, position, raw score) for each criteria value in use, best to
+    worst, target included: the figures a card prints beside an indicator. The
+    resolution is :func:`criteria_points`'s (explicit values, then defaults);
+    milestone positions are ordinal day numbers. Binary indicators have none."""
+    if indicator.kind == KIND_BINARY:
+        return []
+    scores = _scores(guidelines)
+    return [(name, position, scores[name]) for name, position, _ in _named_points(indicator, guidelines)]
+
+
 def criteria_points(
     indicator: Indicator, guidelines: Guidelines
 ) -> list[tuple[Fraction, Fraction]]:
