@@ -39,8 +39,15 @@ def render(out: Path, name: str, *extra: str) -> Path:
     path = out / f"{name}.html"
     result = CliRunner().invoke(
         app,
-        ["report", str(EXAMPLES / contract), "-r", str(EXAMPLES / results), "-o", str(path)]
-        + list(extra),
+        [
+            "report",
+            str(EXAMPLES / contract),
+            "-r",
+            str(EXAMPLES / results),
+            "-o",
+            str(path),
+            *extra,
+        ],
     )
     assert result.exit_code == 0, result.output
     return path
@@ -75,9 +82,12 @@ def test_card_is_readable(page: Page, cards: dict[str, Path], name: str, width: 
     assert_readable(page, width)
     # The gauge's labels are page text, worse on the left and better on the right.
     ends = page.locator(".gauge-ends")
-    assert ends.locator(".end-worse").bounding_box()["x"] < (  # type: ignore[index]
-        ends.locator(".end-better").bounding_box()["x"]  # type: ignore[index]
+    worse, better = (
+        ends.locator(".end-worse").bounding_box(),
+        ends.locator(".end-better").bounding_box(),
     )
+    assert worse is not None and better is not None
+    assert worse["x"] < better["x"]
     assert "target 3.00" in ends.inner_text()
     assert page.locator("svg text").count() == 0
 
@@ -95,7 +105,9 @@ def test_on_a_phone_the_result_comes_first(page: Page, cards: dict[str, Path], n
 @pytest.mark.parametrize("name", list(CARDS))
 def test_contents_links_resolve(page: Page, cards: dict[str, Path], name: str) -> None:
     open_card(page, cards[name], PHONE)
-    hrefs = page.locator("nav.contents a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    hrefs = page.locator("nav.contents a").evaluate_all(
+        "els => els.map(e => e.getAttribute('href'))"
+    )
     assert len(hrefs) >= 8
     for href in hrefs:
         assert href.startswith("#")

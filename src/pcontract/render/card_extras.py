@@ -75,7 +75,9 @@ def criteria_scale(guidelines: Guidelines) -> list[dict[str, str]]:
     """Each criteria value's name and the raw score it stands for, best first."""
     if guidelines.method == METHOD_PERCENTAGE:
         return []
-    best, target, worst = (Fraction(v) for v in (guidelines.best, guidelines.target, guidelines.worst))
+    best, target, worst = (
+        Fraction(v) for v in (guidelines.best, guidelines.target, guidelines.worst)
+    )
     scores = (best, (best + target) / 2, target, (target + worst) / 2, worst)
     return [
         {"name": name, "score": dp(score, 2)}

@@ -371,7 +371,9 @@ def named_criteria_points(
     if indicator.kind == KIND_BINARY:
         return []
     scores = _scores(guidelines)
-    return [(name, position, scores[name]) for name, position, _ in _named_points(indicator, guidelines)]
+    return [
+        (name, position, scores[name]) for name, position, _ in _named_points(indicator, guidelines)
+    ]
 
 
 def criteria_points(
