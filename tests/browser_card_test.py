@@ -117,11 +117,14 @@ def test_contents_links_resolve(page: Page, cards: dict[str, Path], name: str) -
 
 
 def pdf_pages(page: Page) -> list[str]:
+    """The text of each page of the card printed to A4 portrait (checked)."""
     from pypdf import PdfReader
 
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=True)
-    return [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert all(p.mediabox.width < p.mediabox.height for p in pages), "a landscape page"
+    return [p.extract_text() for p in pages]
 
 
 def test_moina_prints_on_at_most_four_pages_each_with_its_head(
@@ -156,3 +159,30 @@ def test_a_logo_in_the_template_folder_heads_the_card(
     assert (logo.get_attribute("src") or "").startswith("data:image/png;base64,")
     assert page.evaluate("document.querySelector('.masthead img').naturalWidth") == 1
     assert_readable(page, PHONE)
+
+
+def test_a_wide_indicators_table_prints_on_landscape_pages(page: Page, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from pcontract.render import reports
+    from pcontract.scoring import evaluation
+
+    contract, results = CARDS["moina"]
+    inputs = evaluation.load_card(str(EXAMPLES / contract), str(EXAMPLES / results))
+    # A card whose table is wide (card_extras.is_wide: many indicators or columns).
+    view = {**reports.card_view(inputs), "wide": True}
+    path = tmp_path / "wide.html"
+    path.write_text(reports.Templates().render("card.html", view), encoding="utf-8")
+    open_card(page, path, DESKTOP)
+    page.emulate_media(media="print")
+    reader = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    shapes = [
+        "landscape" if p.mediabox.width > p.mediabox.height else "portrait" for p in reader.pages
+    ]
+    assert shapes[0] == "portrait"
+    assert "landscape" in shapes
+    landscape = [
+        p.extract_text() for p, s in zip(reader.pages, shapes, strict=True) if s == "landscape"
+    ]
+    assert any("CM01" in text for text in landscape)
+    assert all(MOINA in text.splitlines()[0] for text in landscape)
