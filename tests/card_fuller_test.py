@@ -241,3 +241,60 @@ def test_a_logo_at_the_size_limit_is_accepted(tmp_path: Path) -> None:
     data = PNG_SIGNATURE + b"\0" * (card_extras.LOGO_MAX_BYTES - len(PNG_SIGNATURE))
     (tmp_path / "logo.png").write_bytes(data)
     assert moina_view(str(tmp_path))["logo"] is not None
+
+
+# ---------------------------------------------------------------------------
+# Escaping, and the wording keys the card takes when the view has them
+
+
+def test_a_hostile_institution_name_stays_inside_the_running_head(tmp_path: Path) -> None:
+    contract = tmp_path / "contract.yaml"
+    text = MOINA.read_text(encoding="utf-8")
+    hostile = 'name: "Ministry</style><script>alert(1)</script> \\" }"'
+    text = text.replace("name: Ministry of Interior and National Administration", hostile, 1)
+    contract.write_text(text.replace("../guidelines/", f"{EXAMPLES}/guidelines/"), encoding="utf-8")
+    html = html_card(contract=contract)
+    assert "<script>" not in html
+    styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert len(styles) == 2  # the stylesheet and the running head: neither ended early
+    assert "Ministry\\3c \\2f style\\3e \\3c script\\3e alert" in styles[1]
+
+
+def test_the_card_takes_the_wording_keys_when_the_view_has_them() -> None:
+    view = dict(moina_view())
+    view |= {
+        "summary": "Very Good — 2.8522, better than the 3.00 target.",
+        "composite_verdict": "better than the 3.00 target",
+        "grade_meaning": "Targets met on the whole",
+        "grade_tone": "good",
+        "action_tone": "bad",
+    }
+    indicators = view["groups"]
+    assert isinstance(indicators, list)
+    first = indicators[0]["rows"][0]
+    indicators[0]["rows"][0] = {
+        **first,
+        "verdict": "5% better",
+        "outcome": "better",
+        "direction": "lower is better",
+    }
+    html = reports.Templates().render("card.html", view)
+    assert '<p class="summary-line">Very Good — 2.8522, better than the 3.00 target.</p>' in html
+    assert "better than the 3.00 target; lower is better" in html
+    assert '<span class="stat-note">Targets met on the whole</span>' in html
+    assert '<div class="stat grade tone-good">' in html
+    assert '<p class="action tone-bad">' in html
+    row = re.search(r'<tr class="indicator[^"]*" data-indicator="CM01"[^>]*>(.*?)</tr>', html, re.S)
+    assert row is not None and 'data-outcome="better"' in row[0]
+    assert '<span class="direction">lower is better</span>' in row[1]
+    assert '<span class="verdict outcome-better">5% better</span>' in row[1]
+
+
+def test_without_the_wording_keys_grade_and_action_share_a_tone() -> None:
+    html = html_card()
+    assert '<div class="stat grade tone-good">' in html
+    assert '<p class="action tone-good">' in html
+    assert '<p class="summary-line">' not in html
+    # A decrease indicator says that lower is better.
+    row = re.search(r'data-indicator="CM05".*?</th>', html, re.S)
+    assert row is not None and "lower is better" in row[0]
