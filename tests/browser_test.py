@@ -11,29 +11,18 @@ request that leaves the page's own files fails the test.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 from typer.testing import CliRunner
 
 from pcontract.cli.app import app
 from tests.conftest import EXAMPLES
 
-CHROMIUM = os.environ.get("PCONTRACT_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DESKTOP = 1280
 MOBILE = 390
 MOINA_INDICATORS = 22
@@ -42,14 +31,10 @@ IMG = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert os.path.exists(CHROMIUM), f"Chromium is missing: install it ({CHROMIUM})"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+def browser(chromium: Browser) -> Browser:
+    """The session's one Chromium (tests/conftest.py): a second Playwright in the
+    same process, while the session's runs, cannot start."""
+    return chromium
 
 
 def _edit(path: Path, old: str, new: str) -> None:

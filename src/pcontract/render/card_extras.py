@@ -202,5 +202,7 @@ def card_extras(
         "running_head": head,
         "running_head_css": css_string(head),
         "wide": is_wide(baseline_years, len(inputs.score.indicators)),
-        "standalone": inputs.rank is None,
+        # Not in a league table (``report``, which ranks nothing; with --history
+        # it still knows last year's standing, in a league of 0): no rank box.
+        "standalone": inputs.rank is None or inputs.rank.of == 0,
     }
