@@ -298,3 +298,20 @@ def test_without_the_wording_keys_grade_and_action_share_a_tone() -> None:
     # A decrease indicator says that lower is better.
     row = re.search(r'data-indicator="CM05".*?</th>', html, re.S)
     assert row is not None and "lower is better" in row[0]
+
+
+def test_the_card_needs_none_of_the_keys_the_wording_may_replace() -> None:
+    """After the wording change the view may drop below_target, missed and the
+    grade band: the card still renders from the new keys."""
+    view = dict(moina_view())
+    view |= {"grade_meaning": "Targets met on the whole", "grade_tone": "good"}
+    del view["grade_band"]
+    view["categories"] = [
+        {k: v for k, v in c.items() if k != "below_target"} | {"outcome": "better"}
+        for c in view["categories"]  # type: ignore[attr-defined]
+    ]
+    for group in view["groups"]:  # type: ignore[attr-defined]
+        group["rows"] = [{k: v for k, v in r.items() if k != "missed"} for r in group["rows"]]
+    html = reports.Templates().render("card.html", view)
+    assert "is-missed" not in html
+    assert '<span class="verdict outcome-better">' in html
