@@ -158,7 +158,9 @@ def test_indicator_table_has_a_row_per_indicator(watched: Watched, site: Path) -
     assert page.locator("#indicators tbody tr.indicator > th[scope='row']").count() == 22
     assert page.locator("#indicators thead th[scope='col']").count() == 10
     assert "2.8522" in page.locator(".headline").inner_text()
-    assert page.locator("svg[role='img']").count() >= 2
+    # The gauge and the category bars: HTML boxes with a text equivalent.
+    assert page.locator("#gauge[role='img']").count() == 1
+    assert page.locator(".cbar[role='img']").count() >= 2
     watched.assert_clean()
 
 

@@ -126,8 +126,8 @@ def test_report_card_shows_last_year(years: tuple[Path, Path]) -> None:
         "Last year (2023/2024): rank 1, composite 2.0000, Excellent. "
         "Movement: +1.0000 worse." in html
     )
-    # This year is not ranked by report: no rank of its own.
-    assert "not ranked in this report" in html
+    # This year is not ranked by report: a standalone card has no rank box at all.
+    assert "Rank in category" not in html and "not ranked" not in html
 
 
 def test_card_shows_the_two_latest_baseline_years(tmp_path: Path) -> None:

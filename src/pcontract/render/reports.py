@@ -41,6 +41,7 @@ from pcontract.model import (
     Results,
 )
 from pcontract.render import sandbox, wording
+from pcontract.render.card_extras import card_extras
 from pcontract.render.sandbox import TemplateError
 from pcontract.render.tables import last_year_text, md, movement_text, with_goals
 from pcontract.scoring.evaluation import CardInputs, LinkedContract, SiteInputs
@@ -758,7 +759,10 @@ def _baselines(contract: Contract, indicator_id: str, years: Sequence[str]) -> l
 
 
 def card_view(
-    inputs: CardInputs, generated: str | None = None, index_href: str | None = None
+    inputs: CardInputs,
+    generated: str | None = None,
+    index_href: str | None = None,
+    template_folder: str | None = None,
 ) -> dict[str, Any]:
     """The report card as plain data for a template."""
     score, guidelines = inputs.score, inputs.guidelines
@@ -810,6 +814,7 @@ def card_view(
         "progress": progress,
         "methodology": _methodology(guidelines, scale),
         "warnings": [w.message for w in score.warnings],
+        **card_extras(inputs, years, template_folder),
     }
 
 
@@ -1116,7 +1121,8 @@ def render_card(
     if fmt not in CARD_TEMPLATES:
         raise UsageError(f"unknown report format '{fmt}'; choose md or html")
     templates = templates or Templates()
-    return templates.render(CARD_TEMPLATES[fmt], card_view(inputs, generated, index_href))
+    view = card_view(inputs, generated, index_href, templates.folder)
+    return templates.render(CARD_TEMPLATES[fmt], view)
 
 
 def render_site(
@@ -1136,7 +1142,7 @@ def render_site(
     for card in site.cards:
         paths.append(card_href(card.contract.id))
         back = f"../{pages[card.contract.financial_year]}"
-        jobs.append((CARD_TEMPLATES["html"], card_view(card, generated, back)))
+        jobs.append((CARD_TEMPLATES["html"], card_view(card, generated, back, templates.folder)))
     # The older years' pages, then the latest year's index.html last.
     for year in reversed(years):
         paths.append(pages[year])
