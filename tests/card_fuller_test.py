@@ -298,3 +298,9 @@ def test_the_grade_and_the_action_share_a_tone() -> None:
     # A decrease indicator says that lower is better.
     row = re.search(r'data-indicator="CM05".*?</th>', html, re.S)
     assert row is not None and "lower is better" in row[0]
+
+
+def test_the_card_names_the_institution_category_as_the_guidelines_do() -> None:
+    html = html_card()
+    assert "<dt>Institution category</dt><dd>Ministries</dd>" in html
+    assert moina_view()["contract"]["category_id"] == "ministry"  # type: ignore[index]

@@ -434,3 +434,19 @@ def test_site_and_report_show_an_unscored_institution(with_unscored: Path, tmp_p
     code, card = run("report", contract, "--results", results, "--format", "md")
     assert code == 0, card
     assert "> **Not scored.** Not scored: every indicator not applicable" in card
+
+
+def test_leagues_follow_the_order_the_guidelines_list_their_categories() -> None:
+    """Ministries first, as the Kenyan guidelines list them, and the SPAS officers
+    (guidelines that score fewer contracts) after the Kenyan guidelines' leagues."""
+    code, output = run("rank", str(EXAMPLES), "--format", "json", "-y", "2024/2025")
+    assert code == 0, output
+    order = list(dict.fromkeys(row["category"] for row in json.loads(output)))
+    assert order == [
+        "ministry",
+        "state-corporation",
+        "county",
+        "university",
+        "department",
+        "individual",
+    ]

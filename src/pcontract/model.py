@@ -708,6 +708,11 @@ class Guidelines:
 
     kind = "Guidelines"
 
+    def category_name(self, category: str) -> str:
+        """An institution category as readers see it: its name from
+        ``institution_categories`` (``County Governments``), else its id."""
+        return self.institution_categories.get(category, category)
+
     @property
     def scores_zero_target_miss(self) -> bool:
         """Whether a decrease indicator with target 0 and no fair or poor of its

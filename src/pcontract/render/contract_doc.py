@@ -158,7 +158,7 @@ def _contract_facts(contract: Contract, guidelines: Guidelines) -> dict[str, Any
         "id": contract.id,
         "title": contract.title,
         "institution": contract.institution,
-        "category": guidelines.institution_categories.get(contract.category, contract.category),
+        "category": guidelines.category_name(contract.category),
         "financial_year": contract.financial_year,
         "period_start": contract.period_start,
         "period_end": contract.period_end,

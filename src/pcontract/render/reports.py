@@ -573,12 +573,13 @@ def slug(contract_id: str) -> str:
     return name or "_"
 
 
-def _contract_view(contract: Contract) -> dict[str, Any]:
+def _contract_view(contract: Contract, guidelines: Guidelines) -> dict[str, Any]:
     return {
         "id": contract.id,
         "title": contract.title,
         "institution": contract.institution,
-        "category": contract.category,
+        "category": guidelines.category_name(contract.category),
+        "category_id": contract.category,
         "financial_year": contract.financial_year,
         "period_start": contract.period_start,
         "period_end": contract.period_end,
@@ -785,7 +786,7 @@ def card_view(
     return {
         "generated": generated,
         "index_href": index_href,
-        "contract": _contract_view(inputs.contract),
+        "contract": _contract_view(inputs.contract, guidelines),
         "results": {
             "period": score.period or "none",
             "as_of": inputs.results.as_of if inputs.results is not None else "",

@@ -7,6 +7,7 @@ contract can be scored on its own.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -260,13 +261,21 @@ def category_names(
 ) -> CategoryNames:
     """Each (financial year, institution category)'s readable name, from the
     ``institution_categories`` of the guidelines its contracts were scored by
-    (the first that names it, by contract id)."""
-    names: dict[tuple[str, str], str] = {}
+    (the first that names it, by contract id). The mapping lists them in the
+    order the league tables follow: the categories of the guidelines that score
+    the most contracts first, each guidelines' in the order it lists them
+    (ministries before counties in the Kenyan guidelines, officers under SPAS after)."""
+    used = Counter(guidelines[s.contract].id for s in scores)
+    found: dict[tuple[str, str], tuple[tuple[int, str, int], str]] = {}
     for s in sorted(scores, key=lambda s: s.contract):
-        name = guidelines[s.contract].institution_categories.get(s.category)
+        chosen = guidelines[s.contract]
+        name = chosen.institution_categories.get(s.category)
         if name:
-            names.setdefault((s.financial_year, s.category), name)
-    return names
+            place = list(chosen.institution_categories).index(s.category)
+            key = (-used[chosen.id], chosen.id, place)
+            found.setdefault((s.financial_year, s.category), (key, name))
+    ordered = sorted(found.items(), key=lambda item: (item[1][0], item[0][1]))
+    return {key: name for key, (_, name) in ordered}
 
 
 def one_year(rows: Sequence[RankRow], year: str | None) -> list[RankRow]:

@@ -152,11 +152,13 @@ CategoryNames = Mapping[tuple[str, str], str]
 
 def rank(scores: Iterable[ContractScore], names: CategoryNames | None = None) -> list[RankRow]:
     """League tables for ``scores``: financial years latest first, then categories
-    by id, then rank, then contract id; each row linked to the previous year's.
+    in the order of ``names`` (those it does not name last, by id), then rank, then
+    contract id; each row linked to the previous year's.
 
     Five-point composites rank ascending (lower is better), percentages descending.
-    ``names`` gives a (financial year, category id) its readable name. The result
-    does not depend on the order of ``scores``.
+    ``names`` gives a (financial year, category id) its readable name, in the order
+    the guidelines list the categories. The result does not depend on the order of
+    ``scores``.
     """
     by_table: dict[tuple[str, str], list[ContractScore]] = {}
     by_contract: dict[str, ContractScore] = {}
@@ -168,8 +170,12 @@ def rank(scores: Iterable[ContractScore], names: CategoryNames | None = None) ->
         by_contract[score.contract] = score
         by_table.setdefault((score.financial_year, score.category), []).append(score)
     rows: list[RankRow] = []
-    for year, category in sorted(by_table, key=lambda t: (_descending(t[0]), t[1])):
-        name = (names or {}).get((year, category), "")
+    names = names or {}
+    place = {key: i for i, key in enumerate(names)}
+    for year, category in sorted(
+        by_table, key=lambda t: (_descending(t[0]), place.get(t, len(place)), t[1])
+    ):
+        name = names.get((year, category), "")
         table = _rank_category(by_table[year, category])
         rows.extend(replace(r, category_name=name) for r in table)
     return link_years(rows, by_contract)
