@@ -58,19 +58,16 @@ def build_sheet(path: Path, **changes: object) -> Path:
     for ident, actual in {**ACTUALS, **changes}.items():
         not_applicable = "Yes" if ident == "FS02" else None
         reason = "A-in-A moved to another agency by a Cabinet decision" if not_applicable else None
-        sheet.append(
-            [ident, f"Indicator {ident}", "", 1, None, actual, f"report {ident}", None]
-            + [not_applicable, reason]
-        )
+        evidence = f"report {ident}"
+        row = [ident, f"Indicator {ident}", "", 1, None, actual, evidence, None]
+        sheet.append([*row, not_applicable, reason])
     book.save(path)
     return path
 
 
 def _import(tmp_path: Path, sheet: Path) -> tuple[int, str, Path]:
     out = tmp_path / "results.yaml"
-    code, output = run(
-        "import", "results", str(sheet), "--contract", str(CONTRACT), "-o", str(out)
-    )
+    code, output = run("import", "results", str(sheet), "--contract", str(CONTRACT), "-o", str(out))
     return code, output, out
 
 
