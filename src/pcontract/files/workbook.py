@@ -413,11 +413,13 @@ def _load(path: Path, file: str, data_only: bool) -> Any:
     import openpyxl
 
     try:
-        return openpyxl.load_workbook(
-            path, read_only=False, keep_vba=False, data_only=data_only, keep_links=False
-        )
+        # Opened here, so that the file is closed even when openpyxl fails.
+        with path.open("rb") as handle:
+            return openpyxl.load_workbook(
+                handle, read_only=False, keep_vba=False, data_only=data_only, keep_links=False
+            )
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        if type(error).__module__.startswith("defusedxml"):
+        if _defused(error):
             raise _refuse(file, CODE_ENTITIES, f"refused unsafe XML: {error}") from error
         raise _refuse(
             file,
@@ -425,6 +427,16 @@ def _load(path: Path, file: str, data_only: bool) -> Any:
             f"a damaged workbook: {type(error).__name__}: {error}",
             hint="open it in Excel or LibreOffice and save it again",
         ) from error
+
+
+def _defused(error: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML, at the root of ``error``'s chain."""
+    seen = 0
+    while error is not None and seen < 10:
+        if type(error).__module__.startswith("defusedxml"):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def _sheet(worksheet: Any, formulas: Any, file: str, limits: WorkbookLimits) -> Sheet:

@@ -51,9 +51,10 @@ _SLASH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 class CellProblem(Exception):
     """The cell does not hold what it should; ``code`` and the message say how."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, cell: Cell | None = None) -> None:
         super().__init__(message)
         self.code = code
+        self.cell = cell  # where, when the reader knows better than its caller
 
 
 def plain(number: Decimal) -> int | float:

@@ -101,7 +101,8 @@ def import_from(
     try:
         reading = read_matrix(sheet, mapping)
     except CellProblem as error:
-        result.problems.append(problem(book.file, error.code, str(error), sheet.cell(1, 1)))
+        where = error.cell or sheet.cell(1, 1)
+        result.problems.append(problem(book.file, error.code, str(error), where))
         return result
     assign_ids(reading)
     data = _contract(reading, dict(header or {}))

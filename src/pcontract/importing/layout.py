@@ -171,6 +171,7 @@ def _refuse_merged(sheet: Sheet, columns: Columns) -> None:
                 CODE_HEADER,
                 f"the header cells {first.ref}:{last} are merged: unmerge them so that each "
                 "column has its own name",
+                first,
             )
 
 

@@ -71,7 +71,8 @@ def import_results(
     try:
         columns = find_header(sheet, ("id", "actual"))
     except CellProblem as error:
-        return Imported(file, None, [problem(file, error.code, str(error), sheet.cell(1, 1))])
+        where = error.cell or sheet.cell(1, 1)
+        return Imported(file, None, [problem(file, error.code, str(error), where)])
     reading = _Sheet(file, sheet, columns, read_title_block(sheet, columns.row), contract)
     head = _head(reading, as_of)
     achievements = _rows(reading)
