@@ -277,3 +277,27 @@ def test_a_problem_keeps_its_cell_in_json(tmp_path: Path) -> None:
     (found,) = imported.problems
     assert json.loads(json.dumps(found.as_dict()))["cell"] == "Matrix!D14"
     assert (found.line, found.column) == (14, 4)
+
+
+def test_every_validate_format_shows_the_cell(tmp_path: Path) -> None:
+    import io
+
+    from pcontract.checking.checker import Report
+    from pcontract.render.reporters import REPORTERS
+
+    matrix = build_matrix(tmp_path / "matrix.xlsx", weight="ten")
+    report = Report([], import_from(open_workbook(matrix), draft_name="c.yaml").problems)
+    shown = {}
+    for name, reporter in REPORTERS.items():
+        out = io.StringIO()
+        reporter().report(report, out)
+        shown[name] = out.getvalue()
+    assert "  Matrix!D14 error   PC620  a weight" in shown["text"]
+    assert json.loads(shown["json"])["problems"][0]["cell"] == "Matrix!D14"
+    assert ",line=14,col=4," in shown["github"]
+    result = json.loads(shown["sarif"])["runs"][0]["results"][0]
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 14,
+        "startColumn": 4,
+    }
+    assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "Matrix!D14"
