@@ -23,7 +23,6 @@ CODE_KIND = "PC625"  # the kind cannot be told
 CODE_HEADER = "PC626"  # no header row, a missing or merged column
 CODE_FIELD = "PC627"  # a contract or results field missing or wrong
 CODE_INDICATOR = "PC628"  # an id not in the contract, or given twice
-CODE_VALIDATION = "PC629"  # the draft does not validate (the validator's code follows)
 
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug included).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
