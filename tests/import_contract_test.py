@@ -117,6 +117,8 @@ def test_a_hand_made_matrix_imports_to_a_contract_that_validates(tmp_path: Path)
     assert complaints["baseline"] == {"2022/2023": 70, "2023/2024": 75}
     assert complaints["target"] == 85
     assert run("validate", "--no-cache", str(tmp_path / "contract.yaml"))[0] == 0
+    # What the validator says of an indicator as a whole is said at its row.
+    assert f"{tmp_path / 'matrix.xlsx'}:Matrix!A13: warning PC250 CM01:" in output
 
 
 def test_the_draft_names_each_indicators_cells_and_quotes_little(tmp_path: Path) -> None:
@@ -301,3 +303,37 @@ def test_every_validate_format_shows_the_cell(tmp_path: Path) -> None:
         "startColumn": 4,
     }
     assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "Matrix!D14"
+
+
+def test_through_the_installed_command(tmp_path: Path) -> None:
+    """The acceptance, as an officer runs it: the installed ``pcontract``."""
+    import subprocess
+    import sys
+
+    pcontract = str(Path(sys.executable).parent / "pcontract")
+    matrix = build_matrix(tmp_path / "matrix.xlsx")
+    out = tmp_path / "contract.yaml"
+    done = subprocess.run(
+        [pcontract, "import", "contract", str(matrix), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, f"wrote {out}\n"), done.stderr
+    checked = subprocess.run(
+        [pcontract, "validate", "--no-cache", str(out)], capture_output=True, check=False
+    )
+    assert checked.returncode == 0
+    broken = build_matrix(tmp_path / "broken.xlsx", weight="ten")
+    done = subprocess.run(
+        [pcontract, "import", "contract", str(broken), "-o", str(tmp_path / "b.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == (
+        f"{broken}:Matrix!D14: error PC620 a weight (a number such as 10 or 10%) is needed, "
+        "not 'ten'"
+    )
+    assert "Traceback" not in done.stderr

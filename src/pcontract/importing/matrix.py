@@ -172,6 +172,7 @@ def _indicator(
     i_index = len(section.indicators)
     path: JsonPath = ("criteria", c_index, "indicators", i_index)
     reading.ranges[path] = reading.sheet.range_ref(number)
+    reading.cells[path] = row[0]  # what is said of the indicator as a whole: its row
     columns = reading.columns
     raw: dict[str, Any] = {}
     reader = _Cells(reading, row, path)
