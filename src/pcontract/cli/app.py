@@ -21,6 +21,7 @@ from typing import Annotated, Any, Final, Literal
 import typer
 
 from pcontract import __version__
+from pcontract.cli.imports import import_app
 from pcontract.errors import InputError, PcontractError
 from pcontract.files.reading import Limits
 
@@ -808,6 +809,9 @@ def site(
         return EXIT_OK
 
     _run(body)
+
+
+app.add_typer(import_app, name="import")
 
 
 def main() -> None:
