@@ -14,6 +14,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pcontract.model import Contract
@@ -471,3 +473,126 @@ def test_rank_xlsx_has_a_sheet_per_league_and_the_ranks_of_json(in_tmp: Path) ->
 def test_rank_text_output_is_unchanged_by_the_workbook_option(in_tmp: Path) -> None:
     code, output = run("rank", str(EXAMPLES), "-y", "2024/2025", "-f", "csv")
     assert code == 0 and output.startswith("category,rank,contract,institution,composite")
+
+
+# -- generated contracts: the sheet holds exactly contract_rows ------------------
+# ``contracts()`` draws whole, valid contracts (weights adding to 100, a target of
+# the right type for each kind); the round trip through ``import contract`` can
+# draw from it too.
+
+_PLAIN = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"))
+_FORMULA_LIKE = st.sampled_from(["=", "+", "-", "@"])
+
+
+def _text(max_size: int = 30) -> st.SearchStrategy[str]:
+    body = st.text(_PLAIN, min_size=1, max_size=max_size)
+    either = st.one_of(body, st.builds(lambda a, b: a + b, _FORMULA_LIKE, body))
+    return either.map(str.strip).filter(bool)
+
+
+_ID = st.from_regex(r"\A[A-Z]{2}[0-9]{2}\Z")
+# Figures of 1 and more: a target of 0 needs criteria values of its own (PC324).
+_NUMBER = st.one_of(
+    st.integers(min_value=1, max_value=10**9),
+    st.decimals(min_value=1, max_value=10**6, places=2).map(float),
+)
+_DAY = st.dates(min_value=dt.date(2024, 7, 1), max_value=dt.date(2025, 6, 30))
+
+
+@st.composite
+def _indicator_raw(draw: st.DrawFn, id_: str, weight: int) -> dict[str, Any]:
+    kind = draw(st.sampled_from(["increase", "decrease", "milestone", "binary"]))
+    raw: dict[str, Any] = {"id": id_, "name": draw(_text(60)), "weight": weight, "kind": kind}
+    if kind in ("increase", "decrease"):
+        raw["target"] = draw(_NUMBER)
+        raw["unit"] = draw(_text(20))
+        if draw(st.booleans()):
+            raw["baseline"] = {"2023/2024": draw(_NUMBER)}
+        if kind == "increase" and draw(st.booleans()):
+            raw["measure"] = "cumulative"
+            parts = draw(st.lists(st.integers(0, 10**6), min_size=3, max_size=3))
+            raw["quarterly_targets"] = [*sorted(parts), raw["target"] + 10**6]
+            raw["target"] = raw["quarterly_targets"][-1]
+    elif kind == "milestone":
+        raw["target"] = draw(_DAY).isoformat()
+    else:
+        raw["target"] = True
+    if draw(st.booleans()):
+        raw["owner"] = draw(_text())
+    if draw(st.booleans()):
+        raw["due"] = draw(_DAY).isoformat()
+    if draw(st.booleans()):
+        raw["notes"] = draw(_text(80))
+    return raw
+
+
+@st.composite
+def contracts(draw: st.DrawFn) -> Contract:
+    """A valid contract of 1 to 3 categories of 1 to 3 indicators, weights adding to 100."""
+    shape = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
+    count = sum(shape)
+    cuts = sorted(draw(st.lists(st.integers(1, 99), min_size=count - 1, max_size=count - 1)))
+    cuts = sorted(set(cuts))
+    while len(cuts) < count - 1:  # distinct cut points: every weight at least 1
+        cuts = sorted({*cuts, next(n for n in range(1, 100) if n not in cuts)})
+    weights = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+    ids = draw(st.lists(_ID, min_size=count, max_size=count, unique=True))
+    criteria: list[dict[str, Any]] = []
+    at = 0
+    for number_, size in enumerate(shape, 1):
+        items = [draw(_indicator_raw(ids[at + k], weights[at + k])) for k in range(size)]
+        criteria.append(
+            {
+                "id": f"category-{number_}",
+                "name": draw(_text()),
+                "weight": sum(weights[at : at + size]),
+                "indicators": items,
+            }
+        )
+        at += size
+    parties = {
+        "principal": {"title": draw(_text())},
+        "agent": {"title": draw(_text()), "name": draw(_text())},
+    }
+    return Contract.from_raw(
+        {
+            "id": "generated-2024-25",
+            "title": draw(_text(80)),
+            "financial_year": "2024/2025",
+            "period": {"start": "2024-07-01", "end": "2025-06-30"},
+            "institution": {"name": draw(_text()), "category": "ministry"},
+            "parties": parties,
+            "status": draw(st.sampled_from(["draft", "signed"])),
+            "criteria": criteria,
+        }
+    )
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(contracts())
+def test_generated_contracts_sheet_holds_exactly_contract_rows(contract: Contract) -> None:
+    book = reopen(xlsx.contract_workbook(contract))
+    sheet = book["Matrix"]
+    rows = xlsx.contract_rows(contract)
+    assert sheet.max_row == len(rows)
+    for at, expected in enumerate(rows, 1):
+        want = [None if v == "" else v for v in expected]
+        while want and want[-1] is None:
+            want.pop()
+        assert [plain_date(v) for v in values(sheet, at)] == want, f"row {at}"
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    width = len(xlsx.matrix_headers(contract))
+    sections = [at for at, row in enumerate(xlsx.matrix_rows(contract), 1) if row.role == "section"]
+    assert len(sections) == len(contract.criteria)
+    last = openpyxl.utils.get_column_letter(width)
+    assert all(f"A{at}:{last}{at}" in merged for at in sections)
+    no_formulas(book)
+
+
+def test_starting_the_cli_does_not_import_openpyxl() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, pcontract.cli.app; print('openpyxl' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
