@@ -596,3 +596,21 @@ def test_starting_the_cli_does_not_import_openpyxl() -> None:
     code = "import sys, pcontract.cli.app; print('openpyxl' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_score_xlsx_of_a_quarter_adds_its_progress(in_tmp: Path) -> None:
+    quarter = EXAMPLES / "moina" / "results-fy2024-25-q2.yaml"
+    code, output = run("score", str(MOINA), "-r", str(quarter), "-f", "xlsx", "-o", "q.xlsx")
+    assert code == 0, output
+    _, printed = run("score", str(MOINA), "-r", str(quarter), "-f", "json")
+    progress = {p["id"]: p for p in json.loads(printed)["progress"]}
+    book = openpyxl.load_workbook("q.xlsx")
+    assert book.sheetnames == ["Score", "moina-2024-25", "Progress"]
+    sheet = book["Progress"]
+    assert values(sheet, 3)[:3] == ["Id", "Quarter", "Quarter target"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert set(rows) == set(progress)
+    cm01 = rows["CM01"]
+    assert cm01[1] == "Q2" and cm01[2] == progress["CM01"]["quarter_target"] == 1150000
+    assert cm01[5] == progress["CM01"]["status"]
+    assert cm01[6] == progress["CM01"]["projected_raw_score"]

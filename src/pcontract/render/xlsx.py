@@ -646,8 +646,19 @@ LEAGUE_HEADERS: Final = (
     ("Flags", 36.0),
 )
 CATEGORY_HEADERS: Final = ("Category", "Weight", "Effective weight", "Weighted score")
+PROGRESS_HEADERS: Final = (
+    ("Id", 9.0),
+    ("Quarter", 9.0),
+    ("Quarter target", 14.0),
+    ("Actual", 14.0),
+    ("% of quarter target", 12.0),
+    ("Status", 18.0),
+    ("Projected raw score", 12.0),
+)
 # The detail columns that hold scores, shown to 4 places.
-_SCORE_COLUMNS: Final = frozenset({"Composite", "Raw score", "Weighted score"})
+_SCORE_COLUMNS: Final = frozenset(
+    {"Composite", "Raw score", "Weighted score", "Projected raw score"}
+)
 
 
 def _score(value: Fraction | Decimal | None) -> float | None:
@@ -741,7 +752,8 @@ def _summary_fields(scored: Scored) -> list[tuple[str, CellValue]]:
 
 def score_workbook(scored: Scored) -> Workbook:
     """``score --format xlsx``: a Score sheet (the composite, grade and category
-    subtotals, and the warnings) and the contract's indicator detail."""
+    subtotals, and the warnings), the contract's indicator detail, and for a
+    quarter's results a Progress sheet."""
     from pcontract.render.tables import warning_line
 
     book = _new_workbook()
@@ -771,7 +783,30 @@ def score_workbook(scored: Scored) -> Workbook:
     _landscape(sheet)
     _widths(sheet, [24.0, 40.0, 16.0, 16.0])
     _detail_sheet(book, score, taken)
+    if score.progress:
+        _progress_sheet(book, score, taken)
     return book
+
+
+def _progress_sheet(book: Workbook, score: ContractScore, taken: set[str]) -> None:
+    """A quarter's progress: each indicator against its quarter target, and the
+    projected year-end raw score (as ``score`` shows them for quarterly results)."""
+    kinds = {item.id: item.kind for item in score.indicators}
+    rows = [
+        [
+            p.id,
+            f"Q{p.quarter}",
+            scalar(p.quarter_target) if p.quarter_target is not None else None,
+            figure(kinds.get(p.id, ""), p.actual),
+            number(p.pct_of_quarter_target, 2),
+            p.status,
+            _score(p.projected_raw_score),
+        ]
+        for p in score.progress
+    ]
+    sheet = book.create_sheet(sheet_name("Progress", taken))
+    title = f"{score.institution} — {score.financial_year} ({score.period}): progress"
+    _table_sheet(sheet, title, PROGRESS_HEADERS, rows)
 
 
 def league_cells(row: RankRow) -> list[CellValue]:
