@@ -217,10 +217,22 @@ def test_matrix_prints_on_a4_landscape_one_page_wide_with_widths_set() -> None:
     assert str(setup.fitToWidth) == "1" and str(setup.fitToHeight) == "0"
     assert sheet.sheet_properties.pageSetUpPr is not None
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert sheet.column_dimensions["A"].width == 9
+    assert sheet.column_dimensions["A"].width == 20  # the title block's labels fit
     assert sheet.column_dimensions["B"].width == 42
     assert sheet.column_dimensions["F"].width == xlsx.BASELINE_WIDTH
     assert sheet.column_dimensions["T"].width == 30  # Notes
+    assert sheet.print_area == "'Matrix'!$A$1:$T$" + str(sheet.max_row)
+    assert sheet.print_options.gridLines
+    # a wrapped indicator row is as tall as its longest text needs
+    header = find_row(sheet, "Id")
+    assert sheet.row_dimensions[header].height == 30  # "Achievement 2022/2023": 2 lines
+    assert sheet.cell(row=header + 2, column=2).alignment.wrap_text
+
+
+def test_row_height_counts_the_lines_of_the_longest_text() -> None:
+    assert xlsx.row_height(["x" * 41, "short"], [42, 10]) == 15  # 41 fit in 42 wide
+    assert xlsx.row_height(["x" * 42, None], [42, 10]) == 30
+    assert xlsx.row_height([1234567, "y" * 20], [5, 10]) == 45  # numbers do not wrap
 
 
 def test_contract_rows_are_what_the_sheet_holds() -> None:

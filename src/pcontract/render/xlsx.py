@@ -193,6 +193,7 @@ def _title(sheet: Worksheet, text: str, columns: int) -> None:
     from openpyxl.styles import Font
 
     put(sheet, 1, 1, text).font = Font(bold=True, size=14)
+    sheet.row_dimensions[1].height = TITLE_HEIGHT
     if columns > 1:
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
 
@@ -202,6 +203,12 @@ def _widths(sheet: Worksheet, widths: Sequence[float]) -> None:
 
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
 
 
 def _landscape(sheet: Worksheet, header_row: int | None = None) -> None:
@@ -216,6 +223,7 @@ def _landscape(sheet: Worksheet, header_row: int | None = None) -> None:
     if properties.pageSetUpPr is None:
         properties.pageSetUpPr = PageSetupProperties()
     properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = True
     if header_row is not None:
         sheet.print_title_rows = f"{header_row}:{header_row}"
 
@@ -263,7 +271,7 @@ def _date_cell(value: object) -> CellValue:
 
 # The matrix columns before and after the baseline years, with their widths.
 _LEAD: Final = (
-    ("Id", 9.0),
+    ("Id", 20.0),  # wide enough for the title block's labels too
     ("Performance indicator", 42.0),
     ("Unit of measure", 16.0),
     ("Kind", 10.0),
@@ -416,21 +424,51 @@ def contract_rows(contract: Contract) -> list[list[CellValue]]:
     return [row.cells for row in matrix_rows(contract)]
 
 
-def _style_matrix(sheet: Worksheet, rows: Sequence[MatrixRow], columns: int) -> None:
-    from openpyxl.styles import Alignment, Font
+LINE_HEIGHT: Final = 15.0  # points: one line of 11 pt text
+TITLE_HEIGHT: Final = 22.0  # the 14 pt title
 
+
+def row_height(cells: Sequence[CellValue], widths: Sequence[float]) -> float:
+    """A height (points) that shows every wrapped text cell of a row whole: the
+    lines the longest needs at its column's width (in characters)."""
+    lines = 1
+    for value, width in zip(cells, widths, strict=False):
+        if isinstance(value, str):
+            lines = max(lines, -(-len(value) // max(int(width) - 1, 1)))
+    return LINE_HEIGHT * lines
+
+
+def _wrap(sheet: Worksheet, at: int, columns: Iterable[int]) -> None:
+    from openpyxl.styles import Alignment
+
+    for column in columns:
+        sheet.cell(row=at, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _style_matrix(sheet: Worksheet, rows: Sequence[MatrixRow], widths: Sequence[float]) -> None:
+    from openpyxl.styles import Font
+
+    columns = len(widths)
+    text_width = sum(widths[1:])
     for at, row in enumerate(rows, 1):
         if row.role == HEADER:
             _bold(sheet, at, columns)
+            _wrap(sheet, at, range(1, columns + 1))
+            sheet.row_dimensions[at].height = row_height(row.cells, widths)
             sheet.freeze_panes = f"C{at + 1}"
             _landscape(sheet, at)
         elif row.role == SECTION:
             sheet.cell(row=at, column=1).font = Font(bold=True)
             sheet.merge_cells(start_row=at, start_column=1, end_row=at, end_column=columns)
         elif row.role == FIELD:
+            # the value across the sheet, wrapped: a long vision stays on the page
             sheet.cell(row=at, column=1).font = Font(bold=True)
+            sheet.merge_cells(start_row=at, start_column=2, end_row=at, end_column=columns)
+            _wrap(sheet, at, (2,))
+            sheet.row_dimensions[at].height = row_height([None, row.cells[1]], [0, text_width])
         elif row.role == INDICATOR:
-            sheet.cell(row=at, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+            _wrap(sheet, at, range(1, columns + 1))
+            sheet.row_dimensions[at].height = row_height(row.cells, widths)
 
 
 def contract_workbook(contract: Contract, guidelines: Guidelines | None = None) -> Workbook:
@@ -445,9 +483,11 @@ def contract_workbook(contract: Contract, guidelines: Guidelines | None = None) 
     headers = matrix_headers(contract)
     _write_rows(sheet, 1, (row.cells for row in rows))
     _title(sheet, contract_title(contract), len(headers))
-    _style_matrix(sheet, rows, len(headers))
     years = baseline_years(contract)
-    _widths(sheet, [w for _, w in _LEAD] + [BASELINE_WIDTH] * len(years) + [w for _, w in _TRAIL])
+    widths = [w for _, w in _LEAD] + [BASELINE_WIDTH] * len(years) + [w for _, w in _TRAIL]
+    _style_matrix(sheet, rows, widths)
+    _widths(sheet, widths)
+    sheet.print_area = f"A1:{_letter(len(headers))}{len(rows)}"
     header, footer = sheet.oddHeader, sheet.oddFooter
     if guidelines is not None and guidelines.issued_by and header is not None:
         header.center.text = inert_text(guidelines.issued_by).replace("&", "&&")
@@ -459,7 +499,7 @@ def contract_workbook(contract: Contract, guidelines: Guidelines | None = None) 
 # -- the results template ---------------------------------------------------------
 
 RESULTS_HEADERS: Final = (
-    ("Id", 9.0),
+    ("Id", 16.0),  # wide enough for the title block's labels too
     ("Indicator", 42.0),
     ("Unit", 16.0),
     ("Target", 14.0),
@@ -606,7 +646,11 @@ def results_workbook(contract: Contract, period: str) -> Workbook:
         _bold(sheet, at, 1)
     sheet.freeze_panes = f"C{header + 1}"
     _landscape(sheet, header)
-    _widths(sheet, [width for _, width in RESULTS_HEADERS])
+    widths = [width for _, width in RESULTS_HEADERS]
+    _widths(sheet, widths)
+    for at in range(header, len(rows) + 1):
+        _wrap(sheet, at, range(1, columns + 1))
+        sheet.row_dimensions[at].height = row_height(rows[at - 1], widths)
     _protect_results(sheet, [i.kind for i in contract.indicators], header + 1)
     return book
 
