@@ -510,7 +510,7 @@ RESULTS_HEADERS: Final = (
     ("Not applicable", 10.0),
     ("Reason", 30.0),
 )
-# The columns an officer fills in (1-based, in RESULTS_HEADERS): left unlocked.
+# The columns an officer fills in, by header: their cells are left unlocked.
 EDITABLE_COLUMNS: Final = ("Actual", "Evidence", "Notes", "Not applicable", "Reason")
 NOT_APPLICABLE_PROMPT: Final = (
     "Choose Yes if the indicator does not apply this period (an exogenous factor); "
