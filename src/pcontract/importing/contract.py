@@ -39,6 +39,7 @@ ORDER = (
     "guidelines",
     "vision",
     "mission",
+    "strategic_objectives",
 )
 REQUIRED: dict[tuple[str, ...], str] = {
     ("id",): "Contract id",
@@ -52,6 +53,8 @@ REQUIRED: dict[tuple[str, ...], str] = {
     ("parties", "agent", "title"): "Agent title",
 }
 DATE_FIELDS = frozenset({("period", "start"), ("period", "end")})
+# Title-block fields that hold a list, one item per line of the cell.
+LIST_FIELDS = frozenset({("strategic_objectives",)})
 
 
 @dataclass(slots=True)
@@ -157,7 +160,9 @@ def _title_fields(reading: Reading, data: dict[str, Any]) -> None:
         if where[0] in ("results_period", "as_of"):
             continue
         value: Any = cell.text
-        if where in DATE_FIELDS:
+        if where in LIST_FIELDS:
+            value = [line.strip() for line in cell.text.splitlines() if line.strip()]
+        elif where in DATE_FIELDS:
             try:
                 value = cells.date(cell)
             except CellProblem as error:

@@ -44,6 +44,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "fair": ("fair",),
     "poor": ("poor",),
     "notes": ("notes", "remarks", "comments"),
+    "measure": ("measure",),
+    "aggregation": ("aggregation", "roll-up", "rollup"),
+    "alignment": ("alignment", "aligned to", "linkages"),
+    "cascaded_from": ("cascaded from", "parent indicator"),
     # The reporting sheet's own columns.
     "actual": ("actual", "actual achievement", "achievement", "actual value"),
     "evidence": ("evidence", "means of verification", "source of evidence"),
@@ -197,6 +201,7 @@ TITLE_LABELS: dict[str, tuple[str, ...]] = {
     "parent contract": ("parent",),
     "vision": ("vision",),
     "mission": ("mission",),
+    "strategic objectives": ("strategic_objectives",),
     # The reporting sheet's.
     "period": ("results_period",),
     "as of": ("as_of",),

@@ -30,7 +30,7 @@ from pcontract.problems import JsonPath
 
 REQUIRED = ("name", "weight", "target")
 _SECTION = re.compile(
-    r"^(?P<name>.*?)\s*(?:\[(?P<id>[^\]]+)\])?\s*(?:\((?P<weight>[\d.]+)\s*%?\))?$"
+    r"^(?P<name>.*?)\s*(?:\[(?P<id>[^\[\]]+)\])?\s*(?:\((?P<weight>[\d.]+)\s*%?\))?$"
 )
 _SMALL_WORDS = frozenset({"and", "of", "the", "for", "&", "in", "on", "to"})
 CRITERIA_FIELDS = ("excellent", "very_good", "good", "fair", "poor")
@@ -269,9 +269,17 @@ def _extras(reader: _Cells, raw: dict[str, Any]) -> None:
     due = columns.get(row, "due")
     if due is not None and not due.is_blank:
         raw["due"] = reader.value("due", due, cells.date)
-    notes = columns.get(row, "notes")
-    if notes is not None and not notes.is_blank:
-        raw["notes"] = reader.text("notes", notes)
+    for key in ("notes", "measure", "aggregation"):
+        cell = columns.get(row, key)
+        if cell is not None and not cell.is_blank:
+            raw[key] = reader.text(key, cell)
+    alignment = reader.text("alignment", columns.get(row, "alignment"))
+    if alignment:
+        raw["alignment"] = [item.strip() for item in alignment.split(",") if item.strip()]
+    parent = reader.text("cascaded_from", columns.get(row, "cascaded_from"))
+    if parent:
+        contract, _, indicator = parent.rpartition("/")
+        raw["cascaded_from"] = {"contract": contract.strip(), "indicator": indicator.strip()}
 
 
 @dataclass(slots=True)

@@ -291,6 +291,10 @@ _TRAIL: Final = (
     ("Fair", 12.0),
     ("Poor", 12.0),
     ("Notes", 30.0),
+    ("Measure", 12.0),
+    ("Aggregation", 12.0),
+    ("Alignment", 24.0),
+    ("Cascaded from", 22.0),
 )
 BASELINE_WIDTH: Final = 14.0
 CRITERIA_COLUMNS: Final = ("excellent", "very_good", "good", "fair", "poor")
@@ -355,6 +359,7 @@ def title_fields(contract: Contract) -> list[tuple[str, str]]:
         ("Parent contract:", contract.parent or ""),
         ("Vision:", contract.vision),
         ("Mission:", contract.mission),
+        ("Strategic objectives:", "\n".join(contract.strategic_objectives)),
     ]
     return [(label, value) for label, value in fields if value]
 
@@ -383,7 +388,17 @@ def indicator_cells(indicator: Indicator, years: Sequence[str]) -> list[CellValu
         _date_cell(indicator.due),
         *criteria,
         indicator.notes or None,
+        indicator.measure,
+        indicator.raw.get("aggregation"),
+        ", ".join(indicator.alignment) or None,
+        _cascade_cell(indicator),
     ]
+
+
+def _cascade_cell(indicator: Indicator) -> str | None:
+    """``cascaded_from`` as one cell: ``parent-contract-id/INDICATOR``."""
+    ref = indicator.cascaded_from
+    return None if ref is None else f"{ref.contract}/{ref.indicator}"
 
 
 def _signature_rows(contract: Contract) -> list[MatrixRow]:
