@@ -810,5 +810,10 @@ def site(
     _run(body)
 
 
+from pcontract.cli.export_db import export_app  # noqa: E402  (export db; registered last)
+
+app.add_typer(export_app)
+
+
 def main() -> None:
     app(prog_name="pcontract")
