@@ -247,17 +247,16 @@ def _contract_row(entry: Entry, category_name: str) -> tuple[object, ...]:
 
 
 def _indicators(contract: Contract) -> list[tuple[object, ...]]:
+    c = contract.id
     return [
-        (c_id, i.id, i.category, i.goal, i.name, i.kind, i.unit, float(i.weight))
-        + (_value(i.target), position)
-        for position, i in enumerate(contract.indicators)
-        for c_id in (contract.id,)
+        (c, i.id, i.category, i.goal, i.name, i.kind, i.unit, float(i.weight), _value(i.target), n)
+        for n, i in enumerate(contract.indicators)
     ]
 
 
 def _result_rows(contract: Contract, results: Results) -> list[tuple[object, ...]]:
     known = {i.id for i in contract.indicators}
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for key in sorted(results.achievements):
         if key not in known:
             continue
