@@ -101,9 +101,9 @@ def test_title_and_heading_name_the_year_and_the_office(page: Page, sites: dict[
     assert heading == f"League tables, FY 2024/2025 — {OFFICE}"
     headings = page.locator("section.league h2").all_inner_texts()
     assert [h.split("\n")[0].rsplit(" ", 2)[0] for h in headings] == [
-        "County Governments",
         "Ministries",
         "State Corporations",
+        "County Governments",
     ]
     assert "Category:" not in page.locator("main").inner_text()
 

@@ -41,20 +41,21 @@ def test_title_and_heading_name_the_year_and_the_office(view: dict[str, Any]) ->
 
 def test_categories_by_name_with_jump_links(view: dict[str, Any]) -> None:
     names = [t["category"] for t in view["tables"]]
-    assert names == ["County Governments", "Ministries", "State Corporations"]
+    # In the order the guidelines list institution_categories.
+    assert names == ["Ministries", "State Corporations", "County Governments"]
     assert view["nav"] == [
-        {"href": "#category-county", "name": "County Governments", "count": "4 institutions"},
         {"href": "#category-ministry", "name": "Ministries", "count": "3 institutions"},
         {
             "href": "#category-state-corporation",
             "name": "State Corporations",
             "count": "2 institutions",
         },
+        {"href": "#category-county", "name": "County Governments", "count": "4 institutions"},
     ]
     assert [t["anchor"] for t in view["tables"]] == [
-        "category-county",
         "category-ministry",
         "category-state-corporation",
+        "category-county",
     ]
 
 
@@ -137,7 +138,7 @@ def test_the_older_year_has_its_own_page(tmp_path: Path) -> None:
     site = load_site([str(two_year_site(tmp_path / "tree"))])
     older = index_view(site, year="2023/2024")
     assert older["title"] == f"League tables, FY 2023/2024 — {OFFICE}"
-    assert [t["category"] for t in older["tables"]] == ["County Governments", "Ministries"]
+    assert [t["category"] for t in older["tables"]] == ["Ministries", "County Governments"]
     assert not any(t["show_last_year"] or t["show_movement"] for t in older["tables"])
     assert [y["current"] for y in older["years"]] == [False, True]
 
