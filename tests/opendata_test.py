@@ -204,3 +204,20 @@ def test_site_writes_the_open_data_and_links_it(tmp_path: Path) -> None:
     assert code != 0 and "--force" in output
     code, output = run("site", str(EXAMPLES), "-o", str(out), "--force")
     assert code == 0, output
+
+
+def test_docs_describe_every_table_and_column(exported: Path) -> None:
+    doc = (EXAMPLES.parent / "docs" / "opendata.md").read_text(encoding="utf-8")
+    sections = {part.split("\n", 1)[0]: part for part in doc.split("\n### ")[1:]}
+    with connect(exported) as db:
+        names = [
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"
+            )
+        ]
+        assert sorted(names) == sorted([*TABLES, "league_table"])
+        for name in names:
+            assert name in sections, f"docs/opendata.md has no section for {name}"
+            for column in db.execute(f"PRAGMA table_info({name})").fetchall():
+                assert f"`{column['name']}`" in sections[name], (name, column["name"])
