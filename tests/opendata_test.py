@@ -188,13 +188,18 @@ def test_site_writes_the_open_data_and_links_it(tmp_path: Path) -> None:
     data = out / "data"
     records = json.loads((data / "league.json").read_text(encoding="utf-8"))
     code, ranked = run("rank", str(EXAMPLES), "--format", "json")
-    assert [r["contract"] for r in records] == [r["contract"] for r in json.loads(ranked)]
+    # rank's JSON, to each warning's line and column
+    assert records == json.loads(ranked)
+    assert any(w["line"] for r in records for w in r["warnings"])
     code, ranked_csv = run("rank", str(EXAMPLES), "--format", "csv")
     table = list(csv.reader(io.StringIO((data / "league.csv").read_text(encoding="utf-8"))))
     assert table == list(csv.reader(io.StringIO(ranked_csv)))
     with connect(data / "pcontract.sqlite") as db:
         ids = [r[0] for r in db.execute("SELECT contract_id FROM league_table")]
     assert ids == [r["contract"] for r in records]
+    # the same database as export db writes
+    code, _ = run("export", "db", str(EXAMPLES), "-o", str(tmp_path / "pc.sqlite"))
+    assert (tmp_path / "pc.sqlite").read_bytes() == (data / "pcontract.sqlite").read_bytes()
     for page in ("index.html", "league-2023-24.html"):
         html = (out / page).read_text(encoding="utf-8")
         for href in ("data/league.csv", "data/league.json", "data/pcontract.sqlite"):

@@ -800,7 +800,7 @@ def site(
         # data/ before the pages, so that no page links to data not yet written.
         written = write_files(
             [
-                *((root / name, data) for name, data in site_data(inputs)),
+                *((root / name, data) for name, data in site_data(inputs, limits)),
                 *((root / name, text.encode("utf-8")) for name, text in files),
             ],
             force=force,

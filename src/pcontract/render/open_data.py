@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from pcontract.files.reading import Limits
 from pcontract.scoring.evaluation import SiteInputs
 
 CSV_FILE: Final = "data/league.csv"
@@ -23,13 +24,17 @@ DATA_LINKS: Final = (
 )
 
 
-def site_data(site: SiteInputs) -> list[tuple[str, bytes]]:
-    """The files of ``data/`` as (relative path, bytes)."""
+def site_data(site: SiteInputs, limits: Limits = Limits()) -> list[tuple[str, bytes]]:
+    """The files of ``data/`` as (relative path, bytes). The JSON locates each
+    scoring warning as ``rank --format json`` does (the site's cards do not)."""
+    from pcontract.checking.checker import Options
     from pcontract.opendata.db import OpenData, database_bytes
     from pcontract.render.tables import rank_csv, rank_json
+    from pcontract.scoring.evaluation import locate_rows
 
+    located = locate_rows(site.rows, Options(limits=limits))
     return [
         (CSV_FILE, rank_csv(site.rows).encode("utf-8")),
-        (JSON_FILE, rank_json(site.rows).encode("utf-8")),
+        (JSON_FILE, rank_json(located).encode("utf-8")),
         (DB_FILE, database_bytes(OpenData.of_site(site))),
     ]
