@@ -41,7 +41,6 @@ def test_title_and_heading_name_the_year_and_the_office(view: dict[str, Any]) ->
 
 def test_categories_by_name_with_jump_links(view: dict[str, Any]) -> None:
     names = [t["category"] for t in view["tables"]]
-    # In the order the guidelines list institution_categories.
     assert names == ["Ministries", "State Corporations", "County Governments"]
     assert view["nav"] == [
         {"href": "#category-ministry", "name": "Ministries", "count": "3 institutions"},

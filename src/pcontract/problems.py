@@ -56,6 +56,9 @@ class Problem:
     # Set for problems found after the file was parsed, whose position is looked up
     # lazily; ``at_key`` points at the key rather than the value.
     at_key: bool = False
+    # Set for a problem in a workbook: the cell, "Sheet!F12" ("F12" for a CSV file);
+    # ``line`` and ``column`` then hold its row and column numbers.
+    cell: str = ""
 
     def sort_key(self) -> tuple[object, ...]:
         # A list index and a key at the same place of two paths would not compare
@@ -90,7 +93,16 @@ class Problem:
         """The same problem as an error (``--strict``)."""
         return replace(self, severity=Severity.ERROR)
 
+    @property
+    def where(self) -> str:
+        """Where the problem is, as text output shows it: the cell of a workbook,
+        else ``line:column``; empty when the problem has no line."""
+        if self.cell:
+            return self.cell
+        return f"{self.line}:{self.column}" if self.line else ""
+
     def as_dict(self) -> dict[str, object]:
+        cell = {"cell": self.cell} if self.cell else {}
         return {
             "file": self.file,
             "line": self.line or None,
@@ -100,6 +112,7 @@ class Problem:
             "severity": self.severity.value,
             "message": self.message,
             "hint": self.hint or None,
+            **cell,
         }
 
 

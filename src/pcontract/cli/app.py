@@ -21,6 +21,7 @@ from typing import Annotated, Any, Final, Literal
 import typer
 
 from pcontract import __version__
+from pcontract.cli.imports import import_app
 from pcontract.errors import InputError, PcontractError
 from pcontract.files.reading import Limits
 
@@ -815,6 +816,8 @@ def site(
 
     _run(body)
 
+
+app.add_typer(import_app, name="import")
 
 from pcontract.cli.export_db import export_app  # noqa: E402  (export db; registered last)
 

@@ -250,7 +250,7 @@ class TextReporter(Reporter):
                     lines.append([])
                 lines.append([(safe_text(problem.file), "bold underline")])
                 current = problem.file
-            where = f"{problem.line}:{problem.column}" if problem.line else "-"
+            where = problem.where or "-"
             lines.append(
                 [
                     ("  ", ""),
@@ -386,7 +386,7 @@ def _sarif_result(problem: Problem) -> dict[str, object]:
             "artifactLocation": {"uri": sarif_uri(problem.file)},
             **({"region": region} if region else {}),
         },
-        "logicalLocations": [{"fullyQualifiedName": problem.json_path}],
+        "logicalLocations": [{"fullyQualifiedName": problem.cell or problem.json_path}],
     }
     text = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
     return {
