@@ -428,11 +428,12 @@ def test_every_format_option_offers_exactly_its_registry_keys() -> None:
     from typing import get_args
 
     from pcontract.cli import app as cli
-    from pcontract.render import diff_render, reporters, reports, rule_pages, tables
+    from pcontract.render import diff_render, reporters, reports, rule_pages, tables, xlsx
 
     assert get_args(cli.ValidateFormat) == tuple(reporters.REPORTERS)
-    assert get_args(cli.ScoreFormat) == tuple(tables.SCORE_FORMATS)
-    assert get_args(cli.RankFormat) == tuple(tables.RANK_FORMATS)
+    # score and rank also write a workbook (-o FILE): the formats that print, then it
+    assert get_args(cli.ScoreFormat) == (*tables.SCORE_FORMATS, *xlsx.WORKBOOK_FORMATS)
+    assert get_args(cli.RankFormat) == (*tables.RANK_FORMATS, *xlsx.WORKBOOK_FORMATS)
     assert get_args(cli.DiffFormat) == tuple(diff_render.DIFF_FORMATS)
     assert get_args(cli.ReportFormat) == tuple(reports.CARD_TEMPLATES)
     assert get_args(cli.RulesFormat) == tuple(rule_pages.RULE_FORMATS)

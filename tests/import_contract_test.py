@@ -39,7 +39,7 @@ SERVICE: list[Row] = [
 ]
 
 
-def build_matrix(path: Path, weight: object = None) -> Path:
+def build_matrix(path: Path, weight: str | float | None = None) -> Path:
     """The matrix: a merged title, a title block, category section rows, weights in
     a percent-formatted column; ``weight`` replaces the second indicator's weight."""
     book = openpyxl.Workbook()

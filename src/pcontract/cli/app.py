@@ -180,8 +180,16 @@ TemplateFolder = Annotated[
 ]
 
 ValidateFormat = Literal["text", "json", "github", "sarif"]
-ScoreFormat = Literal["text", "json", "md"]
-RankFormat = Literal["text", "json", "md", "csv"]
+ScoreFormat = Literal["text", "json", "md", "xlsx"]
+RankFormat = Literal["text", "json", "md", "csv", "xlsx"]
+# -o for score and rank: where --format xlsx writes its workbook.
+WorkbookOut = Annotated[
+    str | None,
+    typer.Option("--out", "-o", help="The .xlsx file that --format xlsx writes (needed for it)."),
+]
+WorkbookForce = Annotated[
+    bool, typer.Option("--force", help="Overwrite an existing file (with -o).")
+]
 DiffFormat = Literal["text", "md", "json"]
 ReportFormat = Literal["md", "html"]
 RulesFormat = Literal["text", "md", "json"]
@@ -335,7 +343,8 @@ def score(
     ] = None,
     guidelines: OneGuidelines = None,
     output_format: Annotated[
-        ScoreFormat, typer.Option("--format", "-f", help="Output: text, json or md.")
+        ScoreFormat,
+        typer.Option("--format", "-f", help="Output: text, json, md or xlsx (with -o)."),
     ] = "text",
     rollup: Annotated[
         list[str] | None,
@@ -346,6 +355,8 @@ def score(
         ),
     ] = None,
     history: History = None,
+    out: WorkbookOut = None,
+    force: WorkbookForce = False,
     *,
     limits: Limits,
 ) -> None:
@@ -359,13 +370,19 @@ def score(
 
     def body() -> int:
         from pcontract.checking.checker import Options
+        from pcontract.cli.exports import workbook_output
+        from pcontract.files.reading import recording_reads
         from pcontract.render.tables import SCORE_FORMATS
         from pcontract.scoring.evaluation import score_files
 
+        workbook_output(output_format, out)
         options = Options(limits=limits)
-        scored = score_files(
-            contract, results, guidelines, options, rollup_paths=rollup, history_paths=history
-        )
+        with recording_reads() as read:
+            scored = score_files(
+                contract, results, guidelines, options, rollup_paths=rollup, history_paths=history
+            )
+        if out is not None:
+            return _score_workbook(scored, out, force, [*read, contract, results, guidelines])
         SCORE_FORMATS[output_format](scored, sys.stdout)
         return EXIT_OK
 
@@ -380,7 +397,8 @@ def rank(
     ],
     guidelines: EveryGuidelines = None,
     output_format: Annotated[
-        RankFormat, typer.Option("--format", "-f", help="Output: text, json, md or csv.")
+        RankFormat,
+        typer.Option("--format", "-f", help="Output: text, json, md, csv or xlsx (with -o)."),
     ] = "text",
     rollup: Annotated[
         bool,
@@ -395,6 +413,8 @@ def rank(
             "(default: every year, each ranked on its own, the latest first).",
         ),
     ] = None,
+    out: WorkbookOut = None,
+    force: WorkbookForce = False,
     *,
     limits: Limits,
 ) -> None:
@@ -413,25 +433,46 @@ def rank(
 
     def body() -> int:
         from pcontract.checking.checker import Options
+        from pcontract.cli.exports import workbook_output
+        from pcontract.files.reading import recording_reads
         from pcontract.render.reporters import with_progress
         from pcontract.render.tables import RANK_FORMATS, RANK_LOCATES_WARNINGS
         from pcontract.scoring.evaluation import one_year, rank_paths
 
+        workbook_output(output_format, out)
         options = Options(limits=limits)
-        ranked = with_progress(
-            lambda tick: rank_paths(
-                paths,
-                guidelines,
-                options,
-                on_progress=tick,
-                with_rollup=rollup,
-                locate_warnings=output_format in RANK_LOCATES_WARNINGS,
+        with recording_reads() as read:
+            ranked = with_progress(
+                lambda tick: rank_paths(
+                    paths,
+                    guidelines,
+                    options,
+                    on_progress=tick,
+                    with_rollup=rollup,
+                    locate_warnings=output_format in RANK_LOCATES_WARNINGS,
+                )
             )
-        )
-        RANK_FORMATS[output_format](one_year(ranked.rows, financial_year), sys.stdout)
+        rows = one_year(ranked.rows, financial_year)
+        if out is not None:
+            return _rank_workbook(rows, ranked.scores, out, force, [*read, guidelines])
+        RANK_FORMATS[output_format](rows, sys.stdout)
         return EXIT_OK
 
     _run(body)
+
+
+def _score_workbook(scored: Any, out: str, force: bool, inputs: list[Any]) -> int:
+    from pcontract.cli.exports import write_workbook
+    from pcontract.render.xlsx import score_workbook
+
+    return write_workbook(score_workbook(scored), out, force, [p for p in inputs if p])
+
+
+def _rank_workbook(rows: Any, scores: Any, out: str, force: bool, inputs: list[Any]) -> int:
+    from pcontract.cli.exports import write_workbook
+    from pcontract.render.xlsx import rank_workbook
+
+    return write_workbook(rank_workbook(rows, scores), out, force, [p for p in inputs if p])
 
 
 @app.command()
@@ -819,7 +860,8 @@ def site(
 
 app.add_typer(import_app, name="import")
 
-from pcontract.cli.export_db import export_app  # noqa: E402  (export db; registered last)
+from pcontract.cli import export_db as _export_db  # noqa: E402, F401 (registers export db)
+from pcontract.cli.exports import export_app  # noqa: E402 (it uses this module's helpers)
 
 app.add_typer(export_app)
 

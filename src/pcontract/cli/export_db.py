@@ -1,7 +1,6 @@
 """``pcontract export db``: the scored and ranked tree as a SQLite database.
 
-Registered on the ``export`` sub-app (created here when no other module has
-made one; see :data:`export_app`)."""
+Registered on the ``export`` sub-app of :mod:`pcontract.cli.exports`."""
 
 from __future__ import annotations
 
@@ -10,13 +9,8 @@ from typing import Annotated
 import typer
 
 from pcontract.cli.app import EveryGuidelines, _err, _reads_files, _run
+from pcontract.cli.exports import export_app
 from pcontract.files.reading import Limits
-
-export_app = typer.Typer(
-    name="export",
-    help="Write the contracts and their scores in other formats.",
-    no_args_is_help=True,
-)
 
 
 @export_app.command("db")
