@@ -346,12 +346,15 @@ def test_site_writes_league_tables_and_a_card_for_each(tmp_path: Path) -> None:
     assert code == 0, output
     contracts = _example_contract_ids()
     # 15 institutions over two years, less Bomet's and Moina's years kept apart, and
-    # three departments and three officers: 36 contracts, a card each, and two pages.
+    # three departments and three officers: 36 contracts, a card each, two pages and
+    # the three files of open data.
     assert len(contracts) == 36
-    assert f"wrote {len(contracts) + 2} files" in output
+    assert f"wrote {len(contracts) + 5} files" in output
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    data = ["data/league.csv", "data/league.json", "data/pcontract.sqlite"]
     assert names == sorted(
-        [f"cards/{contract}.html" for contract in contracts] + ["index.html", "league-2023-24.html"]
+        [f"cards/{contract}.html" for contract in contracts]
+        + ["index.html", "league-2023-24.html", *data]
     )
     # One league page per financial year: index.html is the latest (2024/2025),
     # league-2023-24.html the year before; each links to the other.

@@ -174,9 +174,10 @@ def test_site_writes_the_index_last(examples: Path, monkeypatch: pytest.MonkeyPa
     code, output = run("site", str(examples), "-o", str(out))
     monkeypatch.undo()
     assert code == 1
-    # Every card first (one per contract, 36 in the examples), then the older year's
-    # league page, and the index last.
-    cards, pages = order[:-2], order[-2:]
+    # The open data first (the pages link to it), then every card (one per contract,
+    # 36 in the examples), then the older year's league page, and the index last.
+    data, cards, pages = order[:3], order[3:-2], order[-2:]
+    assert data == ["data/league.csv", "data/league.json", "data/pcontract.sqlite"]
     assert len(cards) == len(set(cards)) == 36
     assert all(name.startswith("cards/") for name in cards)
     assert {"cards/moina-2024-25.html", "cards/bomet-health-2023-24.html"} <= set(cards)

@@ -816,7 +816,8 @@ def site(
     """Write a static site: league tables per category and a report card per contract.
 
     index.html links to cards/<contract-id>.html with relative links, so the folder
-    works from file:// with no server.
+    works from file:// with no server. data/ holds the open data: the league
+    tables as CSV and JSON, and the export db database (pcontract.sqlite).
     """
 
     def body() -> int:
@@ -825,6 +826,7 @@ def site(
         from pcontract.files.reading import recording_reads
         from pcontract.files.writer import write_files
         from pcontract.render import reports
+        from pcontract.render.open_data import site_data
         from pcontract.render.reporters import with_progress
         from pcontract.scoring import evaluation
 
@@ -837,8 +839,12 @@ def site(
             )
             files = reports.render_site(inputs, templates, _generated(timestamp))
         root = Path(out)
+        # data/ before the pages, so that no page links to data not yet written.
         written = write_files(
-            [(root / name, text.encode("utf-8")) for name, text in files],
+            [
+                *((root / name, data) for name, data in site_data(inputs, limits)),
+                *((root / name, text.encode("utf-8")) for name, text in files),
+            ],
             force=force,
             root=root,
             inputs=[*read, *([Path(guidelines)] if guidelines else [])],
@@ -854,6 +860,7 @@ def site(
 
 app.add_typer(import_app, name="import")
 
+from pcontract.cli import export_db as _export_db  # noqa: E402, F401 (registers export db)
 from pcontract.cli.exports import export_app  # noqa: E402 (it uses this module's helpers)
 
 app.add_typer(export_app)

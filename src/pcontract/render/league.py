@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from pcontract.model import Guidelines
+from pcontract.render.open_data import DATA_LINKS
 from pcontract.render.reports import (
     _grade_level,
     _Scale,
@@ -240,4 +241,6 @@ def index_view(
         "category_count": "1 category" if len(tables) == 1 else f"{len(tables)} categories",
         "distribution": _distribution(rows, cards),
         "guidelines": _guidelines(cards),
+        # The site's data/ folder: the league tables as CSV and JSON, and the database.
+        "open_data": {link["kind"]: link["href"] for link in DATA_LINKS},
     }

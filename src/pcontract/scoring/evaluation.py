@@ -187,14 +187,32 @@ def located(scored: ContractScore, options: Options) -> ContractScore:
 
 def locate_scores(scores: Sequence[ContractScore], options: Options) -> list[ContractScore]:
     """The scores with their warnings located, composing each file once."""
-    problems = [w for s in scores for w in s.warnings if w.file and not w.line]
-    if not problems:
-        return list(scores)
-    where = {replace(p, line=0, column=0): p for p in locate_all(problems, options.limits)}
+    where = _located_warnings([s.warnings for s in scores], options)
     return [
         replace(s, warnings=tuple(where.get(w, w) for w in s.warnings)) if s.warnings else s
         for s in scores
     ]
+
+
+def locate_rows(rows: Sequence[RankRow], options: Options) -> list[RankRow]:
+    """League table rows with their warnings located, as :func:`locate_scores`
+    locates a score's (for rows ranked with ``locate_warnings=False``)."""
+    where = _located_warnings([r.warnings for r in rows], options)
+    return [
+        replace(r, warnings=tuple(where.get(w, w) for w in r.warnings)) if r.warnings else r
+        for r in rows
+    ]
+
+
+def _located_warnings(
+    warnings: Sequence[Sequence[Problem]], options: Options
+) -> dict[Problem, Problem]:
+    """Each warning not yet located (keyed with line and column 0) and its
+    located self, composing each file once."""
+    problems = [w for found in warnings for w in found if w.file and not w.line]
+    if not problems:
+        return {}
+    return {replace(p, line=0, column=0): p for p in locate_all(problems, options.limits)}
 
 
 @dataclass(frozen=True, slots=True)
