@@ -144,8 +144,8 @@ def test_matrix_layout_title_block_header_sections_and_signatures() -> None:
     assert book.sheetnames == ["Matrix"]
     sheet = book["Matrix"]
     headers = xlsx.matrix_headers(small_contract())
-    assert len(headers) == 24  # two achievement years
-    assert "A1:X1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert len(headers) == 25  # two achievement years
+    assert "A1:Y1" in {str(r) for r in sheet.merged_cells.ranges}
     assert sheet["A1"].value == "Performance Contract — Small Office, FY 2024/2025"
     assert sheet["A2"].value == "Contract id:" and sheet["B2"].value == "small-2024-25"
     labels = [sheet.cell(row=r, column=1).value for r in range(2, 16)]
@@ -175,7 +175,7 @@ def test_matrix_layout_title_block_header_sections_and_signatures() -> None:
     section = header + 1
     assert sheet.cell(row=section, column=1).value == "Core Mandate [core-mandate] (50%)"
     assert sheet.cell(row=section, column=1).font.bold
-    assert f"A{section}:X{section}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert f"A{section}:Y{section}" in {str(r) for r in sheet.merged_cells.ranges}
     cm01 = values(sheet, section + 1)
     assert cm01[:12] == [
         "CM01",
@@ -221,7 +221,7 @@ def test_matrix_prints_on_a4_landscape_one_page_wide_with_widths_set() -> None:
     assert sheet.column_dimensions["B"].width == 42
     assert sheet.column_dimensions["F"].width == xlsx.BASELINE_WIDTH
     assert sheet.column_dimensions["T"].width == 30  # Notes
-    assert sheet.print_area == "'Matrix'!$A$1:$X$" + str(sheet.max_row)
+    assert sheet.print_area == "'Matrix'!$A$1:$Y$" + str(sheet.max_row)
     assert sheet.print_options.gridLines
     # a wrapped indicator row is as tall as its longest text needs
     header = find_row(sheet, "Id")

@@ -48,6 +48,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "aggregation": ("aggregation", "roll-up", "rollup"),
     "alignment": ("alignment", "aligned to", "linkages"),
     "cascaded_from": ("cascaded from", "parent indicator"),
+    "goal_id": ("goal id", "parent goal"),
     # The reporting sheet's own columns.
     "actual": ("actual", "actual achievement", "achievement", "actual value"),
     "evidence": ("evidence", "means of verification", "source of evidence"),

@@ -29,6 +29,12 @@ from pcontract.model import (
 from pcontract.problems import JsonPath
 
 REQUIRED = ("name", "weight", "target")
+# A row whose Kind is "goal" holds the sub-indicators whose rows follow it and name
+# it in the Goal id column (the layout ``export contract`` writes). While reading,
+# the two markers below say so; :func:`nest_goals` moves the rows under their goal.
+GOAL_KIND = "goal"
+_GOAL = "__goal__"
+_IN_GOAL = "__in_goal__"
 _SECTION = re.compile(
     r"^(?P<name>.*?)\s*(?:\[(?P<id>[^\[\]]+)\])?\s*(?:\((?P<weight>[\d.]+)\s*%?\))?$"
 )
@@ -92,8 +98,43 @@ def read_matrix(sheet: Sheet, mapping: MatrixMap | None = None) -> Reading:
         if _is_signature(row):
             break
         _read_row(reading, row, number, mapping)
+    for c_index, section in enumerate(reading.sections):
+        _nest_goals(reading, c_index, section)
     _hidden_rows(reading)
     return reading
+
+
+def _nest_goals(reading: Reading, c_index: int, section: Section) -> None:
+    """Put each sub-indicator's row under its goal's, and move the cells and ranges
+    recorded for its path (``indicators/5``) to its new one
+    (``indicators/2/sub_indicators/1``)."""
+    items: list[dict[str, Any]] = []
+    goals: dict[object, tuple[int, dict[str, Any]]] = {}
+    moves: dict[JsonPath, JsonPath] = {}
+    for i_index, raw in enumerate(section.indicators):
+        old: JsonPath = ("criteria", c_index, "indicators", i_index)
+        parent = raw.pop(_IN_GOAL, None)
+        if raw.pop(_GOAL, False):
+            raw["sub_indicators"] = []
+            goals[raw.get("id")] = (len(items), raw)
+        elif parent is not None and parent in goals:
+            g_index, goal = goals[parent]
+            moves[old] = (*old[:3], g_index, "sub_indicators", len(goal["sub_indicators"]))
+            goal["sub_indicators"].append(raw)
+            continue
+        elif parent is not None:
+            message = f"the goal {parent} is not a goal row above this one in its category"
+            reading.fail(CellProblem(cells.CODE_INDICATOR, message), reading.cells.get(old))
+        moves[old] = (*old[:3], len(items))
+        items.append(raw)
+    section.indicators = items
+    reading.cells = {_moved(moves, key): cell for key, cell in reading.cells.items()}
+    reading.ranges = {_moved(moves, key): text for key, text in reading.ranges.items()}
+
+
+def _moved(moves: Mapping[JsonPath, JsonPath], path: JsonPath) -> JsonPath:
+    new = moves.get(tuple(path[:4]))
+    return path if new is None else (*new, *path[4:])
 
 
 def _is_signature(row: list[Cell]) -> bool:
@@ -185,10 +226,13 @@ def _indicator(
         raw["unit"] = reader.text("unit", unit)
     raw["weight"] = reader.value("weight", columns.get(row, "weight"), cells.weight)
     kind = _kind(reader, row, raw.get("id"), mapping)
-    if kind is not None:
+    if kind == GOAL_KIND:
+        raw[_GOAL] = True
+    elif kind is not None:
         raw["kind"] = kind
         _figures(reader, raw, kind)
     _extras(reader, raw)
+    raw[_IN_GOAL] = reader.text("goal_id", columns.get(row, "goal_id"))
     return {key: value for key, value in raw.items() if value is not None}
 
 
@@ -197,6 +241,8 @@ def _kind(reader: _Cells, row: list[Cell], ident: object, mapping: MatrixMap) ->
     given = columns.get(row, "kind")
     if isinstance(ident, str) and ident in mapping.kinds:
         return mapping.kinds[ident]
+    if given is not None and given.text.strip().lower() == GOAL_KIND:
+        return GOAL_KIND
     if given is not None and not given.is_blank:
         found: str | None = reader.value("kind", given, cells.kind)
         return found
@@ -361,8 +407,7 @@ def assign_ids(reading: Reading) -> None:
             start, n = f"{base}{n}", n + 1
         used_prefixes.add(start)
         number = 0
-        for i_index, raw in enumerate(section.indicators):
-            path: JsonPath = ("criteria", c_index, "indicators", i_index)
+        for path, raw in _entries(c_index, section):
             if "id" in raw:
                 _once(reading, seen, raw["id"], reading.cells.get((*path, "id")))
                 continue
@@ -376,6 +421,17 @@ def assign_ids(reading: Reading) -> None:
             raw_order = {"id": raw.pop("id"), **raw}
             raw.clear()
             raw.update(raw_order)
+
+
+def _entries(c_index: int, section: Section) -> list[tuple[JsonPath, dict[str, Any]]]:
+    """Each indicator, goal and sub-indicator of the section with its path, in order."""
+    found: list[tuple[JsonPath, dict[str, Any]]] = []
+    for i_index, raw in enumerate(section.indicators):
+        path: JsonPath = ("criteria", c_index, "indicators", i_index)
+        found.append((path, raw))
+        for s_index, sub in enumerate(raw.get("sub_indicators", ())):
+            found.append(((*path, "sub_indicators", s_index), sub))
+    return found
 
 
 def _once(reading: Reading, seen: dict[str, Cell | None], ident: str, cell: Cell | None) -> None:

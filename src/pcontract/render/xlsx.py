@@ -38,6 +38,7 @@ from pcontract.model import (
     KIND_MILESTONE,
     NUMERIC_KINDS,
     Contract,
+    Goal,
     Guidelines,
     Indicator,
     Person,
@@ -295,9 +296,12 @@ _TRAIL: Final = (
     ("Aggregation", 12.0),
     ("Alignment", 24.0),
     ("Cascaded from", 22.0),
+    ("Goal id", 12.0),
 )
 BASELINE_WIDTH: Final = 14.0
 CRITERIA_COLUMNS: Final = ("excellent", "very_good", "good", "fair", "poor")
+# The Kind of a goal's row: it holds the sub-indicators whose rows follow it.
+GOAL_KIND: Final = "goal"
 # The row kinds of the matrix, as :func:`matrix_rows` tags them.
 TITLE, FIELD, BLANK, HEADER, SECTION, INDICATOR, SIGNATURE = (
     "title",
@@ -392,10 +396,34 @@ def indicator_cells(indicator: Indicator, years: Sequence[str]) -> list[CellValu
         indicator.raw.get("aggregation"),
         ", ".join(indicator.alignment) or None,
         _cascade_cell(indicator),
+        indicator.goal,
     ]
 
 
-def _cascade_cell(indicator: Indicator) -> str | None:
+def goal_cells(goal: Goal, years: Sequence[str]) -> list[CellValue]:
+    """A goal's row: Kind ``goal``, its weight, owner, notes and links; no figures
+    (its sub-indicators' rows follow it, naming it in the Goal id column)."""
+    figures: list[CellValue] = [None] * (len(years) + 1 + 4)  # baselines, target, Q1-Q4
+    return [
+        goal.id,
+        goal.name,
+        goal.unit or None,
+        GOAL_KIND,
+        scalar(goal.weight),
+        *figures,
+        goal.owner or None,
+        None,
+        *([None] * len(CRITERIA_COLUMNS)),
+        goal.notes or None,
+        None,
+        None,
+        ", ".join(goal.alignment) or None,
+        _cascade_cell(goal),
+        None,
+    ]
+
+
+def _cascade_cell(indicator: Indicator | Goal) -> str | None:
     """``cascaded_from`` as one cell: ``parent-contract-id/INDICATOR``."""
     ref = indicator.cascaded_from
     return None if ref is None else f"{ref.contract}/{ref.indicator}"
@@ -426,7 +454,12 @@ def matrix_rows(contract: Contract) -> list[MatrixRow]:
     for category in contract.criteria:
         label = section_label(category.name, category.id, category.weight)
         rows.append(MatrixRow(SECTION, [label]))
-        rows += [MatrixRow(INDICATOR, indicator_cells(i, years)) for i in category.indicators]
+        for item in category.items or category.indicators:
+            if isinstance(item, Goal):
+                rows.append(MatrixRow(INDICATOR, goal_cells(item, years)))
+                rows += [MatrixRow(INDICATOR, indicator_cells(i, years)) for i in item.indicators]
+            else:
+                rows.append(MatrixRow(INDICATOR, indicator_cells(item, years)))
     signatures = _signature_rows(contract)
     if signatures:
         rows += [MatrixRow(BLANK, []), *signatures]
