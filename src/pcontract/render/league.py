@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any, Final
 
 from pcontract.model import Guidelines
@@ -29,6 +30,7 @@ from pcontract.render.reports import (
     site_years,
 )
 from pcontract.render.tables import category_title, last_year_text, movement_text
+from pcontract.render.wording import counted
 from pcontract.scoring.evaluation import CardInputs, SiteInputs
 from pcontract.scoring.ranking import RankRow
 
@@ -37,8 +39,9 @@ SMALL_TABLE: Final = 8
 _ANCHOR = re.compile(r"[^A-Za-z0-9_-]")
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _institutions(count: int) -> str:
+    """ "1 institution", "4 institutions": the plural rule of the card's wording."""
+    return counted(Fraction(count), "institutions")
 
 
 def _percent(pos: float) -> str:
@@ -95,7 +98,7 @@ def _distribution(rows: Sequence[RankRow], cards: Sequence[CardInputs]) -> dict[
     return {
         "grades": items,
         "graded": graded,
-        "summary": f"{_plural(graded, 'institution')} by grade, worse to better: {words}.",
+        "summary": f"{_institutions(graded)} by grade, worse to better: {words}.",
     }
 
 
@@ -164,7 +167,7 @@ def _table(items: Sequence[RankRow], by_contract: dict[str, CardInputs]) -> dict
         "category": name,
         "category_id": items[0].category,
         "anchor": category_anchor(items[0].category),
-        "count": _plural(len(rows), "institution"),
+        "count": _institutions(len(rows)),
         "rows": rows,
         "show_flags": any(r["flags"] for r in rows),
         "show_last_year": any(r["last_year"] for r in rows),
@@ -237,7 +240,7 @@ def index_view(
             {"href": f"#{t['anchor']}", "name": t["category"], "count": t["count"]} for t in tables
         ],
         "total": len(rows),
-        "total_text": _plural(len(rows), "institution"),
+        "total_text": _institutions(len(rows)),
         "category_count": "1 category" if len(tables) == 1 else f"{len(tables)} categories",
         "distribution": _distribution(rows, cards),
         "guidelines": _guidelines(cards),
