@@ -308,7 +308,7 @@ def test_a_file_edited_while_it_is_checked_is_not_cached_under_its_old_bytes(
     case = tree / "invalid" / "pc310-children-over-target"
     parent = case / "contract.yaml"
     original = parent.read_text()
-    real_read_all = checker._read_all
+    real_read_all = checker.read_all
 
     def edit_after_hashing(*args: object, **kwargs: object) -> object:
         read = real_read_all(*args, **kwargs)  # type: ignore[arg-type]
@@ -317,7 +317,7 @@ def test_a_file_edited_while_it_is_checked_is_not_cached_under_its_old_bytes(
         return read
 
     with monkeypatch.context() as patch:
-        patch.setattr(checker, "_read_all", edit_after_hashing)
+        patch.setattr(checker, "read_all", edit_after_hashing)
         assert problems(case, cache_dir=cache) == []  # what was checked: the edit
     with sqlite3.connect(cache / DB) as db:
         assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0

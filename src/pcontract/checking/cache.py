@@ -281,11 +281,11 @@ def _prune(db: sqlite3.Connection) -> None:
     )
 
 
-def _problem_row(p: Problem) -> list[Any]:
+def problem_row(p: Problem) -> list[Any]:
     return [p.line, p.column, p.code, p.severity.value, p.message, list(p.path), p.hint, p.at_key]
 
 
-def _problem(file: str, row: list[Any]) -> Problem:
+def problem_from_row(file: str, row: list[Any]) -> Problem:
     line, column, code, severity, message, path, hint, at_key = row
     return Problem(file, line, column, code, Severity(severity), message, tuple(path), hint, at_key)
 
@@ -298,13 +298,13 @@ def encode(report: Any) -> dict[str, Any]:
         "kind": report.kind,
         "skipped": report.skipped,
         "broken": list(report.broken) if report.broken else None,
-        "problems": [_problem_row(p) for p in report.problems],
+        "problems": [problem_row(p) for p in report.problems],
         "summary": summary_to_json(report.summary) if report.summary is not None else None,
     }
 
 
 # What a damaged entry can raise when read back; it is then a miss.
-_DAMAGED = (ValueError, KeyError, TypeError, IndexError, AttributeError)
+DAMAGED = (ValueError, KeyError, TypeError, IndexError, AttributeError)
 
 
 def decode(text: str, file: str, source: str) -> dict[str, Any] | None:
@@ -314,7 +314,7 @@ def decode(text: str, file: str, source: str) -> dict[str, Any] | None:
 
     try:
         value = json.loads(text)
-        problems = [_problem(file, row) for row in value["problems"]]
+        problems = [problem_from_row(file, row) for row in value["problems"]]
         summary = value["summary"]
         broken = value["broken"]
         if broken and broken[0] == "Guidelines" and broken[1] != source:
@@ -326,7 +326,7 @@ def decode(text: str, file: str, source: str) -> dict[str, Any] | None:
             "problems": problems,
             "summary": summary_from_json(dict(summary), file, source) if summary else None,
         }
-    except _DAMAGED:
+    except DAMAGED:
         return None
 
 
@@ -344,8 +344,8 @@ def encode_run(
         if c.guidelines
     }
     return {
-        "files": [[f.kind, f.skipped, [_problem_row(p) for p in f.problems]] for f in files],
-        "tree": [[p.file, *_problem_row(p)] for p in tree],
+        "files": [[f.kind, f.skipped, [problem_row(p) for p in f.problems]] for f in files],
+        "tree": [[p.file, *problem_row(p)] for p in tree],
         "context": [[path, store.state(path, limits)] for path in sorted(index.context_guidelines)],
         "resolved": sorted(resolved.items()),
     }
@@ -372,12 +372,12 @@ def decode_run(
             {
                 "kind": kind,
                 "skipped": skipped,
-                "problems": [_problem(t.display, row) for row in rows],
+                "problems": [problem_from_row(t.display, row) for row in rows],
             }
             for (kind, skipped, rows), t in zip(run["files"], targets, strict=True)
         ]
-        tree = [_problem(file, row) for file, *row in run["tree"]]
-    except _DAMAGED:
+        tree = [problem_from_row(file, row) for file, *row in run["tree"]]
+    except DAMAGED:
         return None
     return files, tree
 

@@ -504,7 +504,7 @@ def _check_one(item: tuple[Target, Options, bytes | None]) -> tuple[FileReport, 
         return check_file(target, options), None  # the loader reports why
     from pcontract.checking.cache import entry_key
 
-    return check_file(target, options, content=data), entry_key(salt, data, _suffix(target))
+    return check_file(target, options, content=data), entry_key(salt, data, suffix(target))
 
 
 def _check_many(
@@ -514,11 +514,10 @@ def _check_many(
     jobs = min(options.jobs, len(items) // (PARALLEL_MIN // 2) or 1)
     if jobs <= 1 or len(items) < PARALLEL_MIN:
         return [_check_one(item) for item in items]
-    from concurrent.futures import ProcessPoolExecutor
-
+    from pcontract.checking import workers
     from pcontract.checking.index import shared
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with workers.pool(jobs) as pool:
         done = list(pool.map(_check_one, items, chunksize=max(1, len(items) // (jobs * 16))))
     for report, _ in done:
         if report.summary is not None:
@@ -542,14 +541,21 @@ class Read:
     unreadable: str = ""
 
 
-def _suffix(target: Target) -> bytes:
+def suffix(target: Target) -> bytes:
     # A file found in a folder without apiVersion or kind is skipped; one named is not.
     return b"\0explicit" if target.explicit else b"\0found"
 
 
-def _read_all(targets: list[Target], limits: Limits, store: Cache) -> list[Read]:
+def read_all(
+    targets: list[Target],
+    limits: Limits,
+    store: Cache,
+    look: Callable[[int, bytes], None] | None = None,
+) -> list[Read]:
+    """Each target's entry key, reading each file once; ``look`` is given each
+    readable file's position and bytes (which are not kept)."""
     read: list[Read] = []
-    for target in targets:
+    for position, target in enumerate(targets):
         try:
             data = read_limited(target.path, limits)  # regular files, within the limit
         except UnreadableFile as error:
@@ -557,7 +563,9 @@ def _read_all(targets: list[Target], limits: Limits, store: Cache) -> list[Read]
             state = f"{error.message}\0{store.key(head) if head is not None else ''}"
             read.append(Read(None, state))  # the loader reports it, afresh each time
             continue
-        read.append(Read(store.key(data, _suffix(target))))
+        if look is not None:
+            look(position, data)
+        read.append(Read(store.key(data, suffix(target))))
     return read
 
 
@@ -570,7 +578,7 @@ def check_files(targets: list[Target], options: Options) -> list[FileReport]:
 
     store = Cache(options.cache_dir, salt_for(options.limits))
     try:
-        read = _read_all(targets, options.limits, store)
+        read = read_all(targets, options.limits, store)
         return _check_cached(targets, read, options, store)[0]
     finally:
         store.close()
@@ -602,7 +610,7 @@ def _check_cached(
     return [r for r in reports if r is not None], unchanged
 
 
-def _run_key(targets: list[Target], read: list[Read], store: Cache) -> str:
+def run_key(targets: list[Target], read: list[Read], store: Cache) -> str:
     def parts() -> Iterable[str]:
         yield os.getcwd()  # messages name files relative to one another
         for target, item in zip(targets, read, strict=True):
@@ -617,9 +625,9 @@ def _check_paths_cached(
     """The file reports and the cross-file problems, reusing a whole run if it can."""
     from pcontract.checking.cache import decode_run, encode_run
 
-    read = _read_all(targets, options.limits, store)
-    run_key = _run_key(targets, read, store)
-    run = store.get_run(run_key, [r.key for r in read if r.key is not None])
+    read = read_all(targets, options.limits, store)
+    key = run_key(targets, read, store)
+    run = store.get_run(key, [r.key for r in read if r.key is not None])
     if run is not None:
         reused = decode_run(run, targets, store, options.limits)
         if reused is not None:
@@ -632,5 +640,5 @@ def _check_paths_cached(
     index = build_index(files, options)
     tree = check_tree(index, options.limits)
     if unchanged:  # else a file was edited while it was checked: not this run's key
-        store.put_run(run_key, encode_run(files, tree, index, store, options.limits))
+        store.put_run(key, encode_run(files, tree, index, store, options.limits))
     return files, tree

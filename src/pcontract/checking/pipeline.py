@@ -28,7 +28,7 @@ from pcontract.checking.checker import (
 from pcontract.checking.index import guidelines_file
 from pcontract.errors import InputError, UsageError
 from pcontract.files.reading import real
-from pcontract.model import Contract, Guidelines, Results
+from pcontract.model import Contract, Document, Guidelines, Results
 from pcontract.problems import Problem
 
 
@@ -56,9 +56,49 @@ class Pipeline:
         # A file skipped in a folder (not a pcontract document) is checked again
         # when it is named on its own.
         if report is None or (report.skipped and target.explicit):
-            report = check_file(target, self.options, keep_document=True)
+            report = self._check_cached([target])[0]
             self._checked[key] = report
         return report
+
+    def _check_cached(self, targets: Sequence[Target]) -> list[FileReport]:
+        """Each target checked with its document, through validate's cache: a file
+        whose entry is there is only parsed and built, not checked again."""
+        if self.options.cache_dir is None:
+            return [check_file(t, self.options, keep_document=True) for t in targets]
+        from pcontract.checking.cache import Cache, decode, encode, salt_for
+        from pcontract.checking.checker import suffix
+        from pcontract.files.reading import UnreadableFile, read_limited
+
+        store = Cache(self.options.cache_dir, salt_for(self.options.limits))
+        try:
+            read: list[tuple[bytes, str] | None] = []
+            for target in targets:
+                try:
+                    data = read_limited(target.path, self.options.limits)
+                except UnreadableFile:
+                    read.append(None)
+                    continue
+                read.append((data, store.key(data, suffix(target))))
+            stored = store.get_many([item[1] for item in read if item is not None])
+            reports: list[FileReport] = []
+            for target, item in zip(targets, read, strict=True):
+                if item is None:  # the loader says why
+                    reports.append(check_file(target, self.options, keep_document=True))
+                    continue
+                data, key = item
+                entry = stored.get(key)
+                fields = decode(entry, target.display, target.real) if entry is not None else None
+                if fields is None:
+                    report = check_file(target, self.options, keep_document=True, content=data)
+                    store.put(key, encode(report))
+                else:
+                    report = FileReport(target.display, target.real, **fields)
+                    if report.summary is not None:  # its schema holds: build the document
+                        report.document = document_of(target, data, self.options)
+                reports.append(report)
+            return reports
+        finally:
+            store.close()
 
     def check_path(self, path: str) -> FileReport:
         return self.check(Target(Path(path), path, True))
@@ -66,6 +106,9 @@ class Pipeline:
     def load(self, targets: Sequence[Target], ignore: frozenset[str] = frozenset()) -> Loaded:
         """Check ``targets`` and the rules across them, then return their documents;
         refuse, with every problem, when any is an error (other than ``ignore``)."""
+        fresh = [t for t in targets if t.real not in self._checked]
+        for target, checked in zip(fresh, self._check_cached(fresh), strict=True):
+            self._checked[target.real] = checked
         files = [self.check(t) for t in targets]
         index = build_index(files, self.options, check=self.check)
         report = finish(files, check_tree(index, self.options.limits), self.options)
@@ -118,3 +161,15 @@ def explicit(paths: Sequence[str]) -> list[Target]:
         if not os.path.isfile(path):
             raise UsageError(f"not a file: {path}")
     return [Target(Path(p), p, True) for p in paths]
+
+
+def document_of(target: Target, data: bytes, options: Options) -> Document | None:
+    """The document in ``data``, whose bytes are known to pass their schema (their
+    cache entry says so): parsed and built, not checked again."""
+    from pcontract.files import loader
+    from pcontract.model import build
+
+    loaded = loader.load_bytes(data, target.display, options.limits)
+    if loaded.problem is not None or not isinstance(loaded.data, dict):
+        return check_file(target, options, keep_document=True, content=data).document
+    return build(str(loaded.data["kind"]), loaded.data)

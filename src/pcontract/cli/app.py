@@ -153,6 +153,68 @@ def _reads_files(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
+class Checking:
+    """``--jobs``, ``--cache-dir`` and ``--no-cache``, as validate takes them, for
+    every command that checks a tree through the same cached pipeline."""
+
+    def __init__(self, jobs: int, cache_dir: str | None, no_cache: bool) -> None:
+        self.jobs = jobs or os.cpu_count() or 1
+        self.cache_dir = cache_dir
+        self.no_cache = no_cache
+
+    def options(self, limits: Limits) -> Any:
+        from pathlib import Path
+
+        from pcontract.checking.cache import default_dir
+        from pcontract.checking.checker import Options
+
+        folder = (
+            None if self.no_cache else (Path(self.cache_dir) if self.cache_dir else default_dir())
+        )
+        return Options(limits=limits, jobs=self.jobs, cache_dir=folder)
+
+
+_CHECKING_OPTIONS: Final = {
+    "jobs": (
+        int,
+        typer.Option(
+            "--jobs", "-j", help="Worker processes (default: the number of cores).", min=0
+        ),
+        0,
+    ),
+    "cache_dir": (
+        str | None,
+        typer.Option(help="Where to keep the cache (default: .pcontract-cache at the repo root)."),
+        None,
+    ),
+    "no_cache": (bool, typer.Option("--no-cache", help="Do not use the cache."), False),
+}
+
+
+def _checks_files(command: Callable[..., None]) -> Callable[..., None]:
+    """Give ``command`` validate's ``--jobs``, ``--cache-dir`` and ``--no-cache``,
+    passed to it as one ``checking``."""
+    signature = inspect.signature(command, eval_str=True)
+    options = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[kind, option],
+            default=default,
+        )
+        for name, (kind, option, default) in _CHECKING_OPTIONS.items()
+    ]
+    params = [p for p in signature.parameters.values() if p.name != "checking"]
+
+    @functools.wraps(command)
+    def run(**values: Any) -> None:
+        checking = Checking(*(values.pop(name) for name in _CHECKING_OPTIONS))
+        command(**values, checking=checking)
+
+    run.__signature__ = signature.replace(parameters=[*params, *options])  # type: ignore[attr-defined]
+    return run
+
+
 # Each command's --format choices: the keys of its render registry, in order
 # (tests/cli_test.py keeps them equal). The registries are not imported here, so
 # that start-up stays fast.
@@ -335,6 +397,7 @@ def rules_command(
 
 @app.command()
 @_reads_files
+@_checks_files
 def score(
     contract: Annotated[str, typer.Argument(help="The Contract file to score.")],
     results: Annotated[
@@ -359,6 +422,7 @@ def score(
     force: WorkbookForce = False,
     *,
     limits: Limits,
+    checking: Checking,
 ) -> None:
     """Score a contract against its results: raw, weighted and composite scores, grade.
 
@@ -369,14 +433,13 @@ def score(
     """
 
     def body() -> int:
-        from pcontract.checking.checker import Options
         from pcontract.cli.exports import workbook_output
         from pcontract.files.reading import recording_reads
         from pcontract.render.tables import SCORE_FORMATS
         from pcontract.scoring.evaluation import score_files
 
         workbook_output(output_format, out)
-        options = Options(limits=limits)
+        options = checking.options(limits)
         with recording_reads() as read:
             scored = score_files(
                 contract, results, guidelines, options, rollup_paths=rollup, history_paths=history
@@ -391,6 +454,7 @@ def score(
 
 @app.command()
 @_reads_files
+@_checks_files
 def rank(
     paths: Annotated[
         list[str], typer.Argument(help="Files and folders holding contracts and annual results.")
@@ -417,6 +481,7 @@ def rank(
     force: WorkbookForce = False,
     *,
     limits: Limits,
+    checking: Checking,
 ) -> None:
     """Rank institutions within each financial year and category, from number 1 to last.
 
@@ -432,7 +497,6 @@ def rank(
     """
 
     def body() -> int:
-        from pcontract.checking.checker import Options
         from pcontract.cli.exports import workbook_output
         from pcontract.files.reading import recording_reads
         from pcontract.render.reporters import with_progress
@@ -440,7 +504,7 @@ def rank(
         from pcontract.scoring.evaluation import one_year, rank_paths
 
         workbook_output(output_format, out)
-        options = Options(limits=limits)
+        options = checking.options(limits)
         with recording_reads() as read:
             ranked = with_progress(
                 lambda tick: rank_paths(
@@ -450,6 +514,7 @@ def rank(
                     on_progress=tick,
                     with_rollup=rollup,
                     locate_warnings=output_format in RANK_LOCATES_WARNINGS,
+                    detail=out is not None,
                 )
             )
         rows = one_year(ranked.rows, financial_year)
@@ -523,21 +588,23 @@ def cascade(
 
 @app.command()
 @_reads_files
+@_checks_files
 def tree(
     paths: Annotated[list[str], typer.Argument(help="Files and folders holding contracts.")],
     *,
     limits: Limits,
+    checking: Checking,
 ) -> None:
     """Show the cascade hierarchy: each contract, who signs for it, and which of its
     indicators its children carry."""
 
     def body() -> int:
         from pcontract.checking import hierarchy
-        from pcontract.checking.checker import Options, build_index, check_file, discover
+        from pcontract.checking.checker import build_index, check_files, discover
         from pcontract.render.tables import tree_text
 
-        options = Options(limits=limits)
-        files = [check_file(t, options) for t in discover(paths)]
+        options = checking.options(limits)
+        files = check_files(discover(paths), options)
         found = hierarchy.lines(build_index(files, options))
         tree_text(found, sum(1 for f in files if f.has_errors), sys.stdout)
         return EXIT_OK if found else EXIT_PROBLEMS
@@ -700,6 +767,7 @@ def _write_report(
 
 @app.command()
 @_reads_files
+@_checks_files
 def report(
     contract: Annotated[str, typer.Argument(help="The Contract file.")],
     results: Annotated[
@@ -750,6 +818,7 @@ def report(
     ] = None,
     *,
     limits: Limits,
+    checking: Checking,
 ) -> None:
     """Write a report card, or without --results the contract document.
 
@@ -775,7 +844,9 @@ def report(
         with recording_reads() as read:
             templates = reports.Templates(template)
             if results is None:
-                document = evaluation.load_contract_document(contract, guidelines, limits)
+                document = evaluation.load_contract_document(
+                    contract, guidelines, options=checking.options(limits)
+                )
                 text = contract_doc.render_contract(document, fmt, templates, _generated(timestamp))
                 name = contract_doc.file_name(document.contract.id, fmt)
             else:
@@ -784,9 +855,9 @@ def report(
                     results,
                     quarterly,
                     guidelines,
-                    limits,
                     history_paths=history,
                     tree_paths=tree,
+                    options=checking.options(limits),
                 )
                 text = reports.render_card(inputs, fmt, templates, _generated(timestamp))
                 name = reports.card_file_name(inputs.contract.id, fmt)
@@ -799,6 +870,7 @@ def report(
 
 @app.command()
 @_reads_files
+@_checks_files
 def site(
     paths: Annotated[
         list[str], typer.Argument(help="Files and folders holding contracts and annual results.")
@@ -812,46 +884,50 @@ def site(
     ] = False,
     *,
     limits: Limits,
+    checking: Checking,
 ) -> None:
     """Write a static site: league tables per category and a report card per contract.
 
     index.html links to cards/<contract-id>.html with relative links, so the folder
     works from file:// with no server. data/ holds the open data: the league
-    tables as CSV and JSON, and the export db database (pcontract.sqlite).
+    tables as CSV and JSON, and the export db database (pcontract.sqlite). A card
+    whose inputs have not changed since the last site written to the folder is
+    not drawn again, and a file whose bytes would not change is not rewritten.
     """
 
     def body() -> int:
         from pathlib import Path
 
         from pcontract.files.reading import recording_reads
-        from pcontract.files.writer import write_files
         from pcontract.render import reports
-        from pcontract.render.open_data import site_data
+        from pcontract.render.open_data import league_data
         from pcontract.render.reporters import with_progress
-        from pcontract.scoring import evaluation
+        from pcontract.render.site import write_site
+        from pcontract.scoring.cards import plan_site
 
+        options = checking.options(limits)
         with recording_reads() as read:
             templates = reports.Templates(template)
-            inputs = with_progress(
-                lambda tick: evaluation.load_site(
-                    paths, guidelines, on_progress=tick, limits=limits
-                )
+            templates.note_inputs()
+            plan = with_progress(
+                lambda tick: plan_site(paths, guidelines, options, on_progress=tick)
             )
-            files = reports.render_site(inputs, templates, _generated(timestamp))
+            data = league_data(plan.rows, limits)
         root = Path(out)
-        # data/ before the pages, so that no page links to data not yet written.
-        written = write_files(
-            [
-                *((root / name, data) for name, data in site_data(inputs, limits)),
-                *((root / name, text.encode("utf-8")) for name, text in files),
-            ],
+        site = write_site(
+            plan,
+            root,
+            templates=templates,
+            generated=_generated(timestamp),
             force=force,
-            root=root,
             inputs=[*read, *([Path(guidelines)] if guidelines else [])],
+            options=options,
+            data=data,
         )
-        _err(f"wrote {len(written)} files to {out}")
+        kept = f" ({site.kept} unchanged)" if site.kept else ""
+        _err(f"wrote {len(site.written)} files to {out}{kept}")
         index = root / "index.html"
-        if index in written:
+        if index.exists():
             _err(f"open {index} in a browser (it works from file://, no server needed)")
         return EXIT_OK
 

@@ -42,7 +42,12 @@ def export_db(
         with recording_reads() as read:
             ranked = with_progress(
                 lambda tick: rank_paths(
-                    paths, guidelines, Options(limits=limits), tick, locate_warnings=False
+                    paths,
+                    guidelines,
+                    Options(limits=limits),
+                    tick,
+                    locate_warnings=False,
+                    detail=True,
                 )
             )
         data = database_bytes(OpenData.of_ranked(ranked))

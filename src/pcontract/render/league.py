@@ -31,7 +31,7 @@ from pcontract.render.reports import (
 )
 from pcontract.render.tables import category_title, last_year_text, movement_text
 from pcontract.render.wording import counted
-from pcontract.scoring.evaluation import CardInputs, SiteInputs
+from pcontract.scoring.cards import League, LeagueEntry
 from pcontract.scoring.ranking import RankRow
 
 # A category of at most this many rows prints whole on one page, never split.
@@ -49,7 +49,7 @@ def _percent(pos: float) -> str:
     return f"{round(pos * 100, 2):g}%"
 
 
-def _office(cards: Sequence[CardInputs]) -> str:
+def _office(cards: Sequence[LeagueEntry]) -> str:
     """Who issued this year's guidelines: their ``issued_by``, else their title,
     else their id; several guidelines' offices joined, each once."""
     found: dict[str, None] = {}
@@ -59,7 +59,7 @@ def _office(cards: Sequence[CardInputs]) -> str:
     return "; ".join(found)
 
 
-def _grade_order(cards: Sequence[CardInputs]) -> list[str]:
+def _grade_order(cards: Sequence[LeagueEntry]) -> list[str]:
     """Grade names best first, across the guidelines in use (first seen first)."""
     order: list[str] = []
     for card in cards:
@@ -69,7 +69,7 @@ def _grade_order(cards: Sequence[CardInputs]) -> list[str]:
     return order
 
 
-def _distribution(rows: Sequence[RankRow], cards: Sequence[CardInputs]) -> dict[str, Any]:
+def _distribution(rows: Sequence[RankRow], cards: Sequence[LeagueEntry]) -> dict[str, Any]:
     """The grades of ``rows``, worse first (as a chart reads, worse to better, left
     to right), by the guidelines of ``cards``, with the same in words."""
     counts: dict[str, int] = {}
@@ -102,14 +102,14 @@ def _distribution(rows: Sequence[RankRow], cards: Sequence[CardInputs]) -> dict[
     }
 
 
-def _table_scale(cards: Sequence[CardInputs]) -> _Scale:
+def _table_scale(cards: Sequence[LeagueEntry]) -> _Scale:
     """The one scale a table's dots share: its contracts' guidelines' scale (a
     percentage scale as wide as its largest composite needs)."""
     scales = [_scale(card.score, card.guidelines) for card in cards]
     return max(scales, key=lambda scale: abs(scale.best - scale.worst))
 
 
-def _dot(row: RankRow, card: CardInputs, scale: _Scale) -> dict[str, Any] | None:
+def _dot(row: RankRow, card: LeagueEntry, scale: _Scale) -> dict[str, Any] | None:
     """Where the row's composite sits on the table's scale (0 worst, 1 best)."""
     if row.composite_display is None:
         return None
@@ -123,7 +123,7 @@ def _movement_kind(row: RankRow) -> str:
     return (row.movement.composite or "") if row.movement is not None else ""
 
 
-def _league_row(row: RankRow, card: CardInputs, scale: _Scale) -> dict[str, Any]:
+def _league_row(row: RankRow, card: LeagueEntry, scale: _Scale) -> dict[str, Any]:
     has_previous = row.previous is not None
     return {
         "rank": row.rank if row.rank is not None else "—",
@@ -158,7 +158,7 @@ def category_anchor(category: str) -> str:
     return f"category-{_ANCHOR.sub('_', category)}"
 
 
-def _table(items: Sequence[RankRow], by_contract: dict[str, CardInputs]) -> dict[str, Any]:
+def _table(items: Sequence[RankRow], by_contract: dict[str, LeagueEntry]) -> dict[str, Any]:
     cards = [by_contract[row.contract] for row in items]
     scale = _table_scale(cards)
     rows = [_league_row(row, card, scale) for row, card in zip(items, cards, strict=True)]
@@ -178,7 +178,7 @@ def _table(items: Sequence[RankRow], by_contract: dict[str, CardInputs]) -> dict
     }
 
 
-def _table_rows(site: SiteInputs, rows: Sequence[RankRow]) -> list[dict[str, Any]]:
+def _table_rows(site: League, rows: Sequence[RankRow]) -> list[dict[str, Any]]:
     """The year's league tables, one per category, in the rows' order."""
     by_contract = {card.contract.id: card for card in site.cards}
     groups: list[list[RankRow]] = []
@@ -189,7 +189,7 @@ def _table_rows(site: SiteInputs, rows: Sequence[RankRow]) -> list[dict[str, Any
     return [_table(items, by_contract) for items in groups]
 
 
-def _year_links(site: SiteInputs, year: str | None) -> list[dict[str, Any]]:
+def _year_links(site: League, year: str | None) -> list[dict[str, Any]]:
     years = site_years(site)
     return [
         {"year": y, "href": league_file_name(y, i == 0), "current": y == year}
@@ -205,7 +205,7 @@ def _title(year: str | None, office: str) -> str:
     return f"{title} — {office}" if office else title
 
 
-def _guidelines(cards: Sequence[CardInputs]) -> list[dict[str, str]]:
+def _guidelines(cards: Sequence[LeagueEntry]) -> list[dict[str, str]]:
     found: dict[str, Guidelines] = {}
     for card in cards:
         found.setdefault(card.guidelines.id, card.guidelines)
@@ -213,7 +213,7 @@ def _guidelines(cards: Sequence[CardInputs]) -> list[dict[str, str]]:
 
 
 def index_view(
-    site: SiteInputs, generated: str | None = None, year: str | None = None
+    site: League, generated: str | None = None, year: str | None = None
 ) -> dict[str, Any]:
     """One financial year's league page as plain data for a template (``year``
     None: the latest year), with links to the other years."""

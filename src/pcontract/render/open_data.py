@@ -6,10 +6,12 @@ evaluation. The league pages link to them (:data:`DATA_LINKS`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 from pcontract.files.reading import Limits
 from pcontract.scoring.evaluation import SiteInputs
+from pcontract.scoring.ranking import RankRow
 
 CSV_FILE: Final = "data/league.csv"
 JSON_FILE: Final = "data/league.json"
@@ -37,4 +39,18 @@ def site_data(site: SiteInputs, limits: Limits = Limits()) -> list[tuple[str, by
         (CSV_FILE, rank_csv(site.rows).encode("utf-8")),
         (JSON_FILE, rank_json(located).encode("utf-8")),
         (DB_FILE, database_bytes(OpenData.of_site(site))),
+    ]
+
+
+def league_data(rows: Sequence[RankRow], limits: Limits = Limits()) -> list[tuple[str, bytes]]:
+    """The league tables of ``data/`` as (relative path, bytes): rank's CSV, and
+    its JSON with each scoring warning located as ``rank --format json`` does."""
+    from pcontract.checking.checker import Options
+    from pcontract.render.tables import rank_csv, rank_json
+    from pcontract.scoring.evaluation import locate_rows
+
+    located = locate_rows(rows, Options(limits=limits))
+    return [
+        (CSV_FILE, rank_csv(rows).encode("utf-8")),
+        (JSON_FILE, rank_json(located).encode("utf-8")),
     ]

@@ -44,6 +44,7 @@ from pcontract.render import sandbox, wording
 from pcontract.render.card_extras import card_extras
 from pcontract.render.sandbox import TemplateError
 from pcontract.render.tables import last_year_text, md, movement_text, with_goals
+from pcontract.scoring.cards import League
 from pcontract.scoring.evaluation import CardInputs, LinkedContract, SiteInputs
 from pcontract.scoring.method import (
     METHOD_PERCENTAGE,
@@ -843,7 +844,7 @@ def league_file_name(year: str, latest: bool) -> str:
     return f"league-{slug(first)}-{slug(second[-2:])}.html"
 
 
-def site_years(site: SiteInputs) -> list[str]:
+def site_years(site: League) -> list[str]:
     """The financial years in the site, the latest first (as the rows are)."""
     return list(dict.fromkeys(row.financial_year for row in site.rows))
 
@@ -971,6 +972,12 @@ class Templates:
         self.folder = folder
         self._environments: dict[bool, Environment] = {}
 
+    def note_inputs(self) -> None:
+        """Note every file of the template folder as read: no command writes over
+        a template, used or not (cards drawn in worker processes included)."""
+        if self.folder is not None:
+            _note_template_files(Path(self.folder))
+
     def _environment(self, markdown: bool) -> Environment:
         if markdown not in self._environments:
             self._environments[markdown] = self._build(markdown)
@@ -1047,10 +1054,8 @@ class Templates:
 
     def render_all(self, jobs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
         """Render each ``(template name, view)``; user templates in one bounded child."""
-        if self.folder is not None:
-            # The child's reads are not seen here: every file of the folder is an
-            # input, so that no command writes over a template, used or not.
-            _note_template_files(Path(self.folder))
+        # The child's reads are not seen here: every file of the folder is an input.
+        self.note_inputs()
         if self.folder is None or not sandbox.can_fork():
             return [self._render(name, view) for name, view in jobs]
         return sandbox.render_in_child(

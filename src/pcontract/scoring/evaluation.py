@@ -233,12 +233,28 @@ def rank_paths(
     on_progress: Callable[[int, int], None] | None = None,
     with_rollup: bool = False,
     locate_warnings: bool = True,
+    detail: bool = False,
 ) -> Ranked:
     """Score every contract under ``paths`` against its annual results, and rank.
 
     ``locate_warnings``: look up the line and column of every scoring warning,
     which composes each file that has one again; an output that shows no
-    warning's position can skip it."""
+    warning's position can skip it. ``detail``: keep every document and each
+    score's indicators (for a workbook or the database); without it, and without
+    ``with_rollup``, the tree is scored by :func:`pcontract.scoring.engine.evaluate`
+    (cached, in worker processes) and the scores hold what ranking needs."""
+    options = options or Options()
+    if not detail and not with_rollup:
+        from pcontract.scoring.engine import evaluate
+
+        evaluated = evaluate(paths, guidelines_path, options, on_progress)
+        found = [entry.score for entry in evaluated.entries]
+        chosen = {e.score.contract: evaluated.guidelines[e.guidelines] for e in evaluated.entries}
+        if locate_warnings:
+            found = locate_scores(found, options)
+        documents = Loaded([], [], evaluated.guidelines, evaluated.warnings)
+        rows = rank(found, category_names(found, chosen))
+        return Ranked(rows, found, evaluated.warnings, documents, chosen)
     pipeline = Pipeline(options)
     override = pipeline.override(guidelines_path)
     loaded = pipeline.load(discover(paths))
@@ -419,6 +435,7 @@ def load_card(
     limits: Limits = Limits(),
     history_paths: Sequence[str] | None = None,
     tree_paths: Sequence[str] | None = None,
+    options: Options | None = None,
 ) -> CardInputs:
     """Validate and score one contract for a report card, each input once.
 
@@ -427,9 +444,10 @@ def load_card(
     earlier years' contracts and annual results, for last year's standing;
     ``tree_paths``, the tree the contract belongs to, where the card finds its
     parent and its children (see :func:`tree_of`). Without it, the card knows
-    its parent's id only, and no children.
+    its parent's id only, and no children. ``options`` (the cache, the workers)
+    replace ``limits`` when given.
     """
-    pipeline = Pipeline(Options(limits=limits))
+    pipeline = Pipeline(options or Options(limits=limits))
     annual = score_files(
         contract_path, results_path, guidelines_path, pipeline=pipeline, history_paths=history_paths
     )
@@ -471,11 +489,14 @@ class ContractDocument:
 
 
 def load_contract_document(
-    contract_path: str, guidelines_path: str | None = None, limits: Limits = Limits()
+    contract_path: str,
+    guidelines_path: str | None = None,
+    limits: Limits = Limits(),
+    options: Options | None = None,
 ) -> ContractDocument:
     """Validate one contract, as ``report`` does for a card, and load its
     guidelines (``guidelines_path`` overrides the contract's ``guidelines:``)."""
-    pipeline = Pipeline(Options(limits=limits))
+    pipeline = Pipeline(options or Options(limits=limits))
     loaded = pipeline.load(explicit([contract_path]), ignore=TREE_ONLY)
     if len(loaded.contracts) != 1:
         raise UsageError(f"{contract_path} is not a Contract document")
@@ -528,7 +549,12 @@ def load_site(
     """Validate, score and rank every contract under ``paths``, for a site."""
     # A card shows a warning's message, not its position.
     ranked = rank_paths(
-        paths, guidelines_path, Options(limits=limits), on_progress, locate_warnings=False
+        paths,
+        guidelines_path,
+        Options(limits=limits),
+        on_progress,
+        locate_warnings=False,
+        detail=True,
     )
     # What a card shows beyond the scores (parties, status, the guidelines' bands
     # and rules) comes from the documents rank_paths validated: no second read.
