@@ -38,7 +38,7 @@ from pcontract.checking.checker import (
     finish,
 )
 from pcontract.errors import InputError, UsageError
-from pcontract.files.reading import UnreadableFile, read_limited
+from pcontract.files.reading import UnreadableFile, read_head, read_limited
 from pcontract.problems import Problem
 
 if TYPE_CHECKING:
@@ -50,12 +50,13 @@ if TYPE_CHECKING:
 # Below this many contracts to score, worker processes cost more than they save.
 PARALLEL_MIN = 32
 
-# A top-level line that tells which contract a file is or is for: read off the
+# The top-level lines that tell which contract a file is or is for, read off the
 # bytes before any parsing, to put a contract and its results in one task.
-_TOP_LINE = re.compile(
-    rb"^(kind|id|contract|period):[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9_.-]*)['\"]?[ \t]*(?:#.*)?\r?$",
-    re.MULTILINE,
-)
+_KEYS = (b"kind:", b"id:", b"contract:", b"period:")
+_VALUE = re.compile(rb"[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9_.-]*)['\"]?[ \t]*(?:#.*)?\r?")
+# How much of a file is looked at: these lines come first in every file written
+# as the format describes them; a guess that misses only costs a second task.
+GUESS_BYTES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +70,29 @@ class Guess:
 
 
 def guess(data: bytes) -> Guess:
-    found: dict[bytes, bytes] = {}
-    for match in _TOP_LINE.finditer(data):
-        found.setdefault(match.group(1), match.group(2))
+    """The kind and id of a Contract, or the kind, contract and period of a
+    Results, from its top-level lines; reading stops as soon as they are known."""
+    found: dict[bytes, str] = {}
+    start, end = 0, min(len(data), GUESS_BYTES)
+    while start < end:
+        stop = data.find(b"\n", start, end)
+        stop = end if stop < 0 else stop
+        if data.startswith(_KEYS, start, stop):
+            key, _, rest = data[start:stop].partition(b":")
+            value = _VALUE.fullmatch(rest)
+            if value is not None:
+                found.setdefault(key, value.group(1).decode())
+            kind = found.get(b"kind")
+            if (kind == "Contract" and b"id" in found) or (
+                kind == "Results" and b"contract" in found and b"period" in found
+            ):
+                break
+        start = stop + 1
     return Guess(
-        found.get(b"kind", b"").decode(),
-        found.get(b"id", b"").decode(),
-        found.get(b"contract", b"").decode(),
-        found.get(b"period", b"").decode(),
+        found.get(b"kind", ""),
+        found.get(b"id", ""),
+        found.get(b"contract", ""),
+        found.get(b"period", ""),
     )
 
 
@@ -586,7 +602,14 @@ def evaluate(
         def look(position: int, data: bytes) -> None:
             guesses[position] = guess(data)
 
-        read = read_all(targets, options.limits, store, look)
+        if salt is None:  # no cache: nothing to key, only the heads to read
+            read = [Read(None)] * len(targets)
+            for position, target in enumerate(targets):
+                head = read_head(target.path, GUESS_BYTES)
+                if head is not None:
+                    look(position, head)
+        else:
+            read = read_all(targets, options.limits, store, look)
         whole = _whole_key(targets, read, store, override, options)
         reused = _reuse(whole, targets, store, options)
         held: dict[str, str | None] = {}
