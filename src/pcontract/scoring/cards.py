@@ -108,10 +108,9 @@ def plan_site(
 ) -> SitePlan:
     """Validate, score and rank every contract under ``paths``, for a site."""
     from pcontract.scoring.engine import evaluate
-
-    # The parent and children are linked as ContractTree.of links them.
     from pcontract.scoring.evaluation import (
-        LinkedContract,
+        ContractNode,
+        ContractTree,
         category_names,
         league_sizes,
         rank_info,
@@ -124,19 +123,16 @@ def plan_site(
     chosen = {e.score.contract: evaluated.guidelines[e.guidelines] for e in evaluated.entries}
     rows = rank(scores, category_names(scores, chosen))
     sizes = league_sizes(rows)
-    links = {
-        e.score.contract: LinkedContract(
-            e.score.contract,
-            e.score.institution,
-            e.score.financial_year,
-            e.score if e.results is not None else None,
+    nodes = {
+        e.score.contract: ContractNode(
+            e.score.contract, e.parent, e.score.institution, e.score.financial_year
         )
         for e in evaluated.entries
     }
-    children: dict[str, list[str]] = {}
-    for e in evaluated.entries:
-        if e.parent and e.parent != e.score.contract:
-            children.setdefault(e.parent, []).append(e.score.contract)
+    tree = ContractTree.of(
+        list(nodes.values()),
+        {e.score.contract: e.score for e in evaluated.entries if e.results is not None},
+    )
     cards: list[LeagueCard] = []
     by_id: dict[str, RankRow] = {}
     for row in rows:
@@ -148,10 +144,8 @@ def plan_site(
     for contract_id in sorted(by_id):
         entry = entries[contract_id]
         info = rank_info(by_id[contract_id], sizes)
-        parent = None
-        if entry.parent:
-            parent = links.get(entry.parent, LinkedContract(entry.parent))
-        kids = tuple(links[c] for c in sorted(children.get(contract_id, ())))
+        parent = tree.parent_of(nodes[contract_id])
+        kids = tree.children_of(nodes[contract_id])
         key = hashlib.sha256(
             "\0".join([entry.key, repr(info), repr(parent), repr(kids)]).encode()
         ).hexdigest()

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 from pcontract.checking.checker import FileReport, Options, discover, locate_all
 from pcontract.checking.pipeline import Loaded, Pipeline, contract_guidelines, explicit
@@ -360,19 +360,45 @@ class LinkedContract:
     score: ContractScore | None = None
 
 
+class TreeNode(Protocol):
+    """What the tree knows of a contract: a Contract, or a :class:`ContractNode`."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def parent(self) -> str | None: ...
+
+    @property
+    def institution(self) -> str: ...
+
+    @property
+    def financial_year(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ContractNode:
+    """A contract as the tree links it, without its document."""
+
+    id: str
+    parent: str | None
+    institution: str
+    financial_year: str
+
+
 @dataclass(frozen=True, slots=True)
 class ContractTree:
     """The contracts of the tree being reported, by id, and the scores of those
     whose annual results are in it: what a card looks its parent and its children
     up in. Build it with :meth:`of`, once for a run."""
 
-    contracts: Mapping[str, Contract]
+    contracts: Mapping[str, TreeNode]
     scores: Mapping[str, ContractScore]
     # The ids of each contract's children (the contracts whose ``parent`` it is).
     children: Mapping[str, tuple[str, ...]]
 
     @classmethod
-    def of(cls, contracts: Sequence[Contract], scores: Mapping[str, ContractScore]) -> ContractTree:
+    def of(cls, contracts: Sequence[TreeNode], scores: Mapping[str, ContractScore]) -> ContractTree:
         by_id = {contract.id: contract for contract in contracts}
         children: dict[str, list[str]] = {}
         for contract in by_id.values():
@@ -388,11 +414,11 @@ class ContractTree:
             contract_id, found.institution, found.financial_year, self.scores.get(contract_id)
         )
 
-    def parent_of(self, contract: Contract) -> LinkedContract | None:
+    def parent_of(self, contract: TreeNode) -> LinkedContract | None:
         """The contract's parent (None: it has none), as the tree knows it."""
         return self.link(contract.parent) if contract.parent else None
 
-    def children_of(self, contract: Contract) -> tuple[LinkedContract, ...]:
+    def children_of(self, contract: TreeNode) -> tuple[LinkedContract, ...]:
         """The contracts in the tree whose parent is ``contract``, by id."""
         return tuple(
             self.link(child) for child in self.children.get(contract.id, ()) if child != contract.id
@@ -546,39 +572,15 @@ def load_site(
     on_progress: Callable[[int, int], None] | None = None,
     limits: Limits = Limits(),
 ) -> SiteInputs:
-    """Validate, score and rank every contract under ``paths``, for a site."""
-    # A card shows a warning's message, not its position.
-    ranked = rank_paths(
-        paths,
-        guidelines_path,
-        Options(limits=limits),
-        on_progress,
-        locate_warnings=False,
-        detail=True,
-    )
-    # What a card shows beyond the scores (parties, status, the guidelines' bands
-    # and rules) comes from the documents rank_paths validated: no second read.
-    contracts = {contract.id: contract for _, contract in ranked.documents.contracts}
-    annual = {r.contract: r for _, r in ranked.documents.results if r.is_annual}
-    scores = {s.contract: s for s in ranked.scores}
-    sizes = league_sizes(ranked.rows)
-    # A card names its parent and lists its children from the same documents.
-    tree = ContractTree.of(
-        list(contracts.values()), {key: scores[key] for key in annual if key in scores}
-    )
-    cards = [
-        CardInputs(
-            score=scores[row.contract],
-            contract=contracts[row.contract],
-            guidelines=ranked.guidelines[row.contract],
-            results=annual.get(row.contract),
-            rank=rank_info(row, sizes),
-            parent=tree.parent_of(contracts[row.contract]),
-            children=tree.children_of(contracts[row.contract]),
-        )
-        for row in ranked.rows
-    ]
-    return SiteInputs(ranked.rows, cards)
+    """Validate, score and rank every contract under ``paths``, and every card's
+    inputs, in memory (``site`` draws its cards one at a time instead: see
+    :func:`pcontract.scoring.cards.plan_site`)."""
+    from pcontract.scoring.cards import card_inputs, plan_site
+
+    options = Options(limits=limits)
+    plan = plan_site(paths, guidelines_path, options, on_progress)
+    cards = {job.contract_id: card_inputs(job, options) for job in plan.jobs}
+    return SiteInputs(plan.rows, [cards[row.contract] for row in plan.rows])
 
 
 def league_sizes(rows: Sequence[RankRow]) -> dict[tuple[str, str], int]:
