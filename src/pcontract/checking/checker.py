@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from pcontract.checking.cache import Cache
     from pcontract.checking.config import RuleConfig
     from pcontract.checking.index import Index, Summary
+    from pcontract.files.loader import Loaded
     from pcontract.model import Document
     from pcontract.rules.registry import Finding
 
@@ -214,11 +215,12 @@ def _problem(file: str, node: Any, finding: Finding, code: str, severity: Severi
     return replace(finding, file=file, line=line, column=column, code=code, severity=severity)
 
 
-def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
+def _kind_problem(file: str, loaded: Loaded) -> Problem | None:
     """PC010, when the document is not a mapping with a known ``kind``."""
     from pcontract.checking import schema
     from pcontract.files import loader
 
+    data = loaded.data
     path: tuple[str, ...] = ()
     if not isinstance(data, dict):
         shape = "a list" if isinstance(data, list) else "a single value"
@@ -236,7 +238,7 @@ def _kind_problem(file: str, data: Any, node: Any) -> Problem | None:
             path = ("kind",)
         close = difflib.get_close_matches(str(kind), list(schema.KINDS), n=1) if kind else []
         hint = f"did you mean '{close[0]}'?" if close else ""
-    line, column = loader.locate(node, path)
+    line, column = loader.locate(loaded.node, path)
     return Problem(file, line or 1, column or 1, "PC010", Severity.ERROR, message, path, hint)
 
 
@@ -293,7 +295,9 @@ def check_file(
         report.problems.append(loaded.problem)
         report.broken = _guess_identity(target.path, content)
         return report
-    data, node = loaded.data, loaded.node
+    # The node tree (for positions) is composed only when a problem needs one:
+    # data read by the fast path comes without it.
+    data = loaded.data
     if (
         not target.explicit
         and isinstance(data, dict)
@@ -302,7 +306,7 @@ def check_file(
     ):
         report.skipped = True  # some other YAML file in the tree
         return report
-    kind_problem = _kind_problem(target.display, data, node)
+    kind_problem = _kind_problem(target.display, loaded)
     if kind_problem is not None:
         report.problems.append(kind_problem)
         return report
@@ -311,7 +315,9 @@ def check_file(
     findings = schema.check(kind, data)
     if findings:
         for item in findings:
-            report.problems.append(_problem(target.display, node, item, item.code, item.severity))
+            report.problems.append(
+                _problem(target.display, loaded.node, item, item.code, item.severity)
+            )
         ident = data.get("id") if kind != "Results" else None
         if isinstance(ident, str):
             report.broken = (kind, ident)
@@ -322,7 +328,9 @@ def check_file(
     for rule in rules_for(kind):
         assert rule.check is not None
         for found in rule.check(document):
-            report.problems.append(_problem(target.display, node, found, rule.code, rule.severity))
+            report.problems.append(
+                _problem(target.display, loaded.node, found, rule.code, rule.severity)
+            )
     report.summary = summarize(document, target.display, report.source)
     if keep_document:
         report.document = document

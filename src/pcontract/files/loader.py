@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -40,14 +39,40 @@ from pcontract.problems import JsonPath, Problem, Severity
 _C_COMPOSER_SAFE_DEPTH = 5000
 
 
-@dataclass(slots=True)
 class Loaded:
-    """A file's data and its node tree (for positions), or the problem that stopped it."""
+    """A file's data and its node tree (for positions), or the problem that stopped it.
 
-    file: str
-    data: Any = None
-    node: Node | None = None
-    problem: Problem | None = None
+    Data read by the fast path (:mod:`pcontract.files.fastyaml`) comes without a
+    node tree: ``node`` composes it from the file's bytes when first asked for, the
+    very tree the strict loader would have given."""
+
+    __slots__ = ("_limits", "_node", "_source", "data", "file", "problem")
+
+    def __init__(
+        self,
+        file: str,
+        data: Any = None,
+        node: Node | None = None,
+        problem: Problem | None = None,
+        source: bytes | None = None,
+        limits: Limits = Limits(),
+    ) -> None:
+        self.file = file
+        self.data = data
+        self.problem = problem
+        self._node = node
+        self._source = source
+        self._limits = limits
+
+    @property
+    def node(self) -> Node | None:
+        if self._node is None and self._source is not None:
+            self._node = _compose(self._source, self._limits, check_depth=False)[0]
+            self._source = None
+        return self._node
+
+    def __repr__(self) -> str:
+        return f"Loaded(file={self.file!r}, data={self.data!r}, problem={self.problem!r})"
 
 
 class _Refused(Exception):
@@ -209,14 +234,17 @@ def _position_of_index(data: bytes, index: int) -> tuple[int, int]:
 
 
 def _depth_bound(data: bytes) -> int:
+    return depth_bound(data, max(map(len, data.split(b"\n")), default=0))
+
+
+def depth_bound(data: bytes, longest_line: int) -> int:
     """A cheap upper bound on nesting depth.
 
     Flow nesting needs a ``[`` or ``{`` per level; block nesting needs more
     indentation or another indicator on the same line, so it is bounded by twice
-    the longest line.
+    the longest line (``longest_line``, its length).
     """
-    longest = max(map(len, data.split(b"\n")), default=0)
-    return data.count(b"[") + data.count(b"{") + 2 * longest + 2
+    return data.count(b"[") + data.count(b"{") + 2 * longest_line + 2
 
 
 def _check_events(loader: yaml.SafeLoader | SafeLoader, limits: Limits) -> int:
@@ -508,6 +536,16 @@ def _construct(node: Node) -> Any:
 
 def load_bytes(data: bytes, file: str, limits: Limits = Limits()) -> Loaded:
     """Load one document from ``data``. Never raises for bad input."""
+    from pcontract.files import fastyaml
+
+    fast = fastyaml.fast_data(data, limits)
+    if fast is not None:
+        return Loaded(file, data=fast, source=data, limits=limits)
+    return _load_strictly(data, file, limits)
+
+
+def _load_strictly(data: bytes, file: str, limits: Limits) -> Loaded:
+    """Load with libyaml and pcontract's constructor: the one source of problems."""
     try:
         node, aliases = _compose(data, limits, check_depth=False)
         if node is None:
