@@ -114,10 +114,10 @@ def round4(x: Fraction) -> Decimal:
 
 def fraction(value: Decimal | int | float | Fraction) -> Fraction:
     """An exact Fraction: floats go through ``dec`` so ``0.1`` is one tenth."""
-    if isinstance(value, Fraction):
-        return value
     if type(value) is int:
         return Fraction(value)
+    if isinstance(value, Fraction):
+        return value
     return _exact(value)
 
 
@@ -315,6 +315,11 @@ def better_composite(a: Fraction | Decimal, b: Fraction | Decimal, lower_is_bett
 
 
 def _number(indicator: Indicator, value: Value | Fraction, what: str) -> Fraction:
+    # Exact types first: isinstance against Fraction, an ABC, is slow.
+    if type(value) is int:
+        return Fraction(value)
+    if type(value) is float:
+        return _exact(value)
     if isinstance(value, Fraction):
         return value
     if not is_number(value):
@@ -325,9 +330,12 @@ def _number(indicator: Indicator, value: Value | Fraction, what: str) -> Fractio
 
 def _day(indicator: Indicator, value: Value | Fraction, what: str) -> Fraction:
     """A date as its ordinal day number, so that dates interpolate like numbers."""
-    if isinstance(value, Fraction):
+    if isinstance(value, str):
+        day = _ordinal(value)
+    elif isinstance(value, Fraction):
         return value
-    day = _ordinal(value) if isinstance(value, str) else None
+    else:
+        day = None
     if day is None:
         raise PcontractError(f"{indicator.id}: {what} must be a date (YYYY-MM-DD), not {value!r}")
     return Fraction(day)
@@ -365,6 +373,11 @@ def _show(value: Fraction, indicator: Indicator) -> str:
 # Criteria points and raw scores
 
 
+# An indicator's criteria points: (criterion, position, where it came from) and
+# (position, raw score), best to worst, target included.
+_Resolved = tuple[list[tuple[str, Fraction, str]], list[tuple[Fraction, Fraction]]]
+
+
 @dataclass(frozen=True, slots=True)
 class _Scale:
     """What scoring reads of a Guidelines, as exact Fractions, worked out once
@@ -382,7 +395,7 @@ class _Scale:
     cap: Fraction | None
     # Criteria points already resolved under these guidelines, by _axis_key:
     # cascaded indicators share their figures, and a run scores many of them.
-    named: dict[tuple[object, ...], list[tuple[str, Fraction, str]]] = field(default_factory=dict)
+    resolved: dict[tuple[object, ...], _Resolved] = field(default_factory=dict)
 
     @classmethod
     def of(cls, guidelines: Guidelines) -> _Scale:
@@ -460,16 +473,7 @@ class _Axis:
     def named(self) -> list[tuple[str, Fraction, str]]:
         """(criterion, position, where it came from), best to worst, target included."""
         if self._named is None:
-            key = _axis_key(self.indicator)
-            known = self.scale.named
-            found = known.get(key) if key is not None else None
-            if found is None:
-                found = _named_points(self)
-                if key is not None:
-                    if len(known) >= _NAMED_KEPT:
-                        known.clear()
-                    known[key] = found
-            self._named = found
+            self._named, self._points = self._resolve()
         return self._named
 
     def points(self) -> list[tuple[Fraction, Fraction]]:
@@ -482,19 +486,33 @@ class _Axis:
                     (Fraction(0), binary["not_achieved"]),
                 ]
             else:
-                scores = self.scale.scores
-                self._points = [(position, scores[name]) for name, position, _ in self.named()]
+                self._named, self._points = self._resolve()
         return self._points
 
+    def _resolve(self) -> _Resolved:
+        key = _axis_key(self.indicator)
+        known = self.scale.resolved
+        found = known.get(key) if key is not None else None
+        if found is None:
+            named = _named_points(self)
+            scores = self.scale.scores
+            found = named, [(position, scores[name]) for name, position, _ in named]
+            if key is not None:
+                if len(known) >= _RESOLVED_KEPT:
+                    known.clear()
+                known[key] = found
+        return found
 
-_NAMED_KEPT: Final = 4096
+
+_RESOLVED_KEPT: Final = 4096
 
 
 def _axis_key(indicator: Indicator) -> tuple[object, ...] | None:
     """What an indicator's criteria points depend on besides the guidelines, with
     the type of each figure (so that 1, 1.0 and True stay apart); None when a
     figure cannot be a key."""
-    values = tuple((name, type(v), v) for name, v in indicator.criteria_values.items())
+    given = indicator.criteria_values
+    values = tuple((name, type(v), v) for name, v in given.items()) if given else ()
     key = (indicator.kind, type(indicator.target), indicator.target, values)
     try:
         hash(key)
@@ -590,8 +608,10 @@ def _interpolate(
         return worst
     if _same(x, first_x):
         return first_score
+    # The points are in order (_check_order): positions fall when more is better.
+    falling = indicator.higher_is_better
     for (x0, s0), (x1, s1) in pairwise(points):
-        low, high = (x1, x0) if _lt(x1, x0) else (x0, x1)
+        low, high = (x1, x0) if falling else (x0, x1)
         if not _lt(x, low) and not _lt(high, x):
             return _between(x, (x0, s0), (x1, s1))
     raise AssertionError("unreachable: x lies between the first and the last point")
