@@ -373,9 +373,11 @@ def _show(value: Fraction, indicator: Indicator) -> str:
 # Criteria points and raw scores
 
 
-# An indicator's criteria points: (criterion, position, where it came from) and
-# (position, raw score), best to worst, target included.
-_Resolved = tuple[list[tuple[str, Fraction, str]], list[tuple[Fraction, Fraction]]]
+# An indicator's criteria points: (criterion, position, where it came from),
+# (position, raw score), best to worst, target included; and the same as the
+# integers (position numerator, denominator, score numerator, denominator).
+_Terms = tuple[int, int, int, int]
+_Resolved = tuple[list[tuple[str, Fraction, str]], list[tuple[Fraction, Fraction]], list[_Terms]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -455,7 +457,7 @@ class _Axis:
     resolves them once. They are worked out (and fail) where they were first
     needed before, so that the first error raised is the same."""
 
-    __slots__ = ("_named", "_points", "_target", "guidelines", "indicator", "scale")
+    __slots__ = ("_named", "_points", "_target", "_terms", "guidelines", "indicator", "scale")
 
     def __init__(self, indicator: Indicator, guidelines: Guidelines) -> None:
         self.indicator = indicator
@@ -464,6 +466,7 @@ class _Axis:
         self._target: Fraction | None = None
         self._named: list[tuple[str, Fraction, str]] | None = None
         self._points: list[tuple[Fraction, Fraction]] | None = None
+        self._terms: list[_Terms] | None = None
 
     def target(self) -> Fraction:
         if self._target is None:
@@ -473,7 +476,7 @@ class _Axis:
     def named(self) -> list[tuple[str, Fraction, str]]:
         """(criterion, position, where it came from), best to worst, target included."""
         if self._named is None:
-            self._named, self._points = self._resolve()
+            self._named, self._points, self._terms = self._resolve()
         return self._named
 
     def points(self) -> list[tuple[Fraction, Fraction]]:
@@ -486,8 +489,14 @@ class _Axis:
                     (Fraction(0), binary["not_achieved"]),
                 ]
             else:
-                self._named, self._points = self._resolve()
+                self._named, self._points, self._terms = self._resolve()
         return self._points
+
+    def terms(self) -> list[_Terms]:
+        """:meth:`points` as integers (not binary)."""
+        if self._terms is None:
+            self._named, self._points, self._terms = self._resolve()
+        return self._terms
 
     def _resolve(self) -> _Resolved:
         key = _axis_key(self.indicator)
@@ -496,7 +505,9 @@ class _Axis:
         if found is None:
             named = _named_points(self)
             scores = self.scale.scores
-            found = named, [(position, scores[name]) for name, position, _ in named]
+            points = [(position, scores[name]) for name, position, _ in named]
+            terms = [(p.numerator, p.denominator, s.numerator, s.denominator) for p, s in points]
+            found = named, points, terms
             if key is not None:
                 if len(known) >= _RESOLVED_KEPT:
                     known.clear()
@@ -590,46 +601,37 @@ def criteria_points(
     return list(_Axis(indicator, guidelines).points())
 
 
-def _interpolate(
-    indicator: Indicator,
-    points: list[tuple[Fraction, Fraction]],
-    x: Fraction,
-    best: Fraction,
-    worst: Fraction,
-) -> Fraction:
-    first_x, first_score = points[0]
-    last_x, _ = points[-1]
+def _interpolate(axis: _Axis, x: Fraction) -> Fraction:
+    """The raw score at ``x`` on the line through the criteria points."""
+    terms = axis.terms()
+    xn, xd = x.numerator, x.denominator
+    sign = 1 if axis.indicator.higher_is_better else -1
+    # Where x is against each point, as a number of its sign: below 0 where x is
+    # better than the point, 0 on it, above 0 where worse (denominators are > 0).
+    behind = [sign * (pn * xd - xn * pd) for pn, pd, _, _ in terms]
     # Beyond the best point (normally Excellent) is capped at best; beyond the worst
     # point (normally Poor) is floored at worst. Only when defaults collapsed (a zero
     # target) is the outermost point the target, and then the score jumps.
-    if _better(indicator, x, first_x):
-        return best
-    if _better(indicator, last_x, x):
-        return worst
-    if _same(x, first_x):
-        return first_score
-    # The points are in order (_check_order): positions fall when more is better.
-    falling = indicator.higher_is_better
-    for (x0, s0), (x1, s1) in pairwise(points):
-        low, high = (x1, x0) if falling else (x0, x1)
-        if not _lt(x, low) and not _lt(high, x):
-            return _between(x, (x0, s0), (x1, s1))
+    if behind[0] < 0:
+        return axis.scale.best
+    if behind[-1] > 0:
+        return axis.scale.worst
+    if behind[0] == 0:
+        return axis.points()[0][1]
+    # The points are in order (_check_order), so x lies between two neighbours.
+    for i in range(len(terms) - 1):
+        if behind[i + 1] <= 0 <= behind[i]:
+            return _between(xn, xd, terms[i], terms[i + 1])
     raise AssertionError("unreachable: x lies between the first and the last point")
 
 
-def _between(
-    x: Fraction, start: tuple[Fraction, Fraction], end: tuple[Fraction, Fraction]
-) -> Fraction:
-    """The score at ``x`` on the line from ``start`` to ``end`` (x, score):
+def _between(xn: int, xd: int, start: _Terms, end: _Terms) -> Fraction:
+    """The score at x = xn / xd on the line from ``start`` to ``end``:
     s0 + (s1 - s0) × (x - x0) / (x1 - x0), as one Fraction."""
-    (x0, s0), (x1, s1) = start, end
-    a, b = s0.numerator, s0.denominator
-    c, d = s1.numerator, s1.denominator
-    p, q = x.numerator, x.denominator
-    u, v = x0.numerator, x0.denominator
-    w, z = x1.numerator, x1.denominator
+    u, v, a, b = start  # x0 = u / v, s0 = a / b
+    w, z, c, d = end  # x1 = w / z, s1 = c / d
     run = w * v - u * z  # (x1 - x0) × v × z
-    return Fraction(a * d * q * run + (c * b - a * d) * (p * v - u * q) * z, b * d * q * run)
+    return Fraction(a * d * xd * run + (c * b - a * d) * (xn * v - u * xd) * z, b * d * xd * run)
 
 
 def raw_score(indicator: Indicator, guidelines: Guidelines, actual: Value | Fraction) -> Fraction:
@@ -642,16 +644,13 @@ def _raw_score(axis: _Axis, actual: Value | Fraction) -> Fraction:
     if indicator.kind == KIND_BINARY:
         binary = axis.scale.defaults[KIND_BINARY]
         return binary["achieved"] if _done(indicator, actual) else binary["not_achieved"]
-    points = axis.points()
-    return _raw_at(axis, _position(indicator, actual, "actual"), points)
+    axis.points()  # first: an error in the criteria values comes before one in actual
+    return _interpolate(axis, _position(indicator, actual, "actual"))
 
 
-def _raw_at(axis: _Axis, x: Fraction, points: list[tuple[Fraction, Fraction]]) -> Fraction:
-    """The raw score of a figure at ``x`` (not binary)."""
-    return _interpolate(axis.indicator, points, x, axis.scale.best, axis.scale.worst)
-
-
-def _percent(part: Fraction, whole: Fraction, met: bool, beaten: bool) -> Fraction:
+def _percent(indicator: Indicator, x: Fraction, target: Fraction) -> Fraction:
+    """``x`` as a percentage of ``target`` (for decrease, ``target`` of ``x``)."""
+    part, whole = (target, x) if indicator.kind == KIND_DECREASE else (x, target)
     if whole.numerator > 0:
         # A negative percentage means nothing to a reader; it is "nothing achieved".
         if part.numerator <= 0:
@@ -660,9 +659,9 @@ def _percent(part: Fraction, whole: Fraction, met: bool, beaten: bool) -> Fracti
             100 * part.numerator * whole.denominator, part.denominator * whole.numerator
         )
     # No ratio can be formed (a zero target for increase, a zero actual for decrease).
-    if met:
+    if _same(x, target):  # met
         return HUNDRED
-    return BEATEN_WITHOUT_RATIO_PCT if beaten else Fraction(0)
+    return BEATEN_WITHOUT_RATIO_PCT if _better(indicator, x, target) else Fraction(0)
 
 
 def achievement_pct(indicator: Indicator, actual: Value | Fraction) -> Fraction:
@@ -687,11 +686,7 @@ def _pct_at(indicator: Indicator, x: Fraction, target: Fraction) -> Fraction:
     """:func:`achievement_pct` of a figure at ``x`` (not binary)."""
     if indicator.kind == KIND_MILESTONE:
         return HUNDRED if not _lt(target, x) else Fraction(0)
-    met = _same(x, target)
-    beaten = _better(indicator, x, target)
-    if indicator.kind == KIND_DECREASE:
-        return _percent(target, x, met, beaten)
-    return _percent(x, target, met, beaten)
+    return _percent(indicator, x, target)
 
 
 def gap(indicator: Indicator, actual: Value | Fraction | None) -> Fraction | None:
@@ -940,12 +935,7 @@ def _progress(
         # Neither measure nor aggregation says how the figure accumulates: no guess.
         return row(PROGRESS_NO_QUARTER_TARGET)
     x = _number(indicator, actual, "actual")
-    met = x == target.value
-    beaten = indicator.better(x, target.value)
-    if indicator.kind == KIND_DECREASE:
-        pct = _percent(target.value, x, met, beaten)
-    else:
-        pct = _percent(x, target.value, met, beaten)
+    pct = _percent(indicator, x, target.value)
     projected = _method_score(axis, _projection(indicator, x, target, quarter))
     return row(_progress_status(guidelines, projected), pct, projected)
 
@@ -977,7 +967,7 @@ def _scored_figures(axis: _Axis, actual: Value) -> tuple[Fraction, Fraction, Fra
         cap = axis.scale.cap
         method = pct if cap is None else min(pct, cap)
     else:
-        method = _raw_at(axis, x, axis.points())
+        method = _interpolate(axis, x)
     return pct, method, _gap_at(indicator, x, target)
 
 
