@@ -114,6 +114,9 @@ def round4(x: Fraction) -> Decimal:
 
 def fraction(value: Decimal | int | float | Fraction) -> Fraction:
     """An exact Fraction: floats go through ``dec`` so ``0.1`` is one tenth."""
+    # Exact types first: isinstance against Fraction, an ABC, is slow.
+    if type(value) is Decimal:
+        return _exact(value)
     if type(value) is int:
         return Fraction(value)
     if isinstance(value, Fraction):
