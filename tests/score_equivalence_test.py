@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
+import pickletools
 import random
 from decimal import Decimal
 from fractions import Fraction
@@ -325,3 +327,15 @@ def test_the_cases_cover_every_kind_status_and_method() -> None:
         assert any(row.endswith(rule) for row in progress), rule
     codes = {w.split()[0] for case in cases.values() for w in case.get("warnings", [])}
     assert {"PC502", "PC503", "PC504", "PC505", "PC520"} <= codes
+
+
+def test_a_score_pickles_whole_without_the_documents_it_was_made_from() -> None:
+    # Scores are sent back from worker processes: they must come back equal, and
+    # carry no copy of the guidelines, contract or results.
+    contract, documents = _generated(1, 8)
+    found = score(contract, Guidelines.from_raw(GUIDELINES["zero-verify"]), documents[0])
+    data = pickle.dumps(found)
+    assert pickle.loads(data) == found
+    names = {str(arg) for op, arg, _ in pickletools.genops(data) if isinstance(arg, str)}
+    assert {"ContractScore", "IndicatorScore", "Verification"} <= names
+    assert not names & {"Guidelines", "Contract", "Results", "Achievement", "Indicator"}
