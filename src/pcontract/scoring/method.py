@@ -17,11 +17,13 @@ Two methods, chosen by the guidelines:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from itertools import pairwise
+from math import gcd
 from typing import Final
 
 from pcontract.errors import PcontractError
@@ -112,9 +114,65 @@ def round4(x: Fraction) -> Decimal:
 
 def fraction(value: Decimal | int | float | Fraction) -> Fraction:
     """An exact Fraction: floats go through ``dec`` so ``0.1`` is one tenth."""
+    # Exact types first: isinstance against Fraction, an ABC, is slow.
+    if type(value) is Decimal:
+        return _exact(value)
+    if type(value) is int:
+        return Fraction(value)
     if isinstance(value, Fraction):
         return value
+    return _exact(value)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _exact(value: Decimal | int | float) -> Fraction:
+    """``fraction`` of a Decimal or float, remembered: a run converts the same
+    weights, criteria values and scale figures over and over. Typed, so that a
+    float is never answered with the Fraction of an equal Decimal."""
     return Fraction(dec(value))
+
+
+def _total(values: Iterable[Fraction]) -> Fraction:
+    """``sum(values, Fraction(0))``, exactly, on a common denominator: one
+    Fraction is made instead of one per term."""
+    numerator, denominator = 0, 1
+    for value in values:
+        d = value.denominator
+        if d == denominator:
+            numerator += value.numerator
+        else:
+            g = gcd(denominator, d)
+            numerator = numerator * (d // g) + value.numerator * (denominator // g)
+            denominator *= d // g
+    return Fraction(numerator, denominator)
+
+
+# Fractions compared and combined on their integers: a Fraction keeps its
+# denominator positive and its terms in lowest form, so these are exact, and they
+# skip the numeric-tower checks of Fraction's operators (scoring does millions).
+
+
+def _lt(a: Fraction, b: Fraction) -> bool:
+    """``a < b``."""
+    return a.numerator * b.denominator < b.numerator * a.denominator
+
+
+def _same(a: Fraction, b: Fraction) -> bool:
+    """``a == b``."""
+    return a.numerator == b.numerator and a.denominator == b.denominator
+
+
+def _better(indicator: Indicator, a: Fraction, b: Fraction) -> bool:
+    """``indicator.better(a, b)`` for two positions on its axis."""
+    return _lt(b, a) if indicator.higher_is_better else _lt(a, b)
+
+
+def _scaled(value: Fraction, times: Fraction, over: Fraction) -> Fraction:
+    """``value * times / over`` (``over`` not 0), exactly, as one Fraction."""
+    return Fraction(
+        value.numerator * times.numerator * over.denominator,
+        value.denominator * times.denominator * over.numerator,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +318,11 @@ def better_composite(a: Fraction | Decimal, b: Fraction | Decimal, lower_is_bett
 
 
 def _number(indicator: Indicator, value: Value | Fraction, what: str) -> Fraction:
+    # Exact types first: isinstance against Fraction, an ABC, is slow.
+    if type(value) is int:
+        return Fraction(value)
+    if type(value) is float:
+        return _exact(value)
     if isinstance(value, Fraction):
         return value
     if not is_number(value):
@@ -270,17 +333,24 @@ def _number(indicator: Indicator, value: Value | Fraction, what: str) -> Fractio
 
 def _day(indicator: Indicator, value: Value | Fraction, what: str) -> Fraction:
     """A date as its ordinal day number, so that dates interpolate like numbers."""
-    if isinstance(value, Fraction):
-        return value
-    day = None
     if isinstance(value, str):
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            day = None
+        day = _ordinal(value)
+    elif isinstance(value, Fraction):
+        return value
+    else:
+        day = None
     if day is None:
         raise PcontractError(f"{indicator.id}: {what} must be a date (YYYY-MM-DD), not {value!r}")
-    return Fraction(day.toordinal())
+    return Fraction(day)
+
+
+@lru_cache(maxsize=4096)
+def _ordinal(text: str) -> int | None:
+    """The ordinal day number of an ISO date, None if ``text`` is not one."""
+    try:
+        return dt.date.fromisoformat(text).toordinal()
+    except ValueError:
+        return None
 
 
 def _position(indicator: Indicator, value: Value | Fraction, what: str) -> Fraction:
@@ -306,32 +376,177 @@ def _show(value: Fraction, indicator: Indicator) -> str:
 # Criteria points and raw scores
 
 
-def _scores(guidelines: Guidelines) -> dict[str, Fraction]:
-    best, target, worst = (
-        fraction(guidelines.best),
-        fraction(guidelines.target),
-        fraction(guidelines.worst),
-    )
-    # Half-way points, so that the Kenyan 1/3/5 scale gives exactly 2 and 4.
-    return {
-        "excellent": best,
-        "very_good": (best + target) / 2,
-        "target": target,
-        "fair": (target + worst) / 2,
-        "poor": worst,
-    }
+# An indicator's criteria points: (criterion, position, where it came from),
+# (position, raw score), best to worst, target included; and the same as the
+# integers (position numerator, denominator, score numerator, denominator).
+_Terms = tuple[int, int, int, int]
+_Resolved = tuple[list[tuple[str, Fraction, str]], list[tuple[Fraction, Fraction]], list[_Terms]]
 
 
-def _named_points(indicator: Indicator, guidelines: Guidelines) -> list[tuple[str, Fraction, str]]:
+@dataclass(frozen=True, slots=True)
+class _Scale:
+    """What scoring reads of a Guidelines, as exact Fractions, worked out once
+    per Guidelines object (see :func:`_scale`)."""
+
+    best: Fraction
+    target: Fraction
+    worst: Fraction
+    # The raw score of each criteria point (_POINT_NAMES).
+    scores: dict[str, Fraction]
+    # default_criteria_values and zero_target_criteria_values, by kind.
+    defaults: dict[str, dict[str, Fraction]]
+    zero_defaults: dict[str, dict[str, Fraction]]
+    percentage: bool
+    cap: Fraction | None
+    # Criteria points already resolved under these guidelines, by _axis_key:
+    # cascaded indicators share their figures, and a run scores many of them.
+    resolved: dict[tuple[object, ...], _Resolved] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, guidelines: Guidelines) -> _Scale:
+        best, target, worst = (
+            fraction(guidelines.best),
+            fraction(guidelines.target),
+            fraction(guidelines.worst),
+        )
+        # Half-way points, so that the Kenyan 1/3/5 scale gives exactly 2 and 4.
+        scores = {
+            "excellent": best,
+            "very_good": (best + target) / 2,
+            "target": target,
+            "fair": (target + worst) / 2,
+            "poor": worst,
+        }
+        cap = guidelines.percentage_cap
+        return cls(
+            best,
+            target,
+            worst,
+            scores,
+            _fractions(guidelines.default_criteria_values),
+            _fractions(guidelines.zero_target_criteria_values),
+            guidelines.method == METHOD_PERCENTAGE,
+            fraction(cap) if cap is not None else None,
+        )
+
+
+def _fractions(values: dict[str, dict[str, Decimal]]) -> dict[str, dict[str, Fraction]]:
+    return {kind: {k: fraction(v) for k, v in figures.items()} for kind, figures in values.items()}
+
+
+# The scales of the guidelines scored with, by id(), each beside its Guidelines,
+# which it keeps alive so that the id cannot be reused by another object.
+_SCALES: dict[int, tuple[Guidelines, _Scale]] = {}
+_SCALES_KEPT: Final = 64
+
+
+def _scale(guidelines: Guidelines) -> _Scale:
+    """The Fractions of ``guidelines``, made on first use and then remembered
+    (a Guidelines is frozen; a run scores many contracts by a few of them)."""
+    entry = _SCALES.get(id(guidelines))
+    if entry is not None and entry[0] is guidelines:
+        return entry[1]
+    scale = _Scale.of(guidelines)
+    if len(_SCALES) >= _SCALES_KEPT:
+        _SCALES.clear()
+    _SCALES[id(guidelines)] = (guidelines, scale)
+    return scale
+
+
+class _Axis:
+    """One indicator's axis under one guidelines: the target's position and the
+    criteria points, each worked out when first needed and then kept, so that
+    scoring an indicator (its percentage, raw score, gap, warnings and progress)
+    resolves them once. They are worked out (and fail) where they were first
+    needed before, so that the first error raised is the same."""
+
+    __slots__ = ("_named", "_points", "_target", "_terms", "guidelines", "indicator", "scale")
+
+    def __init__(self, indicator: Indicator, guidelines: Guidelines) -> None:
+        self.indicator = indicator
+        self.guidelines = guidelines
+        self.scale = _scale(guidelines)
+        self._target: Fraction | None = None
+        self._named: list[tuple[str, Fraction, str]] | None = None
+        self._points: list[tuple[Fraction, Fraction]] | None = None
+        self._terms: list[_Terms] | None = None
+
+    def target(self) -> Fraction:
+        if self._target is None:
+            self._target = _position(self.indicator, self.indicator.target, "target")
+        return self._target
+
+    def named(self) -> list[tuple[str, Fraction, str]]:
+        """(criterion, position, where it came from), best to worst, target included."""
+        if self._named is None:
+            self._named, self._points, self._terms = self._resolve()
+        return self._named
+
+    def points(self) -> list[tuple[Fraction, Fraction]]:
+        """:func:`criteria_points`."""
+        if self._points is None:
+            if self.indicator.kind == KIND_BINARY:
+                binary = self.scale.defaults[KIND_BINARY]
+                self._points = [
+                    (Fraction(1), binary["achieved"]),
+                    (Fraction(0), binary["not_achieved"]),
+                ]
+            else:
+                self._named, self._points, self._terms = self._resolve()
+        return self._points
+
+    def terms(self) -> list[_Terms]:
+        """:meth:`points` as integers (not binary)."""
+        if self._terms is None:
+            self._named, self._points, self._terms = self._resolve()
+        return self._terms
+
+    def _resolve(self) -> _Resolved:
+        key = _axis_key(self.indicator)
+        known = self.scale.resolved
+        found = known.get(key) if key is not None else None
+        if found is None:
+            named = _named_points(self)
+            scores = self.scale.scores
+            points = [(position, scores[name]) for name, position, _ in named]
+            terms = [(p.numerator, p.denominator, s.numerator, s.denominator) for p, s in points]
+            found = named, points, terms
+            if key is not None:
+                if len(known) >= _RESOLVED_KEPT:
+                    known.clear()
+                known[key] = found
+        return found
+
+
+_RESOLVED_KEPT: Final = 4096
+
+
+def _axis_key(indicator: Indicator) -> tuple[object, ...] | None:
+    """What an indicator's criteria points depend on besides the guidelines, with
+    the type of each figure (so that 1, 1.0 and True stay apart); None when a
+    figure cannot be a key."""
+    given = indicator.criteria_values
+    values = tuple((name, type(v), v) for name, v in given.items()) if given else ()
+    key = (indicator.kind, type(indicator.target), indicator.target, values)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _named_points(axis: _Axis) -> list[tuple[str, Fraction, str]]:
     """(criterion, position, where it came from), best to worst, target included."""
-    target = _position(indicator, indicator.target, "target")
+    indicator = axis.indicator
+    target = axis.target()
     # Multiples of a target of 0 are all 0: for such a target the guidelines'
     # zero-target figures, absolute and only on the side of 0 a count can reach,
     # stand in for the defaults, which are never used.
     zero = zero_target(indicator.kind, indicator.target)
-    defaults = (
-        guidelines.zero_target_criteria_values if zero else guidelines.default_criteria_values
-    ).get(indicator.kind, {})
+    defaults = (axis.scale.zero_defaults if zero else axis.scale.defaults).get(indicator.kind, {})
+    # Defaults are relative to the target: day offsets for milestones, multiples
+    # of the target otherwise; zero-target figures are absolute.
+    milestone = indicator.kind == KIND_MILESTONE
     points: list[tuple[str, Fraction, str]] = []
     for name in _POINT_NAMES:
         if name == "target":
@@ -340,25 +555,26 @@ def _named_points(indicator: Indicator, guidelines: Guidelines) -> list[tuple[st
             value = indicator.criteria_values[name]
             points.append((name, _position(indicator, value, f"criteria value '{name}'"), "given"))
         elif name in defaults:
-            relative = fraction(defaults[name])
-            # Defaults are relative to the target: day offsets for milestones,
-            # multiples of the target otherwise; zero-target figures are absolute.
-            milestone = indicator.kind == KIND_MILESTONE
+            relative = defaults[name]
             offset = target + relative if milestone else target * relative
             position = relative if zero else offset
             # A point on the target says nothing, so it is dropped (score() warns
             # when a side of the target is left with none).
-            if position != target:
+            if not _same(position, target):
                 points.append((name, position, "guidelines"))
+    _check_order(indicator, points)
+    return points
+
+
+def _check_order(indicator: Indicator, points: list[tuple[str, Fraction, str]]) -> None:
     for (a_name, a, a_from), (b_name, b, b_from) in pairwise(points):
-        if not indicator.better(a, b):
+        if not _better(indicator, a, b):
             raise PcontractError(
                 f"{indicator.id}: criteria values are out of order once the guidelines' "
                 f"defaults fill the gaps: {a_name} is {_show(a, indicator)} ({a_from}) "
                 f"but {b_name} is {_show(b, indicator)} ({b_from}); "
                 f"give the indicator's criteria_values explicitly"
             )
-    return points
 
 
 def named_criteria_points(
@@ -370,10 +586,9 @@ def named_criteria_points(
     milestone positions are ordinal day numbers. Binary indicators have none."""
     if indicator.kind == KIND_BINARY:
         return []
-    scores = _scores(guidelines)
-    return [
-        (name, position, scores[name]) for name, position, _ in _named_points(indicator, guidelines)
-    ]
+    axis = _Axis(indicator, guidelines)
+    scores = axis.scale.scores
+    return [(name, position, scores[name]) for name, position, _ in axis.named()]
 
 
 def criteria_points(
@@ -386,58 +601,70 @@ def criteria_points(
     ordinal day numbers (``date.toordinal()``). A binary indicator has two points:
     1 (done) and 0 (not done) with the guidelines' achieved/not_achieved scores.
     """
-    if indicator.kind == KIND_BINARY:
-        binary = guidelines.default_criteria_values[KIND_BINARY]
-        return [
-            (Fraction(1), fraction(binary["achieved"])),
-            (Fraction(0), fraction(binary["not_achieved"])),
-        ]
-    scores = _scores(guidelines)
-    return [(position, scores[name]) for name, position, _ in _named_points(indicator, guidelines)]
+    return list(_Axis(indicator, guidelines).points())
 
 
-def _interpolate(
-    indicator: Indicator,
-    points: list[tuple[Fraction, Fraction]],
-    x: Fraction,
-    best: Fraction,
-    worst: Fraction,
-) -> Fraction:
-    first_x, first_score = points[0]
-    last_x, _ = points[-1]
+def _interpolate(axis: _Axis, x: Fraction) -> Fraction:
+    """The raw score at ``x`` on the line through the criteria points."""
+    terms = axis.terms()
+    xn, xd = x.numerator, x.denominator
+    sign = 1 if axis.indicator.higher_is_better else -1
+    # Where x is against each point, as a number of its sign: below 0 where x is
+    # better than the point, 0 on it, above 0 where worse (denominators are > 0).
+    behind = [sign * (pn * xd - xn * pd) for pn, pd, _, _ in terms]
     # Beyond the best point (normally Excellent) is capped at best; beyond the worst
     # point (normally Poor) is floored at worst. Only when defaults collapsed (a zero
     # target) is the outermost point the target, and then the score jumps.
-    if indicator.better(x, first_x):
-        return best
-    if indicator.better(last_x, x):
-        return worst
-    if x == first_x:
-        return first_score
-    for (x0, s0), (x1, s1) in pairwise(points):
-        if min(x0, x1) <= x <= max(x0, x1):
-            return s0 + (s1 - s0) * (x - x0) / (x1 - x0)
+    if behind[0] < 0:
+        return axis.scale.best
+    if behind[-1] > 0:
+        return axis.scale.worst
+    if behind[0] == 0:
+        return axis.points()[0][1]
+    # The points are in order (_check_order), so x lies between two neighbours.
+    for i in range(len(terms) - 1):
+        if behind[i + 1] <= 0 <= behind[i]:
+            return _between(xn, xd, terms[i], terms[i + 1])
     raise AssertionError("unreachable: x lies between the first and the last point")
+
+
+def _between(xn: int, xd: int, start: _Terms, end: _Terms) -> Fraction:
+    """The score at x = xn / xd on the line from ``start`` to ``end``:
+    s0 + (s1 - s0) × (x - x0) / (x1 - x0), as one Fraction."""
+    u, v, a, b = start  # x0 = u / v, s0 = a / b
+    w, z, c, d = end  # x1 = w / z, s1 = c / d
+    run = w * v - u * z  # (x1 - x0) × v × z
+    return Fraction(a * d * xd * run + (c * b - a * d) * (xn * v - u * xd) * z, b * d * xd * run)
 
 
 def raw_score(indicator: Indicator, guidelines: Guidelines, actual: Value | Fraction) -> Fraction:
     """The five-point raw score of ``actual``: interpolated, capped at best and worst."""
+    return _raw_score(_Axis(indicator, guidelines), actual)
+
+
+def _raw_score(axis: _Axis, actual: Value | Fraction) -> Fraction:
+    indicator = axis.indicator
     if indicator.kind == KIND_BINARY:
-        binary = guidelines.default_criteria_values[KIND_BINARY]
-        return fraction(binary["achieved"] if _done(indicator, actual) else binary["not_achieved"])
-    points = criteria_points(indicator, guidelines)
-    x = _position(indicator, actual, "actual")
-    return _interpolate(indicator, points, x, fraction(guidelines.best), fraction(guidelines.worst))
+        binary = axis.scale.defaults[KIND_BINARY]
+        return binary["achieved"] if _done(indicator, actual) else binary["not_achieved"]
+    axis.points()  # first: an error in the criteria values comes before one in actual
+    return _interpolate(axis, _position(indicator, actual, "actual"))
 
 
-def _percent(part: Fraction, whole: Fraction, met: bool, beaten: bool) -> Fraction:
-    if whole > 0:
+def _percent(indicator: Indicator, x: Fraction, target: Fraction) -> Fraction:
+    """``x`` as a percentage of ``target`` (for decrease, ``target`` of ``x``)."""
+    part, whole = (target, x) if indicator.kind == KIND_DECREASE else (x, target)
+    if whole.numerator > 0:
         # A negative percentage means nothing to a reader; it is "nothing achieved".
-        return max(part * HUNDRED / whole, Fraction(0))
+        if part.numerator <= 0:
+            return Fraction(0)
+        return Fraction(
+            100 * part.numerator * whole.denominator, part.denominator * whole.numerator
+        )
     # No ratio can be formed (a zero target for increase, a zero actual for decrease).
-    if met:
+    if _same(x, target):  # met
         return HUNDRED
-    return BEATEN_WITHOUT_RATIO_PCT if beaten else Fraction(0)
+    return BEATEN_WITHOUT_RATIO_PCT if _better(indicator, x, target) else Fraction(0)
 
 
 def achievement_pct(indicator: Indicator, actual: Value | Fraction) -> Fraction:
@@ -455,14 +682,14 @@ def achievement_pct(indicator: Indicator, actual: Value | Fraction) -> Fraction:
     if indicator.kind == KIND_BINARY:
         return HUNDRED if _done(indicator, actual) else Fraction(0)
     x = _position(indicator, actual, "actual")
-    target = _position(indicator, indicator.target, "target")
+    return _pct_at(indicator, x, _position(indicator, indicator.target, "target"))
+
+
+def _pct_at(indicator: Indicator, x: Fraction, target: Fraction) -> Fraction:
+    """:func:`achievement_pct` of a figure at ``x`` (not binary)."""
     if indicator.kind == KIND_MILESTONE:
-        return HUNDRED if x <= target else Fraction(0)
-    met = x == target
-    beaten = indicator.better(x, target)
-    if indicator.kind == KIND_DECREASE:
-        return _percent(target, x, met, beaten)
-    return _percent(x, target, met, beaten)
+        return HUNDRED if not _lt(target, x) else Fraction(0)
+    return _percent(indicator, x, target)
 
 
 def gap(indicator: Indicator, actual: Value | Fraction | None) -> Fraction | None:
@@ -474,30 +701,30 @@ def gap(indicator: Indicator, actual: Value | Fraction | None) -> Fraction | Non
     if actual is None or indicator.kind == KIND_BINARY:
         return None
     x = _position(indicator, actual, "actual")
-    target = _position(indicator, indicator.target, "target")
-    shortfall = target - x if indicator.higher_is_better else x - target
-    return shortfall if shortfall > 0 else None
+    return _gap_at(indicator, x, _position(indicator, indicator.target, "target"))
+
+
+def _gap_at(indicator: Indicator, x: Fraction, target: Fraction) -> Fraction | None:
+    if indicator.higher_is_better:
+        return target - x if _lt(x, target) else None
+    return x - target if _lt(target, x) else None
 
 
 def _capped_pct(pct: Fraction, guidelines: Guidelines) -> Fraction:
-    if guidelines.percentage_cap is None:
-        return pct
-    return min(pct, fraction(guidelines.percentage_cap))
+    cap = _scale(guidelines).cap
+    return pct if cap is None else min(pct, cap)
 
 
-def _method_score(
-    indicator: Indicator, guidelines: Guidelines, actual: Value | Fraction
-) -> Fraction:
+def _method_score(axis: _Axis, actual: Value | Fraction) -> Fraction:
     """The indicator's score under the guidelines' method (raw, or capped percent)."""
-    if guidelines.method == METHOD_PERCENTAGE:
-        return _capped_pct(achievement_pct(indicator, actual), guidelines)
-    return raw_score(indicator, guidelines, actual)
+    if axis.scale.percentage:
+        return _capped_pct(achievement_pct(axis.indicator, actual), axis.guidelines)
+    return _raw_score(axis, actual)
 
 
 def _not_reported_score(guidelines: Guidelines) -> Fraction:
-    if guidelines.method == METHOD_PERCENTAGE:
-        return Fraction(0)
-    return fraction(guidelines.worst)
+    scale = _scale(guidelines)
+    return Fraction(0) if scale.percentage else scale.worst
 
 
 def neutral_score(guidelines: Guidelines) -> Fraction:
@@ -505,9 +732,10 @@ def neutral_score(guidelines: Guidelines) -> Fraction:
     (capped) under the percentage method. Under ``exclude-without-rescale`` a
     not-applicable indicator keeps its weight and scores this, so the composite
     stays a weighted mean of scores on the scale."""
-    if guidelines.method == METHOD_PERCENTAGE:
+    scale = _scale(guidelines)
+    if scale.percentage:
         return _capped_pct(HUNDRED, guidelines)
-    return fraction(guidelines.target)
+    return scale.target
 
 
 def _lower_is_better(guidelines: Guidelines) -> bool:
@@ -673,12 +901,9 @@ def _not_yet(item: IndicatorScore, indicator: Indicator) -> bool:
 
 
 def _progress(
-    item: IndicatorScore,
-    indicator: Indicator,
-    guidelines: Guidelines,
-    quarter: int,
-    when: _QuarterDates,
+    item: IndicatorScore, axis: _Axis, quarter: int, when: _QuarterDates
 ) -> QuarterProgress:
+    indicator, guidelines = axis.indicator, axis.guidelines
     target = quarter_target_rule(indicator, quarter)
     measure = indicator.accumulates
 
@@ -707,19 +932,14 @@ def _progress(
     if indicator.kind not in NUMERIC_KINDS:
         # Milestones and binary indicators have no quarter target: they score the
         # figure itself (done on time or not) against the annual target.
-        projected = _method_score(indicator, guidelines, actual)
+        projected = _method_score(axis, actual)
         return row(_progress_status(guidelines, projected), projected=projected)
     if target.value is None:
         # Neither measure nor aggregation says how the figure accumulates: no guess.
         return row(PROGRESS_NO_QUARTER_TARGET)
     x = _number(indicator, actual, "actual")
-    met = x == target.value
-    beaten = indicator.better(x, target.value)
-    if indicator.kind == KIND_DECREASE:
-        pct = _percent(target.value, x, met, beaten)
-    else:
-        pct = _percent(x, target.value, met, beaten)
-    projected = _method_score(indicator, guidelines, _projection(indicator, x, target, quarter))
+    pct = _percent(indicator, x, target.value)
+    projected = _method_score(axis, _projection(indicator, x, target, quarter))
     return row(_progress_status(guidelines, projected), pct, projected)
 
 
@@ -735,9 +955,27 @@ class _QuarterDates:
 # A whole contract
 
 
+def _scored_figures(axis: _Axis, actual: Value) -> tuple[Fraction, Fraction, Fraction | None]:
+    """(achievement percentage, score, gap) of a reported figure: what
+    :func:`achievement_pct`, :func:`_method_score` and :func:`gap` give, with the
+    figure's and the target's positions each found once."""
+    indicator = axis.indicator
+    if indicator.kind == KIND_BINARY:
+        pct = HUNDRED if _done(indicator, actual) else Fraction(0)
+        return pct, _method_score(axis, actual), None
+    x = _position(indicator, actual, "actual")
+    target = axis.target()
+    pct = _pct_at(indicator, x, target)
+    if axis.scale.percentage:
+        cap = axis.scale.cap
+        method = pct if cap is None else min(pct, cap)
+    else:
+        method = _interpolate(axis, x)
+    return pct, method, _gap_at(indicator, x, target)
+
+
 def _indicator_score(
-    indicator: Indicator,
-    guidelines: Guidelines,
+    axis: _Axis,
     achievement: Achievement | None,
     effective_weight: Fraction,
     weight_base: Fraction,
@@ -746,6 +984,7 @@ def _indicator_score(
 
     A not-applicable indicator with a weight in play (``exclude-without-rescale``)
     scores :func:`neutral_score`; with none (``rescale``) it has no score."""
+    indicator, guidelines = axis.indicator, axis.guidelines
     actual: Value | None = None
     pct: Fraction | None = None
     raw: Fraction | None = None
@@ -762,12 +1001,10 @@ def _indicator_score(
         else:
             moderated = achievement is not None and achievement.moderation is not None
             status = STATUS_MODERATED if moderated else STATUS_SCORED
-            pct = achievement_pct(indicator, actual)
-            raw = _method_score(indicator, guidelines, actual)
-            shortfall = gap(indicator, actual)
+            pct, raw, shortfall = _scored_figures(axis, actual)
     weighted: Fraction | None = None
     if raw is not None:
-        weighted = raw * effective_weight / weight_base if weight_base else Fraction(0)
+        weighted = _scaled(raw, effective_weight, weight_base) if weight_base else Fraction(0)
     return IndicatorScore(
         id=indicator.id,
         name=indicator.name,
@@ -799,10 +1036,10 @@ def weighted_mean(pairs: Sequence[tuple[Fraction, Fraction | None]]) -> Fraction
     """The mean of the scores in (weight, score) pairs, weighted, over the pairs
     with a score; None when none has one (or their weights add up to 0)."""
     scored = [(weight, value) for weight, value in pairs if value is not None]
-    total = sum((weight for weight, _ in scored), Fraction(0))
+    total = _total(weight for weight, _ in scored)
     if not total:
         return None
-    return sum((weight * value for weight, value in scored), Fraction(0)) / total
+    return _total(weight * value for weight, value in scored) / total
 
 
 def _goal_scores(
@@ -822,10 +1059,10 @@ def _goal_scores(
                 name=goal.name,
                 category=goal.category,
                 weight=fraction(goal.weight),
-                effective_weight=sum((m.effective_weight for m in members), Fraction(0)),
+                effective_weight=_total(m.effective_weight for m in members),
                 indicators=tuple(m.id for m in members),
                 raw_score=weighted_mean([(m.weight, m.raw_score) for m in members]),
-                weighted_score=sum((m.weighted_score or Fraction(0) for m in scored), Fraction(0))
+                weighted_score=_total(m.weighted_score or Fraction(0) for m in scored)
                 if scored
                 else None,
                 notes=goal.notes,
@@ -846,23 +1083,25 @@ def _warning(
     return Problem(file, 0, 0, code, Severity.WARNING, message, path, hint, at_key)
 
 
-def _collapsed_warning(
-    indicator: Indicator, guidelines: Guidelines, contract_file: str
-) -> Problem | None:
+def _collapsed_warning(axis: _Axis, contract_file: str) -> Problem | None:
     """A warning when a zero target leaves no criteria values on one side of it.
 
     For a target of 0 only the side a count can reach is looked at: worse for a
     decrease indicator (the case PC324 reports when validating), better for an
     increase one."""
+    indicator, guidelines = axis.indicator, axis.guidelines
     if indicator.kind == KIND_BINARY:
         return None
-    names = [name for name, _, _ in _named_points(indicator, guidelines)]
+    named = axis.named()
+    first, last = named[0][0], named[-1][0]
+    if first != "target" and last != "target":
+        return None  # a point on either side of the target
     zero = zero_target(indicator.kind, indicator.target)
     reachable = ZERO_TARGET_POINTS.get(indicator.kind, ()) if zero else _POINT_NAMES
     missing = []
-    if names[0] == "target" and "excellent" in reachable:
+    if first == "target" and "excellent" in reachable:
         missing.append(f"beating it scores {plain(guidelines.best)}")
-    if names[-1] == "target" and "poor" in reachable:
+    if last == "target" and "poor" in reachable:
         missing.append(f"missing it scores {plain(guidelines.worst)}")
     if not missing:
         return None
@@ -945,7 +1184,7 @@ def _input_warnings(
 
 
 def _indicator_warnings(
-    contract: Contract,
+    axes: Sequence[_Axis],
     guidelines: Guidelines,
     results: Results | None,
     items: Sequence[IndicatorScore],
@@ -957,8 +1196,9 @@ def _indicator_warnings(
     expected in that quarter's results, so it is not warned of as not reported."""
     warnings: list[Problem] = []
     percentage = guidelines.method == METHOD_PERCENTAGE
-    for indicator, item in zip(contract.indicators, items, strict=True):
-        note = None if percentage else _collapsed_warning(indicator, guidelines, sources.contract)
+    for axis, item in zip(axes, items, strict=True):
+        indicator = axis.indicator
+        note = None if percentage else _collapsed_warning(axis, sources.contract)
         if note is not None:
             warnings.append(note)
         unreported = item.status == STATUS_NOT_REPORTED and item.id not in not_due
@@ -1001,16 +1241,16 @@ class _Weights:
 
 
 def _weights(
-    contract: Contract, guidelines: Guidelines, achievements: dict[str, Achievement], annual: bool
+    indicators: Sequence[Indicator],
+    guidelines: Guidelines,
+    achievements: dict[str, Achievement],
+    annual: bool,
 ) -> _Weights:
     excluded = {
-        i.id
-        for i in contract.indicators
-        if i.id in achievements and achievements[i.id].not_applicable
+        i.id for i in indicators if i.id in achievements and achievements[i.id].not_applicable
     }
-    remaining = sum(
-        (fraction(i.weight) for i in contract.indicators if i.id not in excluded), Fraction(0)
-    )
+    own = [(i.id, fraction(i.weight)) for i in indicators]
+    remaining = _total(weight for key, weight in own if key not in excluded)
     all_excluded = remaining == 0 and annual
     # rescale: the applicable weights are scaled up to 100. exclude-without-rescale:
     # every weight stays, and a not-applicable one scores as if its target were met
@@ -1018,39 +1258,31 @@ def _weights(
     # on the scale, so it lies between the best and the worst score.
     rescale = guidelines.not_applicable == NA_RESCALE or all_excluded
 
-    def effective(indicator: Indicator) -> Fraction:
-        weight = fraction(indicator.weight)
-        if not excluded:
-            return weight
-        if indicator.id in excluded:
+    def effective(key: str, weight: Fraction) -> Fraction:
+        if key in excluded:
             return Fraction(0) if rescale else weight
         return weight * HUNDRED / remaining if rescale and remaining else weight
 
-    weights = {i.id: effective(i) for i in contract.indicators}
+    weights = {key: effective(key, w) for key, w in own} if excluded else dict(own)
     percentage = guidelines.method == METHOD_PERCENTAGE
-    base = sum(weights.values(), Fraction(0)) if percentage else HUNDRED
+    base = _total(weights.values()) if percentage else HUNDRED
     return _Weights(weights, base, all_excluded)
 
 
 def _categories(
     contract: Contract, items: Sequence[IndicatorScore], weights: _Weights
 ) -> tuple[CategoryScore, ...]:
+    # The weighted scores of the items of each category (by the id they give).
+    scores: dict[str, list[Fraction]] = {}
+    for item in items:
+        scores.setdefault(item.category, []).append(item.weighted_score or Fraction(0))
     return tuple(
         CategoryScore(
             id=category.id,
             name=category.name,
             weight=fraction(category.weight),
-            effective_weight=sum(
-                (weights.effective[i.id] for i in category.indicators), Fraction(0)
-            ),
-            weighted_score=sum(
-                (
-                    item.weighted_score or Fraction(0)
-                    for item in items
-                    if item.category == category.id
-                ),
-                Fraction(0),
-            ),
+            effective_weight=_total(weights.effective[i.id] for i in category.indicators),
+            weighted_score=_total(scores.get(category.id, ())),
         )
         for category in contract.criteria
     )
@@ -1073,7 +1305,7 @@ def _annual_outcome(
     results: Results | None,
     sources: _Sources,
 ) -> _Outcome:
-    composite = sum((item.weighted_score or Fraction(0) for item in items), Fraction(0))
+    composite = _total(item.weighted_score or Fraction(0) for item in items)
     if results is None:
         # Reporting nothing ranks with the poor performers whatever the figures.
         return _Outcome(composite, guidelines.grades[-1].grade)
@@ -1093,6 +1325,7 @@ def _annual_outcome(
 def _outcome(
     contract: Contract,
     guidelines: Guidelines,
+    axes: Sequence[_Axis],
     results: Results | None,
     items: Sequence[IndicatorScore],
     weights: _Weights,
@@ -1106,8 +1339,7 @@ def _outcome(
         # No grade before the annual result: a quarter shows progress only.
         when = _QuarterDates(quarter_end(contract.period_start, quarter), contract.period_end)
         progress = tuple(
-            _progress(item, indicator, guidelines, quarter, when)
-            for item, indicator in zip(items, contract.indicators, strict=True)
+            _progress(item, axis, quarter, when) for item, axis in zip(items, axes, strict=True)
         )
         return _Outcome(progress=progress)
     return _annual_outcome(items, guidelines, results, sources)
@@ -1133,22 +1365,23 @@ def score(
     sources = _Sources(contract_file, results_file)
     achievements = results.achievements if results is not None else {}
     annual = results is None or results.period not in QUARTERS
-    weights = _weights(contract, guidelines, achievements, annual)
+    indicators = contract.indicators
+    weights = _weights(indicators, guidelines, achievements, annual)
+    axes = [_Axis(indicator, guidelines) for indicator in indicators]
     items = tuple(
         _indicator_score(
-            indicator,
-            guidelines,
-            achievements.get(indicator.id),
-            weights.effective[indicator.id],
+            axis,
+            achievements.get(axis.indicator.id),
+            weights.effective[axis.indicator.id],
             weights.base,
         )
-        for indicator in contract.indicators
+        for axis in axes
     )
-    outcome = _outcome(contract, guidelines, results, items, weights, sources)
+    outcome = _outcome(contract, guidelines, axes, results, items, weights, sources)
     not_due = frozenset(p.id for p in outcome.progress if p.status == PROGRESS_NOT_DUE)
     warnings = (
         *_input_warnings(contract, results, sources),
-        *_indicator_warnings(contract, guidelines, results, items, sources, not_due),
+        *_indicator_warnings(axes, guidelines, results, items, sources, not_due),
         *outcome.warnings,
     )
     return ContractScore(
