@@ -747,7 +747,12 @@ def _validates_then_cascades(root: Path, parent: Path, plan_file: Path) -> None:
             plan_cascade(contract, parent, cascade_plan, parent.parent / "units")
         return
     contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
-    write_drafts(plan_cascade(contract, parent, cascade_plan, parent.parent / "units"))
+    drafts = plan_cascade(contract, parent, cascade_plan, parent.parent / "units")
+    # Told that the plan fits (as load_for_cascade found), the same drafts.
+    assert plan_cascade(contract, parent, cascade_plan, parent.parent / "units", fitted=True) == (
+        drafts
+    )
+    write_drafts(drafts)
     after = check_paths([str(root)])
     assert errors(after) == [], plan_file.read_text()
 

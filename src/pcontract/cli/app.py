@@ -508,7 +508,10 @@ def cascade(
         options = Options(limits=limits)
         with recording_reads() as read:
             parent, cascade_plan = load_for_cascade(contract, plan, options)
-        drafts = plan_cascade(parent, Path(contract), cascade_plan, Path(out), plan_file=Path(plan))
+        # load_for_cascade has found that the plan fits (PC244): not again.
+        drafts = plan_cascade(
+            parent, Path(contract), cascade_plan, Path(out), plan_file=Path(plan), fitted=True
+        )
         inputs = [*read, *cascade_inputs(parent, Path(contract), Path(plan))]
         if dry_run:
             from pcontract.render.tables import cascade_dry_run
