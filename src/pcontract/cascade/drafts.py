@@ -82,11 +82,18 @@ def rescale_weights(weights: Sequence[Decimal], total: Decimal = HUNDRED) -> lis
     Each part is within 0.01 of its exact share; ties go to the earlier weight,
     so the result is stable.
     """
+    return list(_rescaled(tuple(weights), total))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rescaled(weights: tuple[Decimal, ...], total: Decimal) -> tuple[Decimal, ...]:
+    """:func:`rescale_weights`, remembered: the units of a plan mostly share the
+    same parent weights, and the exact arithmetic is a fifth of a draft's cost."""
     cents = total * 100
     if cents != cents.to_integral_value() or cents < 0:
         raise ValueError(f"total {total} is not a non-negative multiple of 0.01")
     if not weights:
-        return []
+        return ()
     whole = sum((Fraction(w) for w in weights), Fraction(0))
     if whole <= 0 or any(w < 0 for w in weights):
         raise ValueError("weights must be non-negative and not all zero")
@@ -97,7 +104,7 @@ def rescale_weights(weights: Sequence[Decimal], total: Decimal = HUNDRED) -> lis
     order = sorted(range(len(exact)), key=lambda i: (parts[i] - exact[i], i))
     for i in order[:left]:
         parts[i] += 1
-    return [Decimal(p).scaleb(-2) for p in parts]
+    return tuple(Decimal(p).scaleb(-2) for p in parts)
 
 
 def _refuse(findings: Iterable[Finding]) -> None:
