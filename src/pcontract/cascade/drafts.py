@@ -663,8 +663,7 @@ def _document(setting: _Setting, unit: PlanUnit) -> _Document:
         raise PcontractError(f"unit '{unit.id}': the child contract id equals the parent's")
     if not unit.entries:
         raise PcontractError(f"unit '{unit.id}' carries no indicators")
-    _refuse(_unit_findings(setting.parent, unit))
-    criteria, sources = _criteria(contract, unit, _carried(contract, unit))
+    criteria, sources = _unit_criteria(setting.parent, unit)
 
     principal = unit.principal or contract.agent
     agent = unit.agent
@@ -691,6 +690,31 @@ def _document(setting: _Setting, unit: PlanUnit) -> _Document:
         document["guidelines"] = setting.guidelines
     document["criteria"] = criteria
     return _Document(child_id, path, document, criteria, sources)
+
+
+_Built = tuple[list[dict[str, Any]], list[tuple[str, PlanEntry, Value]]]
+
+# The criteria worked out for the units of the last parent, which depend on the
+# parent and the unit only: fit_findings builds every unit's draft, then
+# plan_cascade builds it again for its folder. Held with the parent and the unit
+# themselves, so that an id is never taken for another's.
+_built: dict[int, tuple[Contract, PlanUnit, _Built]] = {}
+
+
+def _unit_criteria(parent: _Parent, unit: PlanUnit) -> _Built:
+    """The unit's criteria (see :func:`_criteria`), once its entries and own
+    indicators are found sound."""
+    contract = parent.contract
+    found = _built.get(id(unit))
+    if found is not None and found[0] is contract and found[1] is unit:
+        return found[2]
+    held = next(iter(_built.values()), None)
+    if held is not None and held[0] is not contract:
+        _built.clear()  # another parent's: every entry is of one parent
+    _refuse(_unit_findings(parent, unit))
+    built = _criteria(contract, unit, _carried(contract, unit))
+    _built[id(unit)] = (contract, unit, built)
+    return built
 
 
 def _draft(setting: _Setting, unit: PlanUnit) -> Draft:
