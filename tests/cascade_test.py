@@ -747,7 +747,12 @@ def _validates_then_cascades(root: Path, parent: Path, plan_file: Path) -> None:
             plan_cascade(contract, parent, cascade_plan, parent.parent / "units")
         return
     contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
-    write_drafts(plan_cascade(contract, parent, cascade_plan, parent.parent / "units"))
+    drafts = plan_cascade(contract, parent, cascade_plan, parent.parent / "units")
+    # Told that the plan fits (as load_for_cascade found), the same drafts.
+    assert plan_cascade(contract, parent, cascade_plan, parent.parent / "units", fitted=True) == (
+        drafts
+    )
+    write_drafts(drafts)
     after = check_paths([str(root)])
     assert errors(after) == [], plan_file.read_text()
 
@@ -833,3 +838,24 @@ def test_a_share_of_a_level_is_a_located_pc244_even_when_summed(tree: Path) -> N
         (str(tree / "plans" / "units.yaml"), "PC244", 10, message)
     ]
     assert refusal(tree, plan) == message
+
+
+def test_drafts_are_built_afresh_for_another_parent_or_plan(tree: Path) -> None:
+    """The criteria worked out for one parent's units are never used for another
+    parent's, nor for another plan's units, even with the same ids."""
+    parent = tree / "contracts" / "ministry.yaml"
+    plan = plan_of(PLAN)
+    out = tree / "out"
+    first = plan_cascade(contract_at(parent), parent, plan, out)
+    assert first == plan_cascade(contract_at(parent), parent, plan, out)
+    renamed = "name: National identity cards issued"
+    assert renamed in MINISTRY
+    write(parent, MINISTRY.replace(renamed, "name: Identity cards issued"))
+    second = plan_cascade(contract_at(parent), parent, plan, out)
+    assert [renamed in d.text for d in first] == [True, True]
+    assert ["name: Identity cards issued" in d.text for d in second] == [True, True]
+    assert not any(renamed in d.text for d in second)
+    write(parent, MINISTRY)
+    other = plan_of(PLAN.replace("CM01: {share: 60%}", "CM01: {amount: 300000, weight: 50}"))
+    third = plan_cascade(contract_at(parent), parent, other, out)
+    assert [d.indicators[0][1:] for d in first] != [d.indicators[0][1:] for d in third]

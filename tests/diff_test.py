@@ -744,3 +744,63 @@ def test_a_baseline_change_is_flagged_by_the_rule_on_its_row(pair: tuple[Path, P
     assert flag["message"] == (
         "CM01: target 500000 is below the 2023/2024 achievement of 600000 (not growth oriented)"
     )
+
+
+# -- the same bytes on both sides ------------------------------------------------------
+
+BROKEN = CONTRACT.replace("title: Ministry contract\n", "")  # a Contract without its title
+
+
+def test_a_file_unchanged_between_folders_is_checked_once_and_reported_as_each(
+    tmp_path: Path,
+) -> None:
+    """A file with the same bytes in both folders is checked once; what it breaks is
+    reported against each side's own file, as checking both would."""
+    for side in ("old", "new"):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "guidelines.yaml").write_text(GUIDELINES)
+        (tmp_path / side / "a.yaml").write_text(CONTRACT)
+        (tmp_path / side / "broken.yaml").write_text(BROKEN)
+    reader, source = Reader(Limits()), FileSource()
+    paths = {side: str(tmp_path / side / "broken.yaml") for side in ("old", "new")}
+    old = reader.parse(source, paths["old"], BROKEN.encode())
+    new = reader.parse(source, paths["new"], BROKEN.encode())
+    assert old.problems and [p.file for p in new.problems] == [paths["new"]] * len(old.problems)
+    fresh = parse(BROKEN.encode(), paths["new"])
+    assert new.problems == fresh.problems
+    first = reader.parse(source, str(tmp_path / "old" / "a.yaml"), CONTRACT.encode())
+    again = reader.parse(source, str(tmp_path / "new" / "a.yaml"), CONTRACT.encode())
+    assert again.document is first.document  # checked once
+    code, out = run("diff", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
+    assert code == 1, out
+    report = json.loads(out)
+    assert report["summary"]["unchanged"] == 1
+    found = sorted((p["file"], p["severity"]) for p in report["problems"])
+    assert found == [(paths["new"], "error"), (paths["old"], "warning")]
+
+
+def test_a_problem_that_names_its_file_is_found_afresh_for_the_other(tmp_path: Path) -> None:
+    from pcontract.negotiation.versions import Parsed, _relabel
+    from pcontract.problems import Problem
+
+    named = Problem("old/a.yaml", 1, 1, "PC001", Severity.ERROR, "a.yaml is odd")
+    plain = Problem("old/a.yaml", 1, 1, "PC001", Severity.ERROR, "odd")
+    assert _relabel(Parsed(problems=[named]), ("old/a.yaml", "/r/old/a.yaml"), ("n", "/n")) is None
+    moved = _relabel(Parsed(problems=[plain]), ("old/a.yaml", "/r/old/a.yaml"), ("n", "/n"))
+    assert moved is not None and [p.file for p in moved.problems] == ["n"]
+    assert plain.file == "old/a.yaml"  # the first file's problems are left as they were
+
+
+def test_an_unchanged_contract_beside_a_changed_one_in_folders(tmp_path: Path) -> None:
+    for side in ("old", "new"):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "guidelines.yaml").write_text(GUIDELINES)
+        (tmp_path / side / "same.yaml").write_text(
+            edited(CONTRACT, ("id: min-2024-25", "id: same"))
+        )
+    (tmp_path / "old" / "a.yaml").write_text(CONTRACT)
+    (tmp_path / "new" / "a.yaml").write_text(edited(CONTRACT, TARGET_DOWN))
+    _, out = run("diff", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
+    report = json.loads(out)
+    assert [(c["id"], c["state"]) for c in report["contracts"]] == [("min-2024-25", "changed")]
+    assert report["summary"]["unchanged"] == 1 and report["summary"]["changed"] == 1

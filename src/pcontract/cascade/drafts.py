@@ -7,10 +7,11 @@ them atomically and refuses to overwrite work unless forced.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -81,11 +82,18 @@ def rescale_weights(weights: Sequence[Decimal], total: Decimal = HUNDRED) -> lis
     Each part is within 0.01 of its exact share; ties go to the earlier weight,
     so the result is stable.
     """
+    return list(_rescaled(tuple(weights), total))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rescaled(weights: tuple[Decimal, ...], total: Decimal) -> tuple[Decimal, ...]:
+    """:func:`rescale_weights`, remembered: the units of a plan mostly share the
+    same parent weights, and the exact arithmetic is a fifth of a draft's cost."""
     cents = total * 100
     if cents != cents.to_integral_value() or cents < 0:
         raise ValueError(f"total {total} is not a non-negative multiple of 0.01")
     if not weights:
-        return []
+        return ()
     whole = sum((Fraction(w) for w in weights), Fraction(0))
     if whole <= 0 or any(w < 0 for w in weights):
         raise ValueError("weights must be non-negative and not all zero")
@@ -96,7 +104,7 @@ def rescale_weights(weights: Sequence[Decimal], total: Decimal = HUNDRED) -> lis
     order = sorted(range(len(exact)), key=lambda i: (parts[i] - exact[i], i))
     for i in order[:left]:
         parts[i] += 1
-    return [Decimal(p).scaleb(-2) for p in parts]
+    return tuple(Decimal(p).scaleb(-2) for p in parts)
 
 
 def _refuse(findings: Iterable[Finding]) -> None:
@@ -107,6 +115,26 @@ def _refuse(findings: Iterable[Finding]) -> None:
 
 # A carried entry: the parent's indicator or goal, and how the plan carries it.
 _Carry = tuple[Indicator | Goal, PlanEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class _Parent:
+    """The parent contract's indicators and goals by id, looked up once for all
+    the units (``Contract.indicator`` and ``Contract.goal`` search the lists)."""
+
+    contract: Contract
+    indicators: dict[str, Indicator]
+    goals: dict[str, Goal]
+
+    @classmethod
+    def of(cls, contract: Contract) -> _Parent:
+        indicators: dict[str, Indicator] = {}
+        for indicator in contract.indicators:
+            indicators.setdefault(indicator.id, indicator)  # the first, as .indicator finds
+        goals: dict[str, Goal] = {}
+        for goal in contract.goals:
+            goals.setdefault(goal.id, goal)
+        return cls(contract, indicators, goals)
 
 
 def _members(item: Indicator | Goal) -> tuple[Indicator, ...]:
@@ -386,8 +414,9 @@ def _guidelines_path(contract: Contract, contract_file: Path, out_dir: Path) -> 
     return PurePath(target).as_posix()
 
 
-def _child_path(unit: PlanUnit, child_id: str, out_dir: Path) -> Path:
-    """The draft's file, refusing any id that could lead outside ``out_dir``."""
+def _child_path(unit: PlanUnit, child_id: str, out_dir: Path, real_out: Path) -> Path:
+    """The draft's file, refusing any id that could lead outside ``out_dir`` (whose
+    real path is ``real_out``)."""
     if not ID_RE.match(unit.id):
         leaves = "/" in unit.id or "\\" in unit.id or ".." in unit.id or os.path.isabs(unit.id)
         raise PcontractError(
@@ -400,7 +429,6 @@ def _child_path(unit: PlanUnit, child_id: str, out_dir: Path) -> Path:
             "(a letter or digit, then up to 63 letters, digits, '.', '_' or '-')"
         )
     path = out_dir / f"{child_id}.yaml"
-    real_out = Path(os.path.realpath(out_dir))
     # Only the folder is resolved: a link at the file itself is refused when writing.
     if Path(os.path.realpath(path.parent)) != real_out or path.name != f"{child_id}.yaml":
         raise PcontractError(f"unit '{unit.id}': {path} would leave the output folder {out_dir}")
@@ -439,11 +467,15 @@ def _carried(contract: Contract, unit: PlanUnit) -> list[_Carry]:
     return carried
 
 
-def _entry_problem(contract: Contract, unit: PlanUnit, entry: PlanEntry) -> Finding | None:
-    """What stops one carried entry: an unknown id, an amount for a goal, a
-    sub-indicator whose goal is carried whole too, or a target that cannot be set."""
-    goal = contract.goal(entry.indicator)
-    indicator = contract.indicator(entry.indicator)
+def _entry_problem(
+    parent: _Parent, unit: PlanUnit, entry: PlanEntry, carried: Collection[str]
+) -> Finding | None:
+    """What stops one carried entry (``carried``: the ids the unit carries): an
+    unknown id, an amount for a goal, a sub-indicator whose goal is carried whole
+    too, or a target that cannot be set."""
+    contract = parent.contract
+    goal = parent.goals.get(entry.indicator)
+    indicator = parent.indicators.get(entry.indicator)
     where = f"unit '{unit.id}', indicator {entry.indicator}"
     if goal is not None and entry.amount is not None:
         return finding(
@@ -453,11 +485,7 @@ def _entry_problem(contract: Contract, unit: PlanUnit, entry: PlanEntry) -> Find
             "carry the goal with share or copy, or carry its sub-indicators one by one, "
             "each with its amount",
         )
-    if (
-        indicator is not None
-        and indicator.goal is not None
-        and indicator.goal in {e.indicator for e in unit.entries}
-    ):
+    if indicator is not None and indicator.goal is not None and indicator.goal in carried:
         return finding(
             entry.path,
             f"{where}: the unit carries its goal {indicator.goal} whole already, "
@@ -516,13 +544,14 @@ def _own_findings(contract: Contract, unit: PlanUnit) -> Iterator[Finding]:
         taken.update(ids)
 
 
-def _unit_findings(contract: Contract, unit: PlanUnit) -> Iterator[Finding]:
+def _unit_findings(parent: _Parent, unit: PlanUnit) -> Iterator[Finding]:
     """Each of the unit's entries and own indicators that cannot be worked out."""
+    carried = {e.indicator for e in unit.entries}
     for entry in unit.entries:
-        problem = _entry_problem(contract, unit, entry)
+        problem = _entry_problem(parent, unit, entry, carried)
         if problem is not None:
             yield problem
-    yield from _own_findings(contract, unit)
+    yield from _own_findings(parent.contract, unit)
 
 
 def _leaves(criteria: list[dict[str, Any]]) -> tuple[tuple[str, Value, Decimal], ...]:
@@ -573,29 +602,68 @@ def _criteria(
     return criteria, sources
 
 
-def _draft(
-    contract: Contract,
-    contract_file: Path,
-    plan: CascadePlan,
-    unit: PlanUnit,
-    out_dir: Path,
-    plan_file: Path | None,
-) -> tuple[Draft, list[tuple[str, PlanEntry, Value]]]:
-    """One unit's draft, and (parent indicator id, entry, target) of each indicator
-    it carries."""
+@dataclass(frozen=True, slots=True)
+class _Setting:
+    """What every unit's draft shares: the parent, where it and the plan were read
+    from, and the folder the drafts go into, with what follows from them once."""
+
+    parent: _Parent
+    contract_file: Path
+    plan: CascadePlan
+    out_dir: Path
+    plan_file: Path | None
+    guidelines: str | None  # the parent's guidelines, relative to out_dir
+    header: str
+    real_out: Path
+
+    @classmethod
+    def of(
+        cls,
+        contract: Contract,
+        contract_file: Path,
+        plan: CascadePlan,
+        out_dir: Path,
+        plan_file: Path | None,
+    ) -> _Setting:
+        return cls(
+            _Parent.of(contract),
+            contract_file,
+            plan,
+            out_dir,
+            plan_file,
+            _guidelines_path(contract, contract_file, out_dir),
+            _header(contract, contract_file, plan_file),
+            Path(os.path.realpath(out_dir)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Document:
+    """One unit's draft as data, before it is written out as YAML."""
+
+    contract_id: str
+    path: Path
+    data: dict[str, Any]
+    criteria: list[dict[str, Any]]
+    # (parent indicator id, entry, target) of each indicator carried
+    sources: list[tuple[str, PlanEntry, Value]]
+
+
+def _document(setting: _Setting, unit: PlanUnit) -> _Document:
+    """One unit's draft document."""
+    contract, plan = setting.parent.contract, setting.plan
     try:
         child_id = plan.id_pattern.format(parent=contract.id, unit=unit.id)
     except (KeyError, IndexError, ValueError) as error:
         raise PcontractError(
             f"id_pattern '{plan.id_pattern}' may use only {{parent}} and {{unit}} ({error})"
         ) from None
-    path = _child_path(unit, child_id, out_dir)
+    path = _child_path(unit, child_id, setting.out_dir, setting.real_out)
     if child_id == contract.id:
         raise PcontractError(f"unit '{unit.id}': the child contract id equals the parent's")
     if not unit.entries:
         raise PcontractError(f"unit '{unit.id}' carries no indicators")
-    _refuse(_unit_findings(contract, unit))
-    criteria, sources = _criteria(contract, unit, _carried(contract, unit))
+    criteria, sources = _unit_criteria(setting.parent, unit)
 
     principal = unit.principal or contract.agent
     agent = unit.agent
@@ -618,22 +686,50 @@ def _draft(
         "parent": contract.id,
         "status": "draft",
     }
-    guidelines = _guidelines_path(contract, contract_file, out_dir)
-    if guidelines is not None:
-        document["guidelines"] = guidelines
+    if setting.guidelines is not None:
+        document["guidelines"] = setting.guidelines
     document["criteria"] = criteria
+    return _Document(child_id, path, document, criteria, sources)
 
-    text = _header(contract, contract_file, plan_file) + emit_yaml(document)
-    _check_round_trip(text, document, path)
-    draft = Draft(
+
+_Built = tuple[list[dict[str, Any]], list[tuple[str, PlanEntry, Value]]]
+
+# The criteria worked out for the units of the last parent, which depend on the
+# parent and the unit only: fit_findings builds every unit's draft, then
+# plan_cascade builds it again for its folder. Held with the parent and the unit
+# themselves, so that an id is never taken for another's.
+_built: dict[int, tuple[Contract, PlanUnit, _Built]] = {}
+
+
+def _unit_criteria(parent: _Parent, unit: PlanUnit) -> _Built:
+    """The unit's criteria (see :func:`_criteria`), once its entries and own
+    indicators are found sound."""
+    contract = parent.contract
+    found = _built.get(id(unit))
+    if found is not None and found[0] is contract and found[1] is unit:
+        return found[2]
+    held = next(iter(_built.values()), None)
+    if held is not None and held[0] is not contract:
+        _built.clear()  # another parent's: every entry is of one parent
+    _refuse(_unit_findings(parent, unit))
+    built = _criteria(contract, unit, _carried(contract, unit))
+    _built[id(unit)] = (contract, unit, built)
+    return built
+
+
+def _draft(setting: _Setting, unit: PlanUnit) -> Draft:
+    """One unit's draft, written out as YAML and read back."""
+    found = _document(setting, unit)
+    text = setting.header + emit_yaml(found.data)
+    _check_round_trip(text, found.data, found.path)
+    return Draft(
         unit_id=unit.id,
-        contract_id=child_id,
-        path=path,
+        contract_id=found.contract_id,
+        path=found.path,
         text=text,
-        indicators=_leaves(criteria),
-        exists=os.path.lexists(path),
+        indicators=_leaves(found.criteria),
+        exists=os.path.lexists(found.path),
     )
-    return draft, sources
 
 
 def _check_round_trip(text: str, document: dict[str, Any], path: Path) -> None:
@@ -661,10 +757,11 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
         yield finding(("parent",), f"the plan is for contract '{plan.parent}', not '{contract.id}'")
         return
     contract_rules = [r for r in rules_for("Contract") if r.severity is Severity.ERROR]
+    setting = _Setting.of(contract, contract_file, plan, contract_file.parent, None)
     carried: _Carried = {}
     complete = True  # every unit's targets are known, so their sums can be checked
     for unit in plan.units:
-        findings, known = _unit_fit(contract, contract_file, plan, unit, contract_rules, carried)
+        findings, known = _unit_fit(setting, unit, contract_rules, carried)
         yield from findings
         complete = complete and known
     if complete:
@@ -672,25 +769,23 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
 
 
 def _unit_fit(
-    contract: Contract,
-    contract_file: Path,
-    plan: CascadePlan,
+    setting: _Setting,
     unit: PlanUnit,
     contract_rules: Sequence[Rule],
     carried: _Carried,
 ) -> tuple[list[Finding], bool]:
     """How one unit's draft does not fit, and whether its targets are known (they
     are then added to ``carried``)."""
-    wrong_entries = list(_unit_findings(contract, unit))
+    wrong_entries = list(_unit_findings(setting.parent, unit))
     if wrong_entries:
         return wrong_entries, False
     try:
-        draft, sources = _draft(contract, contract_file, plan, unit, contract_file.parent, None)
+        draft = _document(setting, unit)
     except PcontractError as error:
         return [finding((*unit.path, "id"), str(error))], False
-    for indicator_id, entry, target in sources:
+    for indicator_id, entry, target in draft.sources:
         carried.setdefault(indicator_id, []).append((unit, entry, target))
-    wrong = _draft_problems(draft, contract_rules)
+    wrong = _draft_problems(draft.data, contract_rules)
     if not wrong:
         return [], True
     found = finding(
@@ -701,11 +796,14 @@ def _unit_fit(
     return [found], True
 
 
-def _draft_problems(draft: Draft, contract_rules: Sequence[Rule]) -> list[str]:
-    """What the Contract schema, then the Contract rules, say of a draft."""
+def _draft_problems(data: dict[str, Any], contract_rules: Sequence[Rule]) -> list[str]:
+    """What the Contract schema, then the Contract rules, say of a draft's data.
+
+    The data, not its YAML: the emitter writes only what reads back as that very
+    data (plain ints, floats, text, booleans and nulls), which ``cascade`` checks
+    before it writes (:func:`_check_round_trip`)."""
     from pcontract.checking import schema
 
-    data = loader.load_bytes(draft.text.encode("utf-8"), str(draft.path)).data
     wrong = [f"{item.message}" for item in schema.check("Contract", data)]
     if not wrong:
         document = build("Contract", data)
@@ -751,6 +849,7 @@ def plan_cascade(
     out_dir: Path,
     *,
     plan_file: Path | None = None,
+    fitted: bool = False,
 ) -> list[Draft]:
     """Build one draft Contract per plan unit, in plan order; nothing is written.
 
@@ -758,9 +857,13 @@ def plan_cascade(
     and the header); ``plan_file``, if given, is named in the header. Neither is
     ever a draft's path. Raises
     :class:`PcontractError` for a plan that does not fit the contract or a unit
-    whose file would leave ``out_dir``.
+    whose file would leave ``out_dir``. ``fitted``: the caller has found already
+    that :func:`fit_findings` finds nothing for these three (as
+    :func:`pcontract.scoring.evaluation.load_for_cascade` does), so each draft is
+    not built and checked a second time.
     """
-    _refuse(fit_findings(contract, contract_file, plan))
+    if not fitted:
+        _refuse(fit_findings(contract, contract_file, plan))
     blocking = not_a_folder(out_dir)
     if blocking is not None:
         where, info = blocking
@@ -774,8 +877,9 @@ def plan_cascade(
     seen: dict[str, str] = {}
     # Inputs a unit's file must never replace, even with force.
     inputs = Inputs(cascade_inputs(contract, contract_file, plan_file))
+    setting = _Setting.of(contract, contract_file, plan, out_dir, plan_file)
     for unit in plan.units:
-        draft, _ = _draft(contract, contract_file, plan, unit, out_dir, plan_file)
+        draft = _draft(setting, unit)
         # Case-folded, so that two units cannot share a file on macOS or Windows.
         key = os.path.normcase(os.path.realpath(draft.path)).casefold()
         if key in seen:
@@ -910,6 +1014,13 @@ def _quoted(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _string(text: str, flow: bool) -> str:
+    """Text as written: plain, or quoted where plain would read as something else.
+    Remembered: a cascade writes the same names, owners and dates in every draft."""
+    return text if _plain(text, flow) else _quoted(text)
+
+
 def _scalar(value: object, flow: bool) -> str:
     if value is None:
         return "null"
@@ -922,7 +1033,7 @@ def _scalar(value: object, flow: bool) -> str:
             raise PcontractError(f"cannot write the number {value}: numbers must be finite")
         return repr(value)
     if isinstance(value, str):
-        return value if _plain(value, flow) else _quoted(value)
+        return _string(value, flow)
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 

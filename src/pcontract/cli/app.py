@@ -566,14 +566,19 @@ def cascade(
 
         from pcontract.cascade.drafts import cascade_inputs, plan_cascade, write_drafts
         from pcontract.checking.checker import Options
+        from pcontract.cli.collector import paused
         from pcontract.files.reading import recording_reads
         from pcontract.render.reporters import wrote_lines
         from pcontract.scoring.evaluation import load_for_cascade
 
         options = Options(limits=limits)
-        with recording_reads() as read:
+        with paused(), recording_reads() as read:
             parent, cascade_plan = load_for_cascade(contract, plan, options)
-        drafts = plan_cascade(parent, Path(contract), cascade_plan, Path(out), plan_file=Path(plan))
+        # load_for_cascade has found that the plan fits (PC244): not again.
+        with paused():
+            drafts = plan_cascade(
+                parent, Path(contract), cascade_plan, Path(out), plan_file=Path(plan), fitted=True
+            )
         inputs = [*read, *cascade_inputs(parent, Path(contract), Path(plan))]
         if dry_run:
             from pcontract.render.tables import cascade_dry_run
@@ -659,17 +664,19 @@ def diff(
     """
 
     def body() -> int:
+        from pcontract.cli.collector import paused
         from pcontract.errors import UsageError
         from pcontract.negotiation.diff import diff_git, diff_paths
         from pcontract.render.diff_render import DIFF_FORMATS
 
         given = paths or []
-        if git is not None:
-            report = diff_git(git, given, results or (), strict, limits)
-        elif len(given) != 2:
+        if git is None and len(given) != 2:
             raise UsageError("give OLD and NEW (two files or two folders), or --git REV")
-        else:
-            report = diff_paths(given[0], given[1], results or (), strict, limits)
+        with paused():
+            if git is not None:
+                report = diff_git(git, given, results or (), strict, limits)
+            else:
+                report = diff_paths(given[0], given[1], results or (), strict, limits)
         DIFF_FORMATS[output_format](report, sys.stdout)
         return EXIT_OK if report.ok else EXIT_PROBLEMS
 

@@ -190,16 +190,25 @@ def write_files(
     _refuse_existing(paths, force, protected)
     remove_stale_temporaries(paths)
     written: list[Path] = []
-    for path, data in files:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if root is not None and not inside(root, path):  # a link appeared meanwhile
-                raise WriteRefused(f"refusing to write outside {root}: {path}")
-            _write_atomic(path, data, overwrite=force, inputs=protected)
-        except OSError as error:
-            done = f" (already written: {', '.join(map(str, written))})" if written else ""
-            raise PcontractError(f"cannot write {path}: {error.strerror or error}{done}") from error
-        written.append(path)
+    try:
+        for path, data in files:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if root is not None and not inside(root, path):  # a link appeared meanwhile
+                    raise WriteRefused(f"refusing to write outside {root}: {path}")
+                _write_atomic(path, data, overwrite=force, inputs=protected)
+            except OSError as error:
+                done = f" (already written: {', '.join(map(str, written))})" if written else ""
+                raise PcontractError(
+                    f"cannot write {path}: {error.strerror or error}{done}"
+                ) from error
+            written.append(path)
+    finally:
+        # Each file's bytes are synced before it is renamed into place, so a crash
+        # leaves every file whole, old or new; the renames are made durable with one
+        # sync per folder, once its files are in place (also when a later one fails).
+        for folder in dict.fromkeys(path.parent for path in written):
+            _sync_folder(folder)
     return written
 
 
@@ -211,6 +220,10 @@ def temp_pattern(name: str) -> re.Pattern[str]:
     return re.compile(re.escape(f".{name}.") + _RANDOM + re.escape(TEMP_SUFFIX))
 
 
+# Any of the writer's temporaries, with the name of the file it is for.
+_ANY_TEMP = re.compile(r"\.(?P<target>.+)\." + _RANDOM + re.escape(TEMP_SUFFIX), re.DOTALL)
+
+
 def remove_stale_temporaries(targets: Iterable[Path]) -> list[Path]:
     """Remove the temporaries that an interrupted run left beside ``targets``.
 
@@ -219,17 +232,20 @@ def remove_stale_temporaries(targets: Iterable[Path]) -> list[Path]:
     running writer holds: a writer keeps its temporary locked until it is renamed.
     Returns what was removed; a file that cannot be examined is left alone.
     """
-    by_folder: dict[Path, list[re.Pattern[str]]] = {}
+    by_folder: dict[Path, set[str]] = {}
     for target in targets:
-        by_folder.setdefault(target.parent, []).append(temp_pattern(target.name))
+        by_folder.setdefault(target.parent, set()).add(target.name)
     removed: list[Path] = []
-    for folder, patterns in by_folder.items():
+    for folder, names in by_folder.items():
         try:
-            names = [e.name for e in os.scandir(folder)]
+            found = [e.name for e in os.scandir(folder)]
         except OSError:
             continue
-        for name in names:
-            if any(p.fullmatch(name) for p in patterns) and _remove_if_stale(folder / name):
+        for name in found:
+            # A temporary's target name, looked up among the targets' (as matching
+            # each one's temp_pattern would, without trying them all).
+            match = _ANY_TEMP.fullmatch(name)
+            if match and match["target"] in names and _remove_if_stale(folder / name):
                 removed.append(folder / name)
     return removed
 
@@ -320,7 +336,6 @@ def _write_atomic(path: Path, data: bytes, overwrite: bool, inputs: Inputs) -> N
         if os.path.lexists(temp):
             os.unlink(temp)
         _close(lock)
-    _sync_folder(path.parent)
 
 
 def _link_new(temp: str, path: Path) -> None:

@@ -741,6 +741,9 @@ def _report(
     diffs = []
     unchanged = 0
     for old, new in pairs:
+        if old is not None and new is not None and old.digest and old.digest == new.digest:
+            unchanged += 1  # the very same bytes: nothing changed, nothing to flag
+            continue
         diff = diff_versions(old, new, strict, limits)
         if diff.state == "unchanged":
             unchanged += 1

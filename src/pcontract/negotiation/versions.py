@@ -9,6 +9,7 @@ with the guidelines of its time.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 from abc import ABC, abstractmethod
@@ -48,6 +49,9 @@ class Version:
     problems: tuple[Problem, ...] = ()
     source: Source | None = None
     path: str = ""
+    # A digest of the file's bytes: two versions with the same digest are the same
+    # contract, with nothing to compare.
+    digest: bytes = b""
 
 
 class Source(ABC):
@@ -159,12 +163,51 @@ def parse(
     return Parsed(report.document, checked=report.problems)
 
 
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def _relabel(parsed: Parsed, was: tuple[str, str], now: tuple[str, str]) -> Parsed | None:
+    """``parsed``, found in a file shown as ``was[0]`` (real path ``was[1]``), for
+    another file with the very same bytes shown as ``now[0]``; None when a message
+    names the first file, so that only checking the other can tell what it says."""
+    found = (*parsed.problems, *parsed.checked)
+    names = [name for name in (*was, os.path.basename(was[0])) if name]
+    if any(name in f"{p.message}\0{p.hint}" for p in found for name in names):
+        return None
+    return Parsed(
+        parsed.document,
+        [replace(p, file=now[0]) for p in parsed.problems],
+        parsed.foreign,
+        parsed.contract_id,
+        [replace(p, file=now[0]) for p in parsed.checked],
+    )
+
+
 class Reader:
-    """Reads contracts and the guidelines they name, once each."""
+    """Reads contracts and the guidelines they name, once each; a file with the
+    same bytes as one read already (an unchanged contract, in the other version)
+    is checked once."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self._guidelines: dict[tuple[int, str], Guidelines | None] = {}
+        self._parsed: dict[tuple[bytes, bool], tuple[tuple[str, str], Parsed]] = {}
+
+    def parse(self, source: Source, path: str, data: bytes, explicit: bool = True) -> Parsed:
+        """:func:`parse` of ``path``'s bytes ``data``, read from ``source``."""
+        where = (source.display(path), source.locate(path))
+        key = (_digest(data), explicit)
+        seen = self._parsed.get(key)
+        if seen is not None:
+            if seen[0] == where:
+                return seen[1]
+            reused = _relabel(seen[1], seen[0], where)
+            if reused is not None:
+                return reused
+        parsed = parse(data, where[0], self.limits, explicit, source=where[1])
+        self._parsed.setdefault(key, (where, parsed))
+        return parsed
 
     def guidelines(
         self, source: Source, contract_file: str, contract: Contract
@@ -179,14 +222,14 @@ class Reader:
             found = None
             data = source.read(path, self.limits)
             if isinstance(data, bytes):
-                parsed = parse(data, source.display(path), self.limits, source=source.locate(path))
+                parsed = self.parse(source, path, data)
                 document = parsed.document
                 if isinstance(document, Guidelines) and not parsed.rule_errors():
                     found = document
             self._guidelines[key] = found
         return self._guidelines[key]
 
-    def version(self, source: Source, path: str, parsed: Parsed) -> Version:
+    def version(self, source: Source, path: str, parsed: Parsed, data: bytes) -> Version:
         contract = parsed.document
         assert isinstance(contract, Contract)
         return Version(
@@ -198,6 +241,7 @@ class Reader:
             problems=tuple(parsed.checked),
             source=source,
             path=path,
+            digest=_digest(data),
         )
 
     def one(self, source: Source, path: str) -> Version:
@@ -207,7 +251,7 @@ class Reader:
             raise UsageError(f"not a file: {source.display(path)}")
         if isinstance(data, Problem):
             raise InputError(f"cannot read {source.display(path)}", [data])
-        parsed = parse(data, source.display(path), self.limits, source=source.locate(path))
+        parsed = self.parse(source, path, data)
         if parsed.problems:
             raise InputError(
                 f"{len(parsed.problems)} problem(s) in {source.display(path)}; fix them first "
@@ -216,7 +260,7 @@ class Reader:
             )
         if not isinstance(parsed.document, Contract):
             raise UsageError(f"{source.display(path)} is not a Contract document")
-        return self.version(source, path, parsed)
+        return self.version(source, path, parsed, data)
 
     def many(
         self, source: Source, paths: Iterable[str], side: str
@@ -235,16 +279,14 @@ class Reader:
                 problems.append(data)
                 broken.add(source.locate(path))
                 continue
-            parsed = parse(
-                data, source.display(path), self.limits, explicit=False, source=source.locate(path)
-            )
+            parsed = self.parse(source, path, data, explicit=False)
             if parsed.problems:
                 problems.extend(parsed.problems)
                 broken.add(source.locate(path))
                 if parsed.contract_id:
                     broken.add(parsed.contract_id)
             elif isinstance(parsed.document, Contract):
-                versions.append(self.version(source, path, parsed))
+                versions.append(self.version(source, path, parsed, data))
         if side == "old":
             # The old side is history: it cannot be fixed in this change, so its
             # problems do not fail the diff.
