@@ -49,9 +49,11 @@ def write_matrix(path: Path, indicators: int) -> None:
         sheet.append([label, value])
     sheet.append([])
     sheet.append(
-        ["Id", "Performance indicator", "Unit of measure", "Kind", "Weight (%)"]
-        + ["Achievement 2022/2023", "Achievement 2023/2024", "Target", "Q1", "Q2", "Q3", "Q4"]
-        + ["Responsible officer", "Due date"]
+        [
+            *("Id", "Performance indicator", "Unit of measure", "Kind", "Weight (%)"),
+            *("Achievement 2022/2023", "Achievement 2023/2024", "Target", "Q1", "Q2", "Q3", "Q4"),
+            *("Responsible officer", "Due date"),
+        ]
     )
     per = indicators // len(CATEGORIES)
     weight = 100 / len(CATEGORIES) / per

@@ -2,7 +2,15 @@
 
     python benchmarks/run.py --contracts 1000 --repeat 5 [--big 10000 100000]
     python benchmarks/run.py --against OLD/bin/pcontract   # this build against another
+    python benchmarks/run.py --scale 1k 10k --repeat 3 --keep /tmp/pc-bench
+    python benchmarks/run.py --national --keep /tmp/pc-bench  # 100,000 contracts
 
+Without --scale or --national it runs the validate suite (the first two lines).
+--scale N... runs the scale suite (benchmarks/scale.py) at each size: validate,
+rank, site, cascade, diff, a yaml_rs + jsonschema_rs floor and start-up, with
+wall time, CPU time and peak RSS, and the ratios issue #19 asks for. --national
+generates 100,000 contracts with results (about 2.4 GB) and runs validate, rank
+and site once each. --keep DIR keeps the generated trees there for the next run.
 
 Each measurement runs a whole command in a fresh process, as a user or CI would,
 and keeps its wall time and peak RSS (from wait4). The commands take turns in
@@ -14,21 +22,20 @@ install check-jsonschema); it is skipped, and said so, if missing.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+from statistics import median
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from measuring import measure, run  # noqa: E402
 
 PLAIN = """
 import sys, json, glob, yaml, jsonschema
@@ -42,43 +49,6 @@ for path in sorted(glob.glob(sys.argv[2] + "/**/*.yaml", recursive=True)):
         bad += not validator.is_valid(data)
 print(bad)
 """
-
-
-def run(command: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS in MiB, exit code."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss // 1024, process.returncode
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
-def measure(
-    commands: dict[str, list[str]],
-    repeat: int,
-    cwd: Path,
-    before: dict[str, Callable[[int], None]] | None = None,
-) -> dict[str, tuple[float, int]]:
-    """``before``: by command name, what to do (untimed) before each of its runs."""
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    rss: dict[str, int] = dict.fromkeys(commands, 0)
-    for round_number in range(repeat):
-        for name, command in commands.items():
-            if before and name in before:
-                before[name](round_number)
-            elapsed, peak, code = run(command, cwd)
-            if code not in (0, 1):
-                raise SystemExit(f"{name} failed with exit code {code}: {' '.join(command)}")
-            times[name].append(elapsed)
-            rss[name] = max(rss[name], peak)
-    return {name: (median(times[name]), rss[name]) for name in commands}
 
 
 def compare(new: str, old: str, contracts: Path, work: Path, repeat: int) -> None:
@@ -111,11 +81,27 @@ def compare(new: str, old: str, contracts: Path, work: Path, repeat: int) -> Non
         print(f"  {what}: {results[f'new: {what}'][0] / floor:.2f}x")
 
 
+def scale_suite(pcontract: str, args: argparse.Namespace, work: Path) -> None:
+    """The scale suite (benchmarks/scale.py): --scale sizes, then --national."""
+    import scale
+
+    try:
+        sizes = [scale.parse_size(size) for size in args.scale]
+        if sizes:
+            scale.scale(pcontract, sizes, work, args.repeat, args.indicators)
+        if args.national:
+            size = scale.parse_size(args.national_size)
+            scale.national(pcontract, size, work, args.indicators)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--contracts", type=int, default=1000)
     parser.add_argument("--indicators", type=int, default=40)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, help="rounds (default: 5, or 3 with --scale)")
     parser.add_argument("--big", type=int, nargs="*", default=[], help="file counts to scale to")
     parser.add_argument("--keep", type=Path, help="generate here instead of a temp folder")
     parser.add_argument(
@@ -124,11 +110,29 @@ def main() -> None:
         help="another pcontract executable (an older build): time validate and start-up "
         "of both, taking turns, and print this build's ratios to it",
     )
+    parser.add_argument(
+        "--scale",
+        metavar="N",
+        nargs="+",
+        default=[],
+        help="the scale suite at these contract counts (1000, 1k, 10k)",
+    )
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="validate, rank and site once each on --national-size contracts",
+    )
+    parser.add_argument("--national-size", default="100k", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     pcontract = shutil.which("pcontract") or str(Path(sys.executable).parent / "pcontract")
     python = sys.executable
     work = args.keep or Path(tempfile.mkdtemp(prefix="pcontract-bench-"))
+    if args.scale or args.national:
+        args.repeat = args.repeat or 3
+        scale_suite(pcontract, args, work)
+        return
+    args.repeat = args.repeat or 5
     contracts = work / "contracts"
     if not contracts.exists():
         # institutions of 4 departments each: 5 contracts per institution
