@@ -172,6 +172,14 @@ def _truncated(path: Path, earlier: Path) -> None:
     path.write_bytes(earlier.read_bytes()[: earlier.stat().st_size // 2])
 
 
+def _damaged(path: Path, earlier: Path) -> None:
+    """A page in the middle overwritten: the same size, the header intact."""
+    data = bytearray(earlier.read_bytes())
+    middle = len(data) // 2 // 4096 * 4096
+    data[middle : middle + 4096] = b"\xff" * 4096
+    path.write_bytes(bytes(data))
+
+
 def _other_schema(path: Path, earlier: Path) -> None:
     path.write_bytes(earlier.read_bytes())
     with sqlite3.connect(path) as db:
@@ -207,6 +215,7 @@ def _folder(path: Path, earlier: Path) -> None:
         _missing,
         _symlink,
         _truncated,
+        _damaged,
         _other_schema,
         _other_version,
         _missing_table,

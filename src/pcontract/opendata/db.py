@@ -658,7 +658,8 @@ def old_database_usable(path: Path) -> bool:
     """Whether ``path`` is an earlier database whose rows :meth:`DatabaseWriter.copy`
     may take: a regular file (not a link), complete, of this :data:`SCHEMA_VERSION`
     and this pcontract's version, with every table and index as this schema makes
-    them. Anything else (missing, damaged, another version) is not usable."""
+    them, that passes SQLite's ``quick_check``. Anything else (missing, damaged,
+    another version) is not usable."""
     try:
         if not _header_says_complete(path):
             return False
@@ -669,8 +670,11 @@ def old_database_usable(path: Path) -> bool:
             ):
                 return False
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            # every page readable and every index matching its table: fast enough
+            # (some 30 ms of CPU for 1,000 contracts of 40 indicators, 15 MB)
+            sound = db.execute("PRAGMA quick_check(1)").fetchone() == ("ok",)
         finally:
             db.close()
     except (OSError, sqlite3.Error):
         return False
-    return meta == dict(_meta())
+    return sound and meta == dict(_meta())
