@@ -582,6 +582,10 @@ class DatabaseWriter:
             if found is None:
                 self._last = before
                 return None
+            # One contract at a time, table after table, as add inserts them: the
+            # pages then fall as in a fresh build, so the file is the same, byte for
+            # byte (copying many contracts per statement is some 20% faster, but
+            # lays the pages out otherwise).
             for table in CONTRACT_TABLES:
                 db.execute(
                     f"INSERT INTO main.{table} SELECT * FROM {_OLD}.{table} "
