@@ -6,9 +6,20 @@ site's :class:`~pcontract.scoring.evaluation.SiteInputs`): nothing is scored
 again. :func:`database_bytes` returns the file's bytes, which the CLI hands to
 the atomic writer, so the usual rules hold (no overwrite without --force, never
 over an input, never outside the output folder). The same tree gives the same
-bytes. The schema is documented in docs/opendata.md; :data:`SCHEMA_VERSION`
-changes when a table or a column changes meaning or goes away (adding one does
-not).
+bytes.
+
+A site of many contracts builds the same database as a stream instead
+(:class:`DatabaseWriter`): one contract's rows at a time (:func:`contract_rows`,
+small picklable tuples a worker process can compute), each table's rows in the
+same rowid order as :func:`database_bytes`, into a temporary file that the
+writer's :func:`~pcontract.files.writer.write_built` renames into place; an
+unchanged contract's rows are copied from the earlier database when
+:func:`old_database_usable` accepts it. The same contracts give the same file,
+whether built afresh or copied (not the bytes of :func:`database_bytes`, which
+lays its pages out table after table).
+
+The schema is documented in docs/opendata.md; :data:`SCHEMA_VERSION` changes
+when a table or a column changes meaning or goes away (adding one does not).
 """
 
 from __future__ import annotations
