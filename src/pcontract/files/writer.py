@@ -21,7 +21,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from pcontract.errors import PcontractError, WriteRefused
@@ -210,6 +210,117 @@ def write_files(
         for folder in dict.fromkeys(path.parent for path in written):
             _sync_folder(folder)
     return written
+
+
+def _protected(inputs: Inputs | Iterable[str | os.PathLike[str]]) -> Inputs:
+    return inputs if isinstance(inputs, Inputs) else Inputs(inputs)
+
+
+def check_targets(
+    paths: Iterable[Path],
+    force: bool = False,
+    root: Path | None = None,
+    *,
+    inputs: Inputs | Iterable[str | os.PathLike[str]],
+) -> None:
+    """Everything :func:`write_files` does before it writes anything: refuse the
+    targets it refuses (``WriteRefused``, nothing written), then remove the
+    temporaries an interrupted run left beside them. Write each target later
+    with :func:`write_checked` or :func:`build_checked`."""
+    paths = list(paths)
+    protected = _protected(inputs)
+    _refuse_targets(paths, root)
+    _refuse_existing(paths, force, protected)
+    remove_stale_temporaries(paths)
+
+
+def write_checked(
+    path: Path,
+    data: bytes,
+    force: bool = False,
+    root: Path | None = None,
+    *,
+    inputs: Inputs | Iterable[str | os.PathLike[str]],
+) -> Path:
+    """Write ``data`` atomically to ``path``, which :func:`check_targets` passed;
+    give ``inputs`` as one :class:`Inputs` when writing many files."""
+    protected = _protected(inputs)
+    return _write_checked(
+        path, root, lambda: _write_atomic(path, data, overwrite=force, inputs=protected)
+    )
+
+
+def build_checked(
+    path: Path,
+    build: Callable[[Path], None],
+    force: bool = False,
+    root: Path | None = None,
+    *,
+    inputs: Inputs | Iterable[str | os.PathLike[str]],
+) -> Path:
+    """Write ``path``, which :func:`check_targets` passed, as ``build`` makes it:
+    ``build`` is given the path of a new empty temporary beside ``path`` and fills
+    it; it is then synced and renamed into place. On any failure (``build``'s own
+    too) nothing is left behind: no temporary, ``path`` as it was."""
+    protected = _protected(inputs)
+    return _write_checked(
+        path, root, lambda: _build_atomic(path, build, overwrite=force, inputs=protected)
+    )
+
+
+def _write_checked(path: Path, root: Path | None, write: Callable[[], None]) -> Path:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if root is not None and not inside(root, path):  # a link appeared meanwhile
+            raise WriteRefused(f"refusing to write outside {root}: {path}")
+        write()
+    except OSError as error:
+        raise PcontractError(f"cannot write {path}: {error.strerror or error}") from error
+    return path
+
+
+def write_built(
+    path: Path,
+    build: Callable[[Path], None],
+    force: bool = False,
+    root: Path | None = None,
+    *,
+    inputs: Inputs | Iterable[str | os.PathLike[str]],
+) -> Path:
+    """Write the one file ``path`` as ``build`` makes it in a temporary beside it
+    (see :func:`build_checked`), with every check of :func:`write_files` first."""
+    protected = _protected(inputs)
+    check_targets([path], force, root, inputs=protected)
+    return build_checked(path, build, force, root, inputs=protected)
+
+
+def _build_atomic(
+    path: Path, build: Callable[[Path], None], overwrite: bool, inputs: Inputs
+) -> None:
+    fd, lock, temp = _new_temp(path)
+    try:
+        os.close(fd)
+        build(Path(temp))
+        flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(temp, flags)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(temp, _mode_for(path))
+        info = _lstat(path)  # something may have appeared since the check
+        reason = None if info is None else _in_the_way(path, info, inputs)
+        if reason is not None:
+            raise WriteRefused(reason)
+        if overwrite:
+            os.replace(temp, path)
+        else:
+            _link_new(temp, path)
+    finally:
+        if os.path.lexists(temp):
+            os.unlink(temp)
+        _close(lock)
+    _sync_folder(path.parent)
 
 
 # -- temporaries ------------------------------------------------------------------
