@@ -178,7 +178,7 @@ def test_site_writes_the_index_last(examples: Path, monkeypatch: pytest.MonkeyPa
     # then the open data (built from them; the pages link to it), then the older
     # year's league page, and the index last.
     cards, data, pages = order[:-5], order[-5:-2], order[-2:]
-    assert data == ["data/league.csv", "data/league.json", "data/pcontract.sqlite"]
+    assert data == ["data/pcontract.sqlite", "data/league.csv", "data/league.json"]
     assert len(cards) == len(set(cards)) == 36
     assert all(name.startswith("cards/") for name in cards)
     assert {"cards/moina-2024-25.html", "cards/bomet-health-2023-24.html"} <= set(cards)
@@ -254,7 +254,8 @@ def test_a_killed_run_leaves_no_debris_after_the_next(tmp_path: Path, command: s
     # folder is synced once, when every file is in place).
     killed = _pcontract(*args, kill_after=2)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    assert len(temporaries(out)) == 1, list(out.rglob("*"))
+    # The site also leaves the open data database it was building as its cards came.
+    assert len(temporaries(out)) == (2 if command == "site" else 1), list(out.rglob("*"))
     if command == "site":
         assert not (out / "index.html").exists()  # the index comes last
     again = _pcontract(*args, "--force")

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pcontract.checking.checker import Options
+from pcontract.errors import PcontractError, WriteRefused
 from pcontract.render.reports import (
     CARD_TEMPLATES,
     INDEX_TEMPLATE,
@@ -37,6 +38,7 @@ from pcontract.scoring.cards import CardJob, SitePlan, card_inputs
 
 if TYPE_CHECKING:
     from pcontract.checking.cache import Cache
+    from pcontract.opendata.db import ContractRows
 
 # Below this many cards to draw, worker processes cost more than they save.
 PARALLEL_MIN = 16
@@ -45,10 +47,11 @@ MANIFEST_FORMAT = 1
 
 @dataclass(frozen=True, slots=True)
 class Drawn:
-    """A card as drawn: its bytes."""
+    """A card as drawn: its bytes, and what its contract puts in the database."""
 
     path: str
     data: bytes
+    rows: ContractRows
 
 
 def templates_key(folder: str | None) -> str:
@@ -74,11 +77,15 @@ def _templates(folder: str | None) -> Templates:
 
 def draw(item: tuple[CardJob, str, str | None, str | None, Options]) -> Drawn:
     """One card, drawn from its job (in a worker process)."""
+    from pcontract.opendata.db import contract_rows
+
     job, back, generated, folder, options = item
     templates = _templates(folder)
-    view = card_view(card_inputs(job, options), generated, back, templates.folder)
+    inputs = card_inputs(job, options)
+    view = card_view(inputs, generated, back, templates.folder)
     text = templates.render(CARD_TEMPLATES["html"], view)
-    return Drawn(card_href(job.contract_id), text.encode("utf-8"))
+    rows = contract_rows(inputs, job.rank.category_name)
+    return Drawn(card_href(job.contract_id), text.encode("utf-8"), rows)
 
 
 def _draw_all(
@@ -112,37 +119,17 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _check_targets(paths: list[Path], force: bool, root: Path, inputs: list[Any]) -> None:
-    from pcontract.files import writer
-
-    protected = writer.Inputs(inputs)
-    writer._refuse_targets(paths, root)
-    writer._refuse_existing(paths, force, protected)
-    writer.remove_stale_temporaries(paths)
-
-
-def _write_checked(path: Path, data: bytes, force: bool, root: Path, inputs: list[Any]) -> None:
-    from pcontract.errors import PcontractError, WriteRefused
-    from pcontract.files import writer
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not writer.inside(root, path):
-            raise WriteRefused(f"refusing to write outside {root}: {path}")
-        writer._write_atomic(path, data, overwrite=force, inputs=writer.Inputs(inputs))
-    except OSError as error:
-        raise PcontractError(f"cannot write {path}: {error.strerror or error}") from error
-
-
 class SiteWriter:
     """Writes one site's files, each checked before anything is written."""
 
     def __init__(
         self, root: Path, paths: Sequence[str], force: bool, inputs: Sequence[Any]
     ) -> None:
+        from pcontract.files.writer import Inputs, check_targets
+
         self.root, self.force = root, force
-        self.inputs = list(inputs)
-        _check_targets([root / p for p in paths], force, root, self.inputs)
+        self.inputs = Inputs(inputs)
+        check_targets([root / p for p in paths], force, root, inputs=self.inputs)
         self.written: list[Path] = []
         self.kept = 0
 
@@ -152,7 +139,31 @@ class SiteWriter:
         if _same_bytes(path, data):
             self.kept += 1
             return
-        _write_checked(path, data, self.force, self.root, self.inputs)
+        from pcontract.files.writer import write_checked
+
+        try:
+            write_checked(path, data, self.force, self.root, inputs=self.inputs)
+        except PcontractError as error:
+            raise self._failed(error) from error
+        self.written.append(path)
+
+    def _failed(self, error: PcontractError) -> PcontractError:
+        """``error``, saying what this site had written before it."""
+        if not self.written or isinstance(error, WriteRefused):
+            return error
+        shown = ", ".join(str(p) for p in self.written[-3:])
+        more = f" and {len(self.written) - 3} more" if len(self.written) > 3 else ""
+        return PcontractError(f"{error} (already written: {shown}{more})")
+
+    def build(self, relative: str, build: Callable[[Path], None]) -> None:
+        """Write the file ``build`` makes in a temporary beside it."""
+        from pcontract.files.writer import build_checked
+
+        path = self.root / relative
+        try:
+            build_checked(path, build, self.force, self.root, inputs=self.inputs)
+        except PcontractError as error:
+            raise self._failed(error) from error
         self.written.append(path)
 
 
@@ -169,8 +180,8 @@ def _previous(store: Cache, key: str) -> dict[str, Any]:
     try:
         value = json.loads(entry)
         if value.get("format") == MANIFEST_FORMAT and isinstance(value.get("cards"), dict):
-            cards: dict[str, Any] = value["cards"]
-            return cards
+            found: dict[str, Any] = value
+            return found
     except (ValueError, AttributeError):
         pass
     return {}
@@ -187,45 +198,125 @@ def write_site(
     options: Options,
     data: Sequence[tuple[str, bytes]] = (),
 ) -> SiteWriter:
-    """Write the site of ``plan`` into ``root``: the cards, then ``data`` (the
-    open data), then a league page per year, index.html last."""
+    """Write the site of ``plan`` into ``root``: the cards, with the open data
+    database built from them as they come, then ``data`` (the league tables),
+    then a league page per year, index.html last."""
     from pcontract.checking.cache import Cache, salt_for
-    from pcontract.render.league import index_view
+    from pcontract.render.open_data import DB_FILE
 
     years = site_years(plan) or [""]
     pages = {year: league_file_name(year, i == 0) for i, year in enumerate(years)}
     cards = [card_href(job.contract_id) for job in plan.jobs]
-    writer = SiteWriter(root, [*cards, *(name for name, _ in data), *pages.values()], force, inputs)
+    names = [*cards, DB_FILE, *(name for name, _ in data), *pages.values()]
+    writer = SiteWriter(root, names, force, inputs)
     salt = salt_for(options.limits) if options.cache_dir is not None else None
     store = Cache(options.cache_dir or Path(), salt)
     try:
         manifest_key = _manifest_key(store, root)
         before = _previous(store, manifest_key) if salt is not None else {}
-        shared = templates_key(templates.folder) + "\0" + (generated or "")
-        after: dict[str, Any] = {}
-        todo: list[tuple[CardJob, str, str | None, str | None, Options]] = []
-        keys: dict[str, str] = {}
-        for job, relative in zip(plan.jobs, cards, strict=True):
-            back = f"../{pages[job.rank.financial_year]}"
-            key = hashlib.sha256(f"{job.key}\0{shared}\0{back}".encode()).hexdigest()
-            keys[relative] = key
-            held = before.get(relative)
-            if held is not None and held[0] == key and held[1:] == _stat(root / relative):
-                after[relative] = held
-                writer.kept += 1
-                continue
-            todo.append((job, back, generated, templates.folder, options))
-        for drawn in _draw_all(todo, options.jobs):
-            writer.write(drawn.path, drawn.data)
-            after[drawn.path] = [keys[drawn.path], *(_stat(root / drawn.path) or [])]
+        after = _Cards(plan, root, pages, templates, generated, options, before)
+        ranks = hashlib.sha256(repr(plan.rows).encode()).hexdigest()
+        if after.todo or before.get("ranks") != ranks or after.old is None:
+            writer.build(DB_FILE, lambda temp: after.write(writer, temp))
+        else:  # no card drawn, the same ranks: the database is as it was
+            after.keep_all(writer)
         for name, content in data:
             writer.write(name, content)
-        # The older years' pages, then the latest year's index.html last.
-        for year in reversed(years):
-            view = index_view(plan, generated, year or None)
-            writer.write(pages[year], templates.render(INDEX_TEMPLATE, view).encode("utf-8"))
+        _pages(plan, writer, templates, generated, years, pages)
         if salt is not None:
-            store.put(manifest_key, {"format": MANIFEST_FORMAT, "cards": after})
+            value = {
+                "format": MANIFEST_FORMAT,
+                "cards": after.kept,
+                "database": _stat(root / DB_FILE),
+                "ranks": ranks,
+            }
+            store.put(manifest_key, value)
     finally:
         store.close()
     return writer
+
+
+def _pages(
+    plan: SitePlan,
+    writer: SiteWriter,
+    templates: Templates,
+    generated: str | None,
+    years: list[str],
+    pages: dict[str, str],
+) -> None:
+    """The older years' league pages, then the latest year's index.html last."""
+    from pcontract.render.league import index_view
+
+    for year in reversed(years):
+        view = index_view(plan, generated, year or None)
+        writer.write(pages[year], templates.render(INDEX_TEMPLATE, view).encode("utf-8"))
+
+
+class _Cards:
+    """The cards of a site, drawn or left as they are, and the database of their
+    contracts: rows from each card drawn, copied from the earlier database for
+    each card left."""
+
+    def __init__(
+        self,
+        plan: SitePlan,
+        root: Path,
+        pages: dict[str, str],
+        templates: Templates,
+        generated: str | None,
+        options: Options,
+        before: dict[str, Any],
+    ) -> None:
+        from pcontract.opendata.db import old_database_usable
+        from pcontract.render.open_data import DB_FILE
+
+        self.plan, self.root, self.pages, self.options = plan, root, pages, options
+        self.templates, self.generated = templates, generated
+        old = root / DB_FILE
+        usable = bool(before) and before.get("database") == _stat(old) and old_database_usable(old)
+        self.old = old if usable else None
+        self.before: dict[str, Any] = before.get("cards", {}) if usable else {}
+        self.kept: dict[str, Any] = {}
+
+        self.todo: list[tuple[CardJob, str, str | None, str | None, Options]] = []
+        self.order: list[
+            tuple[str, tuple[CardJob, str, str | None, str | None, Options], bool]
+        ] = []
+        self.keys: dict[str, str] = {}
+        shared = templates_key(self.templates.folder) + "\0" + (self.generated or "")
+        for job in self.plan.jobs:
+            relative = card_href(job.contract_id)
+            back = f"../{self.pages[job.rank.financial_year]}"
+            key = hashlib.sha256(f"{job.key}\0{shared}\0{back}".encode()).hexdigest()
+            self.keys[relative] = key
+            item = (job, back, self.generated, self.templates.folder, self.options)
+            held = self.before.get(relative)
+            fresh = held is None or held[0] != key or held[1:] != _stat(self.root / relative)
+            if fresh:
+                self.todo.append(item)
+            self.order.append((relative, item, fresh))
+
+    def keep_all(self, writer: SiteWriter) -> None:
+        """Every card as it is."""
+        for relative, _, _ in self.order:
+            self.kept[relative] = self.before[relative]
+            writer.kept += 1
+
+    def write(self, writer: SiteWriter, temp: Path) -> None:
+        from pcontract.opendata.db import DatabaseWriter
+
+        todo, order, keys = self.todo, self.order, self.keys
+        drawn = _draw_all(todo, self.options.jobs)
+        with DatabaseWriter(temp, self.old) as database:
+            for relative, item, fresh in order:
+                if not fresh and database.copy(item[0].contract_id) is not None:
+                    self.kept[relative] = self.before[relative]
+                    writer.kept += 1
+                    continue
+                card = next(drawn) if fresh else draw(item)
+                writer.write(card.path, card.data)
+                database.add(card.rows)
+                self.kept[relative] = [keys[relative], *(_stat(self.root / relative) or [])]
+            for _ in drawn:  # none is left: this ends the worker processes
+                pass
+            database.finish(self.plan.rows)
