@@ -201,7 +201,10 @@ def test_site_writes_the_open_data_and_links_it(tmp_path: Path) -> None:
     assert ids == [r["contract"] for r in records]
     # the same database as export db writes
     code, _ = run("export", "db", str(EXAMPLES), "-o", str(tmp_path / "pc.sqlite"))
-    assert (tmp_path / "pc.sqlite").read_bytes() == (data / "pcontract.sqlite").read_bytes()
+    # The same rows in every table, in the same order, as export db writes (the site
+    # builds its database as its cards stream, so the file's header counts differ).
+    with connect(tmp_path / "pc.sqlite") as exported, connect(data / "pcontract.sqlite") as built:
+        assert list(exported.iterdump()) == list(built.iterdump())
     for page in ("index.html", "league-2023-24.html"):
         html = (out / page).read_text(encoding="utf-8")
         for href in ("data/league.csv", "data/league.json", "data/pcontract.sqlite"):

@@ -83,13 +83,10 @@ def test_rank_and_site_check_each_file_of_the_tree_once(
     args += ["-o", str(tmp_path / "site")] if command == "site" else []
     code, output = run(*args)
     assert code == 0, output
-    # Every contract, results, guidelines and cascade plan file in the examples, and
-    # the drafts that the two cascade plans would write, which are not files.
+    # Every contract, results, guidelines and cascade plan file in the examples; the
+    # drafts the two cascade plans would write are checked as data, never parsed.
     drafts = {path for path in loads if not os.path.exists(path)}
-    assert {Path(path).name for path in drafts} == {
-        f"moina-2024-25-{unit}.yaml"
-        for unit in ("apf", "ics", "ics-crs", "ics-dis", "ics-nrb", "isna")
-    }
+    assert drafts == set()
     assert set(loads) - drafts == _real(*EXAMPLES.rglob("*.yaml"))
     # Each once, but for what PC244 (plan-fits-parent) checks again from the file: each
     # plan and its parent contract, and so the plan's drafts, a second time.

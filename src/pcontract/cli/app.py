@@ -171,6 +171,8 @@ class Checking:
         folder = (
             None if self.no_cache else (Path(self.cache_dir) if self.cache_dir else default_dir())
         )
+        if folder is not None and not self.cache_dir and not (folder.parent / ".git").exists():
+            folder = None  # outside a repository, only where asked: no folder left behind
         return Options(limits=limits, jobs=self.jobs, cache_dir=folder)
 
 

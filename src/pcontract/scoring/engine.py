@@ -37,7 +37,7 @@ from pcontract.checking.checker import (
     discover,
     finish,
 )
-from pcontract.errors import InputError, UsageError
+from pcontract.errors import InputError, PcontractError, UsageError
 from pcontract.files.reading import UnreadableFile, read_head, read_limited
 from pcontract.problems import Problem
 
@@ -122,6 +122,7 @@ class Done:
     score: ContractScore | None = None
     guidelines: str | None = None
     guidelines_key: str | None = None
+    error: str = ""  # why scoring refused the contract
 
 
 # The Guidelines checked in this process, by real path, with their entry keys:
@@ -186,14 +187,13 @@ def _document(target: Target, data: bytes, options: Options, check: bool) -> Fil
     return report
 
 
-def run_task(item: tuple[Task, Options, bytes]) -> Done:
-    """Check a task's files and score its contract (in a worker process)."""
+def _read_task(
+    task: Task, options: Options, salt: bytes
+) -> tuple[list[FileReport], list[str | None], list[Any]]:
+    """A task's files read, keyed and checked (or only built); their documents."""
     from pcontract.checking.cache import entry_key
-    from pcontract.checking.pipeline import contract_guidelines
-    from pcontract.model import Contract, Guidelines, Results
-    from pcontract.scoring.method import score
+    from pcontract.model import Guidelines
 
-    task, options, salt = item
     reports: list[FileReport] = []
     keys: list[str | None] = []
     for target in task.files:
@@ -203,18 +203,28 @@ def run_task(item: tuple[Task, Options, bytes]) -> Done:
             reports.append(check_file(target, options))
             keys.append(None)
             continue
-        key = entry_key(salt, data, b"\0explicit" if target.explicit else b"\0found")
-        keys.append(key)
+        keys.append(entry_key(salt, data, b"\0explicit" if target.explicit else b"\0found"))
         reports.append(_document(target, data, options, task.check))
     documents = [r.document for r in reports]
     for report in reports:
         if not isinstance(report.document, Guidelines):
             report.document = None  # not sent back: a national tree's would not fit
+    return reports, keys, documents
+
+
+def run_task(item: tuple[Task, Options, bytes]) -> Done:
+    """Check a task's files and score its contract (in a worker process)."""
+    from pcontract.checking.pipeline import contract_guidelines
+    from pcontract.model import Contract, Results
+    from pcontract.scoring.method import score
+
+    task, options, salt = item
+    reports, keys, documents = _read_task(task, options, salt)
+    shown = tuple(reports) if task.check else ()
     if task.contract is None:
-        return Done(tuple(reports) if task.check else (), tuple(keys))
+        return Done(shown, tuple(keys))
     contract = documents[task.contract]
     results = documents[task.results] if task.results is not None else None
-    shown = tuple(reports) if task.check else ()
     if not isinstance(contract, Contract) or any(r.has_errors for r in reports):
         return Done(shown, tuple(keys))
     if results is not None and (not isinstance(results, Results) or not results.is_annual):
@@ -225,13 +235,16 @@ def run_task(item: tuple[Task, Options, bytes]) -> Done:
     guidelines_key, guidelines = _guidelines(source, options, salt)
     if guidelines is None:
         return Done(shown, tuple(keys), None, source, guidelines_key)
-    scored = score(
-        contract,
-        guidelines,
-        results,
-        contract_file=task.files[task.contract].display,
-        results_file=task.files[task.results].display if task.results is not None else "",
-    )
+    try:
+        scored = score(
+            contract,
+            guidelines,
+            results,
+            contract_file=task.files[task.contract].display,
+            results_file=task.files[task.results].display if task.results is not None else "",
+        )
+    except PcontractError as error:  # said after validate's problems, if there are none
+        return Done(shown, tuple(keys), None, source, guidelines_key, str(error))
     return Done(shown, tuple(keys), compact(scored), source, guidelines_key)
 
 
@@ -401,6 +414,7 @@ class _Candidate:
     guidelines: str | None
     score: ContractScore | None
     keys: tuple[str | None, ...] = ()  # contract, results, guidelines, override
+    error: str = ""
 
 
 class _Run:
@@ -521,6 +535,7 @@ class _Run:
                 done.guidelines,
                 done.score,
                 (*keys, done.guidelines_key, self.override_key),
+                done.error,
             )
 
     def confirm(self) -> list[tuple[Task, list[int]]]:
@@ -671,6 +686,8 @@ def _entries(run: _Run) -> list[Scored]:
     found: list[Scored] = []
     for position in sorted(run.candidates):
         held = run.candidates[position]
+        if held.error:
+            raise PcontractError(held.error)
         if held.score is None or held.guidelines is None:
             raise UsageError(
                 f"{run.targets[position].display}: the contract names no usable guidelines; "
