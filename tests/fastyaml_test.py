@@ -271,3 +271,32 @@ def document(draw: st.DrawFn) -> bytes:
 @example(b"a: 1\nb: [x, {c: 2.40}]\n")
 def test_generated_documents_agree(data: bytes) -> None:
     agrees(data)
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=1200), min_size=0, max_size=8),
+    st.booleans(),
+)
+@example([999], False)
+@example([1000], False)
+@example([999, 1000], True)
+def test_a_long_line_is_found_as_splitting_finds_it(lengths: list[int], newline_last: bool) -> None:
+    data = b"\n".join(b"x" * n for n in lengths) + (b"\n" if newline_last else b"")
+    longest = max(map(len, data.split(b"\n")), default=0)
+    assert fastyaml._has_long_line(data) is (longest >= 1000)
+
+
+@pytest.mark.parametrize(
+    ("text", "marked"),
+    [
+        ("a: 1\n---\nb: 2\n", True),
+        ("a: 1\n...\n", True),
+        ("a: 1\n---", True),
+        ("a: 1\n--- b\n", True),
+        ("a: 1\n----\n", False),
+        ("a: '1\n  ---x'\n", False),
+        ("a: 1\n  ---\n", False),
+    ],
+)
+def test_a_document_marker_after_the_first_line_is_screened(text: str, marked: bool) -> None:
+    assert (fastyaml._MARKER.search(text.encode()) is not None) is marked

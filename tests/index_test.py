@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import pickle
 
 from pcontract.checking.checker import Options, check_files, discover
 from pcontract.checking.index import (
+    TEXT,
     CategoryWeight,
     ContractSummary,
     GuidelinesCategory,
@@ -46,3 +48,21 @@ def test_achievements_are_read_by_name() -> None:
     assert any(row.moderated for row in rows)
     assert any(row.not_applicable for row in rows)
     assert all((row.text is not None) == (row.value_type == "s") for row in rows)
+
+
+def test_a_summary_from_a_worker_reads_back_equal_and_of_its_class() -> None:
+    # Workers send summaries back pickled (by their fields, see _pickled_by_fields).
+    found = summaries()
+    assert {type(s) for s in found} >= {ContractSummary, ResultsSummary, GuidelinesSummary}
+    for summary in found:
+        back = pickle.loads(pickle.dumps(summary))
+        assert back == summary
+        assert type(back) is type(summary)
+
+
+def test_the_text_rows_are_the_rows_whose_figure_is_text() -> None:
+    found = [s for s in summaries() if isinstance(s, ResultsSummary)]
+    assert any(s.texts for s in found)
+    for summary in found:
+        texts = [row for row in summary.achievements if row.value_type == TEXT]
+        assert list(summary.text_achievements) == texts

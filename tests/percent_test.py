@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pcontract.model import in_percent_range, is_percent_unit
+from pcontract.model import dec, in_percent_range, is_percent_unit
 from tests.conftest import TESTS, run
 
 CASE = TESTS / "cases" / "valid" / "percent-in-range"
@@ -81,3 +84,13 @@ def test_ignoring_the_rules_in_pcontract_toml_silences_them(
     (folder / "pcontract.toml").write_text('[rules]\nignore = ["PC209", "PC323"]\n')
     code, output = run("validate", ".", "--strict")
     assert code == 0, output
+
+
+@given(
+    st.integers(min_value=-(10**15), max_value=10**15)
+    | st.floats(allow_nan=False, allow_infinity=False)
+)
+def test_percent_range_agrees_with_exact_decimals(value: float) -> None:
+    # in_percent_range compares the number itself; the Decimal that scoring reads
+    # from it must fall on the same side of 0 and of 100.
+    assert in_percent_range(value) is (Decimal(0) <= dec(value) <= Decimal(100))

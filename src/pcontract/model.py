@@ -12,12 +12,27 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Final, Protocol
+from functools import lru_cache
+from typing import Any, Final, Protocol, TypeVar, dataclass_transform
 
 from pcontract.formatting import with_article
 from pcontract.problems import JsonPath
 
 Value = int | float | str | bool
+
+_Record = TypeVar("_Record")
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def record(cls: type[_Record]) -> type[_Record]:
+    """A read-only record made by the ten thousand (an indicator, an achievement):
+    frozen to the type checker, and at run time a slotted dataclass whose
+    ``__init__`` assigns its slots directly. A frozen dataclass's goes through
+    ``object.__setattr__`` field by field, which took most of the time of building
+    a contract. Like a frozen dataclass it compares by value; unlike one it has no
+    hash (none of these is used as a key)."""
+    return dataclass(slots=True)(cls)
+
 
 # An id as every document writes it (contracts, indicators, categories, units):
 # defined once here. tools/gen_schemas.py writes it into the JSON Schemas'
@@ -65,6 +80,8 @@ CRITERIA_ORDER = ("excellent", "very_good", "good", "target", "fair", "poor")
 
 def dec(value: int | float | Decimal) -> Decimal:
     """An exact Decimal for a YAML number: ``0.1`` becomes ``Decimal('0.1')``."""
+    if value.__class__ is int:  # the usual weight, first
+        return Decimal(value)
     if isinstance(value, Decimal):
         return value
     if isinstance(value, int):
@@ -75,6 +92,7 @@ def dec(value: int | float | Decimal) -> Decimal:
 PERCENT_WORDS: Final = frozenset({"percent", "per cent", "percentage"})
 
 
+@lru_cache(maxsize=1024)  # a tree has few units; asked of every indicator, often twice
 def is_percent_unit(unit: str) -> bool:
     """Whether ``unit`` is a percentage: %, "% of households", percent."""
     text = unit.strip().lower()
@@ -86,10 +104,15 @@ def in_percent_range(value: object) -> bool:
     there is nothing to say of it here)."""
     if not isinstance(value, int | float) or isinstance(value, bool):
         return True
-    return Decimal(0) <= dec(value) <= Decimal(100)
+    # Exact without Decimals: Python compares an int or a float with 0 and 100 as
+    # numbers, and a float's shortest decimal (what dec reads) lies on the same
+    # side of either as the float itself.
+    return 0 <= value <= 100
 
 
 def is_number(value: object) -> bool:
+    if value.__class__ is int or value.__class__ is float:  # the usual case, first
+        return True
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -152,7 +175,7 @@ class CascadeRef:
     indicator: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Indicator:
     id: str
     name: str
@@ -214,31 +237,33 @@ class Indicator:
     def from_raw(
         cls, raw: dict[str, Any], category: str, path: JsonPath, goal: str | None = None
     ) -> Indicator:
-        cascaded = raw.get("cascaded_from")
-        quarterly = raw.get("quarterly_targets")
+        get = raw.get  # positional, and each field looked up once: built by the thousand
+        cascaded = get("cascaded_from")
+        quarterly = get("quarterly_targets")
+        baseline = get("baseline")
+        criteria_values = get("criteria_values")
+        alignment = get("alignment")
         return cls(
-            id=raw["id"],
-            name=raw["name"],
-            weight=dec(raw["weight"]),
-            kind=raw["kind"],
-            target=raw["target"],
-            category=category,
-            path=path,
-            unit=raw.get("unit", ""),
-            baseline=dict(raw.get("baseline") or {}),
-            criteria_values=dict(raw.get("criteria_values") or {}),
-            quarterly_targets=tuple(quarterly) if quarterly is not None else None,
-            owner=raw.get("owner", ""),
-            due=raw.get("due"),
-            aggregation=raw.get("aggregation", "none"),
-            alignment=tuple(raw.get("alignment") or ()),
-            cascaded_from=CascadeRef(cascaded["contract"], cascaded["indicator"])
-            if cascaded
-            else None,
-            measure=raw.get("measure"),
-            notes=raw.get("notes", ""),
-            goal=goal,
-            raw=raw,
+            raw["id"],
+            raw["name"],
+            dec(raw["weight"]),
+            raw["kind"],
+            raw["target"],
+            category,
+            path,
+            get("unit", ""),
+            dict(baseline) if baseline else {},
+            dict(criteria_values) if criteria_values else {},
+            tuple(quarterly) if quarterly is not None else None,
+            get("owner", ""),
+            get("due"),
+            get("aggregation", "none"),
+            tuple(alignment) if alignment else (),
+            CascadeRef(cascaded["contract"], cascaded["indicator"]) if cascaded else None,
+            get("measure"),
+            get("notes", ""),
+            goal,
+            raw,
         )
 
 
@@ -496,7 +521,7 @@ FROM_VERIFICATION = "verification"
 FROM_MODERATION = "moderation"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Achievement:
     id: str
     path: JsonPath
@@ -574,17 +599,20 @@ class Results:
     def from_raw(cls, raw: dict[str, Any]) -> Results:
         achievements = {}
         for key, item in raw["achievements"].items():
-            evidence, refs = _evidence(item.get("evidence"))
+            get = item.get
+            evidence, refs = _evidence(get("evidence"))
+            moderation = get("moderation")
+            verification = get("verification")
             achievements[key] = Achievement(
-                id=key,
-                path=("achievements", key),
-                actual=item.get("actual"),
-                evidence=evidence,
-                not_applicable=item.get("status") == "not-applicable",
-                reason=item.get("reason", ""),
-                moderation=_moderation(item.get("moderation")),
-                verification=_verification(item.get("verification")),
-                evidence_refs=refs,
+                key,
+                ("achievements", key),
+                get("actual"),
+                evidence,
+                get("status") == "not-applicable",
+                get("reason", ""),
+                _moderation(moderation) if moderation else None,
+                _verification(verification) if verification else None,
+                refs,
             )
         return cls(raw["contract"], raw["period"], raw["as_of"], achievements, raw)
 

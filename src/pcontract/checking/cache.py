@@ -45,12 +45,14 @@ DIRNAME = ".pcontract-cache"
 FORMAT = 4
 # Whole runs kept: one per set of paths validated, so a few suffice.
 RUNS_KEPT = 16
-# File entries kept: a national tree with its cascades and results, several times
-# over (a new pcontract or an edit makes new keys; the old entries age out).
-FILES_KEPT = 100_000
-# About this many bytes of database in all; past it, the least recently used file
-# entries are dropped until the stored values fit in three quarters of it.
-CACHE_BYTES = 256 * 1024 * 1024
+# Entries kept: a national tree of 100,000 contracts with their results (200,000
+# file entries and 100,000 scores), with room for the edits of a cycle (an edit or
+# a new pcontract makes new keys; the old entries age out).
+FILES_KEPT = 400_000
+# About this many bytes of database in all (an entry takes about 2 kB); past it,
+# the least recently used file entries are dropped until the stored values fit in
+# three quarters of it.
+CACHE_BYTES = 1024 * 1024 * 1024
 # A run reused is marked as recently used, but at most once an hour: a warm run
 # should not have to write.
 REFRESH_AFTER = 3600.0

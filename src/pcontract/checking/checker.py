@@ -515,6 +515,20 @@ def _check_one(item: tuple[Target, Options, bytes | None]) -> tuple[FileReport, 
     return check_file(target, options, content=data), entry_key(salt, data, suffix(target))
 
 
+def warm() -> None:
+    """Import and compile what checking a file needs (see workers.pool)."""
+    from pcontract.checking import index, schema
+    from pcontract.files import fastyaml, loader
+    from pcontract.rules import registry
+
+    del index, fastyaml, loader
+    import yaml_rs  # noqa: F401  (the fast path's parser, imported where it is used)
+
+    for kind in schema.KINDS:
+        schema.fast_validator(kind)
+        registry.rules_for(kind)
+
+
 def _check_many(
     targets: list[Target], options: Options, salt: bytes | None = None
 ) -> list[tuple[FileReport, str | None]]:
@@ -525,7 +539,7 @@ def _check_many(
     from pcontract.checking import workers
     from pcontract.checking.index import shared
 
-    with workers.pool(jobs) as pool:
+    with workers.pool(jobs, warm) as pool:
         done = list(pool.map(_check_one, items, chunksize=max(1, len(items) // (jobs * 16))))
     for report, _ in done:
         if report.summary is not None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from sys import intern
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 # Where real paths are made; kept importable from here.
 from pcontract.files.reading import Limits
@@ -31,6 +32,22 @@ if TYPE_CHECKING:
         Results,
         Value,
     )
+
+
+_Pickled = TypeVar("_Pickled")
+
+
+def _pickled_by_fields(cls: type[_Pickled]) -> type[_Pickled]:
+    """Pickle a frozen summary as its class and its fields in order. Summaries are
+    made in worker processes and read back by the hundred thousand, and a frozen
+    dataclass's own state is taken and restored field by field in Python."""
+    values: Callable[[Any], tuple[Any, ...]] = attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def reduce(self: _Pickled) -> tuple[type[_Pickled], tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
+    return cls
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +85,7 @@ class Period(NamedTuple):
 _NO_PERIOD = Period("", "")
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ContractSummary:
     file: str
@@ -153,6 +171,7 @@ class ReportedAchievement(NamedTuple):
     moderated: bool
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ResultsSummary:
     file: str
@@ -182,6 +201,17 @@ class ResultsSummary:
             text = next(texts) if kind == TEXT else None
             yield make(ReportedAchievement, (indicator_id, kind, text, flag == "a", flag == "m"))
 
+    @property
+    def text_achievements(self) -> Iterator[ReportedAchievement]:
+        """The achievements whose figure is text (a milestone's day, mostly), as
+        rows: what :attr:`achievements` gives of them, without the others."""
+        make = tuple.__new__
+        at = self.types.find(TEXT)
+        for text in self.texts:
+            flag = self.flags[at]
+            yield make(ReportedAchievement, (self.ids[at], TEXT, text, flag == "a", flag == "m"))
+            at = self.types.find(TEXT, at + 1)
+
 
 def value_type(value: object) -> str:
     if value is None:
@@ -203,6 +233,7 @@ class GuidelinesCategory(NamedTuple):
     required: bool
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class GuidelinesSummary:
     file: str
@@ -214,6 +245,7 @@ class GuidelinesSummary:
     scores_zero_target_miss: bool = False
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PlanSummary:
     file: str
@@ -343,18 +375,23 @@ def _cascaded_pair(indicator: Indicator) -> CascadedFrom | None:
 def _results_summary(document: Results, file: str, source: str) -> ResultsSummary:
     from pcontract.model import in_percent_range
 
-    entries = list(document.achievements.values())
+    entries = document.achievements.values()
+    figures = [a.effective for a in entries]  # each figure found once
     return ResultsSummary(
         file,
         source,
         intern(document.contract),
         intern(document.period),
         tuple(intern(a.id) for a in entries),
-        "".join(value_type(a.effective) for a in entries),
-        tuple(a.effective for a in entries if isinstance(a.effective, str)),
+        "".join(map(value_type, figures)),
+        tuple(figure for figure in figures if isinstance(figure, str)),
         "".join(map(_flag, entries)),
         document.as_of,
-        tuple((a.id, str(a.effective)) for a in entries if not in_percent_range(a.effective)),
+        tuple(
+            (a.id, str(figure))
+            for a, figure in zip(entries, figures, strict=True)
+            if not in_percent_range(figure)
+        ),
     )
 
 

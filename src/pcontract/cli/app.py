@@ -346,12 +346,15 @@ def validate(
             cache_dir=None if no_cache else (Path(cache_dir) if cache_dir else default_dir()),
             check_evidence=check_evidence,
         )
-        if context:
-            from pcontract.checking.context import check_with_context
+        from pcontract.cli.collector import paused
 
-            report = check_with_context(paths, context, options)
-        else:
-            report = check_paths(paths, options)
+        with paused():  # a run keeps every file's summary
+            if context:
+                from pcontract.checking.context import check_with_context
+
+                report = check_with_context(paths, context, options)
+            else:
+                report = check_paths(paths, options)
         REPORTERS[output_format]().report(report, sys.stdout)
         return EXIT_OK if report.ok else EXIT_PROBLEMS
 
@@ -499,6 +502,7 @@ def rank(
     """
 
     def body() -> int:
+        from pcontract.cli.collector import paused
         from pcontract.cli.exports import workbook_output
         from pcontract.files.reading import recording_reads
         from pcontract.render.reporters import with_progress
@@ -507,7 +511,7 @@ def rank(
 
         workbook_output(output_format, out)
         options = checking.options(limits)
-        with recording_reads() as read:
+        with recording_reads() as read, paused():  # every contract's summary and score
             ranked = with_progress(
                 lambda tick: rank_paths(
                     paths,

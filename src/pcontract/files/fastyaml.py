@@ -74,6 +74,22 @@ _HEX_UNDERSCORE = re.compile(rb"[0-9A-Fa-f]*_")
 _UNDERSCORE = re.compile(rb"_(?:(?<=[0-9.+\- \n\[\]{},:]_)|(?<=\A_)|(?<=[0-9.][eE]_))")
 
 
+# A line this long goes to the strict path.
+_LONG_LINE = 1000
+
+
+def _has_long_line(data: bytes) -> bool:
+    """Whether a line holds ``_LONG_LINE`` bytes or more, found with one ``rfind``
+    per window of that many bytes rather than by splitting the file into lines."""
+    start, end = 0, len(data)
+    while start + _LONG_LINE <= end:
+        newline = data.rfind(b"\n", start, start + _LONG_LINE)
+        if newline < 0:
+            return True  # the line starting at ``start`` fills the window
+        start = newline + 1
+    return False
+
+
 def _screened(data: bytes) -> bool:
     """Whether the bytes hold anything the two parsers might read differently.
 
@@ -89,7 +105,7 @@ def _screened(data: bytes) -> bool:
         return True
     if data.startswith((b"...", b"%")) or b"\n%" in data:
         return True
-    if (b"\n---" in data or b"\n..." in data) and _MARKER.search(data, 1):
+    if _MARKER.search(data):
         return True
     if b"\x00" * 16 in data.translate(_DIGIT_RUN):  # a double keeps 15 digits
         return True
@@ -98,7 +114,8 @@ def _screened(data: bytes) -> bool:
     return _underscored_number(data) or _multiline_flow(data)
 
 
-_MARKER = re.compile(rb"^(?:---|\.\.\.)(?:\s|$)", re.MULTILINE)
+# A document marker on a line after the first (the first line is screened above).
+_MARKER = re.compile(rb"\n(?:---|\.\.\.)(?:\s|\Z)")
 
 
 def _indicator(data: bytes) -> bool:
@@ -152,9 +169,14 @@ def fast_data(data: bytes, limits: Limits) -> Any:
     """The document's data when it is certainly the strict loader's, else None."""
     if not enabled or 2 * len(data) > limits.max_values:
         return None
-    longest = max(map(len, data.split(b"\n")), default=0)
-    if longest >= 1000 or depth_bound(data, longest) > _SAFE_DEPTH_BOUND:
+    if _has_long_line(data):
         return None  # libyaml's simple keys stop at 1,024 characters
+    # No line is as long as _LONG_LINE: a bound on the longest, and the exact
+    # length only where the bound is not enough.
+    if depth_bound(data, _LONG_LINE - 1) > _SAFE_DEPTH_BOUND and (
+        depth_bound(data, max(map(len, data.split(b"\n")))) > _SAFE_DEPTH_BOUND
+    ):
+        return None
     if _screened(data):
         return None
     try:

@@ -1166,6 +1166,12 @@ def growth_oriented(contract: Contract) -> Iterator[Finding]:
         year, value = latest
         if not (is_number(value) and is_number(indicator.target)):
             continue
+        if (
+            value.__class__ is int
+            and indicator.target.__class__ is int
+            and not indicator.better(value, indicator.target)  # exact, without Decimals
+        ):
+            continue
         target = dec(indicator.target)  # type: ignore[arg-type]
         baseline = dec(value)  # type: ignore[arg-type]
         if indicator.better(baseline, target):

@@ -26,6 +26,7 @@ from pcontract.model import (
     ACTUAL_TYPES,
     KIND_DECREASE,
     KIND_MILESTONE,
+    NUMERIC_KINDS,
     fits_actual,
     parse_date,
     zero_target_hint,
@@ -747,6 +748,8 @@ def results_actual_type(index: Index) -> TreeFindings:
             type_, text = reported.value_type, reported.text
             if kind is None or reported.not_applicable or type_ == NONE:
                 continue
+            if type_ == NUMBER and kind in NUMERIC_KINDS:
+                continue  # the usual row, answered without building a value
             value: object = text if type_ == TEXT else {TRUE: True, FALSE: False}.get(type_, 0)
             if fits_actual(kind, value):
                 continue
@@ -1368,13 +1371,9 @@ def milestone_in_period(index: Index) -> TreeFindings:
         if contract is None or period is None or KIND_MILESTONE not in contract.kinds:
             continue
         kinds = dict(zip(contract.ids, contract.kinds, strict=True))
-        for reported in results.achievements:
+        for reported in results.text_achievements:  # a milestone's day is text
             text = reported.text
-            if (
-                kinds.get(reported.indicator_id) != KIND_MILESTONE
-                or reported.not_applicable
-                or reported.value_type != TEXT
-            ):
+            if kinds.get(reported.indicator_id) != KIND_MILESTONE or reported.not_applicable:
                 continue
             done = parse_date(text)
             if done is None or done >= period[0]:
