@@ -208,6 +208,7 @@ class Size:
         self.top = self.tree / "inst0000" / "inst0000.yaml"
         self.plan = self.base / "plan.yaml"
         write_plan(self.plan, "inst0000", self.units, indicators)
+        self.indicators = indicators
         self.new = self.base / "new"
         ensure_changed_copy(self.tree, self.new)
         self.commands: dict[str, list[str]] = {}
@@ -251,7 +252,19 @@ class Size:
         name = f"cascade ({self.units} drafts)"
         self.add(
             name,
-            [pc, "cascade", str(self.top), "--plan", str(self.plan), "--out", str(drafts)],
+            [
+                pc,
+                "cascade",
+                str(self.top),
+                "--plan",
+                str(self.plan),
+                "--out",
+                str(drafts),
+                # the plan names every indicator for every unit: past the default
+                # bound on values per file (250,000) from about 1,500 units
+                "--max-values",
+                str(max(250_000, self.units * (self.indicators + 4) * 5)),
+            ],
             self.units,
         )
         self.before[name] = lambda _: shutil.rmtree(drafts, ignore_errors=True)

@@ -859,3 +859,19 @@ def test_drafts_are_built_afresh_for_another_parent_or_plan(tree: Path) -> None:
     other = plan_of(PLAN.replace("CM01: {share: 60%}", "CM01: {amount: 300000, weight: 50}"))
     third = plan_cascade(contract_at(parent), parent, other, out)
     assert [d.indicators[0][1:] for d in first] != [d.indicators[0][1:] for d in third]
+
+
+def test_text_quoted_in_a_draft_keeps_it_on_the_fast_reading_path() -> None:
+    # A quote inside a one-line {...} sends a file to the strict loader; the
+    # emitter writes such a mapping as a block instead, read back the same.
+    from pcontract.files import fastyaml
+    from pcontract.files.reading import Limits
+
+    document = {
+        "apiVersion": "pcontract/v1",
+        "parties": {"principal": {"title": "PS"}, "agent": {"title": "Head, Unit 0"}},
+    }
+    text = emit_yaml(document)
+    assert "  principal: {title: PS}\n" in text
+    assert "  agent:\n    title: Head, Unit 0\n" in text
+    assert fastyaml.fast_data(text.encode(), Limits()) == document

@@ -1038,17 +1038,24 @@ def _scalar(value: object, flow: bool) -> str:
 
 
 def _flow(value: object) -> str | None:
-    """``value`` on one line, or None if it holds anything but scalars."""
+    """``value`` on one line, or None if it holds anything but scalars, or text
+    that must be quoted there: a quote inside a flow collection sends the file to
+    the strict loader (see fastyaml), so drafts written by the thousand would be
+    read back, and validated later, at a fraction of the speed."""
     if isinstance(value, dict):
-        if any(isinstance(v, dict | list) for v in value.values()):
-            return None
+        scalars = [*value, *value.values()]
+    elif isinstance(value, list):
+        scalars = value
+    else:
+        return None
+    if any(
+        isinstance(v, dict | list) or (isinstance(v, str) and not _plain(v, True)) for v in scalars
+    ):
+        return None
+    if isinstance(value, dict):
         items = (f"{_scalar(k, True)}: {_scalar(v, True)}" for k, v in value.items())
         return "{" + ", ".join(items) + "}"
-    if isinstance(value, list):
-        if any(isinstance(v, dict | list) for v in value):
-            return None
-        return "[" + ", ".join(_scalar(v, True) for v in value) + "]"
-    return None
+    return "[" + ", ".join(_scalar(v, True) for v in value) + "]"
 
 
 def _emit_value(key: str, value: object, indent: int, lines: list[str]) -> None:

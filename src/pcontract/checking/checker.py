@@ -572,12 +572,10 @@ def read_all(
     targets: list[Target],
     limits: Limits,
     store: Cache,
-    look: Callable[[int, bytes], None] | None = None,
 ) -> list[Read]:
-    """Each target's entry key, reading each file once; ``look`` is given each
-    readable file's position and bytes (which are not kept)."""
+    """Each target's entry key, reading each file once (its bytes are not kept)."""
     read: list[Read] = []
-    for position, target in enumerate(targets):
+    for target in targets:
         try:
             data = read_limited(target.path, limits)  # regular files, within the limit
         except UnreadableFile as error:
@@ -585,8 +583,6 @@ def read_all(
             state = f"{error.message}\0{store.key(head) if head is not None else ''}"
             read.append(Read(None, state))  # the loader reports it, afresh each time
             continue
-        if look is not None:
-            look(position, data)
         read.append(Read(store.key(data, suffix(target))))
     return read
 

@@ -223,7 +223,7 @@ def note_read(path: str | os.PathLike[str]) -> None:
     """Note that ``path`` was read, when a command is recording its reads."""
     log = _reads.get()
     if log is not None:
-        log.append(Path(path))
+        log.append(path if isinstance(path, Path) else Path(path))  # no parsing again
 
 
 def what_is(mode: int) -> str:

@@ -307,15 +307,7 @@ def _build_atomic(
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.chmod(temp, _mode_for(path))
-        info = _lstat(path)  # something may have appeared since the check
-        reason = None if info is None else _in_the_way(path, info, inputs)
-        if reason is not None:
-            raise WriteRefused(reason)
-        if overwrite:
-            os.replace(temp, path)
-        else:
-            _link_new(temp, path)
+        _into_place(temp, path, overwrite, inputs)
     finally:
         if os.path.lexists(temp):
             os.unlink(temp)
@@ -433,20 +425,25 @@ def _write_atomic(path: Path, data: bytes, overwrite: bool, inputs: Inputs) -> N
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, _mode_for(path))
-        info = _lstat(path)  # something may have appeared since the check
-        reason = None if info is None else _in_the_way(path, info, inputs)
-        if reason is not None:
-            raise WriteRefused(reason)
-        if overwrite:
-            # rename replaces a link itself, never its target
-            os.replace(temp, path)
-        else:
-            _link_new(temp, path)
+        _into_place(temp, path, overwrite, inputs)
     finally:
         if os.path.lexists(temp):
             os.unlink(temp)
         _close(lock)
+
+
+def _into_place(temp: str, path: Path, overwrite: bool, inputs: Inputs) -> None:
+    """Give the finished temporary its mode and move it to ``path``, unless
+    something that must not be written over has appeared there since the check."""
+    os.chmod(temp, _mode_for(path))
+    info = _lstat(path)
+    reason = None if info is None else _in_the_way(path, info, inputs)
+    if reason is not None:
+        raise WriteRefused(reason)
+    if overwrite:
+        os.replace(temp, path)  # rename replaces a link itself, never its target
+    else:
+        _link_new(temp, path)
 
 
 def _link_new(temp: str, path: Path) -> None:

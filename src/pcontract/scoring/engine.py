@@ -264,8 +264,17 @@ def run_tasks(tasks: Sequence[Task], options: Options, salt: bytes) -> Iterator[
         return
     from pcontract.checking import workers
 
-    with workers.pool(jobs) as pool:
+    with workers.pool(jobs, _warm) as pool:
         yield from pool.map(run_task, items, chunksize=max(1, len(items) // (jobs * 16)))
+
+
+def _warm() -> None:
+    """What a task needs besides checking, imported before the workers fork."""
+    from pcontract.checking import checker, pipeline
+    from pcontract.scoring import method
+
+    checker.warm()
+    del pipeline, method
 
 
 # -- the score cache -----------------------------------------------------------------
@@ -612,19 +621,10 @@ def evaluate(
     salt = salt_for(options.limits) if options.cache_dir is not None else None
     store = Cache(options.cache_dir or Path(), salt)
     try:
-        guesses: list[Guess] = [Guess()] * len(targets)
-
-        def look(position: int, data: bytes) -> None:
-            guesses[position] = guess(data)
-
-        if salt is None:  # no cache: nothing to key, only the heads to read
+        if salt is None:  # no cache: nothing to key
             read = [Read(None)] * len(targets)
-            for position, target in enumerate(targets):
-                head = read_head(target.path, GUESS_BYTES)
-                if head is not None:
-                    look(position, head)
         else:
-            read = read_all(targets, options.limits, store, look)
+            read = read_all(targets, options.limits, store)
         whole = _whole_key(targets, read, store, override, options)
         reused = _reuse(whole, targets, store, options)
         held: dict[str, str | None] = {}
@@ -637,7 +637,9 @@ def evaluate(
 
         if reused is not None:
             return _finish(pipeline, *reused, key_of)
-        run = _Run(targets, read, guesses, options, store, override)
+        # Only a run that is not reused whole pairs its files: their heads are read
+        # again for it (a few kB each), so that a warm run reads each file once.
+        run = _Run(targets, read, _guesses(targets), options, store, override)
         _run_all(run, run.plan(), on_progress)
         _run_all(run, run.confirm(), None)
         files = [
@@ -655,6 +657,15 @@ def evaluate(
         return _finish(pipeline, files, report.problems, entries, key_of)
     finally:
         store.close()
+
+
+def _guesses(targets: list[Target]) -> list[Guess]:
+    """What each file's top lines say it is (see guess)."""
+    guesses: list[Guess] = []
+    for target in targets:
+        head = read_head(target.path, GUESS_BYTES)
+        guesses.append(guess(head) if head is not None else Guess())
+    return guesses
 
 
 @dataclass(frozen=True, slots=True)
