@@ -60,6 +60,17 @@ def test_a_summary_from_a_worker_reads_back_equal_and_of_its_class() -> None:
         assert type(back) is type(summary)
 
 
+def test_summaries_from_workers_share_their_columns() -> None:
+    """Two contracts' summaries pickled apart (as two workers send them) read back
+    with one tuple for each column they have equal, not a copy each."""
+    contract = next(s for s in summaries() if isinstance(s, ContractSummary))
+    first, second = (pickle.loads(pickle.dumps(contract)) for _ in range(2))
+    assert first == second == contract
+    for column in ("ids", "kinds", "aggregations", "cascaded", "paths", "category_weights"):
+        assert getattr(first, column) is getattr(second, column), column
+    assert first.targets == second.targets
+
+
 def test_the_text_rows_are_the_rows_whose_figure_is_text() -> None:
     found = [s for s in summaries() if isinstance(s, ResultsSummary)]
     assert any(s.texts for s in found)

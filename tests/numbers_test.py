@@ -91,6 +91,25 @@ def test_rounded_is_exact_at_any_size() -> None:
     assert numbers.rounded(Fraction(-1, 8), 2) == Decimal("-0.13")
 
 
+@given(
+    numerator=st.integers(-(10**30), 10**30),
+    denominator=st.integers(1, 10**12),
+    places=st.integers(0, 8),
+)
+def test_rounded_is_decimal_half_up_quantize(numerator: int, denominator: int, places: int) -> None:
+    """On integers, ``rounded`` gives what Decimal's ROUND_HALF_UP gives in a
+    context wide enough to be exact, sign and exponent included."""
+    from decimal import ROUND_HALF_UP, Context
+
+    wide = Context(prec=200)
+    exact = wide.divide(Decimal(numerator), Decimal(denominator))
+    expected = exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, wide)
+    found = numbers.rounded(Fraction(numerator, denominator), places)
+    assert found == expected
+    assert found.as_tuple().exponent == -places
+    assert str(found).startswith("-") == (expected < 0)
+
+
 # -- the tree the commands run on --------------------------------------------------
 
 

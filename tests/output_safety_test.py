@@ -267,6 +267,16 @@ def test_csv_cell(value: object, cell: str) -> None:
     assert tables.csv_cell(value) == cell
 
 
+@given(st.text(st.sampled_from("ab1-+=@:\t\r\n. e"), max_size=12))
+def test_csv_cell_of_one_line_is_the_line_by_line_form(text: str) -> None:
+    """The shortcut for a cell without a line break gives what splitting the cell
+    at its line breaks gives."""
+    parts = re.split(r"(\r\n|\r|\n)", text)
+    parts[::2] = [tables._csv_line(line) for line in parts[::2]]
+    cell = "".join(parts)
+    assert tables.csv_cell(text) == ("'" + cell if cell[:1] in ("\r", "\n") else cell)
+
+
 def test_rank_csv_neutralises_a_formula_in_a_name(tmp_path: Path) -> None:
     root = tmp_path / "tree"
     shutil.copytree(TREE, root)

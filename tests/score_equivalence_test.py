@@ -24,10 +24,15 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from pcontract.checking.checker import discover
 from pcontract.checking.pipeline import Pipeline, contract_guidelines
 from pcontract.errors import PcontractError
 from pcontract.model import Contract, Guidelines, Results
+from pcontract.scoring import method
 from pcontract.scoring.method import ContractScore, score
 
 from .conftest import EXAMPLES, ROOT, TESTS
@@ -339,3 +344,68 @@ def test_a_score_pickles_whole_without_the_documents_it_was_made_from() -> None:
     names = {str(arg) for op, arg, _ in pickletools.genops(data) if isinstance(arg, str)}
     assert {"ContractScore", "IndicatorScore", "Verification"} <= names
     assert not names & {"Guidelines", "Contract", "Results", "Achievement", "Indicator"}
+
+
+_FIGURE = st.one_of(
+    st.integers(-50, 50),
+    st.decimals(-50, 50, places=2, allow_nan=False, allow_infinity=False),
+)
+
+
+@given(
+    kind=st.sampled_from(("increase", "decrease", "milestone")),
+    target=_FIGURE,
+    day=st.integers(1, 28),
+    defaults=st.dictionaries(
+        st.sampled_from(("excellent", "very_good", "fair", "poor")), _FIGURE, max_size=4
+    ),
+    zero=st.dictionaries(st.sampled_from(("excellent", "very_good", "fair", "poor")), _FIGURE),
+)
+def test_criteria_points_on_integers_are_the_fraction_points(
+    kind: str, target: object, day: int, defaults: dict[str, Any], zero: dict[str, Any]
+) -> None:
+    """The criteria points scoring works out on integers (no criteria_values) are
+    the points, in the order, of the Fraction path a card prints; and out of order
+    they raise its error."""
+    raw = KENYA | {
+        "default_criteria_values": {kind: {k: float(v) for k, v in defaults.items()}},
+        "zero_target_criteria_values": {kind: {k: float(v) for k, v in zero.items()}},
+    }
+    guidelines = Guidelines.from_raw(raw)
+    figure = f"2025-03-{day:02d}" if kind == "milestone" else target
+    indicator = Contract.from_raw(
+        {
+            "apiVersion": "pcontract/v1",
+            "kind": "Contract",
+            "id": "c",
+            "title": "C",
+            "financial_year": "2024/2025",
+            "period": {"start": "2024-07-01", "end": "2025-06-30"},
+            "institution": {"name": "I", "category": "ministry"},
+            "criteria": [
+                {
+                    "id": "a",
+                    "name": "A",
+                    "weight": 100,
+                    "indicators": [
+                        {"id": "I1", "name": "I", "kind": kind, "weight": 100, "target": figure}
+                    ],
+                }
+            ],
+        }
+    ).indicators[0]
+    axis = method._Axis(indicator, guidelines)
+    try:
+        named = method._named_points(axis)
+    except PcontractError as error:
+        with pytest.raises(PcontractError) as raised:
+            method._Axis(indicator, guidelines).resolved()
+        assert str(raised.value) == str(error)
+        return
+    resolved = method._Axis(indicator, guidelines).resolved()
+    assert resolved.names == tuple(name for name, _, _ in named)
+    positions = [Fraction(pn, pd) for pn, pd, _, _ in resolved.terms]
+    assert positions == [position for _, position, _ in named]
+    scores = axis.scale.scores
+    assert resolved.scores == [scores[name] for name, _, _ in named]
+    assert [Fraction(sn, sd) for _, _, sn, sd in resolved.terms] == resolved.scores

@@ -601,8 +601,6 @@ class Results:
         for key, item in raw["achievements"].items():
             get = item.get
             evidence, refs = _evidence(get("evidence"))
-            moderation = get("moderation")
-            verification = get("verification")
             achievements[key] = Achievement(
                 key,
                 ("achievements", key),
@@ -610,8 +608,8 @@ class Results:
                 evidence,
                 get("status") == "not-applicable",
                 get("reason", ""),
-                _moderation(moderation) if moderation else None,
-                _verification(verification) if verification else None,
+                _moderation(get("moderation")),
+                _verification(get("verification")),
                 refs,
             )
         return cls(raw["contract"], raw["period"], raw["as_of"], achievements, raw)

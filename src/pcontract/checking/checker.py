@@ -517,12 +517,19 @@ def _check_one(item: tuple[Target, Options, bytes | None]) -> tuple[FileReport, 
 
 def warm() -> None:
     """Import and compile what checking a file needs (see workers.pool)."""
-    from pcontract.checking import index, schema
-    from pcontract.files import fastyaml, loader
+    import importlib
+
+    from pcontract.checking import schema
     from pcontract.rules import registry
 
-    del index, fastyaml, loader
-    import yaml_rs  # noqa: F401  (the fast path's parser, imported where it is used)
+    # yaml_rs is the fast path's parser, imported where it is used.
+    for module in (
+        "yaml_rs",
+        "pcontract.checking.index",
+        "pcontract.files.fastyaml",
+        "pcontract.files.loader",
+    ):
+        importlib.import_module(module)
 
     for kind in schema.KINDS:
         schema.fast_validator(kind)
@@ -537,14 +544,10 @@ def _check_many(
     if jobs <= 1 or len(items) < PARALLEL_MIN:
         return [_check_one(item) for item in items]
     from pcontract.checking import workers
-    from pcontract.checking.index import shared
 
+    # Summaries come back with their columns shared (index._rebuilt).
     with workers.pool(jobs, warm) as pool:
-        done = list(pool.map(_check_one, items, chunksize=max(1, len(items) // (jobs * 16))))
-    for report, _ in done:
-        if report.summary is not None:
-            report.summary = shared(report.summary)  # copies from the workers
-    return done
+        return list(pool.map(_check_one, items, chunksize=max(1, len(items) // (jobs * 16))))
 
 
 # -- the cache ---------------------------------------------------------------------

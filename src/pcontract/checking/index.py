@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from sys import intern
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 # Where real paths are made; kept importable from here.
 from pcontract.files.reading import Limits
@@ -40,14 +40,38 @@ _Pickled = TypeVar("_Pickled")
 def _pickled_by_fields(cls: type[_Pickled]) -> type[_Pickled]:
     """Pickle a frozen summary as its class and its fields in order. Summaries are
     made in worker processes and read back by the hundred thousand, and a frozen
-    dataclass's own state is taken and restored field by field in Python."""
-    values: Callable[[Any], tuple[Any, ...]] = attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+    dataclass's own state is taken and restored field by field in Python. The
+    fields named in ``_COLUMN_FIELDS`` are read back shared (see :func:`_rebuilt`)."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    values: Callable[[Any], tuple[Any, ...]] = attrgetter(*names)
+    _COLUMN_AT[cls] = tuple(n for n, name in enumerate(names) if name in _COLUMN_FIELDS)
 
-    def reduce(self: _Pickled) -> tuple[type[_Pickled], tuple[Any, ...]]:
-        return cls, values(self)
+    def reduce(self: _Pickled) -> tuple[Callable[..., _Pickled], tuple[Any, ...]]:
+        return _rebuilt, (cls, values(self))
 
     cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
     return cls
+
+
+# The columns of a summary that siblings mostly share, and where they are among
+# each pickled class's fields.
+_COLUMN_FIELDS: Final = frozenset(
+    ("ids", "kinds", "aggregations", "cascaded", "paths", "category_weights")
+)
+_COLUMN_AT: dict[type, tuple[int, ...]] = {}
+
+
+def _rebuilt(cls: Callable[..., _Pickled], values: tuple[Any, ...]) -> _Pickled:
+    """A summary read back from a worker, its columns shared with equal ones
+    already seen: each arrives as a copy, with tuples of its own, and a national
+    tree holds a hundred thousand of them."""
+    at = _COLUMN_AT[cls]  # type: ignore[index]
+    if at:
+        given = list(values)
+        for n in at:
+            given[n] = _column(given[n])
+        values = tuple(given)
+    return cls(*values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,23 +315,6 @@ def _column(values: tuple[Any, ...]) -> tuple[Any, ...]:
     """One tuple per distinct column: siblings cascaded from one parent mostly have
     the same ids, kinds, aggregations, links and paths."""
     return _COLUMNS.setdefault(values, values)
-
-
-def shared(summary: Summary) -> Summary:
-    """``summary`` with its columns shared with equal ones already seen. Summaries
-    made in worker processes arrive as copies, each with its own tuples; a national
-    tree holds a hundred thousand of them."""
-    if not isinstance(summary, ContractSummary):
-        return summary
-    return replace(
-        summary,
-        ids=_column(summary.ids),
-        kinds=_column(summary.kinds),
-        aggregations=_column(summary.aggregations),
-        cascaded=_column(summary.cascaded),
-        paths=_column(summary.paths),
-        category_weights=_column(summary.category_weights),
-    )
 
 
 def _pair(contract: str, indicator: str) -> CascadedFrom:

@@ -79,13 +79,14 @@ def in_range(value: Fraction | Decimal | int) -> bool:
 def rounded(value: Fraction | Decimal, places: int = MAX_DECIMALS) -> Decimal:
     """``value`` to ``places`` decimals exactly (halves away from zero), whatever
     its size: no decimal context is involved, so nothing can overflow."""
-    exact = Fraction(value)
-    scaled = abs(exact) * 10**places
-    whole = int(scaled)
-    if scaled - whole >= Fraction(1, 2):
+    exact = value if isinstance(value, Fraction) else Fraction(value)
+    numerator, denominator = exact.numerator, exact.denominator
+    # On integers: the whole part of |value| × 10**places, and what is left over.
+    whole, left = divmod(abs(numerator) * 10**places, denominator)
+    if 2 * left >= denominator:
         whole += 1
-    digits = tuple(int(d) for d in str(whole))
-    return Decimal((int(exact < 0 and whole != 0), digits, -places))
+    digits = tuple(map(int, str(whole)))
+    return Decimal((int(numerator < 0 and whole != 0), digits, -places))
 
 
 def _short(text: str) -> str:

@@ -131,6 +131,8 @@ def csv_cell(value: object) -> str:
     a number; so does a cell starting with a line break. (Quoting is the
     writer's: see :func:`csv_text`.)"""
     text = "" if value is None else str(value)
+    if "\n" not in text and "\r" not in text:
+        return _csv_line(text)  # one line: the usual cell
     parts = _LINE_BREAK.split(text)
     parts[::2] = [_csv_line(line) for line in parts[::2]]
     cell = "".join(parts)

@@ -270,11 +270,13 @@ def run_tasks(tasks: Sequence[Task], options: Options, salt: bytes) -> Iterator[
 
 def _warm() -> None:
     """What a task needs besides checking, imported before the workers fork."""
-    from pcontract.checking import checker, pipeline
-    from pcontract.scoring import method
+    import importlib
+
+    from pcontract.checking import checker
 
     checker.warm()
-    del pipeline, method
+    for module in ("pcontract.checking.pipeline", "pcontract.scoring.method"):
+        importlib.import_module(module)
 
 
 # -- the score cache -----------------------------------------------------------------

@@ -47,6 +47,7 @@ from pcontract.model import (
     Verification,
     dec,
     is_number,
+    record,
     zero_target,
     zero_target_hint,
     zero_target_problem,
@@ -175,7 +176,7 @@ def _scaled(value: Fraction, times: Fraction, over: Fraction) -> Fraction:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IndicatorScore:
     """One indicator's figures and score.
 
@@ -376,11 +377,19 @@ def _show(value: Fraction, indicator: Indicator) -> str:
 # Criteria points and raw scores
 
 
-# An indicator's criteria points: (criterion, position, where it came from),
-# (position, raw score), best to worst, target included; and the same as the
-# integers (position numerator, denominator, score numerator, denominator).
+# An indicator's criteria point as integers: position numerator, denominator
+# (> 0, not necessarily in lowest terms), score numerator, denominator.
 _Terms = tuple[int, int, int, int]
-_Resolved = tuple[list[tuple[str, Fraction, str]], list[tuple[Fraction, Fraction]], list[_Terms]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    """An indicator's criteria points, best to worst, target included: each
+    point's criterion, its position and raw score as integers, and its raw score."""
+
+    names: tuple[str, ...]
+    terms: list[_Terms]
+    scores: list[Fraction]
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,7 +469,7 @@ class _Axis:
     resolves them once. They are worked out (and fail) where they were first
     needed before, so that the first error raised is the same."""
 
-    __slots__ = ("_named", "_points", "_target", "_terms", "guidelines", "indicator", "scale")
+    __slots__ = ("_named", "_resolved", "_target", "guidelines", "indicator", "scale")
 
     def __init__(self, indicator: Indicator, guidelines: Guidelines) -> None:
         self.indicator = indicator
@@ -468,8 +477,7 @@ class _Axis:
         self.scale = _scale(guidelines)
         self._target: Fraction | None = None
         self._named: list[tuple[str, Fraction, str]] | None = None
-        self._points: list[tuple[Fraction, Fraction]] | None = None
-        self._terms: list[_Terms] | None = None
+        self._resolved: _Resolved | None = None
 
     def target(self) -> Fraction:
         if self._target is None:
@@ -479,38 +487,40 @@ class _Axis:
     def named(self) -> list[tuple[str, Fraction, str]]:
         """(criterion, position, where it came from), best to worst, target included."""
         if self._named is None:
-            self._named, self._points, self._terms = self._resolve()
+            self._named = _named_points(self)
         return self._named
 
     def points(self) -> list[tuple[Fraction, Fraction]]:
         """:func:`criteria_points`."""
-        if self._points is None:
-            if self.indicator.kind == KIND_BINARY:
-                binary = self.scale.defaults[KIND_BINARY]
-                self._points = [
-                    (Fraction(1), binary["achieved"]),
-                    (Fraction(0), binary["not_achieved"]),
-                ]
-            else:
-                self._named, self._points, self._terms = self._resolve()
-        return self._points
+        if self.indicator.kind == KIND_BINARY:
+            binary = self.scale.defaults[KIND_BINARY]
+            return [(Fraction(1), binary["achieved"]), (Fraction(0), binary["not_achieved"])]
+        scores = self.scale.scores
+        return [(position, scores[name]) for name, position, _ in self.named()]
 
-    def terms(self) -> list[_Terms]:
-        """:meth:`points` as integers (not binary)."""
-        if self._terms is None:
-            self._named, self._points, self._terms = self._resolve()
-        return self._terms
+    def resolved(self) -> _Resolved:
+        """The criteria points (not binary), as :meth:`named` gives them."""
+        if self._resolved is None:
+            self._resolved = self._resolve()
+        return self._resolved
 
     def _resolve(self) -> _Resolved:
         key = _axis_key(self.indicator)
         known = self.scale.resolved
         found = known.get(key) if key is not None else None
         if found is None:
-            named = _named_points(self)
-            scores = self.scale.scores
-            points = [(position, scores[name]) for name, position, _ in named]
-            terms = [(p.numerator, p.denominator, s.numerator, s.denominator) for p, s in points]
-            found = named, points, terms
+            found = _default_points(self) if not self.indicator.criteria_values else None
+            if found is None:
+                scores = self.scale.scores
+                named = self.named()
+                found = _Resolved(
+                    tuple(name for name, _, _ in named),
+                    [
+                        (p.numerator, p.denominator, scores[n].numerator, scores[n].denominator)
+                        for n, p, _ in named
+                    ],
+                    [scores[name] for name, _, _ in named],
+                )
             if key is not None:
                 if len(known) >= _RESOLVED_KEPT:
                     known.clear()
@@ -533,6 +543,48 @@ def _axis_key(indicator: Indicator) -> tuple[object, ...] | None:
     except TypeError:
         return None
     return key
+
+
+def _default_points(axis: _Axis) -> _Resolved | None:
+    """The criteria points of an indicator without criteria_values, worked out
+    on integers: what :func:`_named_points` gives, without making a Fraction for
+    each point. None when they are out of order: :func:`_named_points` says how."""
+    indicator = axis.indicator
+    target = axis.target()
+    tn, td = target.numerator, target.denominator
+    zero = zero_target(indicator.kind, indicator.target)
+    defaults = (axis.scale.zero_defaults if zero else axis.scale.defaults).get(indicator.kind, {})
+    milestone = indicator.kind == KIND_MILESTONE
+    scores = axis.scale.scores
+    names: list[str] = []
+    terms: list[_Terms] = []
+    points: list[Fraction] = []
+    sign = 1 if indicator.higher_is_better else -1
+    for name in _POINT_NAMES:
+        if name == "target":
+            pn, pd = tn, td
+        elif name in defaults:
+            relative = defaults[name]
+            rn, rd = relative.numerator, relative.denominator
+            if zero:
+                pn, pd = rn, rd
+            elif milestone:
+                pn, pd = tn * rd + rn * td, td * rd
+            else:
+                pn, pd = tn * rn, td * rd
+            if pn * td == tn * pd:
+                continue  # on the target (as _named_points drops it)
+        else:
+            continue
+        if terms:
+            qn, qd = terms[-1][0], terms[-1][1]
+            if sign * (qn * pd - pn * qd) <= 0:  # not better than the point after it
+                return None
+        score = scores[name]
+        names.append(name)
+        terms.append((pn, pd, score.numerator, score.denominator))
+        points.append(score)
+    return _Resolved(tuple(names), terms, points)
 
 
 def _named_points(axis: _Axis) -> list[tuple[str, Fraction, str]]:
@@ -606,7 +658,8 @@ def criteria_points(
 
 def _interpolate(axis: _Axis, x: Fraction) -> Fraction:
     """The raw score at ``x`` on the line through the criteria points."""
-    terms = axis.terms()
+    resolved = axis.resolved()
+    terms = resolved.terms
     xn, xd = x.numerator, x.denominator
     sign = 1 if axis.indicator.higher_is_better else -1
     # Where x is against each point, as a number of its sign: below 0 where x is
@@ -620,7 +673,7 @@ def _interpolate(axis: _Axis, x: Fraction) -> Fraction:
     if behind[-1] > 0:
         return axis.scale.worst
     if behind[0] == 0:
-        return axis.points()[0][1]
+        return resolved.scores[0]
     # The points are in order (_check_order), so x lies between two neighbours.
     for i in range(len(terms) - 1):
         if behind[i + 1] <= 0 <= behind[i]:
@@ -647,7 +700,7 @@ def _raw_score(axis: _Axis, actual: Value | Fraction) -> Fraction:
     if indicator.kind == KIND_BINARY:
         binary = axis.scale.defaults[KIND_BINARY]
         return binary["achieved"] if _done(indicator, actual) else binary["not_achieved"]
-    axis.points()  # first: an error in the criteria values comes before one in actual
+    axis.resolved()  # first: an error in the criteria values comes before one in actual
     return _interpolate(axis, _position(indicator, actual, "actual"))
 
 
@@ -1092,8 +1145,8 @@ def _collapsed_warning(axis: _Axis, contract_file: str) -> Problem | None:
     indicator, guidelines = axis.indicator, axis.guidelines
     if indicator.kind == KIND_BINARY:
         return None
-    named = axis.named()
-    first, last = named[0][0], named[-1][0]
+    names = axis.resolved().names
+    first, last = names[0], names[-1]
     if first != "target" and last != "target":
         return None  # a point on either side of the target
     zero = zero_target(indicator.kind, indicator.target)

@@ -88,14 +88,23 @@ class RankRow:
         return self.category_name or self.category
 
 
-def _row(rank: int | None, score: ContractScore, flags: tuple[str, ...] = ()) -> RankRow:
+def _row(
+    rank: int | None,
+    score: ContractScore,
+    flags: tuple[str, ...] = (),
+    shown: Decimal | None = None,
+    category_name: str = "",
+) -> RankRow:
+    """A table's row for ``score``; ``shown`` is its published composite, when
+    already worked out."""
     return RankRow(
+        category_name=category_name,
         rank=rank,
         contract=score.contract,
         institution=score.institution,
         category=score.category,
         composite=score.composite,
-        composite_display=score.composite_display,
+        composite_display=shown if shown is not None else score.composite_display,
         grade=score.grade,
         flags=flags,
         warnings=score.warnings,
@@ -115,7 +124,7 @@ def _published(score: ContractScore) -> Decimal:
     return shown
 
 
-def _rank_category(scores: list[ContractScore]) -> list[RankRow]:
+def _rank_category(scores: list[ContractScore], name: str = "") -> list[RankRow]:
     if len({score.lower_is_better for score in scores}) > 1:
         raise PcontractError(
             f"cannot rank category '{scores[0].category}': it mixes five-point and "
@@ -127,23 +136,26 @@ def _rank_category(scores: list[ContractScore]) -> list[RankRow]:
     submitted = [score for score in scores if score.period is not None and score.not_scored is None]
     missing = sorted((score for score in scores if score.period is None), key=lambda s: s.contract)
 
-    def key(score: ContractScore) -> tuple[Decimal, str]:
-        shown = _published(score)
+    # Each composite rounded once, as published: the table ranks on it.
+    published = [(_published(score), score) for score in submitted]
+
+    def key(entry: tuple[Decimal, ContractScore]) -> tuple[Decimal, str]:
+        shown, score = entry
         # Sort best first; the contract id breaks ties so output is stable.
         return (shown if score.lower_is_better else -shown, score.contract)
 
-    submitted.sort(key=key)
+    published.sort(key=key)
     rows: list[RankRow] = []
-    for position, score in enumerate(submitted, start=1):
+    for position, (shown, score) in enumerate(published, start=1):
         # Standard competition ranking: a tie takes the rank of the first in it.
-        if rows and key(score)[0] == key(submitted[position - 2])[0]:
-            rank = rows[-1].rank
-        else:
-            rank = position
-        rows.append(_row(rank, score))
+        rank = rows[-1].rank if rows and shown == published[position - 2][0] else position
+        rows.append(_row(rank, score, shown=shown, category_name=name))
     last = len(submitted) + 1
-    rows.extend(_row(last, score, (NO_RESULTS_FLAG,)) for score in missing)
-    rows.extend(_row(None, score, (score.not_scored or NOT_SCORED_FLAG,)) for score in unscored)
+    rows.extend(_row(last, score, (NO_RESULTS_FLAG,), category_name=name) for score in missing)
+    rows.extend(
+        _row(None, score, (score.not_scored or NOT_SCORED_FLAG,), category_name=name)
+        for score in unscored
+    )
     return rows
 
 
@@ -175,9 +187,7 @@ def rank(scores: Iterable[ContractScore], names: CategoryNames | None = None) ->
     for year, category in sorted(
         by_table, key=lambda t: (_descending(t[0]), place.get(t, len(place)), t[1])
     ):
-        name = names.get((year, category), "")
-        table = _rank_category(by_table[year, category])
-        rows.extend(replace(r, category_name=name) for r in table)
+        rows.extend(_rank_category(by_table[year, category], names.get((year, category), "")))
     return link_years(rows, by_contract)
 
 
