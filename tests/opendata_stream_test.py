@@ -104,6 +104,70 @@ def test_copying_from_an_earlier_database_gives_the_same_rows(
     assert again.read_bytes() == earlier.read_bytes()
 
 
+def _without(data: OpenData, dropped: Callable[[int], bool]) -> OpenData:
+    """``data`` without the contracts ``dropped`` picks (by their place in id order),
+    but for those a later year's row links to."""
+    ids = sorted(e.contract.id for e in data.entries)
+    linked = {r.previous.contract for r in data.rows if r.previous is not None}
+    gone = {cid for n, cid in enumerate(ids) if dropped(n)} - linked
+    return OpenData(
+        [r for r in data.rows if r.contract not in gone],
+        [e for e in data.entries if e.contract.id not in gone],
+    )
+
+
+@pytest.mark.parametrize("which", ["earlier lacks some", "earlier has more"])
+def test_copying_around_contracts_added_and_gone_gives_the_fresh_file(
+    data: OpenData, tmp_path: Path, which: str
+) -> None:
+    """Contracts new since the earlier database, and contracts it holds that are
+    gone, break the runs copied from it: the file is still a fresh build's."""
+    some = _without(data, lambda n: n % 3 == 1)
+    before, after = (some, data) if which == "earlier lacks some" else (data, some)
+    earlier = build(tmp_path / "earlier.sqlite", before)
+    ids = sorted(e.contract.id for e in after.entries)
+    held = {e.contract.id for e in before.entries}
+    mixed = build(tmp_path / "mixed.sqlite", after, earlier, lambda n: ids[n] in held)
+    fresh = build(tmp_path / "fresh.sqlite", after)
+    assert len(ids) != len(held)
+    assert mixed.read_bytes() == fresh.read_bytes()
+    assert dump(sqlite3.connect(mixed))["contracts"] == dump(sqlite3.connect(fresh))["contracts"]
+
+
+def test_a_contract_whose_earlier_rows_lie_apart_is_copied_whole(
+    data: OpenData, earlier: Path, fresh: Tables, tmp_path: Path
+) -> None:
+    """An earlier database not laid out by this writer (a contract's rows apart)
+    still gives each copied contract all of its rows."""
+    apart = tmp_path / "apart.sqlite"
+    apart.write_bytes(earlier.read_bytes())
+    with sqlite3.connect(apart) as db:
+        (first,) = db.execute("SELECT min(rowid) FROM indicators").fetchone()
+        row = db.execute("SELECT * FROM indicators WHERE rowid = ?", (first,)).fetchone()
+        db.execute("DELETE FROM indicators WHERE rowid = ?", (first,))
+        db.execute(f"INSERT INTO indicators VALUES ({', '.join('?' * len(row))})", row)
+    db.close()
+    again = dump(sqlite3.connect(build(tmp_path / "again.sqlite", data, apart, lambda n: True)))
+    assert sorted(again["indicators"], key=repr) == sorted(fresh["indicators"], key=repr)
+    assert again["indicators"] != fresh["indicators"]  # the moved row comes last in its contract
+    assert {t: r for t, r in again.items() if t != "indicators"} == {
+        t: r for t, r in fresh.items() if t != "indicators"
+    }
+
+
+def test_the_scratch_rows_are_removed(data: OpenData, tmp_path: Path) -> None:
+    """The rows waiting to be filed in go beside the database, and are gone after,
+    whether the build finished or failed."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    build(folder / "db.sqlite", data)
+    assert [p.name for p in folder.iterdir()] == ["db.sqlite"]
+    (folder / "failed.sqlite").touch()
+    with pytest.raises(PcontractError), DatabaseWriter(folder / "failed.sqlite") as writer:
+        writer.copy("x")  # no earlier database: refused
+    assert sorted(p.name for p in folder.iterdir()) == ["db.sqlite", "failed.sqlite"]
+
+
 def test_a_contract_the_earlier_database_lacks_is_not_copied(
     data: OpenData, earlier: Path, tmp_path: Path
 ) -> None:

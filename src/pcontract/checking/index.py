@@ -317,6 +317,35 @@ def _column(values: tuple[Any, ...]) -> tuple[Any, ...]:
     return _COLUMNS.setdefault(values, values)
 
 
+def _names(values: list[str]) -> tuple[str, ...]:
+    """:func:`_column` of a column of names read from the cache, each interned:
+    interned only the first time the column is seen."""
+    raw = tuple(values)
+    found = _COLUMNS.get(raw)
+    return found if found is not None else _column(tuple(map(intern, raw)))
+
+
+def _links(values: list[list[str] | None]) -> tuple[CascadedFrom | None, ...]:
+    """:func:`_column` of a column of ``cascaded_from`` links read from the cache,
+    each link shared (:func:`_pair`) the first time the column is seen."""
+    raw = tuple(tuple(link) if link else None for link in values)
+    found = _LINKS.get(raw)  # apart from _COLUMNS: an equal tuple there may hold plain pairs
+    if found is None:
+        found = _LINKS[raw] = _column(tuple(_pair(*link) if link else None for link in raw))
+    return found
+
+
+_LINKS: dict[tuple[tuple[str, ...] | None, ...], tuple[CascadedFrom | None, ...]] = {}
+
+
+def _paths(values: list[list[str | int]]) -> tuple[JsonPath, ...]:
+    """:func:`_column` of a column of JSON paths read from the cache, each path
+    shared (:func:`_shared`) the first time the column is seen."""
+    raw = tuple(map(tuple, values))
+    found = _COLUMNS.get(raw)
+    return found if found is not None else _column(tuple(map(_shared, raw)))
+
+
 def _pair(contract: str, indicator: str) -> CascadedFrom:
     """One tuple per parent indicator, shared by all the siblings that carry it."""
     key = (intern(contract), intern(indicator))
@@ -526,12 +555,12 @@ def summary_from_json(data: dict[str, Any], file: str, source: str) -> Summary:
             agent=data["agent"],
             guidelines=guidelines,
             guidelines_source=guidelines_file(source, guidelines) if guidelines else None,
-            ids=_column(tuple(map(intern, data["ids"]))),
-            kinds=_column(tuple(map(intern, data["kinds"]))),
+            ids=_names(data["ids"]),
+            kinds=_names(data["kinds"]),
             targets=tuple(data["targets"]),
-            aggregations=_column(tuple(map(intern, data["aggregations"]))),
-            cascaded=_column(tuple(_pair(*c) if c else None for c in data["cascaded"])),
-            paths=_column(tuple(_shared(tuple(p)) for p in data["paths"])),
+            aggregations=_names(data["aggregations"]),
+            cascaded=_links(data["cascaded"]),
+            paths=_paths(data["paths"]),
             category_weights=_column(
                 tuple(
                     CategoryWeight(cid, weight, _shared(tuple(path)))

@@ -14,9 +14,9 @@ small picklable tuples a worker process can compute), each table's rows in the
 same rowid order as :func:`database_bytes`, into a temporary file that the
 writer's :func:`~pcontract.files.writer.write_built` renames into place; an
 unchanged contract's rows are copied from the earlier database when
-:func:`old_database_usable` accepts it. The same contracts give the same file,
-whether built afresh or copied (not the bytes of :func:`database_bytes`, which
-lays its pages out table after table).
+:func:`old_database_usable` accepts it, a run of contracts per statement. The
+same contracts give the same file, whether built afresh or copied (not the
+bytes of :func:`database_bytes`, which fills its tables in another order).
 
 The schema is documented in docs/opendata.md; :data:`SCHEMA_VERSION` changes
 when a table or a column changes meaning or goes away (adding one does not).
@@ -24,16 +24,18 @@ when a table or a column changes meaning or goes away (adding one does not).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
 import stat
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 
 from pcontract import __version__
 from pcontract.errors import PcontractError
@@ -495,6 +497,8 @@ def database_bytes(data: OpenData) -> bytes:
 # -- streaming ----------------------------------------------------------------------
 
 _OLD: Final = "old"
+# The scratch database the rows added wait in (see DatabaseWriter).
+_ADDED: Final = "added"
 # Bulk inserts into a temporary that is renamed into place only once complete:
 # no journal (an interrupted build is thrown away, never repaired) and no sync
 # per transaction (the writer syncs the finished file before renaming it).
@@ -520,7 +524,11 @@ class DatabaseWriter:
     database that :func:`old_database_usable` accepted), then :meth:`finish`.
     Each table then holds the same rows, in the same rowid order, as
     :func:`database_bytes` of the same data. Only one contract's rows are held in
-    memory at a time."""
+    memory at a time: the rows added wait in a scratch database beside ``path``
+    (removed on exit), and :meth:`finish` fills each table in turn, a run of
+    contracts at a time, from there or from ``old``. Built afresh or mostly
+    copied, the same contracts give the same file, byte for byte: the same rows
+    go into each table in the same order."""
 
     def __init__(self, path: Path, old: Path | None = None) -> None:
         self._path = path
@@ -528,6 +536,11 @@ class DatabaseWriter:
         self._chosen: dict[str, InstitutionFacts] = {}
         self._last: str | None = None
         self._db: sqlite3.Connection | None = None
+        self._scratch: Path | None = None
+        # Each contract in id order, with its place among those added (-1: copied),
+        # and for each table, how many rows the contracts added so far gave it.
+        self._plan: list[tuple[str, int]] = []
+        self._ends: dict[str, list[int]] = {table: [] for table in CONTRACT_TABLES}
 
     def __enter__(self) -> DatabaseWriter:
         db = sqlite3.connect(_uri(self._path, "rw"), isolation_level=None, uri=True)
@@ -539,11 +552,20 @@ class DatabaseWriter:
             for pragma in _BULK_PRAGMAS:
                 db.execute(pragma)
             db.executescript(SCHEMA)
+            fd, name = tempfile.mkstemp(prefix=".pcontract-rows-", dir=self._path.parent)
+            os.close(fd)
+            self._scratch = Path(name)
+            db.execute(f"ATTACH DATABASE ? AS {_ADDED}", (_uri(self._scratch, "rw"),))
+            for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -16000"):
+                db.execute(f"PRAGMA {_ADDED}.{pragma}")
+            for table in CONTRACT_TABLES:  # the columns and their affinities, no keys
+                db.execute(f"CREATE TABLE {_ADDED}.{table} AS SELECT * FROM main.{table} WHERE 0")
             if self._old is not None:
                 db.execute(f"ATTACH DATABASE ? AS {_OLD}", (_uri(self._old, "ro"),))
             db.execute("BEGIN")
         except BaseException:
             db.close()
+            self._remove_scratch()
             raise
         self._db = db
         return self
@@ -552,6 +574,13 @@ class DatabaseWriter:
         if self._db is not None:
             self._db.close()
             self._db = None
+        self._remove_scratch()
+
+    def _remove_scratch(self) -> None:
+        if self._scratch is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self._scratch.unlink()
+            self._scratch = None
 
     def _open(self, contract_id: str) -> sqlite3.Connection:
         if self._db is None:
@@ -569,15 +598,18 @@ class DatabaseWriter:
         db = self._open(rows.contract_id)
         try:
             for table, table_rows in rows.tables():
-                _insert(db, table, table_rows)
+                _insert(db, f"{_ADDED}.{table}", table_rows)
+                ends = self._ends[table]
+                ends.append((ends[-1] if ends else 0) + len(table_rows))
         except sqlite3.Error as error:
             raise PcontractError(f"cannot build the open data database: {error}") from error
+        self._plan.append((rows.contract_id, len(self._ends[CONTRACT_TABLES[0]]) - 1))
         _choose(self._chosen, rows.institution)
 
     def copy(self, contract_id: str) -> InstitutionFacts | None:
-        """Copy one contract's rows from the earlier database, as they are; the
-        facts of its institution, or None (nothing copied) when it holds no such
-        contract."""
+        """Take one contract's rows from the earlier database, as they are (when
+        :meth:`finish` fills the tables); the facts of its institution, or None
+        (nothing taken) when it holds no such contract."""
         before = self._last
         db = self._open(contract_id)
         if self._old is None:
@@ -590,39 +622,88 @@ class DatabaseWriter:
                 "WHERE c.contract_id = ?",
                 (contract_id,),
             ).fetchone()
-            if found is None:
-                self._last = before
-                return None
-            # One contract at a time, table after table, as add inserts them: the
-            # pages then fall as in a fresh build, so the file is the same, byte for
-            # byte (copying many contracts per statement is some 20% faster, but
-            # lays the pages out otherwise).
-            for table in CONTRACT_TABLES:
-                db.execute(
-                    f"INSERT INTO main.{table} SELECT * FROM {_OLD}.{table} "
-                    "WHERE contract_id = ? ORDER BY rowid",
-                    (contract_id,),
-                )
         except sqlite3.Error as error:
             raise PcontractError(
                 f"cannot copy {contract_id} from the earlier database {self._old}: {error}"
             ) from error
+        if found is None:
+            self._last = before
+            return None
+        self._plan.append((contract_id, -1))
         fact = InstitutionFacts(contract_id, found[0], found[1], found[2], found[3])
         _choose(self._chosen, fact)
         return fact
 
+    def _old_spans(self, db: sqlite3.Connection, table: str) -> dict[str, tuple[int, int]]:
+        """Where each contract's rows lie in the earlier database's ``table``, by
+        rowid, for each contract whose rows lie together there (all do, in a
+        database this writer built)."""
+        if self._old is None or all(n >= 0 for _, n in self._plan):
+            return {}
+        query = (
+            f"SELECT contract_id, min(rowid), max(rowid), count(*) FROM {_OLD}.{table} "
+            "GROUP BY contract_id"
+        )
+        return {c: (lo, hi) for c, lo, hi, n in db.execute(query) if hi - lo + 1 == n}
+
+    def _runs(self, table: str, old: dict[str, tuple[int, int]]) -> Iterator[_Run]:
+        """The rows of ``table`` in contract-id order, as runs of rowids that lie
+        together in one source; a copied contract whose rows do not lie together
+        is a run of its own, by its id."""
+        ends = self._ends[table]
+        run: list[Any] | None = None
+        for contract_id, added in self._plan:
+            if added >= 0:
+                source, lo, hi = _ADDED, (ends[added - 1] if added else 0) + 1, ends[added]
+            elif contract_id in old:
+                source, (lo, hi) = _OLD, old[contract_id]
+            else:
+                if run is not None:
+                    yield _Run(*run)
+                    run = None
+                yield _Run(_OLD, 0, 0, contract_id)
+                continue
+            if hi < lo:
+                continue  # no rows in this table
+            if run is not None and run[0] == source and run[2] + 1 == lo:
+                run[2] = hi
+                continue
+            if run is not None:
+                yield _Run(*run)
+            run = [source, lo, hi]
+        if run is not None:
+            yield _Run(*run)
+
+    def _fill(self, db: sqlite3.Connection) -> None:
+        """Each table in turn, its rows from the contracts added and copied."""
+        for table in CONTRACT_TABLES:
+            for run in self._runs(table, self._old_spans(db, table)):
+                if run.contract_id is not None:
+                    db.execute(
+                        f"INSERT INTO main.{table} SELECT * FROM {run.source}.{table} "
+                        "WHERE contract_id = ? ORDER BY rowid",
+                        (run.contract_id,),
+                    )
+                else:
+                    db.execute(
+                        f"INSERT INTO main.{table} SELECT * FROM {run.source}.{table} "
+                        "WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                        (run.first, run.last),
+                    )
+
     def finish(
         self, rank_rows: Sequence[RankRow], institutions: Iterable[Row] | None = None
     ) -> None:
-        """Insert what comes of every contract (meta, the institutions, the ranks),
-        check the foreign keys and commit. ``institutions``: the rows of
-        :func:`institution_rows`; by default, those of the contracts added and
-        copied."""
+        """Fill the contracts' tables, insert what comes of every contract (meta,
+        the institutions, the ranks), check the foreign keys and commit.
+        ``institutions``: the rows of :func:`institution_rows`; by default, those
+        of the contracts added and copied."""
         if self._db is None:
             raise PcontractError("the open data database is not open")
         db = self._db
         rows = _institution_table(self._chosen) if institutions is None else institutions
         try:
+            self._fill(db)
             _insert(db, "meta", _meta())
             _insert(db, "institutions", rows)
             _insert(db, "ranks", (_rank_row(n, r) for n, r in enumerate(rank_rows, 1)))
@@ -630,10 +711,21 @@ class DatabaseWriter:
             db.execute("COMMIT")
             if self._old is not None:
                 db.execute(f"DETACH DATABASE {_OLD}")
+            db.execute(f"DETACH DATABASE {_ADDED}")
         except sqlite3.Error as error:
             raise PcontractError(f"cannot build the open data database: {error}") from error
         finally:
             self.__exit__()
+
+
+class _Run(NamedTuple):
+    """Rows of one table to copy in one statement: rowids ``first`` to ``last`` of
+    ``source``, or (``contract_id`` set) that contract's rows."""
+
+    source: str
+    first: int
+    last: int
+    contract_id: str | None = None
 
 
 def _header_says_complete(path: Path) -> bool:

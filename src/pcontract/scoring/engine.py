@@ -435,7 +435,6 @@ class _Run:
         self,
         targets: list[Target],
         read: list[Read],
-        guesses: list[Guess],
         options: Options,
         store: Cache,
         override: str | None,
@@ -454,7 +453,7 @@ class _Run:
             self.reports.append(
                 None if fields is None else FileReport(target.display, target.real, **fields)
             )
-        self.guesses = guesses
+        self.guesses = _guesses(targets, self.reports)
         self.candidates: dict[int, _Candidate] = {}
         self.unchanged = True
 
@@ -639,9 +638,9 @@ def evaluate(
 
         if reused is not None:
             return _finish(pipeline, *reused, key_of)
-        # Only a run that is not reused whole pairs its files: their heads are read
-        # again for it (a few kB each), so that a warm run reads each file once.
-        run = _Run(targets, read, _guesses(targets), options, store, override)
+        # Only a run that is not reused whole pairs its files (see _guesses), so
+        # that a warm run reads each file once.
+        run = _Run(targets, read, options, store, override)
         _run_all(run, run.plan(), on_progress)
         _run_all(run, run.confirm(), None)
         files = [
@@ -661,12 +660,21 @@ def evaluate(
         store.close()
 
 
-def _guesses(targets: list[Target]) -> list[Guess]:
-    """What each file's top lines say it is (see guess)."""
+def _guesses(targets: list[Target], reports: Sequence[FileReport | None]) -> list[Guess]:
+    """What each file is: as its summary from the cache says, for a Contract or a
+    Results; else as its top lines say (see guess), read again for this."""
+    from pcontract.checking.index import ContractSummary, ResultsSummary
+
     guesses: list[Guess] = []
-    for target in targets:
-        head = read_head(target.path, GUESS_BYTES)
-        guesses.append(guess(head) if head is not None else Guess())
+    for target, report in zip(targets, reports, strict=True):
+        summary = report.summary if report is not None else None
+        if isinstance(summary, ContractSummary):
+            guesses.append(Guess("Contract", summary.id))
+        elif isinstance(summary, ResultsSummary):
+            guesses.append(Guess("Results", "", summary.contract, summary.period))
+        else:
+            head = read_head(target.path, GUESS_BYTES)
+            guesses.append(guess(head) if head is not None else Guess())
     return guesses
 
 
