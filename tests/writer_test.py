@@ -231,6 +231,23 @@ def test_a_symlinked_subfolder_cannot_lead_outside(out: Path, outside: Path) -> 
     assert_untouched(outside)
 
 
+def test_one_linked_folder_among_many_targets_is_named(out: Path, outside: Path) -> None:
+    """Targets are judged folder by folder: among many in a plain folder, those
+    below a linked folder, or leaving by ``..``, are the ones named, and nothing
+    is written."""
+    (out / "cards").symlink_to(outside, target_is_directory=True)
+    (out / "plain").mkdir()
+    fine = [out / "plain" / f"c{n}.html" for n in range(5)]
+    away = [out / "cards" / "new.yaml", out / "plain" / ".." / ".." / "outside" / "x.yaml"]
+    with pytest.raises(WriteRefused, match="refusing to write outside") as refused:
+        write_files([(p, NEW) for p in [*fine, *away]], force=True, root=out, inputs=())
+    named = str(refused.value)
+    assert all(str(p) in named for p in away)
+    assert not any(str(p) in named for p in fine)
+    assert_untouched(outside)
+    assert listing(out / "plain") == []
+
+
 @pytest.mark.parametrize("force", [False, True])
 def test_a_symlink_in_a_files_place_is_never_followed(
     out: Path, outside: Path, force: bool

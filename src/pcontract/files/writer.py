@@ -42,8 +42,11 @@ _TEMP_ATTEMPTS = 5
 
 def inside(root: Path, path: Path) -> bool:
     """Whether ``path`` stays inside ``root`` once links and ``..`` are resolved."""
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(path)
+    return _within(os.path.realpath(root), os.path.realpath(path))
+
+
+def _within(real_root: str, real: str) -> bool:
+    """Whether the real path ``real`` is ``real_root`` or below it."""
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
@@ -125,19 +128,42 @@ def not_a_folder(folder: Path) -> tuple[Path, os.stat_result] | None:
     return None
 
 
+def _outside(root: Path, paths: Sequence[Path]) -> list[Path]:
+    """The ``paths`` that are not :func:`inside` ``root``, none of them a link
+    (those are refused first): each folder's real path is worked out once."""
+    real_root = os.path.realpath(root)
+    folders: dict[Path, str] = {}
+    outside: list[Path] = []
+    for path in paths:
+        if path.name in ("", ".", ".."):
+            real = os.path.realpath(path)
+        else:
+            folder = folders.get(path.parent)
+            if folder is None:
+                folder = folders[path.parent] = os.path.realpath(path.parent)
+            real = os.path.join(folder, path.name)
+        if not _within(real_root, real):
+            outside.append(path)
+    return outside
+
+
 def _refuse_targets(paths: Sequence[Path], root: Path | None) -> None:
     """Refuse targets that are links, outside ``root``, below something that is
     not a folder, or folders themselves."""
+    folders_seen: set[Path] = set()
     links = [p for p in paths if os.path.islink(p)]
     if links:
         raise WriteRefused(
             "refusing to write through a symbolic link: " + ", ".join(map(str, links))
         )
     if root is not None:
-        outside = [p for p in paths if not inside(root, p)]
+        outside = _outside(root, paths)
         if outside:
             raise WriteRefused(f"refusing to write outside {root}: " + ", ".join(map(str, outside)))
-    for path in paths:
+    for path in dict.fromkeys(paths):  # a site's thousands of cards share a folder or two
+        if path.parent in folders_seen:
+            continue
+        folders_seen.add(path.parent)
         blocking = not_a_folder(path.parent)
         if blocking is not None:
             folder, kind = blocking[0], what_is(blocking[1].st_mode)
