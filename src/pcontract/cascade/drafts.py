@@ -983,7 +983,10 @@ def _reads_as_other(text: str) -> bool:
     return tag != _STR and not (tag == _TIMESTAMP and _DATE.match(text))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _plain(text: str, flow: bool) -> bool:
+    """Whether ``text`` may be written plain (in a flow collection when ``flow``).
+    Remembered: a cascade asks it of the same keys, names and ids in every draft."""
     if not text or text != text.strip(" ") or not all(ch.isprintable() for ch in text):
         return False
     if text[0] in _INDICATORS or text == "<<":
@@ -1016,12 +1019,16 @@ def _quoted(text: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _string(text: str, flow: bool) -> str:
-    """Text as written: plain, or quoted where plain would read as something else.
-    Remembered: a cascade writes the same names, owners and dates in every draft."""
+    """Text as written: plain, or quoted where plain would read as something else."""
     return text if _plain(text, flow) else _quoted(text)
 
 
 def _scalar(value: object, flow: bool) -> str:
+    kind = type(value)  # the exact types first: a draft writes a million scalars
+    if kind is str:
+        return _string(value, flow)
+    if kind is int:
+        return str(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
