@@ -147,6 +147,22 @@ def _indicator(ident: str, kind: str, weight: int, rng: random.Random) -> dict[s
     return raw
 
 
+def _contract(cid: str, title: str, institution: str, criteria: list[dict[str, Any]]) -> Contract:
+    """A FY 2024/2025 ministry contract ``cid`` of these criteria."""
+    return Contract.from_raw(
+        {
+            "apiVersion": "pcontract/v1",
+            "kind": "Contract",
+            "id": cid,
+            "title": title,
+            "financial_year": "2024/2025",
+            "period": {"start": "2024-07-01", "end": "2025-06-30"},
+            "institution": {"name": institution, "category": "ministry"},
+            "criteria": criteria,
+        }
+    )
+
+
 def _generated(seed: int, count: int) -> tuple[Contract, list[Results]]:
     rng = random.Random(seed)
     cid = f"gen-{seed}"
@@ -155,20 +171,14 @@ def _generated(seed: int, count: int) -> tuple[Contract, list[Results]]:
     half = count // 2
     goal = {"id": "G1", "name": "A goal", "weight": sum(weights[half:]), "sub_indicators": []}
     goal["sub_indicators"] = items[half:]
-    contract = Contract.from_raw(
-        {
-            "apiVersion": "pcontract/v1",
-            "kind": "Contract",
-            "id": cid,
-            "title": f"Generated {seed}",
-            "financial_year": "2024/2025",
-            "period": {"start": "2024-07-01", "end": "2025-06-30"},
-            "institution": {"name": f"Institution {seed}", "category": "ministry"},
-            "criteria": [
-                {"id": "a", "name": "A", "weight": sum(weights[:half]), "indicators": items[:half]},
-                {"id": "b", "name": "B", "weight": sum(weights[half:]), "indicators": [goal]},
-            ],
-        }
+    contract = _contract(
+        cid,
+        f"Generated {seed}",
+        f"Institution {seed}",
+        [
+            {"id": "a", "name": "A", "weight": sum(weights[:half]), "indicators": items[:half]},
+            {"id": "b", "name": "B", "weight": sum(weights[half:]), "indicators": [goal]},
+        ],
     )
     documents = []
     for period in ("annual", "Q2"):
@@ -373,26 +383,9 @@ def test_criteria_points_on_integers_are_the_fraction_points(
     }
     guidelines = Guidelines.from_raw(raw)
     figure = f"2025-03-{day:02d}" if kind == "milestone" else target
-    indicator = Contract.from_raw(
-        {
-            "apiVersion": "pcontract/v1",
-            "kind": "Contract",
-            "id": "c",
-            "title": "C",
-            "financial_year": "2024/2025",
-            "period": {"start": "2024-07-01", "end": "2025-06-30"},
-            "institution": {"name": "I", "category": "ministry"},
-            "criteria": [
-                {
-                    "id": "a",
-                    "name": "A",
-                    "weight": 100,
-                    "indicators": [
-                        {"id": "I1", "name": "I", "kind": kind, "weight": 100, "target": figure}
-                    ],
-                }
-            ],
-        }
+    only = {"id": "I1", "name": "I", "kind": kind, "weight": 100, "target": figure}
+    indicator = _contract(
+        "c", "C", "I", [{"id": "a", "name": "A", "weight": 100, "indicators": [only]}]
     ).indicators[0]
     axis = method._Axis(indicator, guidelines)
     try:

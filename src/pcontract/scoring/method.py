@@ -551,10 +551,7 @@ def _default_points(axis: _Axis) -> _Resolved | None:
     each point. None when they are out of order: :func:`_named_points` says how."""
     indicator = axis.indicator
     target = axis.target()
-    tn, td = target.numerator, target.denominator
-    zero = zero_target(indicator.kind, indicator.target)
-    defaults = (axis.scale.zero_defaults if zero else axis.scale.defaults).get(indicator.kind, {})
-    milestone = indicator.kind == KIND_MILESTONE
+    defaults, zero, milestone = _defaults_of(axis)
     scores = axis.scale.scores
     names: list[str] = []
     terms: list[_Terms] = []
@@ -562,18 +559,12 @@ def _default_points(axis: _Axis) -> _Resolved | None:
     sign = 1 if indicator.higher_is_better else -1
     for name in _POINT_NAMES:
         if name == "target":
-            pn, pd = tn, td
+            pn, pd = target.numerator, target.denominator
         elif name in defaults:
-            relative = defaults[name]
-            rn, rd = relative.numerator, relative.denominator
-            if zero:
-                pn, pd = rn, rd
-            elif milestone:
-                pn, pd = tn * rd + rn * td, td * rd
-            else:
-                pn, pd = tn * rn, td * rd
-            if pn * td == tn * pd:
-                continue  # on the target (as _named_points drops it)
+            term = _default_term(target, defaults[name], zero, milestone)
+            if term is None:
+                continue
+            pn, pd = term
         else:
             continue
         if terms:
@@ -587,18 +578,41 @@ def _default_points(axis: _Axis) -> _Resolved | None:
     return _Resolved(tuple(names), terms, points)
 
 
+def _defaults_of(axis: _Axis) -> tuple[dict[str, Fraction], bool, bool]:
+    """The guidelines' default criteria values for the indicator's kind, whether
+    its target is 0, and whether it is a milestone. Multiples of a target of 0
+    are all 0: for such a target the guidelines' zero-target figures, absolute and
+    only on the side of 0 a count can reach, stand in for the defaults."""
+    indicator = axis.indicator
+    zero = zero_target(indicator.kind, indicator.target)
+    defaults = (axis.scale.zero_defaults if zero else axis.scale.defaults).get(indicator.kind, {})
+    return defaults, zero, indicator.kind == KIND_MILESTONE
+
+
+def _default_term(
+    target: Fraction, relative: Fraction, zero: bool, milestone: bool
+) -> tuple[int, int] | None:
+    """Where a default criteria value puts its point, as a numerator and a
+    denominator (> 0): an offset in days from the target for a milestone, a
+    multiple of the target otherwise, the figure itself for a zero target. None
+    when the point falls on the target: it says nothing there, so it is dropped
+    (score() warns when a side of the target is left with none)."""
+    tn, td = target.numerator, target.denominator
+    rn, rd = relative.numerator, relative.denominator
+    if zero:
+        pn, pd = rn, rd
+    elif milestone:
+        pn, pd = tn * rd + rn * td, td * rd
+    else:
+        pn, pd = tn * rn, td * rd
+    return None if pn * td == tn * pd else (pn, pd)
+
+
 def _named_points(axis: _Axis) -> list[tuple[str, Fraction, str]]:
     """(criterion, position, where it came from), best to worst, target included."""
     indicator = axis.indicator
     target = axis.target()
-    # Multiples of a target of 0 are all 0: for such a target the guidelines'
-    # zero-target figures, absolute and only on the side of 0 a count can reach,
-    # stand in for the defaults, which are never used.
-    zero = zero_target(indicator.kind, indicator.target)
-    defaults = (axis.scale.zero_defaults if zero else axis.scale.defaults).get(indicator.kind, {})
-    # Defaults are relative to the target: day offsets for milestones, multiples
-    # of the target otherwise; zero-target figures are absolute.
-    milestone = indicator.kind == KIND_MILESTONE
+    defaults, zero, milestone = _defaults_of(axis)
     points: list[tuple[str, Fraction, str]] = []
     for name in _POINT_NAMES:
         if name == "target":
@@ -607,13 +621,9 @@ def _named_points(axis: _Axis) -> list[tuple[str, Fraction, str]]:
             value = indicator.criteria_values[name]
             points.append((name, _position(indicator, value, f"criteria value '{name}'"), "given"))
         elif name in defaults:
-            relative = defaults[name]
-            offset = target + relative if milestone else target * relative
-            position = relative if zero else offset
-            # A point on the target says nothing, so it is dropped (score() warns
-            # when a side of the target is left with none).
-            if not _same(position, target):
-                points.append((name, position, "guidelines"))
+            term = _default_term(target, defaults[name], zero, milestone)
+            if term is not None:
+                points.append((name, Fraction(*term), "guidelines"))
     _check_order(indicator, points)
     return points
 
