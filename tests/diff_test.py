@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pcontract.cli.app import app
+from pcontract.errors import InputError
 from pcontract.files.reading import Limits
 from pcontract.model import Contract
 from pcontract.negotiation.diff import (
@@ -804,3 +805,48 @@ def test_an_unchanged_contract_beside_a_changed_one_in_folders(tmp_path: Path) -
     report = json.loads(out)
     assert [(c["id"], c["state"]) for c in report["contracts"]] == [("min-2024-25", "changed")]
     assert report["summary"]["unchanged"] == 1 and report["summary"]["changed"] == 1
+
+
+def test_only_the_contracts_that_changed_are_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folders are paired by what their first reading keeps (id, file, digest); a
+    contract is read again, whole, only when its bytes differ, so memory grows with
+    the changes and not with the folders."""
+    for side in ("old", "new"):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "guidelines.yaml").write_text(GUIDELINES)
+        for n in range(3):
+            (tmp_path / side / f"same{n}.yaml").write_text(
+                edited(CONTRACT, ("id: min-2024-25", f"id: same{n}"))
+            )
+    (tmp_path / "old" / "a.yaml").write_text(CONTRACT)
+    (tmp_path / "new" / "a.yaml").write_text(edited(CONTRACT, TARGET_DOWN))
+    (tmp_path / "old" / "gone.yaml").write_text(edited(CONTRACT, ("id: min-2024-25", "id: gone")))
+    whole: list[str] = []
+    version_of = Reader.version_of
+
+    def recorded(self: Reader, found: Any) -> Any:
+        whole.append(os.path.relpath(found.file, tmp_path))
+        return version_of(self, found)
+
+    monkeypatch.setattr(Reader, "version_of", recorded)
+    _, out = run("diff", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
+    report = json.loads(out)
+    assert sorted(whole) == ["new/a.yaml", "old/a.yaml", "old/gone.yaml"]
+    assert [(c["id"], c["state"]) for c in report["contracts"]] == [
+        ("gone", "removed"),
+        ("min-2024-25", "changed"),
+    ]
+    assert report["summary"]["unchanged"] == 3
+
+
+def test_a_file_that_changes_while_it_is_compared_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(CONTRACT)
+    reader, source = Reader(Limits()), FileSource()
+    (found,), problems, _ = reader.many(source, [str(path)], "new")
+    assert not problems and found.id == "min-2024-25"
+    path.write_text(edited(CONTRACT, TARGET_DOWN))
+    with pytest.raises(InputError, match="changed while it was compared"):
+        reader.version_of(found)

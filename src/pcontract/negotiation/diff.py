@@ -58,6 +58,7 @@ from pcontract.model import (
 )
 from pcontract.negotiation.versions import (
     FileSource,
+    Found,
     GitSource,
     Reader,
     Source,
@@ -724,14 +725,15 @@ def project(diff: ContractDiff, results_file: str, results: Results) -> Projecti
 def _report(
     old_label: str,
     new_label: str,
-    pairs: list[tuple[Version | None, Version | None]],
+    reader: Reader,
+    pairs: list[tuple[Found | None, Found | None]],
     problems: list[Problem],
     results: Sequence[str],
     strict: bool,
     limits: Limits,
 ) -> DiffReport:
     by_contract = load_results(results, limits)
-    known = {v.contract.id for pair in pairs for v in pair if v is not None}
+    known = {found.id for pair in pairs for found in pair if found is not None}
     stray = sorted(set(by_contract) - known)
     if stray:
         raise UsageError(
@@ -740,10 +742,12 @@ def _report(
         )
     diffs = []
     unchanged = 0
-    for old, new in pairs:
-        if old is not None and new is not None and old.digest and old.digest == new.digest:
+    for before, after in pairs:
+        if before is not None and after is not None and before.digest == after.digest:
             unchanged += 1  # the very same bytes: nothing changed, nothing to flag
             continue
+        old = reader.version_of(before) if before is not None else None
+        new = reader.version_of(after) if after is not None else None
         diff = diff_versions(old, new, strict, limits)
         if diff.state == "unchanged":
             unchanged += 1
@@ -759,15 +763,15 @@ def _report(
 
 
 def _pair(
-    old: list[Version],
-    new: list[Version],
+    old: list[Found],
+    new: list[Found],
     broken: tuple[set[str], set[str]],
     problems: list[Problem],
-) -> list[tuple[Version | None, Version | None]]:
-    sides: list[dict[str, Version]] = [{}, {}]
+) -> list[tuple[Found | None, Found | None]]:
+    sides: list[dict[str, Found]] = [{}, {}]
     for side, versions in zip(sides, (old, new), strict=True):
         for version in versions:
-            first = side.setdefault(version.contract.id, version)
+            first = side.setdefault(version.id, version)
             if first is not version:
                 problems.append(
                     Problem(
@@ -776,11 +780,11 @@ def _pair(
                         0,
                         "PC301",
                         Severity.ERROR,
-                        f"contract id '{version.contract.id}' is also used by {first.file}; "
+                        f"contract id '{version.id}' is also used by {first.file}; "
                         f"compared {first.file} only",
                     )
                 )
-    pairs: list[tuple[Version | None, Version | None]] = []
+    pairs: list[tuple[Found | None, Found | None]] = []
     for contract_id in sorted(sides[0].keys() | sides[1].keys()):
         before, after = sides[0].get(contract_id), sides[1].get(contract_id)
         # A version that cannot be read is reported as a problem, not as a change.
@@ -806,10 +810,8 @@ def diff_paths(
     reader = Reader(limits)
     source = FileSource()
     if os.path.isfile(old) and os.path.isfile(new):
-        pairs: list[tuple[Version | None, Version | None]] = [
-            (reader.one(source, old), reader.one(source, new))
-        ]
-        return _report(old, new, pairs, [], results, strict, limits)
+        pair = (Found.of(reader.one(source, old)), Found.of(reader.one(source, new)))
+        return _report(old, new, reader, [pair], [], results, strict, limits)
     if os.path.isdir(old) and os.path.isdir(new):
         before, old_problems, old_broken = reader.many(
             source, [t.display for t in discover([old])], "old"
@@ -819,7 +821,7 @@ def diff_paths(
         )
         problems = old_problems + new_problems
         pairs = _pair(before, after, (old_broken, new_broken), problems)
-        return _report(old, new, pairs, problems, results, strict, limits)
+        return _report(old, new, reader, pairs, problems, results, strict, limits)
     raise UsageError("compare two files or two folders, not a file with a folder")
 
 
@@ -878,4 +880,4 @@ def diff_git(
     after, new_problems, new_broken = reader.many(new_source, new_files, "new")
     problems = old_problems + new_problems
     pairs = _pair(before, after, (old_broken, new_broken), problems)
-    return _report(revs.old_label, revs.new_label, pairs, problems, results, strict, limits)
+    return _report(revs.old_label, revs.new_label, reader, pairs, problems, results, strict, limits)

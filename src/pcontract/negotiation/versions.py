@@ -54,6 +54,34 @@ class Version:
     digest: bytes = b""
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A Contract file of one side, as first read: enough to pair it with the other
+    side's by id, and to tell by its digest whether it changed."""
+
+    id: str
+    file: str
+    location: str
+    path: str
+    digest: bytes
+    source: Source
+    # The version itself, when it was read whole already (a file named on its own).
+    version: Version | None = None
+
+    @classmethod
+    def of(cls, version: Version) -> Found:
+        assert version.source is not None
+        return cls(
+            version.contract.id,
+            version.file,
+            version.location,
+            version.path,
+            version.digest,
+            version.source,
+            version,
+        )
+
+
 class Source(ABC):
     """Where a version's files are read from: the file system or a git revision."""
 
@@ -137,6 +165,15 @@ class Parsed:
     foreign: bool = False
     contract_id: str | None = None  # of a broken Contract, when it can be told
     checked: list[Problem] = field(default_factory=list)
+    kind: str = ""  # of a document that built
+
+    def light(self) -> Parsed:
+        """What pairing needs of it (kind, id and the problems that stop it), without
+        the document and what its rules found: those are read again if it changed."""
+        document = self.document
+        ident = document.id if isinstance(document, Contract) else self.contract_id
+        kind = document.kind if document is not None else ""
+        return Parsed(None, self.problems, self.foreign, ident, [], kind)
 
     def rule_errors(self) -> set[str]:
         return {p.code for p in self.checked if p.is_error}
@@ -163,6 +200,10 @@ def parse(
     return Parsed(report.document, checked=report.problems)
 
 
+# Parsed documents by digest and explicitness, with the file first parsed.
+_Seen = dict[tuple[bytes, bool], tuple[tuple[str, str], Parsed]]
+
+
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=20).digest()
 
@@ -181,6 +222,7 @@ def _relabel(parsed: Parsed, was: tuple[str, str], now: tuple[str, str]) -> Pars
         parsed.foreign,
         parsed.contract_id,
         [replace(p, file=now[0]) for p in parsed.checked],
+        parsed.kind,
     )
 
 
@@ -192,21 +234,37 @@ class Reader:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self._guidelines: dict[tuple[int, str], Guidelines | None] = {}
-        self._parsed: dict[tuple[bytes, bool], tuple[tuple[str, str], Parsed]] = {}
+        self._parsed: _Seen = {}
+        self._scanned: _Seen = {}
 
     def parse(self, source: Source, path: str, data: bytes, explicit: bool = True) -> Parsed:
         """:func:`parse` of ``path``'s bytes ``data``, read from ``source``."""
         where = (source.display(path), source.locate(path))
-        key = (_digest(data), explicit)
-        seen = self._parsed.get(key)
-        if seen is not None:
-            if seen[0] == where:
-                return seen[1]
-            reused = _relabel(seen[1], seen[0], where)
+        return self._parse(self._parsed, where, data, _digest(data), explicit, keep=True)
+
+    def _parse(
+        self,
+        seen: _Seen,
+        where: tuple[str, str],
+        data: bytes,
+        digest: bytes,
+        explicit: bool,
+        keep: bool,
+    ) -> Parsed:
+        """``data`` parsed once per digest in ``seen`` (whole, or :meth:`Parsed.light`
+        unless ``keep``), and relabelled for another file with the same bytes."""
+        key = (digest, explicit)
+        earlier = seen.get(key)
+        if earlier is not None:
+            if earlier[0] == where:
+                return earlier[1]
+            reused = _relabel(earlier[1], earlier[0], where)
             if reused is not None:
                 return reused
         parsed = parse(data, where[0], self.limits, explicit, source=where[1])
-        self._parsed.setdefault(key, (where, parsed))
+        if not keep:
+            parsed = parsed.light()
+        seen.setdefault(key, (where, parsed))
         return parsed
 
     def guidelines(
@@ -264,34 +322,52 @@ class Reader:
 
     def many(
         self, source: Source, paths: Iterable[str], side: str
-    ) -> tuple[list[Version], list[Problem], set[str]]:
+    ) -> tuple[list[Found], list[Problem], set[str]]:
         """Every Contract among ``paths``, the problems of those that cannot be read,
         and what names the broken ones (so they are not reported as removed): the
-        contract id where it could be read, and the file's location always."""
-        versions: list[Version] = []
+        contract id where it could be read, and the file's location always.
+
+        Only what pairs a contract is kept; :meth:`version_of` reads one again when
+        it is compared, so memory grows with the contracts that changed."""
+        found: list[Found] = []
         problems: list[Problem] = []
         broken: set[str] = set()
         for path in paths:
             data = source.read(path, self.limits)
             if data is None:
                 continue
+            location = source.locate(path)
             if isinstance(data, Problem):
                 problems.append(data)
-                broken.add(source.locate(path))
+                broken.add(location)
                 continue
-            parsed = self.parse(source, path, data, explicit=False)
+            digest = _digest(data)
+            where = (source.display(path), location)
+            parsed = self._parse(self._scanned, where, data, digest, False, keep=False)
             if parsed.problems:
                 problems.extend(parsed.problems)
-                broken.add(source.locate(path))
+                broken.add(location)
                 if parsed.contract_id:
                     broken.add(parsed.contract_id)
-            elif isinstance(parsed.document, Contract):
-                versions.append(self.version(source, path, parsed, data))
+            elif parsed.kind == "Contract" and parsed.contract_id is not None:
+                found.append(Found(parsed.contract_id, where[0], location, path, digest, source))
         if side == "old":
             # The old side is history: it cannot be fixed in this change, so its
             # problems do not fail the diff.
             problems = [replace(p, severity=Severity.WARNING) for p in problems]
-        return versions, problems, broken
+        return found, problems, broken
+
+    def version_of(self, found: Found) -> Version:
+        """The version ``found`` was read as, read and checked again to compare it."""
+        if found.version is not None:
+            return found.version
+        source, path = found.source, found.path
+        data = source.read(path, self.limits)
+        if isinstance(data, bytes) and _digest(data) == found.digest:
+            parsed = parse(data, found.file, self.limits, explicit=False, source=found.location)
+            if not parsed.problems and isinstance(parsed.document, Contract):
+                return self.version(source, path, parsed, data)
+        raise InputError(f"{found.file} changed while it was compared; run pcontract diff again")
 
 
 def place(version: Version, problems: list[Problem], limits: Limits) -> list[Problem]:
