@@ -171,6 +171,51 @@ def test_limits_are_the_strict_loaders() -> None:
     assert fastyaml.fast_data(b"a: 1\n" * 100, Limits(max_values=100)) is None
 
 
+def test_a_file_of_more_bytes_than_twice_its_limit_is_counted() -> None:
+    """Past two bytes a value allowed the fast path counts the values as the strict
+    loader does (each scalar, key, list and mapping), and leaves a file over the
+    limit to the strict path, which says so."""
+    text = b"units:\n" + b"".join(b"  - {id: u%d, copy: true}\n" % n for n in range(50))
+    # the mapping, its key, the list, and 50 mappings of two keys and two values
+    assert fastyaml._values(strict(text).data) == 3 + 50 * 5
+    assert len(text) * 2 > 253  # too big to be let through uncounted
+    assert agrees(text, Limits(max_values=253))
+    assert fastyaml.fast_data(text, Limits(max_values=252)) is None
+    refused = strict(text, Limits(max_values=252)).problem
+    assert refused is not None and refused.code == "PC008"
+
+
+def test_a_file_far_beyond_its_value_limit_is_not_parsed_fast(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its parse could take more memory than the strict loader's limit allows."""
+    import yaml_rs
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(yaml_rs, "loads", refuse)
+    text = b"a: 1\n" * 13  # 65 bytes
+    assert fastyaml.fast_data(text, Limits(max_values=10)) is None
+
+
+def test_many_flow_mappings_of_one_line_each_take_the_fast_path() -> None:
+    """More brackets than the depth bound allows, each closing on its line: flow
+    nesting is then at most two deep, and block nesting is bounded by the line
+    length, so the bound holds."""
+    from pcontract.files.loader import depth_bound
+
+    assert (
+        depth_bound(b"[" * fastyaml._FLOW_DEPTH, fastyaml._LONG_LINE - 1)
+        <= fastyaml._SAFE_DEPTH_BOUND
+    )
+    text = b"units:\n" + b"".join(b"  - {id: u%d, to: [a, b]}\n" % n for n in range(1500))
+    assert text.count(b"{") + text.count(b"[") > fastyaml._SAFE_DEPTH_BOUND
+    assert agrees(text)
+    spans = text.replace(b"to: [a, b]}", b"to: [a,\n      b]}", 1)
+    assert fastyaml.fast_data(spans, Limits()) is None
+
+
 def test_deep_nesting_never_reaches_the_rust_parser() -> None:
     # yaml_rs recurses per level and crashes the process past about 8,000.
     deep = b"".join(b" " * (2 * i) + b"a:\n" for i in range(20_000))
@@ -271,6 +316,15 @@ def document(draw: st.DrawFn) -> bytes:
 @example(b"a: 1\nb: [x, {c: 2.40}]\n")
 def test_generated_documents_agree(data: bytes) -> None:
     agrees(data)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document(), st.integers(min_value=1, max_value=400))
+def test_generated_documents_agree_under_any_value_limit(data: bytes, most: int) -> None:
+    limits = Limits(max_values=most)
+    if fastyaml.fast_data(data, limits) is None:
+        return
+    assert agrees(data, limits)  # within the limit: the strict loader says so too
 
 
 @given(

@@ -42,10 +42,18 @@ from pcontract.files.reading import Limits
 # Switched off by the tests that compare the fast path with the strict one.
 enabled = True
 
+# The largest file the fast path reads, in bytes per value allowed: parsed, a value
+# costs yaml_rs and Python about 130 bytes, and a file holds at most one a two
+# bytes, so this keeps memory within the strict loader's budget (about 500 bytes
+# a value; see pcontract.files.reading.DEFAULT_MAX_VALUES).
+_BYTES_PER_VALUE = 6
+
 # libyaml's composer and yaml_rs's converter both recurse (yaml_rs was seen to
 # crash between 8,000 and 12,000 levels on an 8 MB stack); a file whose nesting
 # bound passes this is left to the strict loader, which scans it first.
 _SAFE_DEPTH_BOUND = 2500
+# How deep flow collections may nest on one line (see _multiline_flow).
+_FLOW_DEPTH = 2
 
 # The bytes that may start trouble somewhere: control characters (tabs and
 # carriage returns among them), backslashes (yaml_rs joins the escaped surrogate
@@ -148,9 +156,9 @@ def _multiline_flow(data: bytes) -> bool:
     """A flow collection that does not close on the line it opens on, or that
     shares it with a quote or a comment (which could hide a bracket): libyaml and
     yaml_rs differ on keys that span lines. The brackets, quotes, '#' and line
-    breaks are kept; pairs that close at once are taken out, two levels deep."""
+    breaks are kept; pairs that close at once are taken out, _FLOW_DEPTH levels deep."""
     kept = data.translate(None, _NOT_FLOW)
-    for _ in range(2):
+    for _ in range(_FLOW_DEPTH):
         kept = kept.replace(b"[]", b"").replace(b"{}", b"")
     return any(bracket in kept for bracket in (b"[", b"]", b"{", b"}"))
 
@@ -167,15 +175,14 @@ class _Unsure(Exception):
 
 def fast_data(data: bytes, limits: Limits) -> Any:
     """The document's data when it is certainly the strict loader's, else None."""
-    if not enabled or 2 * len(data) > limits.max_values:
+    if not enabled or len(data) > _BYTES_PER_VALUE * limits.max_values:
         return None
     if _has_long_line(data):
         return None  # libyaml's simple keys stop at 1,024 characters
-    # No line is as long as _LONG_LINE: a bound on the longest, and the exact
-    # length only where the bound is not enough.
-    if depth_bound(data, _LONG_LINE - 1) > _SAFE_DEPTH_BOUND and (
-        depth_bound(data, max(map(len, data.split(b"\n")))) > _SAFE_DEPTH_BOUND
-    ):
+    # No line is as long as _LONG_LINE, so block nesting is within the bound; past
+    # it, there are many brackets. Unless one spans lines (which is screened out
+    # anyway) each flow collection closes on its line, at most _FLOW_DEPTH deep.
+    if depth_bound(data, _LONG_LINE - 1) > _SAFE_DEPTH_BOUND and _multiline_flow(data):
         return None
     if _screened(data):
         return None
@@ -195,7 +202,22 @@ def fast_data(data: bytes, limits: Limits) -> Any:
         _item(value, 0, limits.depth)
     except _Unsure:
         return None
+    # Each value takes two bytes at least, so a small file is within the limit;
+    # a larger one is counted, and the strict path reports one past it.
+    if 2 * len(data) > limits.max_values and _values(value) > limits.max_values:
+        return None
     return value
+
+
+def _values(item: Any) -> int:
+    """How many values the strict loader counts in ``item``: every scalar, key,
+    list and mapping (its node events; the data has no aliases, its keys are text)."""
+    cls = item.__class__
+    if cls is dict:
+        return 1 + len(item) + sum(map(_values, item.values()))
+    if cls is list:
+        return 1 + sum(map(_values, item))
+    return 1
 
 
 def _mapping(mapping: dict[Any, Any], depth: int, most: int) -> None:
