@@ -1044,31 +1044,50 @@ def _scalar(value: object, flow: bool) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
-def _flow(value: object) -> str | None:
+def _flow(value: dict[Any, Any] | list[Any]) -> str | None:
     """``value`` on one line, or None if it holds anything but scalars, or text
     that must be quoted there: a quote inside a flow collection sends the file to
     the strict loader (see fastyaml), so drafts written by the thousand would be
     read back, and validated later, at a fraction of the speed."""
     if isinstance(value, dict):
-        scalars = [*value, *value.values()]
-    elif isinstance(value, list):
-        scalars = value
-    else:
-        return None
-    if any(
-        isinstance(v, dict | list) or (isinstance(v, str) and not _plain(v, True)) for v in scalars
-    ):
-        return None
-    if isinstance(value, dict):
-        items = (f"{_scalar(k, True)}: {_scalar(v, True)}" for k, v in value.items())
+        items = []
+        for key, item in value.items():
+            written = _flow_scalar(key), _flow_scalar(item)
+            if written[0] is None or written[1] is None:
+                return None
+            items.append(f"{written[0]}: {written[1]}")
         return "{" + ", ".join(items) + "}"
-    return "[" + ", ".join(_scalar(v, True) for v in value) + "]"
+    scalars = [_flow_scalar(item) for item in value]
+    if None in scalars:
+        return None
+    return "[" + ", ".join(scalars) + "]"  # type: ignore[arg-type]
+
+
+def _flow_scalar(value: object) -> str | None:
+    """A scalar as written in a flow collection; None for a list, a mapping, or
+    text that would have to be quoted there."""
+    if isinstance(value, str):
+        return value if _plain(value, True) else None
+    if isinstance(value, dict | list):
+        return None
+    return _scalar(value, True)
+
+
+@functools.lru_cache(maxsize=1 << 12, typed=True)
+def _head(key: object, indent: int) -> str:
+    """A key as it opens its line: ``  id:``."""
+    return " " * indent + _scalar(key, False) + ":"
 
 
 def _emit_value(key: str, value: object, indent: int, lines: list[str]) -> None:
-    pad = " " * indent
-    head = f"{pad}{_scalar(key, False)}:"
-    if isinstance(value, dict | list) and value:
+    head = _head(key, indent)
+    kind = type(value)  # the exact types first, as in _scalar
+    if kind is str:
+        lines.append(f"{head} {_string(value, False)}")
+    elif isinstance(value, dict | list):
+        if not value:
+            lines.append(f"{head} {{}}" if isinstance(value, dict) else f"{head} []")
+            return
         flow = _flow(value) if key in FLOW_KEYS else None
         if flow is not None and len(head) + 1 + len(flow) <= WIDTH:
             lines.append(f"{head} {flow}")
@@ -1076,7 +1095,7 @@ def _emit_value(key: str, value: object, indent: int, lines: list[str]) -> None:
         lines.append(head)
         _emit_nested(value, indent + 2, lines)
     else:
-        lines.append(f"{head} {_leaf(value)}")
+        lines.append(f"{head} {_scalar(value, False)}")
 
 
 def _leaf(value: object) -> str:
@@ -1090,14 +1109,10 @@ def _leaf(value: object) -> str:
 
 def _emit_nested(value: dict[str, Any] | list[Any], indent: int, lines: list[str]) -> None:
     if isinstance(value, dict):
-        _emit_mapping(value, indent, lines)
+        for key, item in value.items():
+            _emit_value(key, item, indent, lines)
     else:
         _emit_list(value, indent, lines)
-
-
-def _emit_mapping(mapping: dict[str, Any], indent: int, lines: list[str]) -> None:
-    for key, value in mapping.items():
-        _emit_value(key, value, indent, lines)
 
 
 def _emit_list(items: list[Any], indent: int, lines: list[str]) -> None:
@@ -1122,5 +1137,5 @@ def emit_yaml(document: dict[str, Any]) -> str:
     if not document:
         return "{}\n"
     lines: list[str] = []
-    _emit_mapping(document, 0, lines)
+    _emit_nested(document, 0, lines)
     return "\n".join(lines) + "\n"
