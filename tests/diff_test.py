@@ -850,3 +850,49 @@ def test_a_file_that_changes_while_it_is_compared_is_an_error(tmp_path: Path) ->
     path.write_text(edited(CONTRACT, TARGET_DOWN))
     with pytest.raises(InputError, match="changed while it was compared"):
         reader.version_of(found)
+
+
+def test_folders_are_checked_through_validates_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file validate checked before is taken from its cache, not checked again;
+    what diff says is the same with the cache, without it, and from a cache diff
+    filled itself."""
+    from pcontract.checking.checker import check_bytes
+    from pcontract.negotiation import versions
+
+    for side in ("old", "new"):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "guidelines.yaml").write_text(GUIDELINES)
+        (tmp_path / side / "broken.yaml").write_text(BROKEN)
+        for n in range(3):
+            (tmp_path / side / f"same{n}.yaml").write_text(
+                edited(CONTRACT, ("id: min-2024-25", f"id: same{n}"))
+            )
+    (tmp_path / "old" / "a.yaml").write_text(CONTRACT)
+    (tmp_path / "new" / "a.yaml").write_text(edited(CONTRACT, TARGET_DOWN))
+    cache = str(tmp_path / "cache")
+    folders = [str(tmp_path / "old"), str(tmp_path / "new")]
+    assert run("validate", *folders, "--cache-dir", cache)[0] == 1  # broken.yaml
+    checked: list[str] = []
+
+    def recorded(data: bytes, display: str, *args: Any) -> Any:
+        checked.append(os.path.relpath(display, tmp_path))
+        return check_bytes(data, display, *args)
+
+    monkeypatch.setattr(versions, "check_bytes", recorded)
+    plain = run("diff", *folders, "--format", "json", "--no-cache")
+    assert "old/same0.yaml" in checked and "old/broken.yaml" in checked
+    checked.clear()
+    cached = run("diff", *folders, "--format", "json", "--cache-dir", cache)
+    assert cached == plain
+    # Only the contract that changed is read again, to compare it; the guidelines
+    # are read whole for its scores and rules.
+    assert sorted(set(checked)) == ["new/a.yaml", "old/a.yaml", "old/guidelines.yaml"]
+    checked.clear()
+    fresh = str(tmp_path / "fresh")
+    assert run("diff", *folders, "--format", "json", "--cache-dir", fresh) == plain
+    assert "old/same0.yaml" in checked
+    checked.clear()
+    assert run("diff", *folders, "--format", "json", "--cache-dir", fresh) == plain
+    assert "old/same0.yaml" not in checked and "old/broken.yaml" not in checked

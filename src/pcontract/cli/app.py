@@ -661,6 +661,11 @@ def diff(
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warning flags as errors.")
     ] = False,
+    cache_dir: Annotated[
+        str | None,
+        typer.Option(help="Where to keep the cache (default: .pcontract-cache at the repo root)."),
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
     *,
     limits: Limits,
 ) -> None:
@@ -678,11 +683,13 @@ def diff(
         given = paths or []
         if git is None and len(given) != 2:
             raise UsageError("give OLD and NEW (two files or two folders), or --git REV")
+        # Files are checked through validate's cache, as validate keeps it.
+        folder = Checking(1, cache_dir, no_cache).options(limits).cache_dir
         with paused():
             if git is not None:
-                report = diff_git(git, given, results or (), strict, limits)
+                report = diff_git(git, given, results or (), strict, limits, folder)
             else:
-                report = diff_paths(given[0], given[1], results or (), strict, limits)
+                report = diff_paths(given[0], given[1], results or (), strict, limits, folder)
         DIFF_FORMATS[output_format](report, sys.stdout)
         return EXIT_OK if report.ok else EXIT_PROBLEMS
 

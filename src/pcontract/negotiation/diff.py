@@ -34,6 +34,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Final
 
 from pcontract.checking.checker import YAML_SUFFIXES, discover
@@ -802,12 +803,20 @@ def diff_paths(
     results: Sequence[str] = (),
     strict: bool = False,
     limits: Limits = _DEFAULT_LIMITS,
+    cache_dir: Path | None = None,
 ) -> DiffReport:
-    """Compare two contract files, or two folders of contracts matched by id."""
+    """Compare two contract files, or two folders of contracts matched by id (their
+    files checked through validate's cache in ``cache_dir``, when given)."""
     for path in (old, new):
         if not os.path.lexists(path):
             raise UsageError(f"path does not exist: {path}")
-    reader = Reader(limits)
+    with Reader(limits, cache_dir) as reader:
+        return _diff_paths(reader, old, new, results, strict, limits)
+
+
+def _diff_paths(
+    reader: Reader, old: str, new: str, results: Sequence[str], strict: bool, limits: Limits
+) -> DiffReport:
     source = FileSource()
     if os.path.isfile(old) and os.path.isfile(new):
         pair = (Found.of(reader.one(source, old)), Found.of(reader.one(source, new)))
@@ -853,10 +862,12 @@ def diff_git(
     results: Sequence[str] = (),
     strict: bool = False,
     limits: Limits = _DEFAULT_LIMITS,
+    cache_dir: Path | None = None,
 ) -> DiffReport:
     """Compare a git revision with the work tree (``REV``), or two revisions
     (``A..B``, or ``A...B`` from their merge base), under ``paths`` (default: the
-    current folder). Contracts are matched by id, so a moved file is a change."""
+    current folder). Contracts are matched by id, so a moved file is a change.
+    Files are checked through validate's cache in ``cache_dir``, when given."""
     paths = list(paths) or ["."]
     top = gitrev.toplevel()
     revs = gitrev.parse_range(revisions, top)
@@ -865,7 +876,20 @@ def diff_git(
         in_new = os.path.lexists(path) if revs.new is None else gitrev.exists(revs.new, top, spec)
         if not in_new and not gitrev.exists(revs.old, top, spec):
             raise UsageError(f"path does not exist in {revs.old_label} or {revs.new_label}: {path}")
-    reader = Reader(limits)
+    with Reader(limits, cache_dir) as reader:
+        return _diff_revisions(reader, revs, top, paths, specs, results, strict, limits)
+
+
+def _diff_revisions(
+    reader: Reader,
+    revs: gitrev.Revisions,
+    top: str,
+    paths: list[str],
+    specs: list[str],
+    results: Sequence[str],
+    strict: bool,
+    limits: Limits,
+) -> DiffReport:
     old_source = GitSource(revs.old, top, revs.old_label)
     before, old_problems, old_broken = reader.many(
         old_source, _git_files(revs.old, top, specs), "old"

@@ -9,16 +9,19 @@ with the guidelines of its time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import posixpath
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
-from pcontract.checking.checker import Options, check_bytes
+from pcontract.checking.cache import Cache, decode, encode, salt_for
+from pcontract.checking.checker import FileReport, Options, check_bytes
+from pcontract.checking.index import ContractSummary
 from pcontract.errors import InputError, UsageError
 from pcontract.files import gitrev, loader
 from pcontract.files import reading as files
@@ -163,17 +166,14 @@ class Parsed:
     document: Document | None = None
     problems: list[Problem] = field(default_factory=list)
     foreign: bool = False
-    contract_id: str | None = None  # of a broken Contract, when it can be told
+    contract_id: str | None = None  # of a Contract, when it can be told
     checked: list[Problem] = field(default_factory=list)
     kind: str = ""  # of a document that built
 
     def light(self) -> Parsed:
         """What pairing needs of it (kind, id and the problems that stop it), without
         the document and what its rules found: those are read again if it changed."""
-        document = self.document
-        ident = document.id if isinstance(document, Contract) else self.contract_id
-        kind = document.kind if document is not None else ""
-        return Parsed(None, self.problems, self.foreign, ident, [], kind)
+        return Parsed(None, self.problems, self.foreign, self.contract_id, [], self.kind)
 
     def rule_errors(self) -> set[str]:
         return {p.code for p in self.checked if p.is_error}
@@ -190,15 +190,30 @@ def parse(
 
     A YAML file found in a folder that is not a pcontract document is ``foreign``.
     """
-    report = check_bytes(data, file, source or file, Options(limits=limits), explicit)
+    return _parsed(check_bytes(data, file, source or file, Options(limits=limits), explicit))
+
+
+def _parsed(report: FileReport) -> Parsed:
+    """What a check of one document found, checked now (with its document) or
+    read from validate's cache (without)."""
     if report.skipped:
         return Parsed(foreign=True)
-    if report.document is None:
+    if report.summary is None:
         broken = report.broken
         contract_id = broken[1] if broken is not None and broken[0] == "Contract" else None
         return Parsed(problems=report.problems, contract_id=contract_id)
-    return Parsed(report.document, checked=report.problems)
+    summary = report.summary
+    contract_id = summary.id if isinstance(summary, ContractSummary) else None
+    return Parsed(report.document, [], False, contract_id, report.problems, report.kind or "")
 
+
+# A file found in a folder: its path, its bytes or why they cannot be read, and
+# its key and entry in validate's cache ("" and None without one).
+_Read = tuple[str, "bytes | Problem", str, str | None]
+# Files found in folders are looked up in the cache this many at a time.
+_BATCH: Final = 256
+# The cache key's suffix of a file found in a folder (see checker.suffix).
+_FOUND: Final = b"\0found"
 
 # Parsed documents by digest and explicitness, with the file first parsed.
 _Seen = dict[tuple[bytes, bool], tuple[tuple[str, str], Parsed]]
@@ -231,28 +246,44 @@ class Reader:
     same bytes as one read already (an unchanged contract, in the other version)
     is checked once."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, cache_dir: Path | None = None) -> None:
+        """``cache_dir``: validate's cache, through which the files of folders and
+        revisions are checked (a file checked before, anywhere, is not again)."""
         self.limits = limits
         self._guidelines: dict[tuple[int, str], Guidelines | None] = {}
         self._parsed: _Seen = {}
         self._scanned: _Seen = {}
+        self._store = None if cache_dir is None else Cache(cache_dir, salt_for(limits))
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._store is not None:
+            self._store.close()  # stores what this run checked
+            self._store = None
 
     def parse(self, source: Source, path: str, data: bytes, explicit: bool = True) -> Parsed:
         """:func:`parse` of ``path``'s bytes ``data``, read from ``source``."""
         where = (source.display(path), source.locate(path))
-        return self._parse(self._parsed, where, data, _digest(data), explicit, keep=True)
+        return self._parse(
+            self._parsed,
+            where,
+            _digest(data),
+            explicit,
+            lambda: parse(data, where[0], self.limits, explicit, source=where[1]),
+        )
 
     def _parse(
         self,
         seen: _Seen,
         where: tuple[str, str],
-        data: bytes,
         digest: bytes,
         explicit: bool,
-        keep: bool,
+        check: Callable[[], Parsed],
     ) -> Parsed:
-        """``data`` parsed once per digest in ``seen`` (whole, or :meth:`Parsed.light`
-        unless ``keep``), and relabelled for another file with the same bytes."""
+        """What ``check`` finds, once per digest in ``seen``, and relabelled for
+        another file with the same bytes."""
         key = (digest, explicit)
         earlier = seen.get(key)
         if earlier is not None:
@@ -261,11 +292,20 @@ class Reader:
             reused = _relabel(earlier[1], earlier[0], where)
             if reused is not None:
                 return reused
-        parsed = parse(data, where[0], self.limits, explicit, source=where[1])
-        if not keep:
-            parsed = parsed.light()
+        parsed = check()
         seen.setdefault(key, (where, parsed))
         return parsed
+
+    def _scan(self, where: tuple[str, str], data: bytes, key: str, entry: str | None) -> Parsed:
+        """A file found in a folder, checked as validate checks it, or taken from
+        its cache ``entry``, kept :meth:`Parsed.light`."""
+        fields = decode(entry, *where) if entry is not None else None
+        if fields is not None:
+            return _parsed(FileReport(*where, **fields)).light()
+        report = check_bytes(data, where[0], where[1], Options(limits=self.limits), False)
+        if self._store is not None:
+            self._store.put(key, encode(report))
+        return _parsed(report).light()
 
     def guidelines(
         self, source: Source, contract_file: str, contract: Contract
@@ -332,10 +372,7 @@ class Reader:
         found: list[Found] = []
         problems: list[Problem] = []
         broken: set[str] = set()
-        for path in paths:
-            data = source.read(path, self.limits)
-            if data is None:
-                continue
+        for path, data, key, entry in self._read(source, paths):
             location = source.locate(path)
             if isinstance(data, Problem):
                 problems.append(data)
@@ -343,7 +380,13 @@ class Reader:
                 continue
             digest = _digest(data)
             where = (source.display(path), location)
-            parsed = self._parse(self._scanned, where, data, digest, False, keep=False)
+            parsed = self._parse(
+                self._scanned,
+                where,
+                digest,
+                False,
+                functools.partial(self._scan, where, data, key, entry),
+            )
             if parsed.problems:
                 problems.extend(parsed.problems)
                 broken.add(location)
@@ -356,6 +399,30 @@ class Reader:
             # problems do not fail the diff.
             problems = [replace(p, severity=Severity.WARNING) for p in problems]
         return found, problems, broken
+
+    def _read(self, source: Source, paths: Iterable[str]) -> Iterator[_Read]:
+        """Each path that exists, with its bytes (or why they cannot be read), its
+        cache key and entry, looked up a batch at a time."""
+        batch: list[tuple[str, bytes | Problem]] = []
+        for path in paths:
+            data = source.read(path, self.limits)
+            if data is not None:
+                batch.append((path, data))
+            if len(batch) == _BATCH:
+                yield from self._looked_up(batch)
+                batch = []
+        yield from self._looked_up(batch)
+
+    def _looked_up(self, batch: list[tuple[str, bytes | Problem]]) -> list[_Read]:
+        store = self._store
+        if store is None:
+            return [(path, data, "", None) for path, data in batch]
+        keys = [store.key(data, _FOUND) if isinstance(data, bytes) else "" for _, data in batch]
+        stored = store.get_many([key for key in keys if key])
+        return [
+            (path, data, key, stored.get(key))
+            for (path, data), key in zip(batch, keys, strict=True)
+        ]
 
     def version_of(self, found: Found) -> Version:
         """The version ``found`` was read as, read and checked again to compare it."""
