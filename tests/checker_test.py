@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -406,6 +407,27 @@ def test_the_database_is_bounded_in_bytes(
     assert 0 < _count(cache) < full
     assert newest >= 1  # the entry just made is kept
     assert runs == 1  # two runs would not fit: the older goes, the newest stays
+
+
+def test_a_run_that_writes_within_the_bounds_leaves_recent_entries_alone(
+    tree: Path, tmp_path: Path
+) -> None:
+    """Marking every entry used is for a run that may prune; under the bounds a
+    run writes only its new entries (a site run after one edit: one entry, not
+    twenty thousand updates)."""
+    cache = tmp_path / "cache"
+    problems(tree, cache_dir=cache)
+    recent = time.time() - 60  # used a minute ago: not due for a refresh
+    with sqlite3.connect(cache / DB) as db:
+        db.execute("UPDATE files SET at = ?", (recent,))
+    case = tree / "invalid" / "pc201-weights-off-by-5"
+    (case / "contract.yaml").write_text(
+        (case / "contract.yaml").read_text() + "# edited\n", encoding="utf-8"
+    )
+    problems(tree, cache_dir=cache)
+    with sqlite3.connect(cache / DB) as db:
+        left = db.execute("SELECT count(*) FROM files WHERE at = ?", (recent,)).fetchone()[0]
+    assert left == _count(cache) - 1  # all but the new entry
 
 
 def test_a_reused_run_marks_its_file_entries_as_in_use(tree: Path, tmp_path: Path) -> None:

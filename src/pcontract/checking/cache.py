@@ -208,12 +208,12 @@ class Cache:
     def close(self) -> None:
         if self._db is None:
             return
-        if self._pending:
-            # A run that writes anyway, and may prune: every entry it used is
-            # marked as just used, so pruning never drops what this run needed.
-            now = time.time()
-            self._touched_files = [(now, key) for key in self._hits]
         try:
+            if (self._pending or self._pending_runs) and self._may_prune():
+                # A run that writes, and may prune: every entry it used is marked
+                # as just used, so pruning never drops what this run needed.
+                now = time.time()
+                self._touched_files = [(now, key) for key in self._hits]
             with self._db:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO files (key, value, at) VALUES (?, ?, ?)",
@@ -238,6 +238,17 @@ class Cache:
         finally:
             self._db.close()
             self._db = None
+
+    def _may_prune(self) -> bool:
+        """Whether the writes pending could take the database past a bound of
+        :func:`_prune` (counting every pending entry as new)."""
+        assert self._db is not None
+        (count,) = self._db.execute("SELECT count(*) FROM files").fetchone()
+        if count + len(self._pending) > FILES_KEPT:
+            return True
+        pending = self._pending + self._pending_runs
+        adding = sum(len(key) + len(value.encode()) + _ROW_BYTES for key, value, _ in pending)
+        return _used_bytes(self._db) + adding > CACHE_BYTES
 
 
 _ROW_BYTES = 64  # what a row costs besides its key and value, roughly
