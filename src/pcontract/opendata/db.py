@@ -541,6 +541,8 @@ class DatabaseWriter:
         # and for each table, how many rows the contracts added so far gave it.
         self._plan: list[tuple[str, int]] = []
         self._ends: dict[str, list[int]] = {table: [] for table in CONTRACT_TABLES}
+        # Each contract of the earlier database, with its institution's facts.
+        self._old_facts: dict[str, tuple[Any, ...]] | None = None
 
     def __enter__(self) -> DatabaseWriter:
         db = sqlite3.connect(_uri(self._path, "rw"), isolation_level=None, uri=True)
@@ -614,18 +616,22 @@ class DatabaseWriter:
         db = self._open(contract_id)
         if self._old is None:
             raise PcontractError("the open data database was given no earlier database")
-        try:
-            found = db.execute(
-                f"SELECT c.financial_year, c.institution_key, i.institution_id, "
-                f"c.institution_name FROM {_OLD}.contracts AS c "
-                f"LEFT JOIN {_OLD}.institutions AS i ON i.institution_key = c.institution_key "
-                "WHERE c.contract_id = ?",
-                (contract_id,),
-            ).fetchone()
-        except sqlite3.Error as error:
-            raise PcontractError(
-                f"cannot copy {contract_id} from the earlier database {self._old}: {error}"
-            ) from error
+        if self._old_facts is None:  # read once, for every contract copied
+            try:
+                self._old_facts = {
+                    row[0]: row[1:]
+                    for row in db.execute(
+                        f"SELECT c.contract_id, c.financial_year, c.institution_key, "
+                        f"i.institution_id, c.institution_name FROM {_OLD}.contracts AS c "
+                        f"LEFT JOIN {_OLD}.institutions AS i "
+                        "ON i.institution_key = c.institution_key"
+                    )
+                }
+            except sqlite3.Error as error:
+                raise PcontractError(
+                    f"cannot copy {contract_id} from the earlier database {self._old}: {error}"
+                ) from error
+        found = self._old_facts.get(contract_id)
         if found is None:
             self._last = before
             return None
