@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from pcontract.cli.app import app
@@ -132,3 +134,34 @@ def test_a_share_of_a_level_is_refused_with_copy_as_the_way(tmp_path: Path) -> N
         "but SD01 is a level (measure: level): carry it with copy: true, the same target\n"
     ) in result.output
     assert not out.exists()
+
+
+def test_the_parent_and_the_plan_are_checked_through_validates_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second cascade with the same cache reads its parent and plan from it,
+    checking neither again, and drafts the same bytes."""
+    from pcontract.checking import pipeline
+    from pcontract.checking.checker import check_file
+
+    shutil.copytree(TESTS / "data" / "cascade", tmp_path / "c")
+    root = tmp_path / "c"
+    args = ["cascade", str(root / "contract.yaml"), "--plan", str(root / "plan.yaml")]
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    first = runner.invoke(app, [*args, "--out", str(root / "one"), *cache])
+    assert first.exit_code == 0, first.output
+    checked: list[str] = []
+
+    def recorded(target: Any, *rest: Any, **options: Any) -> Any:
+        checked.append(target.display)
+        return check_file(target, *rest, **options)
+
+    monkeypatch.setattr(pipeline, "check_file", recorded)
+    again = runner.invoke(app, [*args, "--out", str(root / "two"), *cache])
+    assert again.exit_code == 0, again.output
+    assert checked == []
+    for one in sorted((root / "one").iterdir()):
+        assert (root / "two" / one.name).read_bytes() == one.read_bytes()
+    fresh = runner.invoke(app, [*args, "--out", str(root / "three"), "--no-cache"])
+    assert fresh.exit_code == 0, fresh.output
+    assert sorted(checked) == sorted([str(root / "contract.yaml"), str(root / "plan.yaml")])

@@ -176,6 +176,14 @@ class Checking:
         return Options(limits=limits, jobs=self.jobs, cache_dir=folder)
 
 
+# Validate's cache, as every command that checks files through it takes it.
+_CACHE_DIR: Final = typer.Option(
+    help="Where to keep the cache (default: .pcontract-cache at the repo root)."
+)
+_NO_CACHE: Final = typer.Option("--no-cache", help="Do not use the cache.")
+CacheDir = Annotated[str | None, _CACHE_DIR]
+NoCache = Annotated[bool, _NO_CACHE]
+
 _CHECKING_OPTIONS: Final = {
     "jobs": (
         int,
@@ -184,12 +192,8 @@ _CHECKING_OPTIONS: Final = {
         ),
         0,
     ),
-    "cache_dir": (
-        str | None,
-        typer.Option(help="Where to keep the cache (default: .pcontract-cache at the repo root)."),
-        None,
-    ),
-    "no_cache": (bool, typer.Option("--no-cache", help="Do not use the cache."), False),
+    "cache_dir": (str | None, _CACHE_DIR, None),
+    "no_cache": (bool, _NO_CACHE, False),
 }
 
 
@@ -302,11 +306,8 @@ def validate(
             "--jobs", "-j", help="Worker processes (default: the number of cores).", min=0
         ),
     ] = 0,
-    cache_dir: Annotated[
-        str | None,
-        typer.Option(help="Where to keep the cache (default: .pcontract-cache at the repo root)."),
-    ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
     check_evidence: Annotated[
         bool,
         typer.Option(
@@ -558,6 +559,8 @@ def cascade(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be written; write nothing.")
     ] = False,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
     *,
     limits: Limits,
 ) -> None:
@@ -571,13 +574,13 @@ def cascade(
         from pathlib import Path
 
         from pcontract.cascade.drafts import cascade_inputs, plan_cascade, write_drafts
-        from pcontract.checking.checker import Options
         from pcontract.cli.collector import paused
         from pcontract.files.reading import recording_reads
         from pcontract.render.reporters import wrote_lines
         from pcontract.scoring.evaluation import load_for_cascade
 
-        options = Options(limits=limits)
+        # The parent and the plan are checked through validate's cache.
+        options = Checking(1, cache_dir, no_cache).options(limits)
         with paused(), recording_reads() as read:
             parent, cascade_plan = load_for_cascade(contract, plan, options)
         # load_for_cascade has found that the plan fits (PC244): not again.
@@ -661,11 +664,8 @@ def diff(
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warning flags as errors.")
     ] = False,
-    cache_dir: Annotated[
-        str | None,
-        typer.Option(help="Where to keep the cache (default: .pcontract-cache at the repo root)."),
-    ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
     *,
     limits: Limits,
 ) -> None:
