@@ -165,3 +165,9 @@ def test_the_parent_and_the_plan_are_checked_through_validates_cache(
     fresh = runner.invoke(app, [*args, "--out", str(root / "three"), "--no-cache"])
     assert fresh.exit_code == 0, fresh.output
     assert sorted(checked) == sorted([str(root / "contract.yaml"), str(root / "plan.yaml")])
+    elsewhere = tmp_path / "dry-run-cache"
+    dry = runner.invoke(
+        app, [*args, "--out", str(root / "four"), "--dry-run", "--cache-dir", str(elsewhere)]
+    )
+    assert dry.exit_code == 0, dry.output
+    assert not elsewhere.exists() and not (root / "four").exists()  # a dry run writes nothing

@@ -581,6 +581,20 @@ def test_any_data_reads_back_the_same(document: dict[str, Any]) -> None:
     assert loaded.data == document
 
 
+def test_the_emitter_writes_each_key_as_itself_and_stops_at_the_first_bad_value() -> None:
+    """Keys equal in Python but written apart stay apart (a key's head is
+    remembered for text only), and in a collection that could go on one line the
+    first value that cannot be written is the one reported."""
+    zero: dict[Any, Any] = {0.0: 1}
+    negative_zero: dict[Any, Any] = {-0.0: 1}
+    assert emit_yaml(zero) == "0.0: 1\n"
+    assert emit_yaml(negative_zero) == "-0.0: 1\n"
+    with pytest.raises(TypeError, match="tuple"):
+        emit_yaml({"alignment": ["x", [1, (2,)], float("nan")]})
+    with pytest.raises(PcontractError, match="finite"):
+        emit_yaml({"alignment": ["x", float("nan"), [1, (2,)]]})
+
+
 # -- the cascade rules, one by one -------------------------------------------------
 
 

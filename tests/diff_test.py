@@ -896,3 +896,8 @@ def test_folders_are_checked_through_validates_cache(
     checked.clear()
     assert run("diff", *folders, "--format", "json", "--cache-dir", fresh) == plain
     assert "old/same0.yaml" not in checked and "old/broken.yaml" not in checked
+    # Two files are read whole: no cache is opened for them.
+    unused = tmp_path / "unused"
+    pair = [str(tmp_path / side / "a.yaml") for side in ("old", "new")]
+    assert run("diff", *pair, "--cache-dir", str(unused))[0] == 0  # warnings only
+    assert not unused.exists()

@@ -1049,18 +1049,26 @@ def _flow(value: dict[Any, Any] | list[Any]) -> str | None:
     that must be quoted there: a quote inside a flow collection sends the file to
     the strict loader (see fastyaml), so drafts written by the thousand would be
     read back, and validated later, at a fraction of the speed."""
+    # Each scalar is written as it is checked, in order, so that the first that
+    # cannot be written on one line (or at all) is the one that decides.
     if isinstance(value, dict):
-        items = []
+        pairs: list[str] = []
         for key, item in value.items():
-            written = _flow_scalar(key), _flow_scalar(item)
-            if written[0] is None or written[1] is None:
+            key_text = _flow_scalar(key)
+            if key_text is None:
                 return None
-            items.append(f"{written[0]}: {written[1]}")
-        return "{" + ", ".join(items) + "}"
-    scalars = [_flow_scalar(item) for item in value]
-    if None in scalars:
-        return None
-    return "[" + ", ".join(scalars) + "]"  # type: ignore[arg-type]
+            item_text = _flow_scalar(item)
+            if item_text is None:
+                return None
+            pairs.append(f"{key_text}: {item_text}")
+        return "{" + ", ".join(pairs) + "}"
+    scalars: list[str] = []
+    for item in value:
+        written = _flow_scalar(item)
+        if written is None:
+            return None
+        scalars.append(written)
+    return "[" + ", ".join(scalars) + "]"
 
 
 def _flow_scalar(value: object) -> str | None:
@@ -1073,10 +1081,16 @@ def _flow_scalar(value: object) -> str | None:
     return _scalar(value, True)
 
 
-@functools.lru_cache(maxsize=1 << 12, typed=True)
 def _head(key: object, indent: int) -> str:
-    """A key as it opens its line: ``  id:``."""
-    return " " * indent + _scalar(key, False) + ":"
+    """A key as it opens its line: ``  id:``; remembered for text, the usual key."""
+    if type(key) is str:
+        return _text_head(key, indent)
+    return f"{' ' * indent}{_scalar(key, False)}:"
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _text_head(key: str, indent: int) -> str:
+    return f"{' ' * indent}{_string(key, False)}:"
 
 
 def _emit_value(key: str, value: object, indent: int, lines: list[str]) -> None:

@@ -209,11 +209,6 @@ class Cache:
         if self._db is None:
             return
         try:
-            if (self._pending or self._pending_runs) and self._may_prune():
-                # A run that writes, and may prune: every entry it used is marked
-                # as just used, so pruning never drops what this run needed.
-                now = time.time()
-                self._touched_files = [(now, key) for key in self._hits]
             with self._db:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO files (key, value, at) VALUES (?, ?, ?)",
@@ -231,24 +226,20 @@ class Cache:
                         "(SELECT key FROM runs ORDER BY at DESC LIMIT ?)",
                         (RUNS_KEPT,),
                     )
-                if self._pending or self._pending_runs:
+                if (self._pending or self._pending_runs) and _over_bounds(self._db):
+                    # Before pruning, every entry this run used is marked as just
+                    # used, so that pruning never drops what the run needed. Under
+                    # the bounds nothing is dropped, and only the stale are marked.
+                    now = time.time()
+                    self._db.executemany(
+                        "UPDATE files SET at = ? WHERE key = ?", [(now, k) for k in self._hits]
+                    )
                     _prune(self._db)
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs time next run
         finally:
             self._db.close()
             self._db = None
-
-    def _may_prune(self) -> bool:
-        """Whether the writes pending could take the database past a bound of
-        :func:`_prune` (counting every pending entry as new)."""
-        assert self._db is not None
-        (count,) = self._db.execute("SELECT count(*) FROM files").fetchone()
-        if count + len(self._pending) > FILES_KEPT:
-            return True
-        pending = self._pending + self._pending_runs
-        adding = sum(len(key) + len(value.encode()) + _ROW_BYTES for key, value, _ in pending)
-        return _used_bytes(self._db) + adding > CACHE_BYTES
 
 
 _ROW_BYTES = 64  # what a row costs besides its key and value, roughly
@@ -264,6 +255,12 @@ def _used_bytes(db: sqlite3.Connection) -> int:
 def _runs_bytes(db: sqlite3.Connection) -> int:
     query = "SELECT COALESCE(SUM(LENGTH(CAST(value AS BLOB)) + ?), 0) FROM runs"
     return int(db.execute(query, (_ROW_BYTES,)).fetchone()[0])
+
+
+def _over_bounds(db: sqlite3.Connection) -> bool:
+    """Whether the database holds more than :func:`_prune` keeps."""
+    (count,) = db.execute("SELECT count(*) FROM files").fetchone()
+    return bool(count > FILES_KEPT or _used_bytes(db) > CACHE_BYTES)
 
 
 def _prune(db: sqlite3.Connection) -> None:

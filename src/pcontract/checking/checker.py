@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pcontract.errors import UsageError
 from pcontract.files.reading import (
@@ -566,9 +566,14 @@ class Read:
     unreadable: str = ""
 
 
+# The end of a file's cache key: a file found in a folder without apiVersion or
+# kind is skipped, one named is not, so the two are checked apart.
+EXPLICIT_SUFFIX: Final = b"\0explicit"
+FOUND_SUFFIX: Final = b"\0found"
+
+
 def suffix(target: Target) -> bytes:
-    # A file found in a folder without apiVersion or kind is skipped; one named is not.
-    return b"\0explicit" if target.explicit else b"\0found"
+    return EXPLICIT_SUFFIX if target.explicit else FOUND_SUFFIX
 
 
 def read_all(

@@ -579,8 +579,9 @@ def cascade(
         from pcontract.render.reporters import wrote_lines
         from pcontract.scoring.evaluation import load_for_cascade
 
-        # The parent and the plan are checked through validate's cache.
-        options = Checking(1, cache_dir, no_cache).options(limits)
+        # The parent and the plan are checked through validate's cache; a dry run
+        # writes nothing, the cache included.
+        options = Checking(1, cache_dir, no_cache or dry_run).options(limits)
         with paused(), recording_reads() as read:
             parent, cascade_plan = load_for_cascade(contract, plan, options)
         # load_for_cascade has found that the plan fits (PC244): not again.

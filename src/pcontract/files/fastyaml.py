@@ -14,9 +14,10 @@ than either, so a file is screened twice:
   backslashes (escapes), the
   YAML 1.1 line breaks, a byte order mark, numbers with underscores or with a sign
   or capital before a radix prefix, numbers of 16 digits or more, lines of 1,000
-  characters or more (libyaml's keys stop at 1,024), and flow collections that
+  characters or more (libyaml's keys stop at 1,024), flow collections that
   do not close on the line they open on or that share it with a quote or a
-  comment); a file that is not UTF-8 fails to decode;
+  comment, and text starting with ':' in a flow collection); a file that is not
+  UTF-8 fails to decode;
 - after parsing, its data: keys must be text; text that the strict loader would
   have read as a number, a boolean or null (if it was written plain) sends it to
   the strict path; numbers must be finite and within the policy
@@ -42,18 +43,20 @@ from pcontract.files.reading import Limits
 # Switched off by the tests that compare the fast path with the strict one.
 enabled = True
 
-# The largest file the fast path reads, in bytes per value allowed: parsed, a value
-# costs yaml_rs and Python about 130 bytes, and a file holds at most one a two
-# bytes, so this keeps memory within the strict loader's budget (about 500 bytes
-# a value; see pcontract.files.reading.DEFAULT_MAX_VALUES).
-_BYTES_PER_VALUE = 6
+# How many values the fast path may parse, at most, for each one allowed: parsed,
+# a value costs yaml_rs and Python about 130 bytes, so this keeps memory within
+# the strict loader's budget (about 500 bytes a value; see
+# pcontract.files.reading.DEFAULT_MAX_VALUES).
+_PARSED_PER_ALLOWED = 3
 
 # libyaml's composer and yaml_rs's converter both recurse (yaml_rs was seen to
 # crash between 8,000 and 12,000 levels on an 8 MB stack); a file whose nesting
 # bound passes this is left to the strict loader, which scans it first.
 _SAFE_DEPTH_BOUND = 2500
-# How deep flow collections may nest on one line (see _multiline_flow).
-_FLOW_DEPTH = 2
+# How many times _multiline_flow takes out the pairs that close at once: each time
+# takes two levels at most ([ then {), so flow nests at most 2 * _FLOW_PASSES deep
+# on a line.
+_FLOW_PASSES = 2
 
 # The bytes that may start trouble somewhere: control characters (tabs and
 # carriage returns among them), backslashes (yaml_rs joins the escaped surrogate
@@ -119,7 +122,21 @@ def _screened(data: bytes) -> bool:
         return True
     if _radix_prefix(data):
         return True
-    return _underscored_number(data) or _multiline_flow(data)
+    return _underscored_number(data) or _multiline_flow(data) or _colon_first(data)
+
+
+# Where a plain scalar may start with ':' in a flow collection: at its start, after
+# a ',' or after a key's ': ' (and in a block mapping's value, where it is harmless).
+_COLON_FIRST = (b"[:", b"{:", b",:", b"[ :", b"{ :", b", :", b": :")
+_COLON_AFTER_SPACES = re.compile(rb"[\[{,:]  +:")
+
+
+def _colon_first(data: bytes) -> bool:
+    """A plain scalar that starts with ':' where it may be in a flow collection:
+    libyaml refuses it there, and yaml_rs reads it as text ({:a: 1}, [x, :y])."""
+    if any(start in data for start in _COLON_FIRST):
+        return True
+    return b"  :" in data and _COLON_AFTER_SPACES.search(data) is not None
 
 
 # A document marker on a line after the first (the first line is screened above).
@@ -156,9 +173,9 @@ def _multiline_flow(data: bytes) -> bool:
     """A flow collection that does not close on the line it opens on, or that
     shares it with a quote or a comment (which could hide a bracket): libyaml and
     yaml_rs differ on keys that span lines. The brackets, quotes, '#' and line
-    breaks are kept; pairs that close at once are taken out, _FLOW_DEPTH levels deep."""
+    breaks are kept; pairs that close at once are taken out, _FLOW_PASSES times."""
     kept = data.translate(None, _NOT_FLOW)
-    for _ in range(_FLOW_DEPTH):
+    for _ in range(_FLOW_PASSES):
         kept = kept.replace(b"[]", b"").replace(b"{}", b"")
     return any(bracket in kept for bracket in (b"[", b"]", b"{", b"}"))
 
@@ -175,13 +192,17 @@ class _Unsure(Exception):
 
 def fast_data(data: bytes, limits: Limits) -> Any:
     """The document's data when it is certainly the strict loader's, else None."""
-    if not enabled or len(data) > _BYTES_PER_VALUE * limits.max_values:
+    if not enabled:
+        return None
+    # Trusted once the file passes the screens below, before it is parsed.
+    most = _most_values(data)
+    if most > _PARSED_PER_ALLOWED * limits.max_values:
         return None
     if _has_long_line(data):
         return None  # libyaml's simple keys stop at 1,024 characters
     # No line is as long as _LONG_LINE, so block nesting is within the bound; past
     # it, there are many brackets. Unless one spans lines (which is screened out
-    # anyway) each flow collection closes on its line, at most _FLOW_DEPTH deep.
+    # anyway) each flow collection closes on its line, 2 * _FLOW_PASSES deep at most.
     if depth_bound(data, _LONG_LINE - 1) > _SAFE_DEPTH_BOUND and _multiline_flow(data):
         return None
     if _screened(data):
@@ -202,11 +223,21 @@ def fast_data(data: bytes, limits: Limits) -> Any:
         _item(value, 0, limits.depth)
     except _Unsure:
         return None
-    # Each value takes two bytes at least, so a small file is within the limit;
-    # a larger one is counted, and the strict path reports one past it.
-    if 2 * len(data) > limits.max_values and _values(value) > limits.max_values:
+    # Counted only where the bound allows more than the limit; the strict path
+    # reports a file past it.
+    if most > limits.max_values and _values(value) > limits.max_values:
         return None
     return value
+
+
+def _most_values(data: bytes) -> int:
+    """An upper bound on the values in a file that passes the screens (no complex
+    keys, anchors, aliases, block scalars or second documents): every value but
+    the root comes with an indicator, ':' '-' ',' '[' or '{', and none brings more
+    than three (a key, its value and the block mapping they start; a bare flow
+    key and its null)."""
+    count = data.count
+    return 3 * (count(b":") + count(b"-") + count(b",") + count(b"[") + count(b"{")) + 1
 
 
 def _values(item: Any) -> int:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Final
 
 from pcontract.checking.cache import Cache, decode, encode, salt_for
-from pcontract.checking.checker import FileReport, Options, check_bytes
+from pcontract.checking.checker import FOUND_SUFFIX, FileReport, Options, check_bytes
 from pcontract.checking.index import ContractSummary
 from pcontract.errors import InputError, UsageError
 from pcontract.files import gitrev, loader
@@ -210,10 +210,10 @@ def _parsed(report: FileReport) -> Parsed:
 # A file found in a folder: its path, its bytes or why they cannot be read, and
 # its key and entry in validate's cache ("" and None without one).
 _Read = tuple[str, "bytes | Problem", str, str | None]
-# Files found in folders are looked up in the cache this many at a time.
+# Files found in folders are looked up in the cache this many at a time, or
+# fewer, to hold at most _BATCH_BYTES of them.
 _BATCH: Final = 256
-# The cache key's suffix of a file found in a folder (see checker.suffix).
-_FOUND: Final = b"\0found"
+_BATCH_BYTES: Final = 16 * 1024 * 1024
 
 # Parsed documents by digest and explicitness, with the file first parsed.
 _Seen = dict[tuple[bytes, bool], tuple[tuple[str, str], Parsed]]
@@ -253,15 +253,22 @@ class Reader:
         self._guidelines: dict[tuple[int, str], Guidelines | None] = {}
         self._parsed: _Seen = {}
         self._scanned: _Seen = {}
-        self._store = None if cache_dir is None else Cache(cache_dir, salt_for(limits))
+        self._cache_dir = cache_dir
+        self._opened: Cache | None = None  # on the first folder read
 
     def __enter__(self) -> Reader:
         return self
 
     def __exit__(self, *_: object) -> None:
-        if self._store is not None:
-            self._store.close()  # stores what this run checked
-            self._store = None
+        if self._opened is not None:
+            self._opened.close()  # stores what this run checked
+            self._opened = None
+
+    @property
+    def _store(self) -> Cache | None:
+        if self._opened is None and self._cache_dir is not None:
+            self._opened = Cache(self._cache_dir, salt_for(self.limits))
+        return self._opened
 
     def parse(self, source: Source, path: str, data: bytes, explicit: bool = True) -> Parsed:
         """:func:`parse` of ``path``'s bytes ``data``, read from ``source``."""
@@ -303,7 +310,7 @@ class Reader:
         if fields is not None:
             return _parsed(FileReport(*where, **fields)).light()
         report = check_bytes(data, where[0], where[1], Options(limits=self.limits), False)
-        if self._store is not None:
+        if key and self._store is not None:
             self._store.put(key, encode(report))
         return _parsed(report).light()
 
@@ -404,20 +411,28 @@ class Reader:
         """Each path that exists, with its bytes (or why they cannot be read), its
         cache key and entry, looked up a batch at a time."""
         batch: list[tuple[str, bytes | Problem]] = []
+        held = 0
         for path in paths:
             data = source.read(path, self.limits)
-            if data is not None:
-                batch.append((path, data))
-            if len(batch) == _BATCH:
+            if data is None:
+                continue
+            if self._cache_dir is None:
+                yield path, data, "", None
+                continue
+            batch.append((path, data))
+            held += len(data) if isinstance(data, bytes) else 0
+            if len(batch) == _BATCH or held >= _BATCH_BYTES:
                 yield from self._looked_up(batch)
-                batch = []
+                batch, held = [], 0
         yield from self._looked_up(batch)
 
     def _looked_up(self, batch: list[tuple[str, bytes | Problem]]) -> list[_Read]:
-        store = self._store
+        store = self._store if batch else None
         if store is None:
             return [(path, data, "", None) for path, data in batch]
-        keys = [store.key(data, _FOUND) if isinstance(data, bytes) else "" for _, data in batch]
+        keys = [
+            store.key(data, FOUND_SUFFIX) if isinstance(data, bytes) else "" for _, data in batch
+        ]
         stored = store.get_many([key for key in keys if key])
         return [
             (path, data, key, stored.get(key))
