@@ -16,11 +16,10 @@ than either, so a file is screened twice:
   or capital before a radix prefix, numbers of 16 digits or more, lines of 1,000
   characters or more (libyaml's keys stop at 1,024), flow collections that
   do not close on the line they open on or that share it with a quote or a
-  comment, and text starting with ':' in a flow collection); a file that is not
-  UTF-8 fails to decode;
+  comment); a file that is not UTF-8 fails to decode;
 - after parsing, its data: keys must be text; text that the strict loader would
-  have read as a number, a boolean or null (if it was written plain) sends it to
-  the strict path; numbers must be finite and within the policy
+  have read as a number, a boolean or null (if it was written plain), or that
+  starts with ':', sends it to the strict path; numbers must be finite and within the policy
   (:mod:`pcontract.files.numbers`); lists and mappings must be nested within the
   depth limit.
 
@@ -122,21 +121,7 @@ def _screened(data: bytes) -> bool:
         return True
     if _radix_prefix(data):
         return True
-    return _underscored_number(data) or _multiline_flow(data) or _colon_first(data)
-
-
-# Where a plain scalar may start with ':' in a flow collection: at its start, after
-# a ',' or after a key's ': ' (and in a block mapping's value, where it is harmless).
-_COLON_FIRST = (b"[:", b"{:", b",:", b"[ :", b"{ :", b", :", b": :")
-_COLON_AFTER_SPACES = re.compile(rb"[\[{,:]  +:")
-
-
-def _colon_first(data: bytes) -> bool:
-    """A plain scalar that starts with ':' where it may be in a flow collection:
-    libyaml refuses it there, and yaml_rs reads it as text ({:a: 1}, [x, :y])."""
-    if any(start in data for start in _COLON_FIRST):
-        return True
-    return b"  :" in data and _COLON_AFTER_SPACES.search(data) is not None
+    return _underscored_number(data) or _multiline_flow(data)
 
 
 # A document marker on a line after the first (the first line is screened above).
@@ -180,6 +165,11 @@ def _multiline_flow(data: bytes) -> bool:
     return any(bracket in kept for bracket in (b"[", b"]", b"{", b"}"))
 
 
+# Text that starts with ':' is read by yaml_rs in a flow collection ({:a: 1},
+# [x, :y]) where libyaml refuses it; it is left to the strict path wherever it is
+# (in a block, where both read it alike, that costs only speed).
+_SUSPECT_START = _MAY_RESOLVE | {":"}
+
 # Every plain scalar that the strict loader reads as other than text.
 _RESOLVES = re.compile(
     "(?:" + "|".join(p.pattern[1:-1] for p in (_BOOL, _NULL, _INT, _FLOAT)) + r")\Z"
@@ -194,10 +184,13 @@ def fast_data(data: bytes, limits: Limits) -> Any:
     """The document's data when it is certainly the strict loader's, else None."""
     if not enabled:
         return None
-    # Trusted once the file passes the screens below, before it is parsed.
-    most = _most_values(data)
-    if most > _PARSED_PER_ALLOWED * limits.max_values:
-        return None
+    # Each byte is one indicator at most: a small file is within the limit. The
+    # bound is trusted once the file passes the screens below, before it is parsed.
+    most = 3 * len(data) + 1
+    if most > limits.max_values:
+        most = _most_values(data)
+        if most > _PARSED_PER_ALLOWED * limits.max_values:
+            return None
     if _has_long_line(data):
         return None  # libyaml's simple keys stop at 1,024 characters
     # No line is as long as _LONG_LINE, so block nesting is within the bound; past
@@ -255,12 +248,12 @@ def _mapping(mapping: dict[Any, Any], depth: int, most: int) -> None:
     if depth > most:
         raise _Unsure
     for key, item in mapping.items():
-        if key.__class__ is not str:
+        if key.__class__ is not str or key[:1] == ":":
             raise _Unsure
         # _item, inlined for the usual values: this loop sees every value.
         cls = item.__class__
         if cls is str:
-            if item[:1] in _MAY_RESOLVE and _RESOLVES.match(item):
+            if item[:1] in _SUSPECT_START and (item[0] == ":" or _RESOLVES.match(item)):
                 raise _Unsure  # quoted, or a form yaml_rs reads otherwise
         elif cls is dict:
             _mapping(item, depth + 1, most)
@@ -292,7 +285,7 @@ def _item(item: Any, depth: int, most: int) -> None:
 def _scalar(value: Any) -> None:
     cls = value.__class__
     if cls is str:
-        if value[:1] in _MAY_RESOLVE and _RESOLVES.match(value):
+        if value[:1] in _SUSPECT_START and (value[0] == ":" or _RESOLVES.match(value)):
             raise _Unsure  # quoted, or a form yaml_rs reads otherwise
     elif cls is int:
         if not -numbers.MAX_MAGNITUDE <= value <= numbers.MAX_MAGNITUDE:
