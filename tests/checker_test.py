@@ -136,6 +136,38 @@ def test_a_committed_cache_cannot_vouch_for_a_file(
         cache_module._secret.cache_clear()
 
 
+def test_processes_starting_at_once_agree_on_the_per_user_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a fresh machine two runs may make the key at once: the one that links
+    its key into place second takes the first one's, whole, and both store."""
+    from pcontract.checking import cache as cache_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    key_file = tmp_path / "home" / "pcontract" / "cache-key"
+    first = "f" * 64
+    link = os.link
+
+    def beaten(source: str, target: str) -> None:
+        key_file.write_text(first + "\n")  # the other process, a moment earlier
+        link(source, target)
+
+    monkeypatch.setattr(os, "link", beaten)
+    cache_module._secret.cache_clear()
+    try:
+        assert cache_module._secret() == first
+        assert [p.name for p in key_file.parent.iterdir()] == ["cache-key"]  # no temporary left
+        monkeypatch.setattr(os, "link", link)
+        cache_module._secret.cache_clear()
+        assert cache_module._secret() == first  # read back as it is
+        key_file.unlink()
+        cache_module._secret.cache_clear()
+        made = cache_module._secret()  # alone: its own key, kept for the next run
+        assert made is not None and len(made) == 64 and key_file.read_text().strip() == made
+    finally:
+        cache_module._secret.cache_clear()
+
+
 def test_the_cache_never_writes_through_a_link(tree: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere.sqlite"
     cache = tmp_path / "cache"

@@ -27,6 +27,7 @@ later run could find would only pile up.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -421,15 +422,30 @@ def _secret() -> str | None:
     home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = Path(home) / "pcontract" / "cache-key"
     try:
-        if path.is_file() and not path.is_symlink():
-            text = path.read_text(encoding="ascii").strip()
-            if len(text) >= 32:
-                return text
+        kept = _kept_key(path)
+        if kept is not None:
+            return kept
         path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(key + "\n")
-        return key
+        # Written whole beside it, then linked into place: two processes starting
+        # at once on a fresh machine (pre-commit's hooks, say) agree on one key,
+        # and neither reads a key half written.
+        temp = path.with_name(f".cache-key-{secrets.token_hex(8)}")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+            with contextlib.suppress(FileExistsError):  # another was first: its key wins
+                os.link(temp, path)
+        finally:
+            temp.unlink(missing_ok=True)
+        return _kept_key(path)
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def _kept_key(path: Path) -> str | None:
+    if path.is_file() and not path.is_symlink():
+        text = path.read_text(encoding="ascii").strip()
+        if len(text) >= 32:
+            return text
+    return None
