@@ -807,12 +807,9 @@ def test_an_unchanged_contract_beside_a_changed_one_in_folders(tmp_path: Path) -
     assert report["summary"]["unchanged"] == 1 and report["summary"]["changed"] == 1
 
 
-def test_only_the_contracts_that_changed_are_read_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Folders are paired by what their first reading keeps (id, file, digest); a
-    contract is read again, whole, only when its bytes differ, so memory grows with
-    the changes and not with the folders."""
+def one_changed(tmp_path: Path) -> None:
+    """Folders old/ and new/ with the guidelines, three contracts the same on both
+    sides, and a.yaml, whose target is lowered in new/."""
     for side in ("old", "new"):
         (tmp_path / side).mkdir()
         (tmp_path / side / "guidelines.yaml").write_text(GUIDELINES)
@@ -822,6 +819,15 @@ def test_only_the_contracts_that_changed_are_read_whole(
             )
     (tmp_path / "old" / "a.yaml").write_text(CONTRACT)
     (tmp_path / "new" / "a.yaml").write_text(edited(CONTRACT, TARGET_DOWN))
+
+
+def test_only_the_contracts_that_changed_are_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folders are paired by what their first reading keeps (id, file, digest); a
+    contract is read again, whole, only when its bytes differ, so memory grows with
+    the changes and not with the folders."""
+    one_changed(tmp_path)
     (tmp_path / "old" / "gone.yaml").write_text(edited(CONTRACT, ("id: min-2024-25", "id: gone")))
     whole: list[str] = []
     version_of = Reader.version_of
@@ -861,16 +867,9 @@ def test_folders_are_checked_through_validates_cache(
     from pcontract.checking.checker import check_bytes
     from pcontract.negotiation import versions
 
+    one_changed(tmp_path)
     for side in ("old", "new"):
-        (tmp_path / side).mkdir()
-        (tmp_path / side / "guidelines.yaml").write_text(GUIDELINES)
         (tmp_path / side / "broken.yaml").write_text(BROKEN)
-        for n in range(3):
-            (tmp_path / side / f"same{n}.yaml").write_text(
-                edited(CONTRACT, ("id: min-2024-25", f"id: same{n}"))
-            )
-    (tmp_path / "old" / "a.yaml").write_text(CONTRACT)
-    (tmp_path / "new" / "a.yaml").write_text(edited(CONTRACT, TARGET_DOWN))
     cache = str(tmp_path / "cache")
     folders = [str(tmp_path / "old"), str(tmp_path / "new")]
     assert run("validate", *folders, "--cache-dir", cache)[0] == 1  # broken.yaml

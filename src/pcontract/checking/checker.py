@@ -576,6 +576,26 @@ def suffix(target: Target) -> bytes:
     return EXPLICIT_SUFFIX if target.explicit else FOUND_SUFFIX
 
 
+def through_cache(
+    store: Cache | None,
+    key: str,
+    entry: str | None,
+    target: Target,
+    check: Callable[[], FileReport],
+) -> tuple[FileReport, bool]:
+    """``target``'s report from its cache ``entry`` (True: read back, without a
+    document), else ``check()``, stored under ``key`` when there is a store."""
+    from pcontract.checking.cache import decode, encode
+
+    fields = decode(entry, target.display, target.real) if entry is not None else None
+    if fields is not None:
+        return FileReport(target.display, target.real, **fields), True
+    report = check()
+    if store is not None and key:
+        store.put(key, encode(report))
+    return report, False
+
+
 def read_all(
     targets: list[Target],
     limits: Limits,

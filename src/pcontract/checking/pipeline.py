@@ -11,6 +11,7 @@ of each version with :func:`pcontract.checking.checker.check_bytes`.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,8 +66,8 @@ class Pipeline:
         whose entry is there is only parsed and built, not checked again."""
         if self.options.cache_dir is None:
             return [check_file(t, self.options, keep_document=True) for t in targets]
-        from pcontract.checking.cache import Cache, decode, encode, salt_for
-        from pcontract.checking.checker import suffix
+        from pcontract.checking.cache import Cache, salt_for
+        from pcontract.checking.checker import suffix, through_cache
         from pcontract.files.reading import UnreadableFile, read_limited
 
         store = Cache(self.options.cache_dir, salt_for(self.options.limits))
@@ -86,15 +87,17 @@ class Pipeline:
                     reports.append(check_file(target, self.options, keep_document=True))
                     continue
                 data, key = item
-                entry = stored.get(key)
-                fields = decode(entry, target.display, target.real) if entry is not None else None
-                if fields is None:
-                    report = check_file(target, self.options, keep_document=True, content=data)
-                    store.put(key, encode(report))
-                else:
-                    report = FileReport(target.display, target.real, **fields)
-                    if report.summary is not None:  # its schema holds: build the document
-                        report.document = document_of(target, data, self.options)
+                report, hit = through_cache(
+                    store,
+                    key,
+                    stored.get(key),
+                    target,
+                    functools.partial(
+                        check_file, target, self.options, keep_document=True, content=data
+                    ),
+                )
+                if hit and report.summary is not None:  # its schema holds: build the document
+                    report.document = document_of(target, data, self.options)
                 reports.append(report)
             return reports
         finally:

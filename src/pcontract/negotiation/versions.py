@@ -19,8 +19,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
-from pcontract.checking.cache import Cache, decode, encode, salt_for
-from pcontract.checking.checker import FOUND_SUFFIX, FileReport, Options, check_bytes
+from pcontract.checking.cache import Cache, salt_for
+from pcontract.checking.checker import (
+    FOUND_SUFFIX,
+    FileReport,
+    Options,
+    Target,
+    check_bytes,
+    through_cache,
+)
 from pcontract.checking.index import ContractSummary
 from pcontract.errors import InputError, UsageError
 from pcontract.files import gitrev, loader
@@ -306,12 +313,14 @@ class Reader:
     def _scan(self, where: tuple[str, str], data: bytes, key: str, entry: str | None) -> Parsed:
         """A file found in a folder, checked as validate checks it, or taken from
         its cache ``entry``, kept :meth:`Parsed.light`."""
-        fields = decode(entry, *where) if entry is not None else None
-        if fields is not None:
-            return _parsed(FileReport(*where, **fields)).light()
-        report = check_bytes(data, where[0], where[1], Options(limits=self.limits), False)
-        if key and self._store is not None:
-            self._store.put(key, encode(report))
+        target = Target(Path(where[0]), where[0], False, where[1])
+        report, _ = through_cache(
+            self._store if key else None,
+            key,
+            entry,
+            target,
+            lambda: check_bytes(data, where[0], where[1], Options(limits=self.limits), False),
+        )
         return _parsed(report).light()
 
     def guidelines(

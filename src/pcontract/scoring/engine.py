@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pcontract.checking.checker import (
+    EXPLICIT_SUFFIX,
     FileReport,
     Options,
     Read,
@@ -36,6 +37,7 @@ from pcontract.checking.checker import (
     check_tree,
     discover,
     finish,
+    suffix,
 )
 from pcontract.errors import InputError, PcontractError, UsageError
 from pcontract.files.reading import UnreadableFile, read_head, read_limited
@@ -169,7 +171,7 @@ def _guidelines(path: str, options: Options, salt: bytes) -> tuple[str | None, G
         data = read_limited(Path(path), options.limits)
     except UnreadableFile:
         return None, None
-    key = entry_key(salt, data, b"\0explicit")
+    key = entry_key(salt, data, EXPLICIT_SUFFIX)
     document = _remembered(Target(Path(path), path, True, path), data, options).document
     return key, document if isinstance(document, Guidelines) else None
 
@@ -203,7 +205,7 @@ def _read_task(
             reports.append(check_file(target, options))
             keys.append(None)
             continue
-        keys.append(entry_key(salt, data, b"\0explicit" if target.explicit else b"\0found"))
+        keys.append(entry_key(salt, data, suffix(target)))
         reports.append(_document(target, data, options, task.check))
     documents = [r.document for r in reports]
     for report in reports:
@@ -410,7 +412,7 @@ def _file_key(store: Cache, path: str, options: Options, held: dict[str, str | N
     own (as workers key the guidelines they score by); None: unreadable."""
     if path not in held:
         try:
-            held[path] = store.key(read_limited(Path(path), options.limits), b"\0explicit")
+            held[path] = store.key(read_limited(Path(path), options.limits), EXPLICIT_SUFFIX)
         except UnreadableFile:
             held[path] = None
     return held[path]
