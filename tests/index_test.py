@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import pickle
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pcontract.checking.checker import Options, check_files, discover
 from pcontract.checking.index import (
+    FALSE,
+    NONE,
+    NUMBER,
     TEXT,
+    TRUE,
     CategoryWeight,
     ContractSummary,
     GuidelinesCategory,
     GuidelinesSummary,
+    Index,
     Period,
     ReportedAchievement,
     ResultsSummary,
@@ -19,6 +29,9 @@ from pcontract.checking.index import (
     summary_from_json,
     summary_to_json,
 )
+from pcontract.model import fits_actual
+from pcontract.problems import JsonPath
+from pcontract.rules.tree import results_actual_type
 from tests.conftest import TESTS
 
 
@@ -77,3 +90,89 @@ def test_the_text_rows_are_the_rows_whose_figure_is_text() -> None:
     for summary in found:
         texts = [row for row in summary.achievements if row.value_type == TEXT]
         assert list(summary.text_achievements) == texts
+
+
+def test_a_row_read_at_its_position_is_the_row_in_order() -> None:
+    found = [s for s in summaries() if isinstance(s, ResultsSummary)]
+    assert any(s.texts for s in found)
+    for summary in found:
+        rows = list(summary.achievements)
+        assert [summary.achievement_at(n) for n in range(len(rows))] == rows
+        assert summary.not_numbers() == [
+            n for n, row in enumerate(rows) if row.value_type in (TRUE, FALSE, TEXT)
+        ]
+
+
+KINDS = ("increase", "decrease", "milestone", "binary")
+
+
+@functools.cache
+def _a_contract() -> ContractSummary:
+    return next(s for s in summaries() if isinstance(s, ContractSummary))
+
+
+def _every_row_checked(index: Index) -> list[tuple[str, JsonPath]]:
+    """PC307 as it read every achievement: the plain path the rule must match."""
+    found = []
+    for results in index.results:
+        contract = index.contract(results.contract)
+        assert contract is not None
+        kinds = dict(zip(contract.ids, contract.kinds, strict=True))
+        for reported in results.achievements:
+            kind = kinds.get(reported.indicator_id)
+            type_ = reported.value_type
+            if kind is None or reported.not_applicable or type_ == NONE:
+                continue
+            value: object = (
+                reported.text if type_ == TEXT else {TRUE: True, FALSE: False}.get(type_, 0)
+            )
+            if not fits_actual(kind, value):
+                where = ("moderation", "actual") if reported.moderated else ("actual",)
+                found.append((results.file, ("achievements", reported.indicator_id, *where)))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    contract_kinds=st.dictionaries(
+        st.sampled_from(["A", "B", "C", "D", "E", "F"]), st.sampled_from(KINDS), max_size=6
+    ),
+    reported=st.dictionaries(
+        st.sampled_from(["A", "B", "C", "D", "G"]),
+        st.tuples(
+            st.sampled_from([NUMBER, TRUE, FALSE, TEXT, NONE]),
+            st.sampled_from(["2025-03-01", "soon", "12"]),
+            st.sampled_from(["a", "m", "-"]),
+        ),
+        max_size=5,
+    ),
+)
+def test_pc307_finds_what_reading_every_row_finds(
+    contract_kinds: dict[str, str], reported: dict[str, tuple[str, str, str]]
+) -> None:
+    ids = tuple(contract_kinds)
+    contract = replace(
+        _a_contract(),
+        id="c1",
+        ids=ids,
+        kinds=tuple(contract_kinds.values()),
+        targets=(0,) * len(ids),
+        aggregations=("",) * len(ids),
+        cascaded=(None,) * len(ids),
+        paths=tuple(("criteria", 0, "indicators", n) for n in range(len(ids))),
+        percent="-" * len(ids),
+    )
+    types = "".join(type_ for type_, _, _ in reported.values())
+    results = ResultsSummary(
+        "r.yaml",
+        "/r.yaml",
+        "c1",
+        "annual",
+        tuple(reported),
+        types,
+        tuple(text for type_, text, _ in reported.values() if type_ == TEXT),
+        "".join(flag for _, _, flag in reported.values()),
+    )
+    index = Index(contracts=[contract], results=[results]).finish()
+    found = [(summary.file, f.path) for summary, f in results_actual_type(index)]
+    assert found == _every_row_checked(index)

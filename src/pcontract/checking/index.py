@@ -8,6 +8,7 @@ between processes and to cache.
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
@@ -225,6 +226,18 @@ class ResultsSummary:
             text = next(texts) if kind == TEXT else None
             yield make(ReportedAchievement, (indicator_id, kind, text, flag == "a", flag == "m"))
 
+    def achievement_at(self, at: int) -> ReportedAchievement:
+        """The achievement at position ``at`` of the columns, as a row."""
+        kind, flag = self.types[at], self.flags[at]
+        text = self.texts[self.types.count(TEXT, 0, at)] if kind == TEXT else None
+        row = (self.ids[at], kind, text, flag == "a", flag == "m")
+        return tuple.__new__(ReportedAchievement, row)
+
+    def not_numbers(self) -> list[int]:
+        """The positions of the achievements whose figure is true, false or text:
+        neither a number nor none."""
+        return [found.start() for found in _NOT_A_NUMBER.finditer(self.types)]
+
     @property
     def text_achievements(self) -> Iterator[ReportedAchievement]:
         """The achievements whose figure is text (a milestone's day, mostly), as
@@ -235,6 +248,9 @@ class ResultsSummary:
             flag = self.flags[at]
             yield make(ReportedAchievement, (self.ids[at], TEXT, text, flag == "a", flag == "m"))
             at = self.types.find(TEXT, at + 1)
+
+
+_NOT_A_NUMBER: Final = re.compile(f"[{TRUE}{FALSE}{TEXT}]")
 
 
 def value_type(value: object) -> str:
@@ -351,7 +367,9 @@ def _pair(contract: str, indicator: str) -> CascadedFrom:
     key = (intern(contract), intern(indicator))
     found = _PAIRS.get(key)
     if found is None:
-        found = _PAIRS[key] = CascadedFrom(*key)
+        # tuple.__new__ skips the NamedTuple's own __new__, written in Python: a
+        # national tree has a pair for each indicator of every parent.
+        found = _PAIRS[key] = tuple.__new__(CascadedFrom, key)
     return found
 
 

@@ -8,6 +8,7 @@ import difflib
 import os
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Final
 
 from pcontract.checking.index import (
     FALSE,
@@ -743,13 +744,14 @@ def results_actual_type(index: Index) -> TreeFindings:
         if contract is None:
             continue
         kinds = dict(zip(contract.ids, contract.kinds, strict=True))
-        for reported in results.achievements:
+        for at in _type_checked(kinds, results):
+            reported = results.achievement_at(at)
             kind = kinds.get(reported.indicator_id)
             type_, text = reported.value_type, reported.text
             if kind is None or reported.not_applicable or type_ == NONE:
                 continue
             if type_ == NUMBER and kind in NUMERIC_KINDS:
-                continue  # the usual row, answered without building a value
+                continue
             value: object = text if type_ == TEXT else {TRUE: True, FALSE: False}.get(type_, 0)
             if fits_actual(kind, value):
                 continue
@@ -763,6 +765,26 @@ def results_actual_type(index: Index) -> TreeFindings:
                     f"must be {ACTUAL_TYPES[kind]}, not {given}",
                 ),
             )
+
+
+def _type_checked(kinds: dict[str, str], results: ResultsSummary) -> list[int]:
+    """The positions of the achievements whose figure may not fit its kind, in
+    order: every figure that is neither a number nor none, and those reported for
+    an indicator that is not numeric. The rest, the usual rows (a number for an
+    increase or a decrease), are passed over without being made."""
+    found = results.not_numbers()
+    if not _NUMERIC.issuperset(kinds.values()):
+        ids = results.ids
+        found.extend(
+            ids.index(indicator_id)
+            for indicator_id, kind in kinds.items()
+            if kind not in _NUMERIC and indicator_id in ids
+        )
+        found = sorted(set(found))
+    return found
+
+
+_NUMERIC: Final = frozenset(NUMERIC_KINDS)
 
 
 # How a figure that is not text is named in a message; the position says which.
