@@ -951,6 +951,37 @@ def test_json_text_writes_null_for_what_is_not_finite() -> None:
     assert _strict(text) == {"a": None, "b": [None, None, 1.5], "c": "\\ud800"}
 
 
+_JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=6)
+)
+_JSON_KEYS = st.text(max_size=4) | st.sampled_from(["\ud800x", "\udfff"]) | st.floats() | st.none()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        _JSON_LEAVES,
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.tuples(inner, inner)
+            | st.dictionaries(_JSON_KEYS, inner, max_size=4)
+        ),
+        max_leaves=12,
+    )
+)
+def test_json_text_writes_what_the_payload_made_safe_writes(payload: object) -> None:
+    """Written as it is where that is safe, else made safe first: the same text."""
+    from pcontract.render.reporters import json_safe, json_text
+
+    safe = json.dumps(json_safe(payload), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    assert json_text(payload) == safe
+    safe.encode("utf-8")  # valid UTF-8: no lone surrogate is left
+
+
 def test_diff_json_is_strict_for_a_change_beyond_any_float(tmp_path: Path) -> None:
     """A target changed from 1 to 10^400 is refused where it is written (the numeric
     policy, PC009), never printed as Infinity; a change from 0, whose percentage is

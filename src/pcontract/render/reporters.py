@@ -166,8 +166,16 @@ def json_safe(value: object) -> object:
 def json_text(payload: object) -> str:
     """The one JSON writer for every command's output: strict JSON (``allow_nan``
     off, so a stray NaN or Infinity is a bug, not a file other tools refuse),
-    valid UTF-8, indented, ending with a newline."""
-    return json.dumps(json_safe(payload), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    valid UTF-8, indented, ending with a newline. The payload is written as it is
+    first, and made safe (:func:`json_safe`) and written again only when that
+    fails or holds a lone surrogate: most payloads need nothing made safe."""
+    try:
+        text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a float that is not finite, as a value or a key
+        text = None
+    if text is None or _SURROGATE.search(text):
+        text = json.dumps(json_safe(payload), indent=2, ensure_ascii=False, allow_nan=False)
+    return text + "\n"
 
 
 def sarif_uri(file: str) -> str:
