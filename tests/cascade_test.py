@@ -19,7 +19,7 @@ from pcontract.checking.checker import Report, check_paths
 from pcontract.errors import InputError, PcontractError, WriteRefused
 from pcontract.files import loader
 from pcontract.model import CascadePlan, Contract, build
-from pcontract.scoring.evaluation import load_for_cascade
+from pcontract.scoring.evaluation import cascade_drafts, load_for_cascade
 
 GUIDELINES = """\
 apiVersion: pcontract/v1
@@ -756,15 +756,26 @@ def _validates_then_cascades(root: Path, parent: Path, plan_file: Path) -> None:
     writes drafts and the tree with them validates."""
     before = check_paths([str(root)])
     if errors(before):
-        with pytest.raises(PcontractError):
+        with pytest.raises(PcontractError) as refused:
             contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
             plan_cascade(contract, parent, cascade_plan, parent.parent / "units")
+        # Fitted and drafted in one pass (as the command does), the same refusal.
+        with pytest.raises(PcontractError) as refused_in_one_pass:
+            cascade_drafts(str(parent), str(plan_file), parent.parent / "units")
+        assert str(refused_in_one_pass.value) == str(refused.value)
         return
     contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
     drafts = plan_cascade(contract, parent, cascade_plan, parent.parent / "units")
     # Told that the plan fits (as load_for_cascade found), the same drafts.
     assert plan_cascade(contract, parent, cascade_plan, parent.parent / "units", fitted=True) == (
         drafts
+    )
+    named = plan_cascade(
+        contract, parent, cascade_plan, parent.parent / "units", plan_file=plan_file
+    )
+    assert cascade_drafts(str(parent), str(plan_file), parent.parent / "units") == (
+        contract,
+        named,
     )
     write_drafts(drafts)
     after = check_paths([str(root)])
@@ -826,6 +837,13 @@ def test_validate_reports_what_cascade_refuses(tree: Path, old: str, new: str, c
         (p.code, p.message, p.line)  # type: ignore[attr-defined]
         for p in refused.value.problems
     ] == [(p.code, p.message, p.line) for p in found]
+    with pytest.raises(InputError) as refused_in_one_pass:
+        cascade_drafts(
+            str(tree / "contracts" / "ministry.yaml"),
+            str(tree / "plans" / "units.yaml"),
+            tree / "units",
+        )
+    assert refused_in_one_pass.value.problems == refused.value.problems
     if code in ("PC243", "PC244"):  # the core refuses it too, in validate's words
         with pytest.raises(PcontractError) as direct:
             cascade(tree, plan)

@@ -52,7 +52,14 @@ from pcontract.rules.documents import entry_findings, weight_findings
 if TYPE_CHECKING:
     from pcontract.rules.base import Rule
 
-__all__ = ["Draft", "emit_yaml", "plan_cascade", "rescale_weights", "write_drafts"]
+__all__ = [
+    "Draft",
+    "emit_yaml",
+    "fit_and_plan",
+    "plan_cascade",
+    "rescale_weights",
+    "write_drafts",
+]
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -65,11 +72,18 @@ class Draft:
     unit_id: str
     contract_id: str
     path: Path  # out_dir / f"{contract_id}.yaml"
-    text: str  # the YAML, header comment included
+    # The YAML, header comment included, as the file's bytes (UTF-8): half of what
+    # its text takes, and a plan of ten thousand units holds them all until written.
+    content: bytes
     # (id, target, weight) of each scored indicator (a goal's sub-indicators, not the
     # goal), carried or the unit's own, in file order
     indicators: tuple[tuple[str, Value, Decimal], ...]
     exists: bool  # the file (or a link of that name) existed when the draft was built
+
+    @property
+    def text(self) -> str:
+        """The YAML, header comment included."""
+        return self.content.decode("utf-8")
 
 
 # -- weights ---------------------------------------------------------------------
@@ -649,8 +663,9 @@ class _Document:
     sources: list[tuple[str, PlanEntry, Value]]
 
 
-def _document(setting: _Setting, unit: PlanUnit) -> _Document:
-    """One unit's draft document."""
+def _document(setting: _Setting, unit: PlanUnit, sound: bool = False) -> _Document:
+    """One unit's draft document. ``sound``: the unit's entries and own indicators
+    are known to be sound (:func:`_unit_findings` found nothing)."""
     contract, plan = setting.parent.contract, setting.plan
     try:
         child_id = plan.id_pattern.format(parent=contract.id, unit=unit.id)
@@ -663,7 +678,7 @@ def _document(setting: _Setting, unit: PlanUnit) -> _Document:
         raise PcontractError(f"unit '{unit.id}': the child contract id equals the parent's")
     if not unit.entries:
         raise PcontractError(f"unit '{unit.id}' carries no indicators")
-    criteria, sources = _unit_criteria(setting.parent, unit)
+    criteria, sources = _unit_criteria(setting.parent, unit, sound)
 
     principal = unit.principal or contract.agent
     agent = unit.agent
@@ -694,46 +709,43 @@ def _document(setting: _Setting, unit: PlanUnit) -> _Document:
 
 _Built = tuple[list[dict[str, Any]], list[tuple[str, PlanEntry, Value]]]
 
-# The criteria worked out for the units of the last parent, which depend on the
-# parent and the unit only: fit_findings builds every unit's draft, then
-# plan_cascade builds it again for its folder. Held with the parent and the unit
-# themselves, so that an id is never taken for another's.
-_built: dict[int, tuple[Contract, PlanUnit, _Built]] = {}
+# The criteria of the unit built last, which depend on the parent and the unit
+# only: fitting a unit builds its draft, and drafting it next builds it again.
+# Held with the parent and the unit themselves, so that one is never taken for
+# another; only the last, so that a plan's criteria are never all held at once.
+_last_built: list[tuple[Contract, PlanUnit, _Built]] = []
 
 
-def _unit_criteria(parent: _Parent, unit: PlanUnit) -> _Built:
+def _unit_criteria(parent: _Parent, unit: PlanUnit, sound: bool = False) -> _Built:
     """The unit's criteria (see :func:`_criteria`), once its entries and own
-    indicators are found sound."""
+    indicators are found sound (here, unless ``sound`` says they are)."""
     contract = parent.contract
-    found = _built.get(id(unit))
-    if found is not None and found[0] is contract and found[1] is unit:
-        return found[2]
-    held = next(iter(_built.values()), None)
-    if held is not None and held[0] is not contract:
-        _built.clear()  # another parent's: every entry is of one parent
-    _refuse(_unit_findings(parent, unit))
+    if _last_built and _last_built[0][0] is contract and _last_built[0][1] is unit:
+        return _last_built[0][2]
+    if not sound:
+        _refuse(_unit_findings(parent, unit))
     built = _criteria(contract, unit, _carried(contract, unit))
-    _built[id(unit)] = (contract, unit, built)
+    _last_built[:] = [(contract, unit, built)]
     return built
 
 
 def _draft(setting: _Setting, unit: PlanUnit) -> Draft:
     """One unit's draft, written out as YAML and read back."""
     found = _document(setting, unit)
-    text = setting.header + emit_yaml(found.data)
-    _check_round_trip(text, found.data, found.path)
+    content = (setting.header + emit_yaml(found.data)).encode("utf-8")
+    _check_round_trip(content, found.data, found.path)
     return Draft(
         unit_id=unit.id,
         contract_id=found.contract_id,
         path=found.path,
-        text=text,
+        content=content,
         indicators=_leaves(found.criteria),
         exists=os.path.lexists(found.path),
     )
 
 
-def _check_round_trip(text: str, document: dict[str, Any], path: Path) -> None:
-    loaded = loader.load_bytes(text.encode("utf-8"), str(path))
+def _check_round_trip(content: bytes, document: dict[str, Any], path: Path) -> None:
+    loaded = loader.load_bytes(content, str(path))
     if loaded.problem is not None or loaded.data != document:
         # A bug in the emitter, not bad input: never write a file that reads back wrong.
         raise RuntimeError(f"the draft for {path} does not read back as written")
@@ -751,21 +763,42 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
     Contract schema and the Contract rules; the split targets of an indicator with
     ``aggregation: sum`` must add up to its target as PC310 requires.
     """
-    from pcontract.rules.registry import rules_for
-
     if plan.parent != contract.id:
         yield finding(("parent",), f"the plan is for contract '{plan.parent}', not '{contract.id}'")
         return
-    contract_rules = [r for r in rules_for("Contract") if r.severity is Severity.ERROR]
-    setting = _Setting.of(contract, contract_file, plan, contract_file.parent, None)
-    carried: _Carried = {}
-    complete = True  # every unit's targets are known, so their sums can be checked
+    fitting = _Fitting.of(contract, contract_file, plan)
     for unit in plan.units:
-        findings, known = _unit_fit(setting, unit, contract_rules, carried)
-        yield from findings
-        complete = complete and known
-    if complete:
-        yield from _sum_findings(contract, carried)
+        yield from fitting.unit(unit)
+    yield from fitting.sums()
+
+
+@dataclass(slots=True)
+class _Fitting:
+    """:func:`fit_findings` a unit at a time: what the units' drafts carry so far,
+    for the sums checked once every unit is fitted."""
+
+    setting: _Setting
+    contract_rules: list[Rule]
+    carried: _Carried
+    complete: bool = True  # every unit's targets are known, so their sums can be checked
+
+    @classmethod
+    def of(cls, contract: Contract, contract_file: Path, plan: CascadePlan) -> _Fitting:
+        from pcontract.rules.registry import rules_for
+
+        rules = [r for r in rules_for("Contract") if r.severity is Severity.ERROR]
+        return cls(
+            _Setting.of(contract, contract_file, plan, contract_file.parent, None), rules, {}
+        )
+
+    def unit(self, unit: PlanUnit) -> list[Finding]:
+        findings, known = _unit_fit(self.setting, unit, self.contract_rules, self.carried)
+        self.complete = self.complete and known
+        return findings
+
+    def sums(self) -> Iterator[Finding]:
+        if self.complete:
+            yield from _sum_findings(self.setting.parent.contract, self.carried)
 
 
 def _unit_fit(
@@ -780,7 +813,7 @@ def _unit_fit(
     if wrong_entries:
         return wrong_entries, False
     try:
-        draft = _document(setting, unit)
+        draft = _document(setting, unit, sound=True)
     except PcontractError as error:
         return [finding((*unit.path, "id"), str(error))], False
     for indicator_id, entry, target in draft.sources:
@@ -858,43 +891,100 @@ def plan_cascade(
     ever a draft's path. Raises
     :class:`PcontractError` for a plan that does not fit the contract or a unit
     whose file would leave ``out_dir``. ``fitted``: the caller has found already
-    that :func:`fit_findings` finds nothing for these three (as
-    :func:`pcontract.scoring.evaluation.load_for_cascade` does), so each draft is
-    not built and checked a second time.
+    that :func:`fit_findings` finds nothing for these three, so each draft is
+    not checked a second time.
     """
-    if not fitted:
-        _refuse(fit_findings(contract, contract_file, plan))
-    blocking = not_a_folder(out_dir)
-    if blocking is not None:
-        where, info = blocking
-        what = f"{where} is {what_is(info.st_mode)}, not a folder"
-        problem = f"--out {what}" if where == out_dir else f"--out {out_dir} cannot be made: {what}"
-        raise PcontractError(
-            f"{problem}; name a folder to write the drafts into with --out "
-            "(it is created if it does not exist)"
-        )
-    drafts: list[Draft] = []
-    seen: dict[str, str] = {}
-    # Inputs a unit's file must never replace, even with force.
+    findings, drafts = _plan(contract, contract_file, plan, out_dir, plan_file, fit=not fitted)
+    _refuse(findings)
+    return drafts
+
+
+def fit_and_plan(
+    contract: Contract,
+    contract_file: Path,
+    plan: CascadePlan,
+    out_dir: Path,
+    *,
+    plan_file: Path | None = None,
+) -> tuple[list[Finding], list[Draft]]:
+    """What :func:`fit_findings` finds and, when it finds nothing, the drafts of
+    :func:`plan_cascade`, in one pass over the units: each unit's draft is built
+    once, checked, written out as YAML and let go. Raises as
+    :func:`plan_cascade` does for a plan that fits but cannot be written."""
+    return _plan(contract, contract_file, plan, out_dir, plan_file, fit=True)
+
+
+def _plan(
+    contract: Contract,
+    contract_file: Path,
+    plan: CascadePlan,
+    out_dir: Path,
+    plan_file: Path | None,
+    fit: bool,
+) -> tuple[list[Finding], list[Draft]]:
+    """The findings of :func:`fit_findings` (with ``fit``), and when there are none
+    the drafts. What is wrong is said in the order the two steps would say it one
+    after the other: how the plan does not fit, then ``--out``, then the first
+    unit whose draft cannot be placed."""
+    if fit and plan.parent != contract.id:
+        return list(fit_findings(contract, contract_file, plan)), []
+    blocking = _not_a_folder(out_dir)
     inputs = Inputs(cascade_inputs(contract, contract_file, plan_file))
     setting = _Setting.of(contract, contract_file, plan, out_dir, plan_file)
+    fitting = _Fitting.of(contract, contract_file, plan) if fit else None
+    findings: list[Finding] = []
+    refused: PcontractError | None = None
+    drafts: list[Draft] = []
+    seen: dict[str, str] = {}
     for unit in plan.units:
-        draft = _draft(setting, unit)
-        # Case-folded, so that two units cannot share a file on macOS or Windows.
-        key = os.path.normcase(os.path.realpath(draft.path)).casefold()
-        if key in seen:
-            raise PcontractError(
-                f"units '{seen[key]}' and '{unit.id}' would both write {draft.path}"
-            )
-        seen[key] = unit.id
-        if inputs.holding(draft.path) is not None:
-            raise PcontractError(
-                f"unit '{unit.id}' would overwrite an input: {draft.path}; an input is never "
-                "overwritten (even with --force): choose another --out, or another unit id "
-                "or id_pattern"
-            )
-        drafts.append(draft)
-    return drafts
+        if fitting is not None:
+            findings.extend(fitting.unit(unit))
+        if findings or blocking or refused:
+            continue  # nothing is drafted once something is wrong; the fit goes on
+        try:
+            drafts.append(_placed(setting, unit, seen, inputs))
+        except PcontractError as error:
+            refused = error
+    if fitting is not None:
+        findings.extend(fitting.sums())
+    if findings:
+        return findings, []
+    if blocking is not None:
+        raise PcontractError(blocking)
+    if refused is not None:
+        raise refused
+    return [], drafts
+
+
+def _not_a_folder(out_dir: Path) -> str | None:
+    """Why ``out_dir`` cannot hold the drafts, or None when it can."""
+    blocking = not_a_folder(out_dir)
+    if blocking is None:
+        return None
+    where, info = blocking
+    what = f"{where} is {what_is(info.st_mode)}, not a folder"
+    problem = f"--out {what}" if where == out_dir else f"--out {out_dir} cannot be made: {what}"
+    return (
+        f"{problem}; name a folder to write the drafts into with --out "
+        "(it is created if it does not exist)"
+    )
+
+
+def _placed(setting: _Setting, unit: PlanUnit, seen: dict[str, str], inputs: Inputs) -> Draft:
+    """The unit's draft, once its file is found to be its own and no input."""
+    draft = _draft(setting, unit)
+    # Case-folded, so that two units cannot share a file on macOS or Windows.
+    key = os.path.normcase(os.path.realpath(draft.path)).casefold()
+    if key in seen:
+        raise PcontractError(f"units '{seen[key]}' and '{unit.id}' would both write {draft.path}")
+    seen[key] = unit.id
+    if inputs.holding(draft.path) is not None:
+        raise PcontractError(
+            f"unit '{unit.id}' would overwrite an input: {draft.path}; an input is never "
+            "overwritten (even with --force): choose another --out, or another unit id "
+            "or id_pattern"
+        )
+    return draft
 
 
 # -- writing ---------------------------------------------------------------------
@@ -919,9 +1009,7 @@ def write_drafts(
     :func:`pcontract.files.writer.write_files` for what is refused."""
     drafts = list(drafts)
     root = drafts[0].path.parent if drafts else None  # every draft goes into --out
-    return write_files(
-        [(d.path, d.text.encode("utf-8")) for d in drafts], force=force, root=root, inputs=inputs
-    )
+    return write_files([(d.path, d.content) for d in drafts], force=force, root=root, inputs=inputs)
 
 
 # -- YAML output -----------------------------------------------------------------

@@ -573,22 +573,17 @@ def cascade(
     def body() -> int:
         from pathlib import Path
 
-        from pcontract.cascade.drafts import cascade_inputs, plan_cascade, write_drafts
+        from pcontract.cascade.drafts import cascade_inputs, write_drafts
         from pcontract.cli.collector import paused
         from pcontract.files.reading import recording_reads
         from pcontract.render.reporters import wrote_lines
-        from pcontract.scoring.evaluation import load_for_cascade
+        from pcontract.scoring.evaluation import cascade_drafts
 
         # The parent and the plan are checked through validate's cache; a dry run
         # writes nothing, the cache included.
         options = Checking(1, cache_dir, no_cache or dry_run).options(limits)
         with paused(), recording_reads() as read:
-            parent, cascade_plan = load_for_cascade(contract, plan, options)
-        # load_for_cascade has found that the plan fits (PC244): not again.
-        with paused():
-            drafts = plan_cascade(
-                parent, Path(contract), cascade_plan, Path(out), plan_file=Path(plan), fitted=True
-            )
+            parent, drafts = cascade_drafts(contract, plan, Path(out), options)
         inputs = [*read, *cascade_inputs(parent, Path(contract), Path(plan))]
         if dry_run:
             from pcontract.render.tables import cascade_dry_run

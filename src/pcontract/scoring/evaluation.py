@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 from pcontract.checking.checker import FileReport, Options, discover, locate_all
 from pcontract.checking.pipeline import Loaded, Pipeline, contract_guidelines, explicit
@@ -19,6 +19,7 @@ from pcontract.errors import InputError, UsageError
 from pcontract.files.reading import Limits
 from pcontract.model import FINANCIAL_YEAR_RE, CascadePlan, Contract, Guidelines, Results
 from pcontract.problems import Problem
+from pcontract.rules.base import Finding
 from pcontract.scoring.method import QUARTERS, ContractScore, score
 from pcontract.scoring.ranking import (
     CategoryNames,
@@ -29,6 +30,9 @@ from pcontract.scoring.ranking import (
     standing,
 )
 from pcontract.scoring.rollup import families, rollup
+
+if TYPE_CHECKING:
+    from pcontract.cascade.drafts import Draft
 
 # Cross-file rules about the shape of the whole tree; scoring one contract does
 # not need the parent or the children to be present.
@@ -53,6 +57,33 @@ def load_for_cascade(
     contract_path: str, plan_path: str, options: Options | None = None
 ) -> tuple[Contract, CascadePlan]:
     """Validate a contract and a cascade plan on their own, and return them."""
+    from pcontract.cascade.drafts import fit_findings
+
+    contract, plan, options = _cascade_inputs(contract_path, plan_path, options)
+    _refuse_unfit(list(fit_findings(contract, Path(contract_path), plan)), plan_path, options)
+    return contract, plan
+
+
+def cascade_drafts(
+    contract_path: str, plan_path: str, out_dir: Path, options: Options | None = None
+) -> tuple[Contract, list[Draft]]:
+    """The contract :func:`load_for_cascade` returns, and the plan's drafts for ``out_dir``
+    (see :func:`pcontract.cascade.drafts.plan_cascade`): each unit's draft is
+    built once, to be checked and written out."""
+    from pcontract.cascade.drafts import fit_and_plan
+
+    contract, plan, options = _cascade_inputs(contract_path, plan_path, options)
+    findings, drafts = fit_and_plan(
+        contract, Path(contract_path), plan, out_dir, plan_file=Path(plan_path)
+    )
+    _refuse_unfit(findings, plan_path, options)
+    return contract, drafts
+
+
+def _cascade_inputs(
+    contract_path: str, plan_path: str, options: Options | None
+) -> tuple[Contract, CascadePlan, Options]:
+    """The contract and the plan, each validated on its own."""
     pipeline = Pipeline(options)
     options = pipeline.options
     files = [pipeline.check(t) for t in explicit([contract_path, plan_path])]
@@ -64,33 +95,28 @@ def load_for_cascade(
         raise UsageError(f"{contract_path} is not a Contract document")
     if not isinstance(plan, CascadePlan):
         raise UsageError(f"{plan_path} is not a CascadePlan document")
-    # The rules validate applies to the pair (PC244), located in the plan file.
-    from pcontract.cascade.drafts import fit_findings
+    return contract, plan, options
+
+
+def _refuse_unfit(findings: Sequence[Finding], plan_path: str, options: Options) -> None:
+    """Refuse a plan that does not fit its contract, with the problems ``validate``
+    reports for the pair (PC244), located in the plan file."""
+    if not findings:
+        return
     from pcontract.problems import Severity
 
-    findings = list(fit_findings(contract, Path(contract_path), plan))
-    if findings:
-        unfit: list[object] = list(
-            locate_all(
-                [
-                    Problem(
-                        plan_path,
-                        0,
-                        0,
-                        "PC244",
-                        Severity.ERROR,
-                        f.message,
-                        f.path,
-                        f.hint,
-                        f.at_key,
-                    )
-                    for f in findings
-                ],
-                options.limits,
-            )
+    unfit: list[object] = list(
+        locate_all(
+            [
+                Problem(
+                    plan_path, 0, 0, "PC244", Severity.ERROR, f.message, f.path, f.hint, f.at_key
+                )
+                for f in findings
+            ],
+            options.limits,
         )
-        raise InputError(f"{len(unfit)} problem(s): the plan does not fit the contract", unfit)
-    return contract, plan
+    )
+    raise InputError(f"{len(unfit)} problem(s): the plan does not fit the contract", unfit)
 
 
 @dataclass(frozen=True, slots=True)
