@@ -751,32 +751,55 @@ def _plan_text(parent: str, units: list[dict[str, Any]]) -> str:
     )
 
 
+def _in_two_steps(parent: Path, plan_file: Path, out: Path) -> tuple[Contract, list[Draft]]:
+    """What the command did before it fitted and drafted each unit in one pass:
+    the whole plan fitted, then every unit drafted."""
+    contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
+    return contract, plan_cascade(
+        contract, parent, cascade_plan, out, plan_file=plan_file, fitted=True
+    )
+
+
+def test_a_plan_that_does_not_fit_is_refused_before_an_out_folder_that_cannot_be(
+    tree: Path,
+) -> None:
+    write(tree / "plans" / "units.yaml", PLAN.replace("CM01: {share: 60%}", "CM01: {share: 70%}"))
+    (tree / "blocker").write_text("a file, not a folder\n")
+    for out in (tree / "blocker", tree / "blocker" / "drafts", tree / ("x" * 300)):
+        with pytest.raises(InputError) as refused:
+            cascade_drafts(
+                str(tree / "contracts" / "ministry.yaml"), str(tree / "plans" / "units.yaml"), out
+            )
+        assert [p.code for p in refused.value.problems] == ["PC244"]  # type: ignore[attr-defined]
+    # The plan fitting, the folder is what is wrong.
+    write(tree / "plans" / "units.yaml", PLAN)
+    with pytest.raises(PcontractError, match="not a folder"):
+        cascade_drafts(
+            str(tree / "contracts" / "ministry.yaml"),
+            str(tree / "plans" / "units.yaml"),
+            tree / "blocker" / "drafts",
+        )
+
+
 def _validates_then_cascades(root: Path, parent: Path, plan_file: Path) -> None:
     """Either validate reports an error and cascade refuses the plan, or cascade
     writes drafts and the tree with them validates."""
     before = check_paths([str(root)])
+    out = parent.parent / "units"
     if errors(before):
         with pytest.raises(PcontractError) as refused:
-            contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
-            plan_cascade(contract, parent, cascade_plan, parent.parent / "units")
-        # Fitted and drafted in one pass (as the command does), the same refusal.
+            _in_two_steps(parent, plan_file, out)
+        # Fitted and drafted in one pass, as the command does: the same refusal.
         with pytest.raises(PcontractError) as refused_in_one_pass:
-            cascade_drafts(str(parent), str(plan_file), parent.parent / "units")
+            cascade_drafts(str(parent), str(plan_file), out)
+        assert type(refused_in_one_pass.value) is type(refused.value)
         assert str(refused_in_one_pass.value) == str(refused.value)
         return
     contract, cascade_plan = load_for_cascade(str(parent), str(plan_file))
-    drafts = plan_cascade(contract, parent, cascade_plan, parent.parent / "units")
+    drafts = plan_cascade(contract, parent, cascade_plan, out)
     # Told that the plan fits (as load_for_cascade found), the same drafts.
-    assert plan_cascade(contract, parent, cascade_plan, parent.parent / "units", fitted=True) == (
-        drafts
-    )
-    named = plan_cascade(
-        contract, parent, cascade_plan, parent.parent / "units", plan_file=plan_file
-    )
-    assert cascade_drafts(str(parent), str(plan_file), parent.parent / "units") == (
-        contract,
-        named,
-    )
+    assert plan_cascade(contract, parent, cascade_plan, out, fitted=True) == drafts
+    assert cascade_drafts(str(parent), str(plan_file), out) == _in_two_steps(parent, plan_file, out)
     write_drafts(drafts)
     after = check_paths([str(root)])
     assert errors(after) == [], plan_file.read_text()

@@ -29,9 +29,8 @@ from pcontract.checking.index import (
     summary_from_json,
     summary_to_json,
 )
-from pcontract.model import fits_actual
 from pcontract.problems import JsonPath
-from pcontract.rules.tree import results_actual_type
+from pcontract.rules.tree import results_actual_type, wrong_actual_type
 from tests.conftest import TESTS
 
 
@@ -97,7 +96,9 @@ def test_a_row_read_at_its_position_is_the_row_in_order() -> None:
     assert any(s.texts for s in found)
     for summary in found:
         rows = list(summary.achievements)
-        assert [summary.achievement_at(n) for n in range(len(rows))] == rows
+        assert list(summary.achievements_at(range(len(rows)))) == rows
+        every_other = range(1, len(rows), 2)
+        assert list(summary.achievements_at(every_other)) == rows[1::2]
         assert summary.not_numbers() == [
             n for n, row in enumerate(rows) if row.value_type in (TRUE, FALSE, TEXT)
         ]
@@ -111,7 +112,7 @@ def _a_contract() -> ContractSummary:
     return next(s for s in summaries() if isinstance(s, ContractSummary))
 
 
-def _every_row_checked(index: Index) -> list[tuple[str, JsonPath]]:
+def _every_row_checked(index: Index) -> list[tuple[str, JsonPath, str]]:
     """PC307 as it read every achievement: the plain path the rule must match."""
     found = []
     for results in index.results:
@@ -119,16 +120,9 @@ def _every_row_checked(index: Index) -> list[tuple[str, JsonPath]]:
         assert contract is not None
         kinds = dict(zip(contract.ids, contract.kinds, strict=True))
         for reported in results.achievements:
-            kind = kinds.get(reported.indicator_id)
-            type_ = reported.value_type
-            if kind is None or reported.not_applicable or type_ == NONE:
-                continue
-            value: object = (
-                reported.text if type_ == TEXT else {TRUE: True, FALSE: False}.get(type_, 0)
-            )
-            if not fits_actual(kind, value):
-                where = ("moderation", "actual") if reported.moderated else ("actual",)
-                found.append((results.file, ("achievements", reported.indicator_id, *where)))
+            wrong = wrong_actual_type(reported, kinds.get(reported.indicator_id))
+            if wrong is not None:
+                found.append((results.file, wrong.path, wrong.message))
     return found
 
 
@@ -141,7 +135,7 @@ def _every_row_checked(index: Index) -> list[tuple[str, JsonPath]]:
         st.sampled_from(["A", "B", "C", "D", "G"]),
         st.tuples(
             st.sampled_from([NUMBER, TRUE, FALSE, TEXT, NONE]),
-            st.sampled_from(["2025-03-01", "soon", "12"]),
+            st.sampled_from(["2025-03-01", "soon", "12", "2024-07-01", "later", "2026-01-31"]),
             st.sampled_from(["a", "m", "-"]),
         ),
         max_size=5,
@@ -174,5 +168,5 @@ def test_pc307_finds_what_reading_every_row_finds(
         "".join(flag for _, _, flag in reported.values()),
     )
     index = Index(contracts=[contract], results=[results]).finish()
-    found = [(summary.file, f.path) for summary, f in results_actual_type(index)]
+    found = [(summary.file, f.path, f.message) for summary, f in results_actual_type(index)]
     assert found == _every_row_checked(index)

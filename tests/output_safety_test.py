@@ -958,7 +958,14 @@ _JSON_LEAVES = (
     | st.floats()
     | st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=6)
 )
-_JSON_KEYS = st.text(max_size=4) | st.sampled_from(["\ud800x", "\udfff"]) | st.floats() | st.none()
+_JSON_KEYS = (
+    st.text(max_size=4)
+    | st.sampled_from(["\ud800x", "\udfff"])
+    | st.floats()
+    | st.integers()
+    | st.booleans()
+    | st.none()
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -720,8 +720,9 @@ def _unit_criteria(parent: _Parent, unit: PlanUnit, sound: bool = False) -> _Bui
     """The unit's criteria (see :func:`_criteria`), once its entries and own
     indicators are found sound (here, unless ``sound`` says they are)."""
     contract = parent.contract
-    if _last_built and _last_built[0][0] is contract and _last_built[0][1] is unit:
-        return _last_built[0][2]
+    held = _last_built[0] if _last_built else None
+    if held is not None and held[0] is contract and held[1] is unit:
+        return held[2]
     if not sound:
         _refuse(_unit_findings(parent, unit))
     built = _criteria(contract, unit, _carried(contract, unit))
@@ -763,12 +764,26 @@ def fit_findings(contract: Contract, contract_file: Path, plan: CascadePlan) -> 
     Contract schema and the Contract rules; the split targets of an indicator with
     ``aggregation: sum`` must add up to its target as PC310 requires.
     """
+    return _fitted(contract, contract_file, plan, None)
+
+
+def _fitted(
+    contract: Contract,
+    contract_file: Path,
+    plan: CascadePlan,
+    after: Callable[[PlanUnit], None] | None,
+) -> Iterator[Finding]:
+    """:func:`fit_findings`, calling ``after`` with each unit once its findings
+    are given (and before the next unit is fitted, while its criteria are the
+    last built)."""
     if plan.parent != contract.id:
         yield finding(("parent",), f"the plan is for contract '{plan.parent}', not '{contract.id}'")
         return
     fitting = _Fitting.of(contract, contract_file, plan)
     for unit in plan.units:
         yield from fitting.unit(unit)
+        if after is not None:
+            after(unit)
     yield from fitting.sums()
 
 
@@ -926,37 +941,41 @@ def _plan(
     the drafts. What is wrong is said in the order the two steps would say it one
     after the other: how the plan does not fit, then ``--out``, then the first
     unit whose draft cannot be placed."""
-    if fit and plan.parent != contract.id:
-        return list(fit_findings(contract, contract_file, plan)), []
-    blocking = _not_a_folder(out_dir)
+    try:
+        blocking = _not_a_folder(out_dir)
+    except PcontractError as error:  # --out cannot be looked at: said after the fit
+        blocking = error
     inputs = Inputs(cascade_inputs(contract, contract_file, plan_file))
     setting = _Setting.of(contract, contract_file, plan, out_dir, plan_file)
-    fitting = _Fitting.of(contract, contract_file, plan) if fit else None
     findings: list[Finding] = []
-    refused: PcontractError | None = None
+    refused: list[PcontractError] = []
     drafts: list[Draft] = []
     seen: dict[str, str] = {}
-    for unit in plan.units:
-        if fitting is not None:
-            findings.extend(fitting.unit(unit))
-        if findings or blocking or refused:
-            continue  # nothing is drafted once something is wrong; the fit goes on
+
+    def draft(unit: PlanUnit) -> None:
+        if findings or blocking is not None or refused:
+            return  # nothing is drafted once something is wrong; the fit goes on
         try:
             drafts.append(_placed(setting, unit, seen, inputs))
         except PcontractError as error:
-            refused = error
-    if fitting is not None:
-        findings.extend(fitting.sums())
+            refused.append(error)
+
+    if fit:
+        for found in _fitted(contract, contract_file, plan, draft):
+            findings.append(found)  # one at a time: draft() looks at what is found so far
+    else:
+        for unit in plan.units:
+            draft(unit)
     if findings:
         return findings, []
     if blocking is not None:
-        raise PcontractError(blocking)
-    if refused is not None:
-        raise refused
+        raise blocking
+    if refused:
+        raise refused[0]
     return [], drafts
 
 
-def _not_a_folder(out_dir: Path) -> str | None:
+def _not_a_folder(out_dir: Path) -> PcontractError | None:
     """Why ``out_dir`` cannot hold the drafts, or None when it can."""
     blocking = not_a_folder(out_dir)
     if blocking is None:
@@ -964,7 +983,7 @@ def _not_a_folder(out_dir: Path) -> str | None:
     where, info = blocking
     what = f"{where} is {what_is(info.st_mode)}, not a folder"
     problem = f"--out {what}" if where == out_dir else f"--out {out_dir} cannot be made: {what}"
-    return (
+    return PcontractError(
         f"{problem}; name a folder to write the drafts into with --out "
         "(it is created if it does not exist)"
     )

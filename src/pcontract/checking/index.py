@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from sys import intern
@@ -226,12 +226,19 @@ class ResultsSummary:
             text = next(texts) if kind == TEXT else None
             yield make(ReportedAchievement, (indicator_id, kind, text, flag == "a", flag == "m"))
 
-    def achievement_at(self, at: int) -> ReportedAchievement:
-        """The achievement at position ``at`` of the columns, as a row."""
-        kind, flag = self.types[at], self.flags[at]
-        text = self.texts[self.types.count(TEXT, 0, at)] if kind == TEXT else None
-        row = (self.ids[at], kind, text, flag == "a", flag == "m")
-        return tuple.__new__(ReportedAchievement, row)
+    def achievements_at(self, positions: Iterable[int]) -> Iterator[ReportedAchievement]:
+        """The achievements at ``positions`` of the columns (in increasing order),
+        as rows: what :attr:`achievements` gives there. Each text figure is found
+        by counting the text figures before it from the last position, so that a
+        file of many is read once, not once for each."""
+        make = tuple.__new__
+        types, texts_before, counted_to = self.types, 0, 0
+        for at in positions:
+            kind, flag = types[at], self.flags[at]
+            texts_before += types.count(TEXT, counted_to, at)
+            counted_to = at
+            text = self.texts[texts_before] if kind == TEXT else None
+            yield make(ReportedAchievement, (self.ids[at], kind, text, flag == "a", flag == "m"))
 
     def not_numbers(self) -> list[int]:
         """The positions of the achievements whose figure is true, false or text:

@@ -18,6 +18,7 @@ from pcontract.checking.index import (
     TRUE,
     ContractSummary,
     Index,
+    ReportedAchievement,
     ResultsSummary,
     Summary,
 )
@@ -744,27 +745,30 @@ def results_actual_type(index: Index) -> TreeFindings:
         if contract is None:
             continue
         kinds = dict(zip(contract.ids, contract.kinds, strict=True))
-        for at in _type_checked(kinds, results):
-            reported = results.achievement_at(at)
-            kind = kinds.get(reported.indicator_id)
-            type_, text = reported.value_type, reported.text
-            if kind is None or reported.not_applicable or type_ == NONE:
-                continue
-            if type_ == NUMBER and kind in NUMERIC_KINDS:
-                continue
-            value: object = text if type_ == TEXT else {TRUE: True, FALSE: False}.get(type_, 0)
-            if fits_actual(kind, value):
-                continue
-            given = repr(text) if type_ == TEXT else ACTUAL_GIVEN[type_]
-            where = ("moderation", "actual") if reported.moderated else ("actual",)
-            yield (
-                results,
-                finding(
-                    ("achievements", reported.indicator_id, *where),
-                    f"{reported.indicator_id} is {with_article(kind)} indicator, so its actual "
-                    f"must be {ACTUAL_TYPES[kind]}, not {given}",
-                ),
-            )
+        for reported in results.achievements_at(_type_checked(kinds, results)):
+            found = wrong_actual_type(reported, kinds.get(reported.indicator_id))
+            if found is not None:
+                yield results, found
+
+
+def wrong_actual_type(reported: ReportedAchievement, kind: str | None) -> Finding | None:
+    """What PC307 says of one achievement, whose indicator is of ``kind`` (None:
+    not in the contract); None when its figure fits."""
+    type_, text = reported.value_type, reported.text
+    if kind is None or reported.not_applicable or type_ == NONE:
+        return None
+    if type_ == NUMBER and kind in NUMERIC_KINDS:
+        return None
+    value: object = text if type_ == TEXT else {TRUE: True, FALSE: False}.get(type_, 0)
+    if fits_actual(kind, value):
+        return None
+    given = repr(text) if type_ == TEXT else ACTUAL_GIVEN[type_]
+    where = ("moderation", "actual") if reported.moderated else ("actual",)
+    return finding(
+        ("achievements", reported.indicator_id, *where),
+        f"{reported.indicator_id} is {with_article(kind)} indicator, so its actual "
+        f"must be {ACTUAL_TYPES[kind]}, not {given}",
+    )
 
 
 def _type_checked(kinds: dict[str, str], results: ResultsSummary) -> list[int]:
@@ -774,12 +778,8 @@ def _type_checked(kinds: dict[str, str], results: ResultsSummary) -> list[int]:
     increase or a decrease), are passed over without being made."""
     found = results.not_numbers()
     if not _NUMERIC.issuperset(kinds.values()):
-        ids = results.ids
-        found.extend(
-            ids.index(indicator_id)
-            for indicator_id, kind in kinds.items()
-            if kind not in _NUMERIC and indicator_id in ids
-        )
+        other = {indicator_id for indicator_id, kind in kinds.items() if kind not in _NUMERIC}
+        found.extend(n for n, indicator_id in enumerate(results.ids) if indicator_id in other)
         found = sorted(set(found))
     return found
 

@@ -19,7 +19,6 @@ from pcontract.errors import InputError, UsageError
 from pcontract.files.reading import Limits
 from pcontract.model import FINANCIAL_YEAR_RE, CascadePlan, Contract, Guidelines, Results
 from pcontract.problems import Problem
-from pcontract.rules.base import Finding
 from pcontract.scoring.method import QUARTERS, ContractScore, score
 from pcontract.scoring.ranking import (
     CategoryNames,
@@ -33,6 +32,7 @@ from pcontract.scoring.rollup import families, rollup
 
 if TYPE_CHECKING:
     from pcontract.cascade.drafts import Draft
+    from pcontract.rules.base import Finding
 
 # Cross-file rules about the shape of the whole tree; scoring one contract does
 # not need the parent or the children to be present.
