@@ -186,10 +186,32 @@ def _real_folder(folder: str) -> str:
 def real(path: str) -> str:
     """``os.path.realpath``, resolving each folder once: a national tree has a
     hundred thousand files in a few thousand folders."""
+    if ".." in path:
+        through = _through_parents(path)
+        if through is not None:
+            return through
     folder, name = os.path.split(os.path.abspath(path))
     if name in ("", ".", "..") or os.path.islink(path):
         return os.path.realpath(path)
     return os.path.join(_real_folder(folder), name)
+
+
+def _through_parents(path: str) -> str | None:
+    """``path`` resolved when one of its parts is ``..`` (None when none is): up
+    to the last ``..`` by the file system, as opening the path goes (a ``..``
+    after a link leads to the parent of the link's target, not back beside the
+    link, as ``os.path.abspath`` would have it), the rest as :func:`real` goes."""
+    rest: list[str] = []
+    head = path.rstrip(os.sep + (os.altsep or "")) or path  # "a/../" is "a/.."
+    while True:
+        parent, name = os.path.split(head)
+        if name == "..":
+            base = _real_folder(os.path.join(os.getcwd(), head))
+            return real(os.path.join(base, *reversed(rest))) if rest else base
+        if not name or parent == head:
+            return None
+        rest.append(name)
+        head = parent
 
 
 def forget_folders() -> None:

@@ -1,0 +1,70 @@
+"""Real paths: a file's identity (the cache's keys, the guidelines a contract
+names, the inputs a command must never write over) is where opening it goes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pcontract.files.reading import forget_folders, real
+
+
+@pytest.fixture
+def linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """a/link is a link to b/c; a/g.yaml and b/g.yaml are two files."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b" / "c").mkdir(parents=True)
+    (tmp_path / "a" / "link").symlink_to(tmp_path / "b" / "c", target_is_directory=True)
+    (tmp_path / "a" / "g.yaml").write_text("a\n")
+    (tmp_path / "b" / "g.yaml").write_text("b\n")
+    monkeypatch.chdir(tmp_path / "a" / "link")
+    forget_folders()
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "{root}/a/link/../g.yaml",  # after a link, '..' is the parent of its target
+        "{root}/a/link/../../a/g.yaml",
+        "{root}/a/./link/../g.yaml",
+        "{root}/a/link/..",
+        "{root}/a/link/../",
+        "{root}/a/g.yaml",
+        "{root}/a/link/../c/../g.yaml",
+        "../g.yaml",  # from the working folder, itself through the link
+        "../../a/g.yaml",
+        "..",
+        "g..yaml",  # not a '..' part
+        "{root}/a..b/g.yaml",
+    ],
+)
+def test_real_goes_where_opening_the_path_goes(linked: Path, path: str) -> None:
+    given = path.format(root=linked)
+    assert real(given) == os.path.realpath(given)
+
+
+def test_a_link_through_which_a_guidelines_path_climbs_reads_the_file_it_names(
+    linked: Path,
+) -> None:
+    from pcontract.checking.index import guidelines_file
+
+    source = str(linked / "a" / "contract.yaml")
+    found = guidelines_file(source, "link/../g.yaml")
+    assert found == str(linked / "b" / "g.yaml")
+    assert Path(found).read_text() == Path(linked / "a" / "link" / ".." / "g.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    "guidelines",
+    ["../g.yaml", "../../b/g.yaml", "link/../g.yaml", "link/../../a/g.yaml", "..", "../", "g.yaml"],
+)
+def test_a_guidelines_path_resolves_as_its_file_opens(linked: Path, guidelines: str) -> None:
+    from pcontract.checking.index import guidelines_file
+
+    source = str(linked / "a" / "link" / "contract.yaml")
+    source = os.path.realpath(source)  # a contract is found by its real path
+    expected = os.path.realpath(os.path.join(os.path.dirname(source), guidelines))
+    assert guidelines_file(source, guidelines) == expected
