@@ -17,7 +17,7 @@ from sys import intern
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 # Where real paths are made; kept importable from here.
-from pcontract.files.reading import Limits
+from pcontract.files.reading import Limits, real_from
 from pcontract.files.reading import forget_folders as forget_folders
 from pcontract.files.reading import real as real
 from pcontract.problems import JsonPath
@@ -328,17 +328,7 @@ def guidelines_path(source: str, guidelines: str) -> str:
 def guidelines_file(source: str, guidelines: str) -> str:
     """The one guidelines resolver: the real path of the file a contract's
     ``guidelines:`` names, for a contract read from real path ``source``."""
-    folder, rest = os.path.dirname(source), guidelines
-    # The folder is real (no part of it is a link), so each '..' leading the path
-    # climbs it as it is spelt: what real() would find, without asking the file
-    # system once for every contract's folder.
-    while rest[:2] == ".." and rest[2:3] in _SEPARATORS:
-        folder, rest = os.path.dirname(folder), rest[3:]
-    return real(os.path.join(folder, rest) if rest else folder)
-
-
-# What separates the parts of a path here ("" ends one: a path that is "..").
-_SEPARATORS: Final = frozenset({"", os.sep, os.altsep or os.sep})
+    return real_from(os.path.dirname(source), guidelines)
 
 
 _COLUMNS: dict[tuple[Any, ...], tuple[Any, ...]] = {}

@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Final
 
 from pcontract.errors import PcontractError
 
@@ -196,13 +197,27 @@ def real(path: str) -> str:
     return os.path.join(_real_folder(folder), name)
 
 
+def real_from(folder: str, path: str) -> str:
+    """:func:`real` of ``path`` from ``folder``, itself a real path (no part of it
+    is a link): each ``..`` leading ``path`` climbs ``folder`` as it is spelt,
+    which is where the file system goes from there, without asking it once for
+    every folder (a national tree's contracts each name ``../guidelines``)."""
+    while path[:2] == ".." and path[2:3] in _SEPARATORS:
+        folder, path = os.path.dirname(folder), path[3:]
+    return real(os.path.join(folder, path) if path else folder)
+
+
+# What separates the parts of a path ("" ends one: a path that is "..").
+_SEPARATORS: Final = frozenset({"", os.sep, os.altsep or os.sep})
+
+
 def _through_parents(path: str) -> str | None:
     """``path`` resolved when one of its parts is ``..`` (None when none is): up
     to the last ``..`` by the file system, as opening the path goes (a ``..``
     after a link leads to the parent of the link's target, not back beside the
     link, as ``os.path.abspath`` would have it), the rest as :func:`real` goes."""
     rest: list[str] = []
-    head = path.rstrip(os.sep + (os.altsep or "")) or path  # "a/../" is "a/.."
+    head = path.rstrip("".join(_SEPARATORS)) or path  # "a/../" is "a/.."
     while True:
         parent, name = os.path.split(head)
         if name == "..":
