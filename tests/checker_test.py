@@ -3,6 +3,7 @@ the cache never hides a change."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -409,6 +410,51 @@ def test_file_entries_are_bounded_least_recently_used_first(
     with monkeypatch.context() as patch:
         _forbid(patch, "check_file")  # every file of the last case is a hit
         assert problems(last, cache_dir=cache) == expected
+
+
+def test_entries_are_written_in_batches_as_the_run_goes(tmp_path: Path) -> None:
+    """A run does not hold every entry until it ends: past ``FLUSH_CHARS`` of
+    text, the entries made so far are in the database before the cache closes."""
+    from pcontract.checking import cache as cache_module
+
+    folder = tmp_path / "cache"
+    store = cache_module.Cache(folder, "a per-user secret")
+    entry = {"kind": "Contract", "text": "x" * 1000}
+    batch = cache_module.FLUSH_CHARS // len(json.dumps(entry)) + 1
+    try:
+        for number in range(batch - 1):
+            store.put(f"key{number}", entry)
+        assert _count(folder) == 0  # under the bound: still held
+        store.put("last", entry)
+        assert _count(folder) == batch  # past it: written, before close
+        store.put("after", entry)
+        assert _count(folder) == batch
+    finally:
+        store.close()
+    assert _count(folder) == batch + 1
+    with sqlite3.connect(folder / DB) as db:
+        (value,) = db.execute("SELECT value FROM files WHERE key = 'last'").fetchone()
+    assert json.loads(value) == entry
+
+
+def test_entries_written_in_batches_serve_the_next_run(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pcontract.checking import cache as cache_module
+
+    tree = tree / "valid"  # every file readable, so every one has an entry
+    expected = problems(tree)
+    whole = tmp_path / "whole"
+    assert problems(tree, cache_dir=whole) == expected  # written at the end
+    monkeypatch.setattr(cache_module, "FLUSH_CHARS", 1)  # each entry as it is made
+    cache = tmp_path / "cache"
+    assert problems(tree, cache_dir=cache) == expected
+    assert _count(cache) == _count(whole) > 20
+    with sqlite3.connect(cache / DB) as db:
+        db.execute("DELETE FROM runs")  # so the per-file entries must serve
+    with monkeypatch.context() as patch:
+        _forbid(patch, "check_file")
+        assert problems(tree, cache_dir=cache) == expected
 
 
 def test_the_database_is_bounded_in_bytes(

@@ -57,6 +57,11 @@ CACHE_BYTES = 1024 * 1024 * 1024
 # A run reused is marked as recently used, but at most once an hour: a warm run
 # should not have to write.
 REFRESH_AFTER = 3600.0
+# New entries are written once their text passes this many characters, each batch
+# in one transaction, so that a run does not hold every entry it made until it
+# ends (about 60 MB of text at 10,000 contracts with their results and scores).
+FLUSH_CHARS = 4 * 1024 * 1024
+_INSERT = "INSERT OR REPLACE INTO files (key, value, at) VALUES (?, ?, ?)"
 
 
 def default_dir(start: Path | None = None) -> Path:
@@ -104,6 +109,8 @@ class Cache:
         self.salt = (_code_fingerprint() + (salt or _one_run_salt())).encode()
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str, float]] = []
+        self._pending_chars = 0
+        self._written = False  # entries were written before close
         self._pending_runs: list[tuple[str, str, float]] = []
         self._touched: list[tuple[float, str]] = []
         self._touched_files: list[tuple[float, str]] = []
@@ -163,8 +170,26 @@ class Cache:
         return found
 
     def put(self, key: str, value: dict[str, Any]) -> None:
-        if self._db is not None:
-            self._pending.append((key, json.dumps(value, ensure_ascii=False), time.time()))
+        if self._db is None:
+            return
+        text = json.dumps(value, ensure_ascii=False)
+        self._pending.append((key, text, time.time()))
+        self._pending_chars += len(text)
+        if self._pending_chars >= FLUSH_CHARS:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the entries made so far, in one transaction."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany(_INSERT, self._pending)
+            self._written = True
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only costs time next run
+        self._pending.clear()
+        self._pending_chars = 0
 
     def run_key(self, parts: Iterable[str]) -> str:
         """The key of a whole run, from its files' keys, paths and options."""
@@ -211,10 +236,7 @@ class Cache:
             return
         try:
             with self._db:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO files (key, value, at) VALUES (?, ?, ?)",
-                    self._pending,
-                )
+                self._db.executemany(_INSERT, self._pending)
                 self._db.executemany("UPDATE files SET at = ? WHERE key = ?", self._touched_files)
                 self._db.executemany("UPDATE runs SET at = ? WHERE key = ?", self._touched)
                 if self._pending_runs:
@@ -227,7 +249,8 @@ class Cache:
                         "(SELECT key FROM runs ORDER BY at DESC LIMIT ?)",
                         (RUNS_KEPT,),
                     )
-                if (self._pending or self._pending_runs) and _over_bounds(self._db):
+                wrote = self._written or self._pending or self._pending_runs
+                if wrote and _over_bounds(self._db):
                     # Before pruning, every entry this run used is marked as just
                     # used, so that pruning never drops what the run needed. Under
                     # the bounds nothing is dropped, and only the stale are marked.
