@@ -110,3 +110,63 @@ def test_the_templates_are_compiled_once_per_process(
     # One environment for the cards (drawn in this process) and one for the pages.
     assert builds == [False, False]
     assert os.path.exists(tmp_path / "s" / "index.html")
+
+
+def _counting_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The league pages drawn from now on (in this process), by year shown."""
+    drawn: list[str] = []
+    real_render = reports.Templates.render
+
+    def counting(self: reports.Templates, name: str, view: dict[str, object]) -> str:
+        if name == reports.INDEX_TEMPLATE:
+            drawn.append(str(view["financial_year"]))
+        return real_render(self, name, view)
+
+    monkeypatch.setattr(reports.Templates, "render", counting)
+    return drawn
+
+
+def test_a_league_page_showing_the_same_is_not_drawn_again(
+    built: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree, out, cache = built
+    drawn = _counting_pages(monkeypatch)
+    # A results file edited without changing a figure: its card is drawn again,
+    # but what the league pages show is the same.
+    results = tree / "alpha-2023-24-r.yaml"
+    results.write_text(results.read_text(encoding="utf-8") + "# checked\n", encoding="utf-8")
+    _site(tree, out, cache, "--force")
+    assert drawn == []
+    # Alpha passes Beta in 2023/2024: both pages show that year's standing.
+    text = results.read_text(encoding="utf-8")
+    results.write_text(text.replace("actual: 100", "actual: 1100", 1), encoding="utf-8")
+    _site(tree, out, cache, "--force")
+    assert sorted(drawn) == ["2023/2024", "2024/2025"]
+
+
+def test_a_league_page_edited_by_hand_or_without_the_cache_is_drawn_again(
+    built: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree, out, cache = built
+    index = out / "index.html"
+    original = index.read_bytes()
+    index.write_bytes(b"<p>edited</p>")
+    drawn = _counting_pages(monkeypatch)
+    _site(tree, out, cache, "--force")
+    assert drawn == ["2024/2025"]  # only the page edited
+    assert index.read_bytes() == original
+    code, output = run("site", str(tree), "-o", str(out), "--no-cache", "--force")
+    assert code == 0, output
+    assert sorted(drawn) == ["2023/2024", "2024/2025", "2024/2025"]
+
+
+def test_a_league_page_is_drawn_again_when_a_template_changes(
+    built: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree, out, cache = built
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "extra.css").write_text("body { color: black; }\n", encoding="utf-8")
+    drawn = _counting_pages(monkeypatch)
+    _site(tree, out, cache, "--force", "--template", str(templates))
+    assert sorted(drawn) == ["2023/2024", "2024/2025"]

@@ -222,13 +222,16 @@ def write_site(
             after.keep_all(writer)
         for name, content in data:
             writer.write(name, content)
-        _pages(plan, writer, templates, generated, years, pages)
+        shown = _Pages(plan, writer, templates, generated, before.get("pages"))
+        for year in reversed(years):  # the latest year's index.html last
+            shown.write(pages[year], year)
         if salt is not None:
             value = {
                 "format": MANIFEST_FORMAT,
                 "cards": after.kept,
                 "database": _stat(root / DB_FILE),
                 "ranks": ranks,
+                "pages": shown.kept,
             }
             store.put(manifest_key, value)
     finally:
@@ -236,20 +239,37 @@ def write_site(
     return writer
 
 
-def _pages(
-    plan: SitePlan,
-    writer: SiteWriter,
-    templates: Templates,
-    generated: str | None,
-    years: list[str],
-    pages: dict[str, str],
-) -> None:
-    """The older years' league pages, then the latest year's index.html last."""
-    from pcontract.render.league import index_view
+class _Pages:
+    """The league pages, each drawn only when what it shows or the templates have
+    changed since the last site, or its file is not as that site left it."""
 
-    for year in reversed(years):
-        view = index_view(plan, generated, year or None)
-        writer.write(pages[year], templates.render(INDEX_TEMPLATE, view).encode("utf-8"))
+    def __init__(
+        self,
+        plan: SitePlan,
+        writer: SiteWriter,
+        templates: Templates,
+        generated: str | None,
+        before: object,
+    ) -> None:
+        self.plan, self.writer, self.templates, self.generated = plan, writer, templates, generated
+        self.before = before if isinstance(before, dict) else {}
+        self.shared = templates_key(templates.folder)
+        self.kept: dict[str, Any] = {}
+
+    def write(self, relative: str, year: str) -> None:
+        from pcontract.render.league import index_view
+
+        view = index_view(self.plan, self.generated, year or None)
+        # The view is plain data (text, numbers, lists, mappings), so its repr is
+        # all the page is drawn from, with the templates.
+        text = f"{self.shared}\0{INDEX_TEMPLATE}\0{view!r}"
+        key = hashlib.sha256(text.encode()).hexdigest()
+        path = self.writer.root / relative
+        if self.before.get(relative) == [key, *(_stat(path) or [])]:
+            self.writer.kept += 1
+        else:
+            self.writer.write(relative, self.templates.render(INDEX_TEMPLATE, view).encode("utf-8"))
+        self.kept[relative] = [key, *(_stat(path) or [])]
 
 
 class _Cards:
