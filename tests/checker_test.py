@@ -437,6 +437,44 @@ def test_entries_are_written_in_batches_as_the_run_goes(tmp_path: Path) -> None:
     assert json.loads(value) == entry
 
 
+def test_entries_are_fetched_a_query_at_a_time(tmp_path: Path) -> None:
+    """A warm run decodes each entry as it comes: the text of a national tree's
+    entries is never all held at once."""
+    from pcontract.checking.cache import Cache
+
+    folder = tmp_path / "cache"
+    store = Cache(folder, "a per-user secret")
+    for number in range(1200):
+        store.put(f"key{number}", {"n": number})
+    store.close()
+
+    class Counting:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db, self.queries = db, 0
+
+        def execute(self, *args: object) -> sqlite3.Cursor:
+            self.queries += 1
+            return self.db.execute(*args)  # type: ignore[arg-type]
+
+    store = Cache(folder, "a per-user secret")
+    assert store._db is not None
+    counting = Counting(store._db)
+    store._db = counting  # type: ignore[assignment]
+    try:
+        keys = [f"key{number}" for number in range(1300)]  # the last 100 are not stored
+        entries = store.get_each(keys)
+        first = next(entries)
+        assert counting.queries == 1  # only the first 500 keys asked for yet
+        rest = dict([first, *entries])
+        assert counting.queries == 3
+        assert len(rest) == 1200
+        assert json.loads(rest["key1199"]) == {"n": 1199}
+        assert store.get_many(keys) == rest
+    finally:
+        store._db = counting.db
+        store.close()
+
+
 def test_entries_written_in_batches_serve_the_next_run(
     tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -634,18 +634,10 @@ def _check_cached(
     targets: list[Target], read: list[Read], options: Options, store: Cache
 ) -> tuple[list[FileReport], bool]:
     """The reports, and whether every file checked was still as it was hashed."""
-    from pcontract.checking.cache import decode, encode
+    from pcontract.checking.cache import encode
 
-    stored = store.get_many([r.key for r in read if r.key is not None])
-    reports: list[FileReport | None] = [None] * len(targets)
-    misses: list[int] = []
-    for position, (target, item) in enumerate(zip(targets, read, strict=True)):
-        entry = stored.get(item.key) if item.key is not None else None
-        fields = decode(entry, target.display, target.real) if entry is not None else None
-        if fields is None:
-            misses.append(position)
-        else:
-            reports[position] = FileReport(target.display, target.real, **fields)
+    reports = stored_reports(targets, read, store)
+    misses = [position for position, report in enumerate(reports) if report is None]
     unchanged = True
     checked = _check_many([targets[p] for p in misses], options, store.salt)
     for position, (report, key) in zip(misses, checked, strict=True):
@@ -654,6 +646,28 @@ def _check_cached(
             store.put(key, encode(report))
         unchanged = unchanged and key == read[position].key
     return [r for r in reports if r is not None], unchanged
+
+
+def stored_reports(
+    targets: list[Target], read: list[Read], store: Cache
+) -> list[FileReport | None]:
+    """Each target's report as its cache entry holds it (None: no entry, or a
+    damaged one). Entries are decoded as they are fetched, a query's worth at a
+    time, so their text is never all held at once."""
+    from pcontract.checking.cache import decode
+
+    positions: dict[str, list[int]] = {}  # files with the same bytes share a key
+    for position, item in enumerate(read):
+        if item.key is not None:
+            positions.setdefault(item.key, []).append(position)
+    reports: list[FileReport | None] = [None] * len(targets)
+    for key, entry in store.get_each(list(positions)):
+        for position in positions[key]:
+            target = targets[position]
+            fields = decode(entry, target.display, target.real)
+            if fields is not None:
+                reports[position] = FileReport(target.display, target.real, **fields)
+    return reports
 
 
 def run_key(targets: list[Target], read: list[Read], store: Cache) -> str:

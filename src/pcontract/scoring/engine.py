@@ -37,6 +37,7 @@ from pcontract.checking.checker import (
     check_tree,
     discover,
     finish,
+    stored_reports,
     suffix,
 )
 from pcontract.errors import InputError, PcontractError, UsageError
@@ -441,20 +442,11 @@ class _Run:
         store: Cache,
         override: str | None,
     ) -> None:
-        from pcontract.checking.cache import decode
-
         self.targets, self.read, self.options, self.store = targets, read, options, store
         self.override = override
         self.held: dict[str, str | None] = {}
         self.override_key = _file_key(store, override, options, self.held) if override else None
-        stored = store.get_many([r.key for r in read if r.key is not None])
-        self.reports: list[FileReport | None] = []
-        for target, item in zip(targets, read, strict=True):
-            entry = stored.get(item.key) if item.key is not None else None
-            fields = decode(entry, target.display, target.real) if entry is not None else None
-            self.reports.append(
-                None if fields is None else FileReport(target.display, target.real, **fields)
-            )
+        self.reports = stored_reports(targets, read, store)
         self.guesses = _guesses(targets, self.reports)
         self.candidates: dict[int, _Candidate] = {}
         self.unchanged = True
