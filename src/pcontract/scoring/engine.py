@@ -492,14 +492,18 @@ class _Run:
                     wanted[position] = (key, members, paired, guidelines)
                     continue
             tasks.append((self._score_task(members, check=not known), members))
-        stored = self.store.get_many([key for key, *_ in wanted.values()])
-        for position, (key, members, paired, guidelines) in wanted.items():
-            entry = stored.get(key)
-            scored = self._decode(entry, members) if entry is not None else None
-            if scored is None:
+        by_key: dict[str, list[int]] = {}
+        for position, (key, *_) in wanted.items():
+            by_key.setdefault(key, []).append(position)
+        for key, entry in self.store.get_each(list(by_key)):  # decoded as they come
+            for position in by_key[key]:
+                _, members, paired, guidelines = wanted[position]
+                scored = self._decode(entry, members)
+                if scored is not None:
+                    self.candidates[position] = _Candidate(paired, guidelines, scored)
+        for position, (_, members, _, _) in wanted.items():
+            if position not in self.candidates:
                 tasks.append((self._score_task(members, check=False), members))
-            else:
-                self.candidates[position] = _Candidate(paired, guidelines, scored)
         return tasks
 
     def _decode(self, entry: str, members: list[int]) -> ContractScore | None:
