@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -493,6 +494,49 @@ def test_entries_written_in_batches_serve_the_next_run(
     with monkeypatch.context() as patch:
         _forbid(patch, "check_file")
         assert problems(tree, cache_dir=cache) == expected
+
+
+def test_a_run_whose_entries_were_all_written_in_batches_is_still_pruned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pcontract.checking import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "FLUSH_CHARS", 1)  # nothing left for close to write
+    monkeypatch.setattr(cache_module, "FILES_KEPT", 10)
+    folder = tmp_path / "cache"
+    store = cache_module.Cache(folder, "a per-user secret")
+    try:
+        for number in range(25):
+            store.put(f"key{number}", {"n": number})
+        assert _count(folder) == 25
+    finally:
+        store.close()
+    assert _count(folder) == 10
+
+
+def test_a_warm_validate_decodes_entries_as_they_come_and_skips_damaged_ones(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pcontract.checking.cache import Cache
+
+    expected = problems(tree)
+    cache = tmp_path / "cache"
+    assert problems(tree, cache_dir=cache) == expected
+    with sqlite3.connect(cache / DB) as db:
+        db.execute("DELETE FROM runs")  # so the per-file entries must serve
+        db.execute("UPDATE files SET value = NULL WHERE rowid % 5 = 0")
+
+    real_get_many = Cache.get_many
+
+    def refuse(self: Cache, keys: Sequence[str]) -> dict[str, str]:
+        # a single file's entry (the guidelines', read whole) may be
+        assert len(keys) <= 1, "every entry fetched at once"
+        return real_get_many(self, keys)
+
+    monkeypatch.setattr(Cache, "get_many", refuse)
+    assert problems(tree, cache_dir=cache) == expected
+    with sqlite3.connect(cache / DB) as db:
+        assert db.execute("SELECT count(*) FROM files WHERE value IS NULL").fetchone()[0] == 0
 
 
 def test_the_database_is_bounded_in_bytes(

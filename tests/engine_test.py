@@ -6,6 +6,7 @@ process, each contract scored as ``score`` scores it (``detail=True``)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,41 @@ def test_rank_on_the_command_line_is_the_same_cold_warm_and_in_one_process(
     for _ in range(2):
         code, cached = run("rank", tree, "--format", "json", "--cache-dir", cache)
         assert (code, cached) == (0, plain)
+
+
+def test_a_warm_rank_decodes_its_entries_as_they_come_and_skips_damaged_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files' entries and the scores are fetched a query at a time, never all
+    at once (get_many); an entry whose value is NULL is a miss, checked or
+    scored again."""
+    import sqlite3
+
+    from pcontract.checking.cache import FORMAT, Cache
+
+    tree = big_league(tmp_path / "tree", 40)
+    plain = _plain([str(tree)])
+    cache = tmp_path / "cache"
+    assert _rows([str(tree)], jobs=1, cache_dir=cache) == plain
+    with sqlite3.connect(cache / f"validate-v{FORMAT}.sqlite") as db:
+        db.execute("DELETE FROM runs")  # so the per-file entries and scores must serve
+        scores = db.execute("SELECT count(*) FROM files WHERE value LIKE '{\"fields\"%'")
+        assert scores.fetchone()[0] == 40  # a score per contract
+        # half the scores, and some files' entries
+        db.execute(
+            "UPDATE files SET value = NULL WHERE rowid % 5 = 0 "
+            "OR (rowid % 2 = 0 AND value LIKE '{\"fields\"%')"
+        )
+
+    real_get_many = Cache.get_many
+
+    def refuse(self: Cache, keys: Sequence[str]) -> dict[str, str]:
+        # a single file's entry (the guidelines', read whole) may be
+        assert len(keys) <= 1, "every entry fetched at once"
+        return real_get_many(self, keys)
+
+    monkeypatch.setattr(Cache, "get_many", refuse)
+    assert _rows([str(tree)], jobs=1, cache_dir=cache) == plain
+    with sqlite3.connect(cache / f"validate-v{FORMAT}.sqlite") as db:
+        left = db.execute("SELECT count(*) FROM files WHERE value IS NULL").fetchone()[0]
+    assert left == 0  # each damaged entry made again

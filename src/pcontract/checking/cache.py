@@ -168,6 +168,8 @@ class Cache:
             except sqlite3.Error:
                 return
             for key, value, at in rows:
+                if not isinstance(value, str):
+                    continue  # damaged (NULL, say): a miss, made again and stored
                 self._hits.append(key)
                 if not isinstance(at, float | int) or now - at > REFRESH_AFTER:
                     self._touched_files.append((now, key))  # in use: keep it from being dropped

@@ -907,8 +907,9 @@ def site(
     index.html links to cards/<contract-id>.html with relative links, so the folder
     works from file:// with no server. data/ holds the open data: the league
     tables as CSV and JSON, and the export db database (pcontract.sqlite). A card
-    whose inputs have not changed since the last site written to the folder is
-    not drawn again, and a file whose bytes would not change is not rewritten.
+    or league page whose inputs have not changed since the last site written to
+    the folder is not drawn again, and a file whose bytes would not change is not
+    rewritten.
     """
 
     def body() -> int:

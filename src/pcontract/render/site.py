@@ -10,7 +10,8 @@ files' bytes, its rank and links, the templates, pcontract's code); the keys of
 the last site written to a folder are kept in the cache, with each card's size
 and modification time. A card whose key and file are unchanged is neither drawn
 nor written; one drawn but identical to the file there is not written either, so
-its bytes and modification time stay.
+its bytes and modification time stay. A league page is kept the same way, keyed
+by the templates and everything it shows.
 """
 
 from __future__ import annotations
@@ -107,6 +108,19 @@ def _stat(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [info.st_size, info.st_mtime_ns]
+
+
+def _recorded(key: str, path: Path) -> list[Any]:
+    """What a site's manifest keeps of a file it drew from ``key``: the key, and
+    the file's size and modification time."""
+    return [key, *(_stat(path) or [])]
+
+
+def _as_left(held: object, key: str, path: Path) -> bool:
+    """Whether the file at ``path`` is as the last site left it (``held``, from
+    its manifest) and was drawn from ``key``."""
+    stat = _stat(path)
+    return stat is not None and held == [key, *stat]
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -214,7 +228,8 @@ def write_site(
     try:
         manifest_key = _manifest_key(store, root)
         before = _previous(store, manifest_key) if salt is not None else {}
-        after = _Cards(plan, root, pages, templates, generated, options, before)
+        drawn_with = templates_key(templates.folder)  # what every file is drawn with
+        after = _Cards(plan, root, pages, templates, drawn_with, generated, options, before)
         ranks = hashlib.sha256(repr(plan.rows).encode()).hexdigest()
         if after.todo or before.get("ranks") != ranks or after.old is None:
             writer.build(DB_FILE, lambda temp: after.write(writer, temp))
@@ -222,7 +237,7 @@ def write_site(
             after.keep_all(writer)
         for name, content in data:
             writer.write(name, content)
-        shown = _Pages(plan, writer, templates, generated, before.get("pages"))
+        shown = _Pages(plan, writer, templates, drawn_with, generated, before.get("pages"))
         for year in reversed(years):  # the latest year's index.html last
             shown.write(pages[year], year)
         if salt is not None:
@@ -248,12 +263,13 @@ class _Pages:
         plan: SitePlan,
         writer: SiteWriter,
         templates: Templates,
+        drawn_with: str,
         generated: str | None,
         before: object,
     ) -> None:
         self.plan, self.writer, self.templates, self.generated = plan, writer, templates, generated
         self.before = before if isinstance(before, dict) else {}
-        self.shared = templates_key(templates.folder)
+        self.drawn_with = drawn_with
         self.kept: dict[str, Any] = {}
 
     def write(self, relative: str, year: str) -> None:
@@ -262,14 +278,14 @@ class _Pages:
         view = index_view(self.plan, self.generated, year or None)
         # The view is plain data (text, numbers, lists, mappings), so its repr is
         # all the page is drawn from, with the templates.
-        text = f"{self.shared}\0{INDEX_TEMPLATE}\0{view!r}"
+        text = f"{self.drawn_with}\0{INDEX_TEMPLATE}\0{view!r}"
         key = hashlib.sha256(text.encode()).hexdigest()
         path = self.writer.root / relative
-        if self.before.get(relative) == [key, *(_stat(path) or [])]:
+        if _as_left(self.before.get(relative), key, path):
             self.writer.kept += 1
         else:
             self.writer.write(relative, self.templates.render(INDEX_TEMPLATE, view).encode("utf-8"))
-        self.kept[relative] = [key, *(_stat(path) or [])]
+        self.kept[relative] = _recorded(key, path)
 
 
 class _Cards:
@@ -283,6 +299,7 @@ class _Cards:
         root: Path,
         pages: dict[str, str],
         templates: Templates,
+        drawn_with: str,
         generated: str | None,
         options: Options,
         before: dict[str, Any],
@@ -303,15 +320,14 @@ class _Cards:
             tuple[str, tuple[CardJob, str, str | None, str | None, Options], bool]
         ] = []
         self.keys: dict[str, str] = {}
-        shared = templates_key(self.templates.folder) + "\0" + (self.generated or "")
+        shared = drawn_with + "\0" + (self.generated or "")
         for job in self.plan.jobs:
             relative = card_href(job.contract_id)
             back = f"../{self.pages[job.rank.financial_year]}"
             key = hashlib.sha256(f"{job.key}\0{shared}\0{back}".encode()).hexdigest()
             self.keys[relative] = key
             item = (job, back, self.generated, self.templates.folder, self.options)
-            held = self.before.get(relative)
-            fresh = held is None or held[0] != key or held[1:] != _stat(self.root / relative)
+            fresh = not _as_left(self.before.get(relative), key, self.root / relative)
             if fresh:
                 self.todo.append(item)
             self.order.append((relative, item, fresh))
@@ -336,7 +352,7 @@ class _Cards:
                 card = next(drawn) if fresh else draw(item)
                 writer.write(card.path, card.data)
                 database.add(card.rows)
-                self.kept[relative] = [keys[relative], *(_stat(self.root / relative) or [])]
+                self.kept[relative] = _recorded(keys[relative], self.root / relative)
             for _ in drawn:  # none is left: this ends the worker processes
                 pass
             database.finish(self.plan.rows)
