@@ -170,3 +170,30 @@ def test_pc307_finds_what_reading_every_row_finds(
     index = Index(contracts=[contract], results=[results]).finish()
     found = [(summary.file, f.path, f.message) for summary, f in results_actual_type(index)]
     assert found == _every_row_checked(index)
+
+
+def test_the_figures_beyond_0_to_100_are_kept_with_their_indicators() -> None:
+    from pcontract.checking.index import summarize
+    from pcontract.files.loader import load_bytes
+    from pcontract.model import build
+
+    text = (
+        "apiVersion: pcontract/v1\nkind: Results\ncontract: c1\nperiod: annual\nas_of: 2025-06-30\n"
+        "achievements:\n"
+        "  A: {actual: 100}\n"  # within
+        "  B: {actual: 1020000}\n"
+        "  C: {actual: 2025-03-15}\n"  # a date: not a number
+        "  D: {actual: -0.5}\n"
+        "  E: {actual: 50, moderation: {actual: 100.25, by: Panel, reason: Sample}}\n"
+        "  F: {status: not-applicable, reason: Not funded}\n"
+        "  G: {actual: true}\n"  # a yes/no figure: not a number
+    )
+    document = build("Results", load_bytes(text.encode(), "r.yaml").data)
+    summary = summarize(document, "r.yaml", "/r.yaml")
+    assert isinstance(summary, ResultsSummary)
+    expected = [("B", "1020000"), ("D", "-0.5"), ("E", "100.25")]
+    assert list(summary.beyond()) == expected
+    # and as the cache keeps it
+    again = summary_from_json(json.loads(json.dumps(summary_to_json(summary))), "r.yaml", "/r.yaml")
+    assert isinstance(again, ResultsSummary)
+    assert list(again.beyond()) == expected

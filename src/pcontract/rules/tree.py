@@ -1494,7 +1494,7 @@ def results_percent_range(index: Index) -> TreeFindings:
             continue
         percent = {i for i, unit in zip(contract.ids, contract.percent, strict=True) if unit == "%"}
         moderated = {r.indicator_id for r in results.achievements if r.moderated}
-        for indicator_id, figure in results.beyond_percent:
+        for indicator_id, figure in results.beyond():
             if indicator_id not in percent:
                 continue
             where = ("moderation", "actual") if indicator_id in moderated else ("actual",)
