@@ -413,29 +413,40 @@ def test_file_entries_are_bounded_least_recently_used_first(
         assert problems(last, cache_dir=cache) == expected
 
 
-def test_entries_are_written_in_batches_as_the_run_goes(tmp_path: Path) -> None:
+def test_entries_are_set_aside_in_batches_as_the_run_goes(tmp_path: Path) -> None:
     """A run does not hold every entry until it ends: past ``FLUSH_CHARS`` of
-    text, the entries made so far are in the database before the cache closes."""
+    text, the entries made so far wait on disk, in SQLite's temporary table,
+    and join the cache when it closes, none lost and the last put kept."""
     from pcontract.checking import cache as cache_module
 
     folder = tmp_path / "cache"
     store = cache_module.Cache(folder, "a per-user secret")
     entry = {"kind": "Contract", "text": "x" * 1000}
     batch = cache_module.FLUSH_CHARS // len(json.dumps(entry)) + 1
+
+    def held() -> int:  # the entries' text held in memory
+        return sum(len(text) for _, text, _ in store._pending)
+
     try:
         for number in range(batch - 1):
             store.put(f"key{number}", entry)
-        assert _count(folder) == 0  # under the bound: still held
+        assert held() > cache_module.FLUSH_CHARS - 2 * len(json.dumps(entry))
         store.put("last", entry)
-        assert _count(folder) == batch  # past it: written, before close
+        assert held() == 0  # past the bound: set aside
+        assert store._db is not None
+        (aside,) = store._db.execute("SELECT count(*) FROM temp.pending").fetchone()
+        assert aside == batch
+        assert _count(folder) == 0  # the cache itself is written once, at the end
         store.put("after", entry)
-        assert _count(folder) == batch
+        store.put("key0", {"kind": "Results"})  # put again: the later one is kept
     finally:
         store.close()
     assert _count(folder) == batch + 1
     with sqlite3.connect(folder / DB) as db:
         (value,) = db.execute("SELECT value FROM files WHERE key = 'last'").fetchone()
+        (again,) = db.execute("SELECT value FROM files WHERE key = 'key0'").fetchone()
     assert json.loads(value) == entry
+    assert json.loads(again) == {"kind": "Results"}
 
 
 def test_entries_are_fetched_a_query_at_a_time(tmp_path: Path) -> None:
@@ -496,19 +507,19 @@ def test_entries_written_in_batches_serve_the_next_run(
         assert problems(tree, cache_dir=cache) == expected
 
 
-def test_a_run_whose_entries_were_all_written_in_batches_is_still_pruned(
+def test_a_run_whose_entries_were_all_set_aside_is_still_pruned(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pcontract.checking import cache as cache_module
 
-    monkeypatch.setattr(cache_module, "FLUSH_CHARS", 1)  # nothing left for close to write
+    monkeypatch.setattr(cache_module, "FLUSH_CHARS", 1)  # nothing left in memory at close
     monkeypatch.setattr(cache_module, "FILES_KEPT", 10)
     folder = tmp_path / "cache"
     store = cache_module.Cache(folder, "a per-user secret")
     try:
         for number in range(25):
             store.put(f"key{number}", {"n": number})
-        assert _count(folder) == 25
+        assert store._pending == []  # every one set aside
     finally:
         store.close()
     assert _count(folder) == 10
