@@ -449,6 +449,37 @@ def test_entries_are_set_aside_in_batches_as_the_run_goes(tmp_path: Path) -> Non
     assert json.loads(again) == {"kind": "Results"}
 
 
+def test_entries_stay_in_memory_when_they_cannot_be_set_aside(tmp_path: Path) -> None:
+    """No temporary file for SQLite (a full temporary folder, say): the entries
+    wait in memory, as they did before, and none is lost."""
+    from pcontract.checking import cache as cache_module
+
+    class NoTemporary:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+            if "TEMP" in sql.upper():
+                raise sqlite3.OperationalError("unable to open database file")
+            return self.db.execute(sql, *args)  # type: ignore[arg-type]
+
+    folder = tmp_path / "cache"
+    store = cache_module.Cache(folder, "a per-user secret")
+    assert store._db is not None
+    real = store._db
+    store._db = NoTemporary(real)  # type: ignore[assignment]
+    entry = {"kind": "Contract", "text": "x" * 1000}
+    batch = cache_module.FLUSH_CHARS // len(json.dumps(entry)) + 1
+    try:
+        for number in range(2 * batch):
+            store.put(f"key{number}", entry)
+        assert len(store._pending) == 2 * batch  # held, tried once
+    finally:
+        store._db = real
+        store.close()
+    assert _count(folder) == 2 * batch
+
+
 def test_entries_are_fetched_a_query_at_a_time(tmp_path: Path) -> None:
     """A warm run decodes each entry as it comes: the text of a national tree's
     entries is never all held at once."""

@@ -116,6 +116,7 @@ class Cache:
         self._pending: list[tuple[str, str, float]] = []
         self._pending_chars = 0
         self._set_aside = False  # entries wait in temp.pending
+        self._aside_fails = False  # then they wait in memory, as they did before
         self._pending_runs: list[tuple[str, str, float]] = []
         self._touched: list[tuple[float, str]] = []
         self._touched_files: list[tuple[float, str]] = []
@@ -186,7 +187,7 @@ class Cache:
         text = json.dumps(value, ensure_ascii=False)
         self._pending.append((key, text, time.time()))
         self._pending_chars += len(text)
-        if self._pending_chars >= FLUSH_CHARS:
+        if self._pending_chars >= FLUSH_CHARS and not self._aside_fails:
             self._flush()
 
     def _flush(self) -> None:
@@ -203,7 +204,10 @@ class Cache:
                 self._db.executemany(_SET_ASIDE, self._pending)
             self._set_aside = True
         except sqlite3.Error:
-            pass  # a cache that cannot be written only costs time next run
+            # No temporary file (a full or read-only temporary folder): the
+            # entries stay in memory, to be written at close as before.
+            self._aside_fails = True
+            return
         self._pending.clear()
         self._pending_chars = 0
 
