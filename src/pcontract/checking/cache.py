@@ -181,6 +181,18 @@ class Cache:
                     self._touched_files.append((now, key))  # in use: keep it from being dropped
                 yield key, value
 
+    def entries_at(self, keys: Sequence[str | None]) -> Iterator[tuple[int, str]]:
+        """Each position of ``keys`` (a key, or None, for each position) whose key
+        has an entry, with the entry, as :meth:`get_each` fetches them: positions
+        that share a key (files with the same bytes) share its one lookup."""
+        positions: dict[str, list[int]] = {}
+        for position, key in enumerate(keys):
+            if key is not None:
+                positions.setdefault(key, []).append(position)
+        for key, entry in self.get_each(list(positions)):
+            for position in positions[key]:
+                yield position, entry
+
     def put(self, key: str, value: dict[str, Any]) -> None:
         if self._db is None:
             return
@@ -188,9 +200,9 @@ class Cache:
         self._pending.append((key, text, time.time()))
         self._pending_chars += len(text)
         if self._pending_chars >= FLUSH_CHARS and not self._aside_fails:
-            self._flush()
+            self._put_aside()
 
-    def _flush(self) -> None:
+    def _put_aside(self) -> None:
         """Set the entries made so far aside, in SQLite's temporary file."""
         if self._db is None:
             return

@@ -656,17 +656,12 @@ def stored_reports(
     time, so their text is never all held at once."""
     from pcontract.checking.cache import decode
 
-    positions: dict[str, list[int]] = {}  # files with the same bytes share a key
-    for position, item in enumerate(read):
-        if item.key is not None:
-            positions.setdefault(item.key, []).append(position)
     reports: list[FileReport | None] = [None] * len(targets)
-    for key, entry in store.get_each(list(positions)):
-        for position in positions[key]:
-            target = targets[position]
-            fields = decode(entry, target.display, target.real)
-            if fields is not None:
-                reports[position] = FileReport(target.display, target.real, **fields)
+    for position, entry in store.entries_at([item.key for item in read]):
+        target = targets[position]
+        fields = decode(entry, target.display, target.real)
+        if fields is not None:
+            reports[position] = FileReport(target.display, target.real, **fields)
     return reports
 
 

@@ -281,10 +281,12 @@ class _Pages:
         text = f"{self.drawn_with}\0{INDEX_TEMPLATE}\0{view!r}"
         key = hashlib.sha256(text.encode()).hexdigest()
         path = self.writer.root / relative
-        if _as_left(self.before.get(relative), key, path):
+        held = self.before.get(relative)
+        if _as_left(held, key, path):
             self.writer.kept += 1
-        else:
-            self.writer.write(relative, self.templates.render(INDEX_TEMPLATE, view).encode("utf-8"))
+            self.kept[relative] = held
+            return
+        self.writer.write(relative, self.templates.render(INDEX_TEMPLATE, view).encode("utf-8"))
         self.kept[relative] = _recorded(key, path)
 
 

@@ -492,15 +492,13 @@ class _Run:
                     wanted[position] = (key, members, paired, guidelines)
                     continue
             tasks.append((self._score_task(members, check=not known), members))
-        by_key: dict[str, list[int]] = {}
-        for position, (key, *_) in wanted.items():
-            by_key.setdefault(key, []).append(position)
-        for key, entry in self.store.get_each(list(by_key)):  # decoded as they come
-            for position in by_key[key]:
-                _, members, paired, guidelines = wanted[position]
-                scored = self._decode(entry, members)
-                if scored is not None:
-                    self.candidates[position] = _Candidate(paired, guidelines, scored)
+        order = list(wanted)
+        keys = [wanted[position][0] for position in order]
+        for at, entry in self.store.entries_at(keys):  # decoded as they come
+            _, members, paired, guidelines = wanted[order[at]]
+            scored = self._decode(entry, members)
+            if scored is not None:
+                self.candidates[order[at]] = _Candidate(paired, guidelines, scored)
         for position, (_, members, _, _) in wanted.items():
             if position not in self.candidates:
                 tasks.append((self._score_task(members, check=False), members))
