@@ -14,6 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from pcontract.cascade import drafts as drafts_module
 from pcontract.cascade.drafts import Draft, emit_yaml, plan_cascade, rescale_weights, write_drafts
 from pcontract.checking.checker import Report, check_paths
 from pcontract.errors import InputError, PcontractError, WriteRefused
@@ -579,6 +580,62 @@ def test_any_data_reads_back_the_same(document: dict[str, Any]) -> None:
     loaded = loader.load_bytes(text.encode(), "x.yaml")
     assert loaded.problem is None, (text, loaded.problem)
     assert loaded.data == document
+
+
+# Keys that the emitter writes on one line when it can, among any text.
+keys = st.one_of(st.sampled_from(sorted(drafts_module.FLOW_KEYS)), plain_text)
+nested = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(st.dictionaries(keys, nested, max_size=6))
+def test_any_nesting_reads_back_the_same(document: dict[str, Any]) -> None:
+    """A draft is never read back whole: its layout must read back as its data
+    whatever the nesting, with mappings and lists of scalars on one line or not."""
+    text = emit_yaml(document)
+    loaded = loader.load_bytes(text.encode(), "x.yaml")
+    assert loaded.problem is None, (text, loaded.problem)
+    assert loaded.data == document
+    assert [type(v) for v in _scalars_of(loaded.data)] == [type(v) for v in _scalars_of(document)]
+
+
+def _scalars_of(value: object) -> list[object]:
+    """Every key and scalar in ``value``, in order: 1 and True are equal, not the same."""
+    if isinstance(value, dict):
+        return [x for k, v in value.items() for x in (k, *_scalars_of(v))]
+    if isinstance(value, list):
+        return [x for item in value for x in _scalars_of(item)]
+    return [value]
+
+
+def test_text_that_would_not_read_back_is_never_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each text is read back once where it stands (a value, a key, on one line or
+    not): an emitter that wrote "true" plain would be caught before any file is."""
+    caches: tuple[Any, ...] = (drafts_module._string, drafts_module._key)
+    caches += (drafts_module._flow_text, drafts_module._text_head)
+    for cache in caches:
+        cache.cache_clear()
+    monkeypatch.setattr(drafts_module, "_plain", lambda text, flow: True)
+    try:
+        documents = ({"a": "true"}, {"a: b": 1}, {"period": ["x", "a: b"]}, {"agent": {"#c": 1}})
+        for document in documents:
+            with pytest.raises(RuntimeError, match="does not read back"):
+                emit_yaml(document)
+    finally:
+        for cache in caches:
+            cache.cache_clear()
+
+
+def test_numbers_pcontract_cannot_read_back_are_refused() -> None:
+    for document in ({"a": 10**16}, {"a": -(10**16)}, {"a": 0.1234567}, {"period": [1e16]}):
+        with pytest.raises(PcontractError, match="cannot write the number"):
+            emit_yaml(document)
+    assert emit_yaml({"a": 10**15, "b": -(10**15), "c": 0.000001}) == (
+        "a: 1000000000000000\nb: -1000000000000000\nc: 1e-06\n"
+    )
 
 
 def test_the_emitter_writes_each_key_as_itself_and_stops_at_the_first_bad_value() -> None:

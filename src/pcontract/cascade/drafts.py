@@ -731,10 +731,10 @@ def _unit_criteria(parent: _Parent, unit: PlanUnit, sound: bool = False) -> _Bui
 
 
 def _draft(setting: _Setting, unit: PlanUnit) -> Draft:
-    """One unit's draft, written out as YAML and read back."""
+    """One unit's draft, written out as YAML (see :func:`emit_yaml` for how it is
+    known to read back as its data)."""
     found = _document(setting, unit)
     content = (setting.header + emit_yaml(found.data)).encode("utf-8")
-    _check_round_trip(content, found.data, found.path)
     return Draft(
         unit_id=unit.id,
         contract_id=found.contract_id,
@@ -743,13 +743,6 @@ def _draft(setting: _Setting, unit: PlanUnit) -> Draft:
         indicators=_leaves(found.criteria),
         exists=os.path.lexists(found.path),
     )
-
-
-def _check_round_trip(content: bytes, document: dict[str, Any], path: Path) -> None:
-    loaded = loader.load_bytes(content, str(path))
-    if loaded.problem is not None or loaded.data != document:
-        # A bug in the emitter, not bad input: never write a file that reads back wrong.
-        raise RuntimeError(f"the draft for {path} does not read back as written")
 
 
 # The figures each indicator's units would carry: (unit, plan entry, target).
@@ -848,8 +841,8 @@ def _draft_problems(data: dict[str, Any], contract_rules: Sequence[Rule]) -> lis
     """What the Contract schema, then the Contract rules, say of a draft's data.
 
     The data, not its YAML: the emitter writes only what reads back as that very
-    data (plain ints, floats, text, booleans and nulls), which ``cascade`` checks
-    before it writes (:func:`_check_round_trip`)."""
+    data (plain ints, floats, text, booleans and nulls), and refuses the rest
+    (see :func:`emit_yaml`)."""
     from pcontract.checking import schema
 
     wrong = [f"{item.message}" for item in schema.check("Contract", data)]
@@ -1126,29 +1119,62 @@ def _quoted(text: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _string(text: str, flow: bool) -> str:
-    """Text as written: plain, or quoted where plain would read as something else."""
-    return text if _plain(text, flow) else _quoted(text)
+    """Text as written as a value: plain, or quoted where plain would read as
+    something else; read back once, as it is written (:func:`_reads_back`)."""
+    written = text if _plain(text, flow) else _quoted(text)
+    _reads_back(f"[{written}]\n" if flow else f"- {written}\n", [text])
+    return written
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _key(text: str, flow: bool) -> str:
+    """Text as written as a key, as :func:`_string` writes a value."""
+    written = text if _plain(text, flow) else _quoted(text)
+    _reads_back(f"{{{written}: 0}}\n" if flow else f"{written}: 0\n", {text: 0})
+    return written
+
+
+def _reads_back(document: str, data: object) -> None:
+    """Refuse to write text that would not read back as itself, where it stands.
+
+    Each text a draft holds is read back once in its place (a value, a key, on
+    one line or not) through :mod:`pcontract.files.loader`; numbers are held to
+    the loader's policy in :func:`_scalar`. The rest of a draft is its layout,
+    which reads back the same for any data (the emitter's property tests), so a
+    draft is never read back whole."""
+    loaded = loader.load_bytes(document.encode("utf-8"), "<draft>")
+    if loaded.problem is not None or loaded.data != data:
+        # A bug in the emitter, not bad input: never write a file that reads back wrong.
+        raise RuntimeError(f"{document!r} does not read back as {data!r}")
 
 
 def _scalar(value: object, flow: bool) -> str:
     kind = type(value)  # the exact types first: a draft writes a million scalars
     if kind is str:
         return _string(value, flow)
-    if kind is int:
-        return str(value)
+    if isinstance(value, int) and kind is int:
+        return _number(value, str(value))
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(value)
+        return _number(value, str(int(value)))
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise PcontractError(f"cannot write the number {value}: numbers must be finite")
-        return repr(value)
+        return _number(value, repr(float(value)))
     if isinstance(value, str):
-        return _string(value, flow)
+        return _string(str(value), flow)
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
+
+
+def _number(value: int | float, written: str) -> str:
+    """A number as written, if pcontract can read it back (the loader's policy)."""
+    if type(value) is int and -numbers.MAX_MAGNITUDE <= value <= numbers.MAX_MAGNITUDE:
+        return written  # the common case, without the policy's Decimal arithmetic
+    refused = numbers.refusal(written, value)
+    if refused is not None:
+        raise PcontractError(f"cannot write the number {written}: {refused[0]}; {refused[1]}")
+    return written
 
 
 def _flow(value: dict[Any, Any] | list[Any]) -> str | None:
@@ -1161,62 +1187,89 @@ def _flow(value: dict[Any, Any] | list[Any]) -> str | None:
     if isinstance(value, dict):
         pairs: list[str] = []
         for key, item in value.items():
-            key_text = _flow_scalar(key)
+            key_text = _flow_text(key, True) if type(key) is str else _flow_scalar(key, True)
             if key_text is None:
                 return None
-            item_text = _flow_scalar(item)
+            item_text = _flow_text(item, False) if type(item) is str else _flow_scalar(item)
             if item_text is None:
                 return None
             pairs.append(f"{key_text}: {item_text}")
         return "{" + ", ".join(pairs) + "}"
     scalars: list[str] = []
     for item in value:
-        written = _flow_scalar(item)
+        written = _flow_text(item, False) if type(item) is str else _flow_scalar(item)
         if written is None:
             return None
         scalars.append(written)
     return "[" + ", ".join(scalars) + "]"
 
 
-def _flow_scalar(value: object) -> str | None:
-    """A scalar as written in a flow collection; None for a list, a mapping, or
-    text that would have to be quoted there."""
+def _flow_scalar(value: object, key: bool = False) -> str | None:
+    """A scalar as written in a flow collection (as a mapping's key with ``key``);
+    None for a list, a mapping, or text that would have to be quoted there."""
     if isinstance(value, str):
-        return value if _plain(value, True) else None
+        return _flow_text(str(value), key)
     if isinstance(value, dict | list):
         return None
     return _scalar(value, True)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _flow_text(text: str, key: bool) -> str | None:
+    """:func:`_flow_scalar` of text, remembered: None where it must be quoted."""
+    if not _plain(text, True):
+        return None
+    return _key(text, True) if key else _string(text, True)
 
 
 def _head(key: object, indent: int) -> str:
     """A key as it opens its line: ``  id:``; remembered for text, the usual key."""
     if type(key) is str:
         return _text_head(key, indent)
+    if isinstance(key, str):
+        return _text_head(str(key), indent)
     return f"{' ' * indent}{_scalar(key, False)}:"
 
 
 @functools.lru_cache(maxsize=1 << 12)
 def _text_head(key: str, indent: int) -> str:
-    return f"{' ' * indent}{_string(key, False)}:"
+    return f"{' ' * indent}{_key(key, False)}:"
 
 
-def _emit_value(key: str, value: object, indent: int, lines: list[str]) -> None:
-    head = _head(key, indent)
-    kind = type(value)  # the exact types first, as in _scalar
-    if kind is str:
-        lines.append(f"{head} {_string(value, False)}")
-    elif isinstance(value, dict | list):
-        if not value:
-            lines.append(f"{head} {{}}" if isinstance(value, dict) else f"{head} []")
-            return
-        flow = _flow(value) if key in FLOW_KEYS else None
-        if flow is not None and len(head) + 1 + len(flow) <= WIDTH:
-            lines.append(f"{head} {flow}")
-            return
-        lines.append(head)
-        _emit_nested(value, indent + 2, lines)
-    else:
-        lines.append(f"{head} {_scalar(value, False)}")
+_LEAST, _MOST = -numbers.MAX_MAGNITUDE, numbers.MAX_MAGNITUDE
+
+
+def _emit_mapping(mapping: dict[Any, Any], indent: int, lines: list[str]) -> None:
+    # The usual keys and values (text, and whole numbers pcontract can read) are
+    # written here; anything else goes through _scalar, which decides.
+    append = lines.append
+    for key, value in mapping.items():
+        head = _text_head(key, indent) if type(key) is str else _head(key, indent)
+        kind = type(value)
+        if kind is str:
+            append(f"{head} {_string(value, False)}")
+        elif kind is int and _LEAST <= value <= _MOST:
+            append(f"{head} {value}")
+        elif isinstance(value, dict | list):
+            _emit_collection(key, head, value, indent, lines)
+        else:
+            append(f"{head} {_scalar(value, False)}")
+
+
+def _emit_collection(
+    key: object, head: str, value: dict[Any, Any] | list[Any], indent: int, lines: list[str]
+) -> None:
+    """A mapping's value that is a mapping or a list: empty, on one line beside
+    its key (one of FLOW_KEYS), or as a block below it."""
+    if not value:
+        lines.append(f"{head} {{}}" if isinstance(value, dict) else f"{head} []")
+        return
+    flow = _flow(value) if key in FLOW_KEYS else None
+    if flow is not None and len(head) + 1 + len(flow) <= WIDTH:
+        lines.append(f"{head} {flow}")
+        return
+    lines.append(head)
+    _emit_nested(value, indent + 2, lines)
 
 
 def _leaf(value: object) -> str:
@@ -1228,10 +1281,9 @@ def _leaf(value: object) -> str:
     return _scalar(value, False)
 
 
-def _emit_nested(value: dict[str, Any] | list[Any], indent: int, lines: list[str]) -> None:
+def _emit_nested(value: dict[Any, Any] | list[Any], indent: int, lines: list[str]) -> None:
     if isinstance(value, dict):
-        for key, item in value.items():
-            _emit_value(key, item, indent, lines)
+        _emit_mapping(value, indent, lines)
     else:
         _emit_list(value, indent, lines)
 
@@ -1239,7 +1291,9 @@ def _emit_nested(value: dict[str, Any] | list[Any], indent: int, lines: list[str
 def _emit_list(items: list[Any], indent: int, lines: list[str]) -> None:
     pad = " " * indent
     for item in items:
-        if isinstance(item, dict | list) and item:
+        if type(item) is str:
+            lines.append(f"{pad}- {_string(item, False)}")
+        elif isinstance(item, dict | list) and item:
             nested: list[str] = []
             _emit_nested(item, indent + 2, nested)
             # The first line moves up beside the dash: "- id: CM01".
