@@ -873,6 +873,23 @@ class PlanUnit:
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
+_COPY: dict[str, Any] = {"copy": True}
+
+
+def _plan_entry(key: str, path: JsonPath, entry: dict[str, Any]) -> PlanEntry:
+    share = entry.get("share")
+    return PlanEntry(
+        indicator=key,
+        path=path,
+        share=parse_share(entry["share"]) if "share" in entry else None,
+        amount=entry.get("amount"),
+        copy=bool(entry.get("copy", False)),
+        weight=dec(entry["weight"]) if "weight" in entry else None,
+        owner=entry.get("owner", ""),
+        share_text=share.rstrip("%") if isinstance(share, str) else None,
+    )
+
+
 def parse_share(value: object) -> Decimal:
     """``"60%"`` and ``60`` both mean sixty percent."""
     if isinstance(value, str):
@@ -895,22 +912,12 @@ class CascadePlan:
         units = []
         for u_index, unit in enumerate(raw["units"]):
             path: JsonPath = ("units", u_index)
-            entries = []
-            for key, entry in unit["indicators"].items():
-                entries.append(
-                    PlanEntry(
-                        indicator=key,
-                        path=(*path, "indicators", key),
-                        share=parse_share(entry["share"]) if "share" in entry else None,
-                        amount=entry.get("amount"),
-                        copy=bool(entry.get("copy", False)),
-                        weight=dec(entry["weight"]) if "weight" in entry else None,
-                        owner=entry.get("owner", ""),
-                        share_text=entry["share"].rstrip("%")
-                        if isinstance(entry.get("share"), str)
-                        else None,
-                    )
-                )
+            entries = [
+                PlanEntry(key, (*path, "indicators", key), copy=True)
+                if entry == _COPY  # the usual entry, {copy: true}, made the short way
+                else _plan_entry(key, (*path, "indicators", key), entry)
+                for key, entry in unit["indicators"].items()
+            ]
             units.append(
                 PlanUnit(
                     id=unit["id"],
