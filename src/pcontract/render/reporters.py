@@ -121,12 +121,17 @@ def written(render: Callable[[T], str]) -> Callable[[T, IO[str]], None]:
 
 
 def wrote_lines(paths: Iterable[Path], out: IO[str], next_step: str | None = None) -> None:
-    """``wrote <path>`` for each file written, as it is written; then the next step."""
-    console = text_console(out)
-    for path in paths:
-        console.print(literal(f"wrote {path}"))
+    """``wrote <path>`` for each file written; then the next step.
+
+    Printed as one text: a line printed on its own costs rich a tenth of a
+    millisecond, a second for a cascade of 10,000 drafts."""
+    from rich.text import Text
+
+    lines = [literal(f"wrote {path}") for path in paths]
     if next_step is not None:
-        console.print(literal(f"next: {next_step}"))
+        lines.append(literal(f"next: {next_step}"))
+    if lines:
+        text_console(out).print(Text("\n").join(lines))
 
 
 def with_progress(work: Callable[[Callable[[int, int], None]], T]) -> T:
