@@ -235,6 +235,8 @@ def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
     where = f"unit '{unit.id}', indicator {indicator.id}" + (
         f" of goal {entry.indicator}" if entry.indicator != indicator.id else ""
     )
+    if entry.copy and entry.share is None and entry.amount is None:
+        return indicator.target  # the usual entry, which PC241 finds nothing wrong with
     _refuse(entry_findings(unit, entry))  # PC241: one of share, amount or copy
     if entry.copy:
         return indicator.target

@@ -216,10 +216,13 @@ def write_files(
     _refuse_existing(paths, force, protected)
     remove_stale_temporaries(paths)
     written: list[Path] = []
+    made: set[Path] = set()  # the folders made (or found) already
     try:
         for path, data in files:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                if path.parent not in made:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(path.parent)
                 if root is not None and not inside(root, path):  # a link appeared meanwhile
                     raise WriteRefused(f"refusing to write outside {root}: {path}")
                 _write_atomic(path, data, overwrite=force, inputs=protected)
