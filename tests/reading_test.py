@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pcontract.files.reading import forget_folders, real
 
@@ -68,3 +70,41 @@ def test_a_guidelines_path_resolves_as_its_file_opens(linked: Path, guidelines: 
     source = os.path.realpath(source)  # a contract is found by its real path
     expected = os.path.realpath(os.path.join(os.path.dirname(source), guidelines))
     assert guidelines_file(source, guidelines) == expected
+
+
+@pytest.fixture
+def tangled(tmp_path: Path) -> Path:
+    """Folders, links to folders near and far, a link to a file, a broken link,
+    a link to a link, and two links that lead to each other."""
+    (tmp_path / "a" / "b" / "c").mkdir(parents=True)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "a" / "g.yaml").write_text("g\n")
+    (tmp_path / "a" / "up").symlink_to("..", target_is_directory=True)
+    (tmp_path / "a" / "b" / "far").symlink_to(tmp_path / "d", target_is_directory=True)
+    (tmp_path / "d" / "back").symlink_to(tmp_path / "a" / "b" / "c", target_is_directory=True)
+    (tmp_path / "d" / "twice").symlink_to(tmp_path / "d" / "back", target_is_directory=True)
+    (tmp_path / "d" / "file").symlink_to(tmp_path / "a" / "g.yaml")
+    (tmp_path / "d" / "broken").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "d" / "loop1").symlink_to(tmp_path / "d" / "loop2")
+    (tmp_path / "d" / "loop2").symlink_to(tmp_path / "d" / "loop1")
+    forget_folders()
+    return tmp_path
+
+
+PARTS = ["a", "b", "c", "d", "up", "far", "back", "twice", "file", "broken", "loop1"]
+PARTS += ["g.yaml", "..", ".", "", "missing"]
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(PARTS), min_size=1, max_size=7))
+def test_real_folders_resolve_as_realpath_does(tangled: Path, parts: list[str]) -> None:
+    """Folders are resolved a part at a time, each prefix remembered, and must
+    come out as ``os.path.realpath`` has it, through links, ``..`` and ``.``."""
+    from pcontract.files.reading import _real_folder
+
+    folder = os.path.join(str(tangled), *parts)
+    assert _real_folder(folder) == os.path.realpath(folder)
+    if "loop1" not in parts:  # nothing opens through a loop: where it "is" is moot
+        assert real(folder) == os.path.realpath(folder)

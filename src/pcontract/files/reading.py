@@ -179,9 +179,42 @@ def read_head(path: Path, size: int) -> bytes | None:
         os.close(fd)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _real_folder(folder: str) -> str:
-    return os.path.realpath(folder)
+    """``os.path.realpath`` of a folder, a part at a time (:func:`_resolved`), or
+    all at once where a link on the way cannot be followed to its end."""
+    try:
+        return _resolved(folder)
+    except _Unresolved:
+        return os.path.realpath(folder)
+
+
+class _Unresolved(Exception):
+    """A link that leads nowhere, or round in a loop: ``os.path.realpath`` keeps
+    the rest of such a path as it is spelt, so it is asked of the whole path."""
+
+
+@lru_cache(maxsize=1 << 16)
+def _resolved(folder: str) -> str:
+    """The real path of an absolute ``folder``, each prefix remembered: a part
+    that is not a link adds its name to its parent's real path, and ``..``
+    after a real path is that path's parent, as ``os.path.realpath`` goes. So
+    a national tree's thousands of ``folder/../../guidelines.yaml`` cost a look
+    at one folder each, not at every part of the path."""
+    parent, name = os.path.split(folder)
+    if not os.path.isabs(folder) or not name or parent == folder:
+        return os.path.realpath(folder)
+    if name == os.curdir:
+        return _resolved(parent)
+    if name == os.pardir:
+        return os.path.dirname(_resolved(parent))
+    candidate = os.path.join(_resolved(parent), name)
+    if not os.path.islink(candidate):
+        return candidate
+    try:
+        return os.path.realpath(candidate, strict=True)
+    except OSError:
+        raise _Unresolved(candidate) from None
 
 
 def real(path: str) -> str:
@@ -191,8 +224,9 @@ def real(path: str) -> str:
         through = _through_parents(path)
         if through is not None:
             return through
-    folder, name = os.path.split(os.path.abspath(path))
-    if name in ("", ".", "..") or os.path.islink(path):
+    full = os.path.abspath(path)  # without ".": "link/." is the link itself here
+    folder, name = os.path.split(full)
+    if name in ("", ".", "..") or os.path.islink(full):
         return os.path.realpath(path)
     return os.path.join(_real_folder(folder), name)
 
@@ -232,6 +266,7 @@ def _through_parents(path: str) -> str | None:
 def forget_folders() -> None:
     """Drop the folder cache: a new run may see links changed since the last one."""
     _real_folder.cache_clear()
+    _resolved.cache_clear()
 
 
 # -- what a run has read ------------------------------------------------------------
