@@ -137,11 +137,12 @@ def wrote_lines(paths: Iterable[Path], out: IO[str], next_step: str | None = Non
 def with_progress(work: Callable[[Callable[[int, int], None]], T]) -> T:
     """Run ``work`` with a progress bar on stderr when stderr is a terminal."""
     from rich.console import Console
-    from rich.progress import Progress
 
     console = Console(stderr=True)
     if not console.is_terminal:
         return work(lambda done, total: None)
+    from rich.progress import Progress  # a sixtieth of a second, for a terminal only
+
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("scoring", total=None)
 
