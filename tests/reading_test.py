@@ -108,3 +108,15 @@ def test_real_folders_resolve_as_realpath_does(tangled: Path, parts: list[str]) 
     assert _real_folder(folder) == os.path.realpath(folder)
     if "loop1" not in parts:  # nothing opens through a loop: where it "is" is moot
         assert real(folder) == os.path.realpath(folder)
+
+
+def test_a_path_of_thousands_of_parts_resolves(tmp_path: Path) -> None:
+    """A contract may name its guidelines by any path: thousands of parts are
+    walked a part at a time, not by a recursion as deep as the path."""
+    from pcontract.files.reading import real_from
+
+    deep = "x/" * 3000 + "g.yaml"
+    dotted = "./" * 3000 + "../g.yaml"
+    forget_folders()
+    assert real_from(str(tmp_path), deep) == os.path.realpath(tmp_path / deep)
+    assert real(str(tmp_path / dotted)) == os.path.realpath(tmp_path / dotted)

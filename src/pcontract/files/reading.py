@@ -182,7 +182,11 @@ def read_head(path: Path, size: int) -> bytes | None:
 @lru_cache(maxsize=1 << 16)
 def _real_folder(folder: str) -> str:
     """``os.path.realpath`` of a folder, a part at a time (:func:`_resolved`), or
-    all at once where a link on the way cannot be followed to its end."""
+    all at once where a link on the way cannot be followed to its end. Only on
+    POSIX: Windows' realpath also follows junctions and spells each part as the
+    disk does, which a part at a time would not."""
+    if os.name != "posix" or not os.path.isabs(folder):
+        return os.path.realpath(folder)
     try:
         return _resolved(folder)
     except _Unresolved:
@@ -194,27 +198,42 @@ class _Unresolved(Exception):
     the rest of such a path as it is spelt, so it is asked of the whole path."""
 
 
-@lru_cache(maxsize=1 << 16)
+# The real path of each folder prefix :func:`_resolved` has met, by its spelling.
+_prefixes: dict[str, str] = {}
+_PREFIXES_KEPT: Final = 1 << 16
+
+
 def _resolved(folder: str) -> str:
     """The real path of an absolute ``folder``, each prefix remembered: a part
     that is not a link adds its name to its parent's real path, and ``..``
     after a real path is that path's parent, as ``os.path.realpath`` goes. So
     a national tree's thousands of ``folder/../../guidelines.yaml`` cost a look
-    at one folder each, not at every part of the path."""
-    parent, name = os.path.split(folder)
-    if not os.path.isabs(folder) or not name or parent == folder:
-        return os.path.realpath(folder)
-    if name == os.curdir:
-        return _resolved(parent)
-    if name == os.pardir:
-        return os.path.dirname(_resolved(parent))
-    candidate = os.path.join(_resolved(parent), name)
-    if not os.path.islink(candidate):
-        return candidate
-    try:
-        return os.path.realpath(candidate, strict=True)
-    except OSError:
-        raise _Unresolved(candidate) from None
+    at one folder each, not at every part of the path. A loop, not a
+    recursion: a path may have thousands of parts."""
+    below: list[tuple[str, str]] = []  # (prefix, its last part), the deepest first
+    head = folder
+    while (known := _prefixes.get(head)) is None:
+        parent, name = os.path.split(head)
+        if not name or parent == head:  # the root
+            known = os.path.realpath(head)
+            break
+        below.append((head, name))
+        head = parent
+    if len(_prefixes) > _PREFIXES_KEPT:
+        _prefixes.clear()
+    path = known
+    for prefix, name in reversed(below):
+        if name == os.pardir:
+            path = os.path.dirname(path)
+        elif name != os.curdir:
+            path = os.path.join(path, name)
+            if os.path.islink(path):
+                try:
+                    path = os.path.realpath(path, strict=True)
+                except OSError:
+                    raise _Unresolved(path) from None
+        _prefixes[prefix] = path
+    return path
 
 
 def real(path: str) -> str:
@@ -266,7 +285,7 @@ def _through_parents(path: str) -> str | None:
 def forget_folders() -> None:
     """Drop the folder cache: a new run may see links changed since the last one."""
     _real_folder.cache_clear()
-    _resolved.cache_clear()
+    _prefixes.clear()
 
 
 # -- what a run has read ------------------------------------------------------------
