@@ -8,7 +8,7 @@ import tempfile
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import example, given, settings
@@ -638,14 +638,18 @@ def test_numbers_pcontract_cannot_read_back_are_refused() -> None:
     )
 
 
-def test_the_emitter_writes_each_key_as_itself_and_stops_at_the_first_bad_value() -> None:
-    """Keys equal in Python but written apart stay apart (a key's head is
-    remembered for text only), and in a collection that could go on one line the
-    first value that cannot be written is the one reported."""
-    zero: dict[Any, Any] = {0.0: 1}
-    negative_zero: dict[Any, Any] = {-0.0: 1}
-    assert emit_yaml(zero) == "0.0: 1\n"
-    assert emit_yaml(negative_zero) == "-0.0: 1\n"
+def test_the_emitter_writes_only_text_keys_and_stops_at_the_first_bad_value() -> None:
+    """pcontract reads every key as text: a key that is not (0.0, 1, None) would
+    read back as another, so it is refused, in a block or on one line. Text
+    that marks a document's bounds at the start of a line is quoted there, and
+    only there. In a collection that could go on one line the first value that
+    cannot be written is the one reported."""
+    for document in ({0.0: 1}, {-0.0: 1}, {"x-a": {1: "a"}}, {"agent": {None: "b"}}):
+        with pytest.raises(TypeError, match="keys must be text"):
+            emit_yaml(cast(dict[str, Any], document))
+    assert emit_yaml({"... x": 1, "x-a": {"... x": 2, "...": 3}, "...z": 4}) == (
+        "'... x': 1\nx-a:\n  ... x: 2\n  ...: 3\n...z: 4\n"
+    )
     with pytest.raises(TypeError, match="tuple"):
         emit_yaml({"alignment": ["x", [1, (2,)], float("nan")]})
     with pytest.raises(PcontractError, match="finite"):

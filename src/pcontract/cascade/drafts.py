@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
 
@@ -47,7 +47,7 @@ from pcontract.model import (
 )
 from pcontract.problems import Severity
 from pcontract.rules.base import Finding, finding
-from pcontract.rules.documents import entry_findings, weight_findings
+from pcontract.rules.documents import entry_findings, target_ways, weight_findings
 
 if TYPE_CHECKING:
     from pcontract.rules.base import Rule
@@ -235,7 +235,7 @@ def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
     where = f"unit '{unit.id}', indicator {indicator.id}" + (
         f" of goal {entry.indicator}" if entry.indicator != indicator.id else ""
     )
-    if entry.copy and entry.share is None and entry.amount is None:
+    if target_ways(entry) == ["copy"]:
         return indicator.target  # the usual entry, which PC241 finds nothing wrong with
     _refuse(entry_findings(unit, entry))  # PC241: one of share, amount or copy
     if entry.copy:
@@ -736,7 +736,11 @@ def _draft(setting: _Setting, unit: PlanUnit) -> Draft:
     """One unit's draft, written out as YAML (see :func:`emit_yaml` for how it is
     known to read back as its data)."""
     found = _document(setting, unit)
-    content = (setting.header + emit_yaml(found.data)).encode("utf-8")
+    try:
+        text = emit_yaml(found.data)
+    except PcontractError as error:  # a number beyond what pcontract reads back
+        raise PcontractError(f"unit '{unit.id}': {error}") from None
+    content = (setting.header + text).encode("utf-8")
     return Draft(
         unit_id=unit.id,
         contract_id=found.contract_id,
@@ -1129,10 +1133,19 @@ def _string(text: str, flow: bool) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 12)
-def _key(text: str, flow: bool) -> str:
-    """Text as written as a key, as :func:`_string` writes a value."""
-    written = text if _plain(text, flow) else _quoted(text)
-    _reads_back(f"{{{written}: 0}}\n" if flow else f"{written}: 0\n", {text: 0})
+def _key(text: str, flow: bool, top: bool = False) -> str:
+    """Text as written as a key, as :func:`_string` writes a value, and read
+    back where it stands: in a one-line mapping, at the start of a line
+    (``top``, where ``--- `` and ``... `` mark a document's bounds), or
+    indented."""
+    marker = top and text[:3] in ("---", "...") and text[3:4] in ("", " ", "\t")
+    written = text if _plain(text, flow) and not marker else _quoted(text)
+    if flow:
+        _reads_back(f"{{{written}: 0}}\n", {text: 0})
+    elif top:
+        _reads_back(f"{written}: 0\n", {text: 0})
+    else:
+        _reads_back(f"k:\n  {written}: 0\n", {"k": {text: 0}})
     return written
 
 
@@ -1141,9 +1154,11 @@ def _reads_back(document: str, data: object) -> None:
 
     Each text a draft holds is read back once in its place (a value, a key, on
     one line or not) through :mod:`pcontract.files.loader`; numbers are held to
-    the loader's policy in :func:`_scalar`. The rest of a draft is its layout,
-    which reads back the same for any data (the emitter's property tests), so a
-    draft is never read back whole."""
+    the loader's policy in :func:`_scalar`, and keys must be text, as the
+    loader reads every key. The rest of a draft is its layout, which reads
+    back the same for any data (the emitter's property tests), so a draft is
+    never read back whole. How deep or large a draft may be is for
+    ``validate`` to say of the file, under the limits it is given."""
     loaded = loader.load_bytes(document.encode("utf-8"), "<draft>")
     if loaded.problem is not None or loaded.data != data:
         # A bug in the emitter, not bad input: never write a file that reads back wrong.
@@ -1211,9 +1226,17 @@ def _flow_scalar(value: object, key: bool = False) -> str | None:
     None for a list, a mapping, or text that would have to be quoted there."""
     if isinstance(value, str):
         return _flow_text(str(value), key)
+    if key:
+        _not_text(value)
     if isinstance(value, dict | list):
         return None
     return _scalar(value, True)
+
+
+def _not_text(key: object) -> NoReturn:
+    """Refuse a key that is not text: pcontract reads every key as text, so
+    ``1:`` would read back as ``'1'``, and ``1`` beside ``'1'`` as one key twice."""
+    raise TypeError(f"cannot write the {type(key).__name__} key {key!r}: keys must be text")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -1225,17 +1248,16 @@ def _flow_text(text: str, key: bool) -> str | None:
 
 
 def _head(key: object, indent: int) -> str:
-    """A key as it opens its line: ``  id:``; remembered for text, the usual key."""
-    if type(key) is str:
-        return _text_head(key, indent)
-    if isinstance(key, str):
-        return _text_head(str(key), indent)
-    return f"{' ' * indent}{_scalar(key, False)}:"
+    """A key as it opens its line: ``  id:``; remembered, by the text and the
+    indent."""
+    if not isinstance(key, str):
+        _not_text(key)
+    return _text_head(str(key), indent)
 
 
 @functools.lru_cache(maxsize=1 << 12)
 def _text_head(key: str, indent: int) -> str:
-    return f"{' ' * indent}{_key(key, False)}:"
+    return f"{' ' * indent}{_key(key, False, indent == 0)}:"
 
 
 _LEAST, _MOST = -numbers.MAX_MAGNITUDE, numbers.MAX_MAGNITUDE

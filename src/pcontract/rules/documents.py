@@ -637,11 +637,10 @@ def plan_units(plan: CascadePlan) -> Iterator[Finding]:
             )
 
 
-def entry_findings(unit: PlanUnit, entry: PlanEntry) -> Iterator[Finding]:
-    """What is wrong with one carried indicator on its own: how its target is set.
-    ``pcontract cascade`` refuses the same entries (see :mod:`pcontract.cascade.drafts`)."""
-    where = f"unit '{unit.id}', indicator {entry.indicator}"
-    ways = [
+def target_ways(entry: PlanEntry) -> list[str]:
+    """How a plan entry sets its target: share, amount or copy, as many as it
+    gives (PC241 asks for exactly one)."""
+    return [
         name
         for name, given in (
             ("share", entry.share is not None),
@@ -650,6 +649,13 @@ def entry_findings(unit: PlanUnit, entry: PlanEntry) -> Iterator[Finding]:
         )
         if given
     ]
+
+
+def entry_findings(unit: PlanUnit, entry: PlanEntry) -> Iterator[Finding]:
+    """What is wrong with one carried indicator on its own: how its target is set.
+    ``pcontract cascade`` refuses the same entries (see :mod:`pcontract.cascade.drafts`)."""
+    where = f"unit '{unit.id}', indicator {entry.indicator}"
+    ways = target_ways(entry)
     if entry.share is not None and not Decimal(0) < entry.share <= HUNDRED:
         yield finding(
             (*entry.path, "share"),
