@@ -407,6 +407,9 @@ def startup(pcontract: str, work: Path, repeat: int) -> dict[str, Stats]:
 
 def scale(pcontract: str, sizes: list[int], work: Path, repeat: int, indicators: int) -> None:
     site_rss: dict[int, int] = {}
+    # Emptied once every size is timed: emptying between sizes would charge the
+    # next size's runs for it (see SetAside).
+    asides: list[SetAside] = []
     for n in sizes:
         size = Size(pcontract, n, work, indicators)
         size.build()
@@ -421,12 +424,14 @@ def scale(pcontract: str, sizes: list[int], work: Path, repeat: int, indicators:
         )
         start = startup(pcontract, size.base, repeat)
         stats.update(start)
-        size.aside.empty()
+        asides.append(size.aside)
         table(stats, size.per)
         size.report(stats)
         version, bare = start["pcontract --version"], start["python -c pass"]
         ratio("--version / python -c pass (wall)", version.wall / bare.wall, "<= 3x")
         site_rss[size.count] = stats[size.site_names[0]].rss
+    for aside in asides:
+        aside.empty()
     counts = sorted(site_rss)
     for small, big in itertools.pairwise(counts):
         ratio(
