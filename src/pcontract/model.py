@@ -881,7 +881,7 @@ def _plan_entry(key: str, path: JsonPath, entry: dict[str, Any]) -> PlanEntry:
     return PlanEntry(
         indicator=key,
         path=path,
-        share=parse_share(entry["share"]) if "share" in entry else None,
+        share=parse_share(share) if "share" in entry else None,
         amount=entry.get("amount"),
         copy=bool(entry.get("copy", False)),
         weight=dec(entry["weight"]) if "weight" in entry else None,

@@ -232,11 +232,11 @@ def _unit_weights(
 
 
 def _target(unit: PlanUnit, indicator: Indicator, entry: PlanEntry) -> Value:
+    if target_ways(entry) == ["copy"]:
+        return indicator.target  # the usual entry, which PC241 finds nothing wrong with
     where = f"unit '{unit.id}', indicator {indicator.id}" + (
         f" of goal {entry.indicator}" if entry.indicator != indicator.id else ""
     )
-    if target_ways(entry) == ["copy"]:
-        return indicator.target  # the usual entry, which PC241 finds nothing wrong with
     _refuse(entry_findings(unit, entry))  # PC241: one of share, amount or copy
     if entry.copy:
         return indicator.target
@@ -1184,9 +1184,13 @@ def _scalar(value: object, flow: bool) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
+# Whole numbers within these pcontract reads back as written (the loader's policy).
+_LEAST, _MOST = -numbers.MAX_MAGNITUDE, numbers.MAX_MAGNITUDE
+
+
 def _number(value: int | float, written: str) -> str:
     """A number as written, if pcontract can read it back (the loader's policy)."""
-    if type(value) is int and -numbers.MAX_MAGNITUDE <= value <= numbers.MAX_MAGNITUDE:
+    if type(value) is int and _LEAST <= value <= _MOST:
         return written  # the common case, without the policy's Decimal arithmetic
     refused = numbers.refusal(written, value)
     if refused is not None:
@@ -1258,9 +1262,6 @@ def _head(key: object, indent: int) -> str:
 @functools.lru_cache(maxsize=1 << 12)
 def _text_head(key: str, indent: int) -> str:
     return f"{' ' * indent}{_key(key, False, indent == 0)}:"
-
-
-_LEAST, _MOST = -numbers.MAX_MAGNITUDE, numbers.MAX_MAGNITUDE
 
 
 def _emit_mapping(mapping: dict[Any, Any], indent: int, lines: list[str]) -> None:
